@@ -1,0 +1,3 @@
+"""smcheck: a compliance checklist for official University social media channels."""
+
+__version__ = "0.1.0"

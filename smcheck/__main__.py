@@ -1,0 +1,5 @@
+"""Allow ``python -m smcheck``."""
+
+from smcheck.cli import main
+
+main()
