@@ -1,0 +1,139 @@
+"""Answers files: ``smcheck new --answers FILE`` without prompts, through the same validators and rules.
+
+An answers file has the same shape as a record's answers, so a record can be replayed as answers::
+
+    checklist = "essex-social-media"      # optional
+
+    [answers.channel]
+    platform = "instagram"
+
+    [signoff]                              # optional here; needed to write a record
+    name = "..."
+    email = "..."
+    role = "..."
+    department = "..."
+    agree = true
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from smcheck.checklist import Checklist, Value, decode_toml
+from smcheck.errors import FileProblem
+from smcheck.interview import SIGNOFF_QUESTIONS, SignOff, agree_question
+from smcheck.outcome import judge_answers
+from smcheck.record import MARKER, read_limited
+from smcheck.tomlread import Problems, Table, flatten
+from smcheck.values import AnswerError, check_typed
+
+_SIGNOFF_KEYS = ("name", "email", "role", "department")
+
+
+@dataclass(frozen=True)
+class AnswersFile:
+    """An answers file as read: raw typed values, not yet validated against a checklist."""
+
+    path: Path
+    checklist_id: str | None
+    answers: Mapping[str, object]
+    signoff: Mapping[str, object]
+    is_record: bool
+    """True when the file is a record being replayed (its old sign-off agreement does not carry over)."""
+
+
+@dataclass(frozen=True)
+class Applied:
+    """The answers that passed, and every problem (by id), from applying a file to a checklist."""
+
+    answers: dict[str, Value]
+    problems: list[str]
+    signoff: SignOff | None
+
+
+def load_answers_file(path: Path) -> AnswersFile:
+    """Read an answers file (or a record, replayed as answers) strictly."""
+    data = read_limited(path)
+    problems = Problems(str(path))
+    if MARKER in data:
+        # A record: answers and the sign-off's identity come from its content alone.
+        data = data[: data.index(MARKER)]
+    raw = decode_toml(data, problems)
+    if raw is None:
+        raise FileProblem(str(path), problems.lines)
+    top = Table(raw, "", problems)
+    is_record = top.has("record")
+    if is_record:
+        meta, table, signoff_raw = raw.get("checklist"), raw.get("answers"), raw.get("signoff")
+        named = meta.get("id") if isinstance(meta, dict) else None
+        checklist_id = named if isinstance(named, str) else None
+        answers = flatten(table) if isinstance(table, dict) else {}
+        signoff = (
+            {k: v for k, v in signoff_raw.items() if k in _SIGNOFF_KEYS}
+            if isinstance(signoff_raw, dict)
+            else {}
+        )
+    else:
+        checklist_id = top.string("checklist", required=False)
+        table = top.table("answers")
+        answers = flatten(table.data) if table else {}
+        signoff_table = top.table("signoff", required=False)
+        signoff = {}
+        if signoff_table is not None:
+            for key in (*_SIGNOFF_KEYS, "agree"):
+                if signoff_table.has(key):
+                    signoff[key] = signoff_table.raw(key)
+            signoff_table.finish()
+        top.finish()
+    if problems:
+        raise FileProblem(
+            str(path),
+            problems.lines,
+            hint="an answers file holds [answers.SECTION] tables and an optional [signoff] table",
+        )
+    return AnswersFile(path, checklist_id, answers, signoff, is_record)
+
+
+def apply_answers(
+    checklist: Checklist, file: AnswersFile, *, today: dt.date, agree: bool = False
+) -> Applied:
+    """Validate every answer of the file against the checklist; list every problem at once, by id."""
+    accepted, found = judge_answers(checklist, file.answers, today=today, exact=False)
+    problems = [str(p) for p in found]
+    signoff = _signoff(checklist, file, problems, today=today, agree=agree)
+    return Applied(accepted, problems, signoff)
+
+
+def _signoff(
+    checklist: Checklist, file: AnswersFile, problems: list[str], *, today: dt.date, agree: bool
+) -> SignOff | None:
+    values: dict[str, str] = {}
+    for question in SIGNOFF_QUESTIONS:
+        key = question.id.rsplit(".", 1)[1]
+        if key not in file.signoff:
+            problems.append(f"{question.id}: missing ({question.prompt.lower()})")
+            continue
+        try:
+            values[key] = str(check_typed(question, file.signoff[key], today=today))
+        except AnswerError as exc:
+            problems.append(f"{question.id}: {exc}")
+    accepted = agree
+    if not agree:
+        raw = file.signoff.get("agree")
+        if raw is None:
+            where = "pass --agree" if file.is_record else "add agree = true under [signoff], or pass --agree"
+            problems.append(f"signoff.agree: missing; to make the declaration, {where}")
+        else:
+            try:
+                accepted = check_typed(agree_question(checklist), raw, today=today) is True
+            except AnswerError as exc:
+                problems.append(f"signoff.agree: {exc}")
+            else:
+                if not accepted:
+                    problems.append("signoff.agree: is false, so the declaration is not made")
+    if accepted and len(values) == len(SIGNOFF_QUESTIONS):
+        return SignOff(values["name"], values["email"], values["role"], values["department"])
+    return None

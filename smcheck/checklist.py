@@ -1,0 +1,808 @@
+"""The checklist as validated data: frozen models, conditions, and the strict loader that doubles as linter.
+
+A checklist file is parsed once, at the edge, into :class:`Checklist`. Everything downstream works on these
+models. Every problem names the file and the place in it (``sections[2].questions[4].when.question``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import tomllib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Literal, TypeAlias
+
+from smcheck.errors import FileProblem
+from smcheck.tomlread import Problems, Table, type_name
+
+FORMAT = 1
+"""The checklist file format this smcheck reads."""
+
+MAX_CHECKLIST_BYTES = 1024 * 1024
+
+Value: TypeAlias = bool | str | dt.date | tuple[str, ...]
+"""An answer: yes/no is a bool, text-like answers are str, dates are dates, multiple choice is a tuple."""
+
+Answers: TypeAlias = Mapping[str, Value]
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_PART = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
+_CLAUSE_ID = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+)*")
+_RULE_ID = re.compile(r"[a-z0-9_]+(?:[.-][a-z0-9_]+)*")
+
+
+class QType(StrEnum):
+    """The kinds of question, and so of answer."""
+
+    YESNO = "yesno"
+    TEXT = "text"
+    EMAIL = "email"
+    URL = "url"
+    DATE = "date"
+    CHOICE = "choice"
+    MULTI = "multi"
+
+
+class Applies(StrEnum):
+    """How a clause bears on the person answering."""
+
+    CHECK = "check"
+    INFORM = "inform"
+    REVIEW = "review"
+
+
+class Level(StrEnum):
+    """How serious a rule's finding is."""
+
+    WARNING = "warning"
+    BLOCKER = "blocker"
+    REFERRAL = "referral"
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One numbered clause of the policy."""
+
+    id: str
+    """Stable id, e.g. ``GG-1``."""
+    applies: Applies
+    """Whether the proposer checks it, is informed of it, or the reviewer handles it."""
+    text: str
+    """The clause's words."""
+
+
+@dataclass(frozen=True)
+class Compare:
+    """A condition on one earlier answer."""
+
+    question: str
+    """The id of the question it looks at."""
+    op: Literal["equals", "not_equals", "one_of", "contains", "answered"]
+    """How the answer is compared."""
+    value: Value | tuple[Value, ...]
+    """What it is compared with (for ``one_of`` a tuple of values, for ``answered`` a bool)."""
+
+
+@dataclass(frozen=True)
+class AllOf:
+    """Holds when every item holds."""
+
+    items: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """Holds when at least one item holds."""
+
+    items: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    """Holds when the item does not."""
+
+    item: Condition
+
+
+Condition: TypeAlias = Compare | AllOf | AnyOf | Not
+
+
+def holds(condition: Condition, answers: Answers) -> bool:
+    """Evaluate a condition against answers. An unanswered question makes every comparison false."""
+    if isinstance(condition, AllOf):
+        return all(holds(item, answers) for item in condition.items)
+    if isinstance(condition, AnyOf):
+        return any(holds(item, answers) for item in condition.items)
+    if isinstance(condition, Not):
+        return not holds(condition.item, answers)
+    answer = answers.get(condition.question)
+    if condition.op == "answered":
+        return (answer is not None) == condition.value
+    if answer is None:
+        return False
+    if condition.op == "equals":
+        return answer == condition.value
+    if condition.op == "not_equals":
+        return answer != condition.value
+    if condition.op == "one_of":
+        assert isinstance(condition.value, tuple)
+        return answer in condition.value
+    # contains
+    return isinstance(answer, tuple) and condition.value in answer
+
+
+def referenced(condition: Condition) -> Iterator[str]:
+    """The question ids a condition looks at."""
+    if isinstance(condition, AllOf | AnyOf):
+        for item in condition.items:
+            yield from referenced(item)
+    elif isinstance(condition, Not):
+        yield from referenced(condition.item)
+    else:
+        yield condition.question
+
+
+def describe(condition: Condition) -> str:
+    """The condition in plain words, for `checklist show` and messages."""
+    if isinstance(condition, AllOf):
+        return "(" + " and ".join(describe(i) for i in condition.items) + ")"
+    if isinstance(condition, AnyOf):
+        return "(" + " or ".join(describe(i) for i in condition.items) + ")"
+    if isinstance(condition, Not):
+        return f"not {describe(condition.item)}"
+    shown = format_value(condition.value) if not isinstance(condition.value, bool) else ""
+    if condition.op == "answered":
+        return f"{condition.question} is {'answered' if condition.value else 'not answered'}"
+    if condition.op == "equals":
+        return f"{condition.question} = {format_value(condition.value)}"
+    if condition.op == "not_equals":
+        return f"{condition.question} != {format_value(condition.value)}"
+    if condition.op == "one_of":
+        return f"{condition.question} is one of {shown}"
+    return f"{condition.question} includes {shown}"
+
+
+def format_value(value: object) -> str:
+    """An answer as a person reads it."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, tuple):
+        return ", ".join(format_value(v) for v in value) if value else "(none)"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a choice or multi question."""
+
+    value: str
+    """What is stored in the record."""
+    label: str
+    """What the proposer sees."""
+
+
+DateBound: TypeAlias = dt.date | Literal["today"]
+
+
+@dataclass(frozen=True)
+class Validators:
+    """Extra constraints on an answer, beyond its type."""
+
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    """A regular expression the whole answer must match."""
+    pattern_hint: str | None = None
+    """What ``pattern`` asks for, in words."""
+    domains: tuple[str, ...] = ()
+    """Email only: allowed domains (a subdomain of one is allowed too)."""
+    schemes: tuple[str, ...] = ("https",)
+    """URL only: allowed schemes."""
+    min_date: DateBound | None = None
+    max_date: DateBound | None = None
+    min_items: int | None = None
+    max_items: int | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Marks a risky answer as a warning, a blocker or a referral, with the action that fixes it."""
+
+    id: str
+    """Stable id, unique in the checklist."""
+    question: str
+    """The question it belongs to; it applies only while that question is shown."""
+    level: Level
+    when: Condition
+    message: str
+    """What is wrong, in plain words."""
+    action: str
+    """What the proposer must do."""
+    clauses: tuple[str, ...]
+    refer_to: str | None = None
+    """For referrals: who the proposer is referred to."""
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of the interview."""
+
+    id: str
+    """Stable dotted id, ``section.name``."""
+    section: str
+    type: QType
+    prompt: str
+    help: str
+    clauses: tuple[str, ...]
+    required: bool
+    default: Value | None
+    choices: tuple[Choice, ...]
+    validate: Validators
+    when: Condition | None
+    rules: tuple[Rule, ...]
+
+    def label_of(self, value: str) -> str:
+        """The label shown for a choice value."""
+        for choice in self.choices:
+            if choice.value == value:
+                return choice.label
+        return value
+
+
+@dataclass(frozen=True)
+class Section:
+    """A group of questions, asked together."""
+
+    id: str
+    title: str
+    intro: str
+    clauses: tuple[str, ...]
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The policy a checklist encodes."""
+
+    title: str
+    owner: str
+    source: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """A whole checklist, as read from its file."""
+
+    id: str
+    version: str
+    title: str
+    review_months: int
+    policy: Policy
+    clauses: tuple[Clause, ...]
+    declaration: str
+    """The sign-off declaration, copied verbatim into every record."""
+    sections: tuple[Section, ...]
+    name_from: tuple[str, ...]
+    """Question ids whose answers make a record's default file name."""
+    path: Path
+    sha256: str
+    """SHA-256 of the file's exact bytes, recorded in every record."""
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        """Every question, in interview order."""
+        return tuple(q for s in self.sections for q in s.questions)
+
+    def question(self, qid: str) -> Question | None:
+        """The question with this id, if any."""
+        for question in self.questions:
+            if question.id == qid:
+                return question
+        return None
+
+    def clause(self, cid: str) -> Clause | None:
+        """The clause with this id, if any."""
+        for clause in self.clauses:
+            if clause.id == cid:
+                return clause
+        return None
+
+
+# --------------------------------------------------------------------------------------------------
+# Loading and linting
+
+
+def load_checklist(path: Path) -> Checklist:
+    """Read and validate a checklist file; raise :class:`FileProblem` listing every problem found."""
+    data = _read_bytes(path)
+    problems = Problems(str(path))
+    checklist = parse_checklist(data, path, problems)
+    if problems or checklist is None:
+        raise FileProblem(
+            str(path), problems.lines, hint="see checklists/README.md for the checklist format"
+        )
+    return checklist
+
+
+def lint_checklist(path: Path) -> list[str]:
+    """Every problem in a checklist file, each naming the file and the place; empty when it is fine."""
+    data = _read_bytes(path)
+    problems = Problems(str(path))
+    parse_checklist(data, path, problems)
+    return problems.lines
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_CHECKLIST_BYTES + 1)
+    except FileNotFoundError:
+        raise FileProblem(str(path), [f"{path}: no such file"]) from None
+    except IsADirectoryError:
+        raise FileProblem(str(path), [f"{path}: is a folder, not a checklist file"]) from None
+    except OSError as exc:
+        raise FileProblem(str(path), [f"{path}: cannot read ({exc.strerror})"]) from None
+    if len(data) > MAX_CHECKLIST_BYTES:
+        raise FileProblem(str(path), [f"{path}: larger than {MAX_CHECKLIST_BYTES} bytes"])
+    return data
+
+
+def decode_toml(data: bytes, problems: Problems) -> dict[str, object] | None:
+    """Decode UTF-8 TOML strictly; report a BOM, bad UTF-8 or bad TOML with its line and column."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        problems.add("", "starts with a byte-order mark (BOM); save it as UTF-8 without BOM")
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problems.add("", f"not UTF-8 text (bad byte at offset {exc.start})")
+        return None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        problems.add("", f"not valid TOML: {exc}")
+    except RecursionError:
+        problems.add("", "not valid TOML: nested too deeply")
+    return None
+
+
+def parse_checklist(data: bytes, path: Path, problems: Problems) -> Checklist | None:
+    """Parse checklist bytes into a model, adding every problem to ``problems``."""
+    raw = decode_toml(data, problems)
+    if raw is None:
+        return None
+    top = Table(raw, "", problems)
+    fmt = top.integer("format")
+    if fmt is not None and fmt != FORMAT:
+        problems.add("format", f"is {fmt}, but this smcheck reads checklist format {FORMAT}")
+        return None
+    cid = top.nonempty("id")
+    if cid is not None and not _SLUG.fullmatch(cid):
+        problems.add("id", "must be lower-case letters, digits and single dashes, like essex-social-media")
+    version = top.nonempty("version")
+    title = top.nonempty("title")
+    review_months = top.integer("review_months", required=False)
+    if review_months is not None and not 1 <= review_months <= 60:
+        problems.add("review_months", "must be between 1 and 60")
+    policy = _policy(top.table("policy"))
+    clauses = _clauses(top, problems)
+    declaration_table = top.table("declaration")
+    declaration = None
+    if declaration_table is not None:
+        declaration = declaration_table.nonempty("text")
+        declaration_table.finish()
+    name_from = top.strings("name_from", required=False) or []
+
+    ctx = _Context(problems, {c.id: c for c in clauses})
+    sections = tuple(_sections(top, ctx))
+    top.finish()
+    _check_references(sections, ctx, name_from)
+    if problems or None in (cid, version, title, policy, declaration):
+        return None
+    assert cid and version and title and policy and declaration
+    return Checklist(
+        id=cid,
+        version=version,
+        title=title,
+        review_months=review_months or 12,
+        policy=policy,
+        clauses=tuple(clauses),
+        declaration=declaration,
+        sections=sections,
+        name_from=tuple(name_from),
+        path=path,
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+@dataclass
+class _Context:
+    problems: Problems
+    clauses: dict[str, Clause]
+    questions: dict[str, Question] | None = None
+
+    def __post_init__(self) -> None:
+        self.questions = {}
+        self.rule_ids: set[str] = set()
+        self.used_clauses: set[str] = set()
+        # Conditions are checked once every question is known: (place, condition, owner, is-when).
+        self.pending: list[tuple[str, Condition, str, bool]] = []
+
+
+def _policy(table: Table | None) -> Policy | None:
+    if table is None:
+        return None
+    title = table.nonempty("title")
+    owner = table.nonempty("owner")
+    source = table.nonempty("source")
+    url = table.string("url", required=False)
+    table.finish()
+    if title is None or owner is None or source is None:
+        return None
+    return Policy(title, owner, source, url)
+
+
+def _clauses(top: Table, problems: Problems) -> list[Clause]:
+    out: list[Clause] = []
+    seen: set[str] = set()
+    for table in top.tables("clauses"):
+        cid = table.nonempty("id")
+        applies = table.string("applies")
+        text = table.nonempty("text")
+        table.finish()
+        if cid is not None:
+            if not _CLAUSE_ID.fullmatch(cid):
+                problems.add(table.at("id"), "must be capital letters, digits and dashes, like GG-1")
+            if cid in seen:
+                problems.add(table.at("id"), f"duplicate clause id {cid!r}")
+            seen.add(cid)
+        if applies is not None and applies not in Applies.__members__.values():
+            problems.add(table.at("applies"), f"must be one of {_options(Applies)}, not {applies!r}")
+            applies = None
+        if cid and applies and text:
+            out.append(Clause(cid, Applies(applies), text))
+    return out
+
+
+def _options(enum: type[StrEnum]) -> str:
+    return ", ".join(repr(m.value) for m in enum)
+
+
+def _clause_refs(table: Table, key: str, ctx: _Context, *, required: bool) -> tuple[str, ...]:
+    ids = table.strings(key, required=required) or []
+    for index, cid in enumerate(ids):
+        if cid not in ctx.clauses:
+            ctx.problems.add(f"{table.at(key)}[{index}]", f"no clause has the id {cid!r}")
+        ctx.used_clauses.add(cid)
+    return tuple(ids)
+
+
+def _sections(top: Table, ctx: _Context) -> Iterator[Section]:
+    seen: set[str] = set()
+    for table in top.tables("sections"):
+        sid = table.nonempty("id")
+        if sid is not None:
+            if not _PART.fullmatch(sid):
+                ctx.problems.add(table.at("id"), "must be lower-case letters, digits and underscores")
+            if sid in seen:
+                ctx.problems.add(table.at("id"), f"duplicate section id {sid!r}")
+            seen.add(sid)
+        title = table.nonempty("title")
+        intro = table.string("intro", required=False) or ""
+        clauses = _clause_refs(table, "clauses", ctx, required=False)
+        questions = tuple(_questions(table, sid or "?", ctx))
+        if not questions and table.has("questions"):
+            ctx.problems.add(table.at("questions"), "a section needs at least one question")
+        table.finish()
+        if sid and title:
+            yield Section(sid, title, intro, clauses, questions)
+
+
+def _questions(section: Table, sid: str, ctx: _Context) -> Iterator[Question]:
+    assert ctx.questions is not None
+    for table in section.tables("questions"):
+        qid = table.nonempty("id")
+        if qid is not None:
+            parts = qid.split(".")
+            if len(parts) < 2 or not all(_PART.fullmatch(p) for p in parts):
+                ctx.problems.add(
+                    table.at("id"),
+                    "must be dotted lower-case parts, like channel.platform",
+                )
+            elif parts[0] != sid:
+                ctx.problems.add(table.at("id"), f"must start with its section id, {sid}.")
+            if qid in ctx.questions:
+                ctx.problems.add(table.at("id"), f"duplicate question id {qid!r}")
+            for other in ctx.questions:
+                if other.startswith(qid + ".") or qid.startswith(other + "."):
+                    ctx.problems.add(
+                        table.at("id"), f"{qid!r} and {other!r} cannot both be ids (one contains the other)"
+                    )
+        kind_text = table.string("type")
+        kind: QType | None = None
+        if kind_text is not None:
+            if kind_text in QType.__members__.values():
+                kind = QType(kind_text)
+            else:
+                ctx.problems.add(table.at("type"), f"must be one of {_options(QType)}, not {kind_text!r}")
+        prompt = table.nonempty("prompt")
+        help_text = table.string("help", required=False) or ""
+        clauses = _clause_refs(table, "clauses", ctx, required=True)
+        required = table.boolean("required", required=False)
+        choices = _choices(table, kind, ctx.problems)
+        validators = _validators(table.table("validate", required=False), kind, ctx.problems)
+        when = _condition(table.raw("when"), table.at("when"), ctx.problems) if table.has("when") else None
+        rules = tuple(_rules(table, qid or "?", clauses, ctx))
+        default_raw = table.raw("default")
+        table.finish()
+        if qid is None or kind is None or prompt is None:
+            continue
+        default: Value | None = None
+        question = Question(
+            id=qid,
+            section=sid,
+            type=kind,
+            prompt=prompt,
+            help=help_text,
+            clauses=clauses,
+            required=True if required is None else required,
+            default=None,
+            choices=choices,
+            validate=validators,
+            when=when,
+            rules=rules,
+        )
+        if default_raw is not None:
+            # Late import: values depends on this module's models.
+            from smcheck.values import AnswerError, check_typed
+
+            try:
+                default = check_typed(question, default_raw, today=dt.date.today())
+            except AnswerError as exc:
+                ctx.problems.add(table.at("default"), f"not a valid answer: {exc}")
+            else:
+                question = Question(**{**question.__dict__, "default": default})
+        if when is not None:
+            ctx.pending.append((table.at("when"), when, qid, True))
+        for index, rule in enumerate(rules):
+            ctx.pending.append((f"{table.at('rules')}[{index}].when", rule.when, qid, False))
+        ctx.questions[qid] = question
+        yield question
+
+
+def _choices(table: Table, kind: QType | None, problems: Problems) -> tuple[Choice, ...]:
+    wants = kind in (QType.CHOICE, QType.MULTI)
+    if not table.has("choices"):
+        if wants:
+            problems.add(table.at("choices"), f"missing; a {kind} question needs choices")
+        return ()
+    if not wants and kind is not None:
+        problems.add(table.at("choices"), f"only choice and multi questions have choices, not {kind}")
+    out: list[Choice] = []
+    seen: set[str] = set()
+    for item in table.tables("choices"):
+        value = item.nonempty("value")
+        label = item.nonempty("label")
+        item.finish()
+        if value is not None:
+            if value in seen:
+                problems.add(item.at("value"), f"duplicate choice {value!r}")
+            seen.add(value)
+        if value and label:
+            out.append(Choice(value, label))
+    if wants and not out and not problems:
+        problems.add(table.at("choices"), "needs at least one choice")
+    return tuple(out)
+
+
+_VALIDATOR_TYPES: dict[str, tuple[QType, ...]] = {
+    "min_length": (QType.TEXT, QType.EMAIL, QType.URL),
+    "max_length": (QType.TEXT, QType.EMAIL, QType.URL),
+    "pattern": (QType.TEXT,),
+    "pattern_hint": (QType.TEXT,),
+    "domains": (QType.EMAIL,),
+    "schemes": (QType.URL,),
+    "min": (QType.DATE,),
+    "max": (QType.DATE,),
+    "min_items": (QType.MULTI,),
+    "max_items": (QType.MULTI,),
+}
+
+
+def _validators(table: Table | None, kind: QType | None, problems: Problems) -> Validators:
+    if table is None:
+        return Validators()
+    for key in table.data:
+        allowed = _VALIDATOR_TYPES.get(key)
+        if allowed is not None and kind is not None and kind not in allowed:
+            names = ", ".join(a.value for a in allowed)
+            problems.add(table.at(key), f"applies to {names} questions, not {kind}")
+    lengths = [table.integer(k, required=False) for k in ("min_length", "max_length")]
+    items = [table.integer(k, required=False) for k in ("min_items", "max_items")]
+    for key, number in zip(("min_length", "max_length", "min_items", "max_items"), lengths + items, strict=True):
+        if number is not None and number < 0:
+            problems.add(table.at(key), "must not be negative")
+    pattern = table.string("pattern", required=False)
+    if pattern is not None:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            problems.add(table.at("pattern"), f"not a valid regular expression: {exc}")
+    hint = table.string("pattern_hint", required=False)
+    if pattern is not None and hint is None:
+        problems.add(table.at("pattern_hint"), "missing; say in words what the pattern asks for")
+    domains = table.strings("domains", required=False) or []
+    schemes = table.strings("schemes", required=False)
+    bounds: list[DateBound | None] = []
+    for key in ("min", "max"):
+        raw = table.raw(key)
+        if raw is None or raw == "today" or type(raw) is dt.date:
+            bounds.append(raw)  # type: ignore[arg-type]
+        else:
+            problems.add(table.at(key), f'must be a date or "today", not {type_name(raw)}')
+            bounds.append(None)
+    table.finish()
+    return Validators(
+        min_length=lengths[0],
+        max_length=lengths[1],
+        pattern=pattern,
+        pattern_hint=hint,
+        domains=tuple(d.lower() for d in domains),
+        schemes=tuple(schemes) if schemes else ("https",),
+        min_date=bounds[0],
+        max_date=bounds[1],
+        min_items=items[0],
+        max_items=items[1],
+    )
+
+
+_COMPARISONS = ("equals", "not_equals", "one_of", "contains", "answered")
+
+
+def _condition(raw: object, where: str, problems: Problems) -> Condition | None:
+    """Parse a condition written as data (an inline table of exactly one form)."""
+    if type(raw) is not dict:
+        problems.add(where, f"a condition must be a table, not {type_name(raw)}")
+        return None
+    keys = set(raw)
+    for combinator in ("all", "any"):
+        if keys == {combinator}:
+            items = raw[combinator]
+            if type(items) is not list or not items:
+                problems.add(f"{where}.{combinator}", "must be a non-empty array of conditions")
+                return None
+            parsed = [_condition(item, f"{where}.{combinator}[{i}]", problems) for i, item in enumerate(items)]
+            if any(p is None for p in parsed):
+                return None
+            conditions = tuple(p for p in parsed if p is not None)
+            return AllOf(conditions) if combinator == "all" else AnyOf(conditions)
+    if keys == {"not"}:
+        inner = _condition(raw["not"], f"{where}.not", problems)
+        return Not(inner) if inner is not None else None
+    if "question" in keys and len(keys) == 2:
+        (op,) = keys - {"question"}
+        question = raw["question"]
+        if type(question) is not str:
+            problems.add(f"{where}.question", f"must be a question id, not {type_name(question)}")
+            return None
+        if op not in _COMPARISONS:
+            problems.add(f"{where}.{op}", f"unknown comparison; use one of {', '.join(_COMPARISONS)}")
+            return None
+        value = raw[op]
+        if op == "answered" and type(value) is not bool:
+            problems.add(f"{where}.answered", "must be true or false")
+            return None
+        if op == "one_of":
+            if type(value) is not list or not value:
+                problems.add(f"{where}.one_of", "must be a non-empty array of values")
+                return None
+            value = tuple(value)
+        elif type(value) is list:
+            value = tuple(value)
+        return Compare(question, op, value)  # type: ignore[arg-type]
+    problems.add(
+        where,
+        "a condition is one of {question = ID, equals|not_equals|one_of|contains|answered = ...},"
+        " {all = [...]}, {any = [...]} or {not = {...}}",
+    )
+    return None
+
+
+def _rules(table: Table, qid: str, clauses: tuple[str, ...], ctx: _Context) -> Iterator[Rule]:
+    for item in table.tables("rules", required=False):
+        rid = item.nonempty("id")
+        if rid is not None:
+            if not _RULE_ID.fullmatch(rid):
+                ctx.problems.add(item.at("id"), "must be lower-case, like alumni.not-consulted")
+            if rid in ctx.rule_ids:
+                ctx.problems.add(item.at("id"), f"duplicate rule id {rid!r}")
+            ctx.rule_ids.add(rid)
+        level_text = item.string("level")
+        level: Level | None = None
+        if level_text is not None:
+            if level_text in Level.__members__.values():
+                level = Level(level_text)
+            else:
+                ctx.problems.add(item.at("level"), f"must be one of {_options(Level)}, not {level_text!r}")
+        when = _condition(item.raw("when"), item.at("when"), ctx.problems) if item.has("when") else None
+        if not item.has("when"):
+            ctx.problems.add(item.at("when"), "missing; a rule needs a condition")
+        message = item.nonempty("message")
+        action = item.nonempty("action")
+        own = _clause_refs(item, "clauses", ctx, required=False) if item.has("clauses") else clauses
+        refer_to = item.nonempty("refer_to", required=level is Level.REFERRAL)
+        if refer_to is not None and level is not Level.REFERRAL:
+            ctx.problems.add(item.at("refer_to"), "only a referral rule refers the proposer elsewhere")
+        item.finish()
+        if rid and level and when and message and action:
+            yield Rule(rid, qid, level, when, message, action, own, refer_to)
+
+
+def _check_references(sections: Sequence[Section], ctx: _Context, name_from: list[str]) -> None:
+    """Conditions name known questions (a `when` only earlier ones) with values of the right type."""
+    assert ctx.questions is not None
+    order = {qid: index for index, qid in enumerate(ctx.questions)}
+    for where, condition, owner, is_when in ctx.pending:
+        _check_condition(condition, where, owner, is_when, order, ctx)
+    for index, qid in enumerate(name_from):
+        if qid not in ctx.questions:
+            ctx.problems.add(f"name_from[{index}]", f"no question has the id {qid!r}")
+    for clause in ctx.clauses.values():
+        if clause.applies is not Applies.REVIEW and clause.id not in ctx.used_clauses:
+            ctx.problems.add(
+                "clauses",
+                f"clause {clause.id} ({clause.applies}) is not referenced by any question, rule or section",
+            )
+
+
+def _check_condition(
+    condition: Condition,
+    where: str,
+    owner: str,
+    is_when: bool,
+    order: dict[str, int],
+    ctx: _Context,
+) -> None:
+    assert ctx.questions is not None
+    if isinstance(condition, AllOf | AnyOf):
+        for item in condition.items:
+            _check_condition(item, where, owner, is_when, order, ctx)
+        return
+    if isinstance(condition, Not):
+        _check_condition(condition.item, where, owner, is_when, order, ctx)
+        return
+    target = ctx.questions.get(condition.question)
+    if target is None:
+        ctx.problems.add(where, f"names an unknown question {condition.question!r}")
+        return
+    if is_when and order[condition.question] >= order[owner]:
+        ctx.problems.add(
+            where, f"names {condition.question!r}, which is not asked before {owner!r}"
+        )
+        return
+    if condition.op == "answered":
+        return
+    if condition.op == "contains":
+        if target.type is not QType.MULTI:
+            ctx.problems.add(where, f"'contains' needs a multi question; {target.id} is {target.type}")
+            return
+        values: tuple[object, ...] = (condition.value,)
+    elif condition.op == "one_of":
+        assert isinstance(condition.value, tuple)
+        values = condition.value
+    else:
+        values = (condition.value,)
+    from smcheck.values import AnswerError, check_comparable
+
+    for value in values:
+        try:
+            check_comparable(target, value)
+        except AnswerError as exc:
+            ctx.problems.add(where, f"compares {target.id} with {value!r}: {exc}")

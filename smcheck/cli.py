@@ -1,0 +1,172 @@
+"""The command line. Each command parses its options, calls one ``run`` function, returns its exit code.
+
+Only typer and the standard library are imported at start-up: every command imports what it needs when it
+runs, so ``smcheck --help`` and ``smcheck verify`` never pay for questionary or prompt_toolkit.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from smcheck import __version__
+
+app = typer.Typer(
+    name="smcheck",
+    help="Check a proposed official social media channel against the University's policy.\n\n"
+    "Proposers run `smcheck new`; reviewers run `smcheck verify` on the records they receive.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+checklist_app = typer.Typer(
+    help="List, show, lint and template checklists.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(checklist_app, name="checklist")
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"smcheck {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """Check a proposed official social media channel against the University's policy."""
+
+
+@app.command()
+def new(
+    draft: Annotated[
+        Path | None, typer.Argument(help="With --resume: the draft to continue (default: the latest).")
+    ] = None,
+    checklist: Annotated[
+        str | None,
+        typer.Option("--checklist", "-c", help="Checklist id or file (default: essex-social-media)."),
+    ] = None,
+    answers: Annotated[
+        Path | None,
+        typer.Option("--answers", "-a", help="Answer from this file instead of prompts (a record works too)."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Where to write the record.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite --output if it exists.")] = False,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue a saved draft.")] = False,
+    agree: Annotated[
+        bool, typer.Option("--agree", help="With --answers: make the sign-off declaration.")
+    ] = False,
+) -> None:
+    """Answer the checklist and sign off: writes a record to attach to your proposal."""
+    from smcheck.commands import new as command
+
+    _done(
+        command.run(
+            checklist_ref=checklist,
+            answers=answers,
+            output=output,
+            force=force,
+            resume=resume,
+            draft=draft,
+            agree=agree,
+        )
+    )
+
+
+@app.command()
+def verify(
+    records: Annotated[list[Path], typer.Argument(help="Record files to check.")],
+    checklist: Annotated[
+        str | None,
+        typer.Option("--checklist", "-c", help="Check against this checklist file instead of the shipped one."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per record.")] = False,
+) -> None:
+    """Check records: well-formed, answered, outcome, sign-off, integrity, review date."""
+    from smcheck.commands import verify as command
+
+    _done(command.run(records, checklist_ref=checklist, as_json=as_json))
+
+
+@checklist_app.command("list")
+def checklist_list(
+    as_json: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
+) -> None:
+    """List the checklists smcheck ships."""
+    from smcheck.commands import checklist as command
+
+    _done(command.run_list(as_json=as_json))
+
+
+@checklist_app.command("show")
+def checklist_show(
+    checklist: Annotated[str, typer.Argument(help="Checklist id or file.")],
+    as_json: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
+) -> None:
+    """Show every question: id, type, choices, condition, clauses and rules."""
+    from smcheck.commands import checklist as command
+
+    _done(command.run_show(checklist, as_json=as_json))
+
+
+@checklist_app.command("lint")
+def checklist_lint(
+    path: Annotated[Path, typer.Argument(help="The checklist file to check.")],
+) -> None:
+    """Check a checklist file you are writing; every problem names its place."""
+    from smcheck.commands import checklist as command
+
+    _done(command.run_lint(path))
+
+
+@checklist_app.command("template")
+def checklist_template(
+    checklist: Annotated[str, typer.Argument(help="Checklist id or file.")] = "essex-social-media",
+) -> None:
+    """Print a commented answers file to fill in, for `smcheck new --answers`."""
+    from smcheck.commands import checklist as command
+
+    _done(command.run_template(checklist))
+
+
+def _done(code: int) -> None:
+    """Leave a command with its exit code (typer ignores a command's return value)."""
+    if code:
+        raise typer.Exit(code)
+
+
+def main() -> None:
+    """Entry point: run the app; turn known failures into one line and an exit code.
+
+    typer itself handles usage errors (exit 2), Ctrl-C (exit 130) and a closed pipe.
+    """
+    from smcheck.errors import SmcheckError
+
+    try:
+        app()
+    except SmcheckError as exc:
+        from smcheck import console
+
+        console.error(exc.message, exc.hint)
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # a bug: one line, the details only when asked for
+        if os.environ.get("SMCHECK_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"smcheck: internal error: {type(exc).__name__}: {exc}\n"
+            "  hint: this is a bug in smcheck; run again with SMCHECK_DEBUG=1 for the details and report it\n"
+        )
+        sys.exit(3)

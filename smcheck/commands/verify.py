@@ -1,0 +1,53 @@
+"""``smcheck verify``: judge records, print a report per record and a summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from smcheck import console, registry
+from smcheck.checklist import Checklist
+from smcheck.errors import CannotOpen, SmcheckError
+
+
+def run(paths: list[Path], *, checklist_ref: str | None, as_json: bool) -> int:
+    """Verify every record; exit 0 when all are valid, 1 when any is not, 2 when any cannot be opened."""
+    from smcheck.verify import Report, report_json, verify_path
+
+    explicit = registry.resolve(checklist_ref) if checklist_ref else None
+    cache: dict[str, Checklist | None] = {}
+
+    def lookup(checklist_id: str) -> Checklist | None:
+        if explicit is not None:
+            return explicit
+        if checklist_id not in cache:
+            try:
+                cache[checklist_id] = registry.by_id(checklist_id)
+            except SmcheckError:
+                cache[checklist_id] = None
+        return cache[checklist_id]
+
+    today = dt.datetime.now(dt.UTC).date()
+    reports: list[Report] = []
+    unreadable: list[CannotOpen] = []
+    for path in paths:
+        try:
+            report = verify_path(path, lookup=lookup, today=today)
+        except CannotOpen as exc:
+            unreadable.append(exc)
+            if not as_json:
+                console.error(exc.message)
+            continue
+        reports.append(report)
+        if not as_json:
+            console.show_report(report)
+    valid = sum(r.valid for r in reports)
+    if as_json:
+        objects = [report_json(r) for r in reports]
+        objects += [{"path": e.path, "valid": False, "error": e.reason} for e in unreadable]
+        console.print_json(objects)
+    elif len(paths) > 1 or unreadable:
+        console.show_summary(valid, len(reports) - valid, len(unreadable))
+    if unreadable:
+        return 2
+    return 0 if valid == len(reports) else 1

@@ -1,0 +1,313 @@
+"""The only module that imports rich. Untrusted text goes through :func:`safe`, never into markup.
+
+Anything read from a record, an answers file or a draft is untrusted: rich would interpret ``[bold]`` in a
+markup string, and a terminal interprets ESC sequences, C1 controls, bidi overrides (Trojan Source) and
+zero-width characters. :func:`visible` makes every such character visible as an escape like ``\\x1b`` or
+``\\u202e``; :func:`safe` wraps the result in a :class:`rich.text.Text`, which rich never parses for markup.
+"""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+_out: Console | None = None
+_err: Console | None = None
+
+
+def visible(text: str, *, keep_newlines: bool = False) -> str:
+    """``text`` with every control, format (bidi, zero-width) or unassigned character shown as an escape."""
+    out: list[str] = []
+    for char in text:
+        if keep_newlines and char == "\n":
+            out.append(char)
+            continue
+        if unicodedata.category(char) in _UNSAFE_CATEGORIES:
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def is_clean(text: str) -> bool:
+    """Whether ``text`` would be shown unchanged by :func:`visible`."""
+    return visible(text) == text
+
+
+def safe(text: object, style: str = "") -> Text:
+    """Untrusted text as a rich Text: never parsed as markup, every unsafe character made visible."""
+    from rich.text import Text
+
+    return Text(visible(str(text)), style=style)
+
+
+def stdout() -> Console:
+    """The console for results (stdout)."""
+    global _out
+    if _out is None:
+        from rich.console import Console
+
+        _out = Console(highlight=False, soft_wrap=False)
+    return _out
+
+
+def stderr() -> Console:
+    """The console for messages and errors (stderr)."""
+    global _err
+    if _err is None:
+        from rich.console import Console
+
+        _err = Console(stderr=True, highlight=False)
+    return _err
+
+
+def error(message: str, hint: str | None = None) -> None:
+    """Print one error line and its hint on stderr (messages may hold untrusted text: shown safely)."""
+    from rich.text import Text
+
+    line = Text("smcheck: error: ", style="bold red")
+    line.append_text(safe(message))
+    stderr().print(line)
+    if hint:
+        tip = Text("  hint: ", style="yellow")
+        tip.append_text(safe(hint))
+        stderr().print(tip)
+
+
+def plain_error(message: str) -> None:
+    """An error line without rich, for the rare path where rich itself cannot be trusted to load."""
+    sys.stderr.write(f"smcheck: error: {visible(message)}\n")
+
+
+# --------------------------------------------------------------------------------------------------
+# Views. Every string from a checklist, an answers file, a draft or a record goes through safe().
+
+if TYPE_CHECKING:
+    from smcheck.checklist import Checklist, Question, Section
+    from smcheck.interview import Position, ReviewRow
+    from smcheck.outcome import Finding, Outcome
+    from smcheck.verify import Report
+
+_LEVEL_STYLE = {"warning": "yellow", "blocker": "bold red", "referral": "bold magenta"}
+_VERDICT_STYLE = {"PASS": "green", "WARN": "yellow", "FAIL": "bold red", "SKIP": "dim"}
+
+
+def _clause_lines(checklist: Checklist, clause_ids: tuple[str, ...]) -> list[Text]:
+    from rich.text import Text
+
+    lines = []
+    for cid in clause_ids:
+        clause = checklist.clause(cid)
+        if clause is not None:
+            line = Text(f"  {cid} ", style="bold cyan")
+            line.append_text(safe(clause.text, style="cyan"))
+            lines.append(line)
+    return lines
+
+
+def show_title(checklist: Checklist, resumed: bool) -> None:
+    """The interview's opening lines."""
+    from rich.text import Text
+
+    err = stderr()
+    title = Text()
+    title.append_text(safe(checklist.title, style="bold"))
+    title.append_text(safe(f"  ({checklist.id} {checklist.version})", style="dim"))
+    err.print(title)
+    err.print(safe(f"Policy: {checklist.policy.title}, {checklist.policy.owner}", style="dim"))
+    if resumed:
+        err.print(Text("Resuming your draft: answered questions are not asked again.", style="green"))
+    else:
+        err.print(
+            Text(
+                "Your answers are saved after each question; press Ctrl-C at any time to stop and"
+                " resume later.",
+                style="dim",
+            )
+        )
+
+
+def show_section(checklist: Checklist, section: Section, number: int, total: int) -> None:
+    """A section's heading, the policy's words for context, and its clauses."""
+    from rich.rule import Rule
+
+    err = stderr()
+    err.print()
+    err.print(Rule(safe(f"Section {number} of {total}: {section.title}"), style="cyan"))
+    if section.intro:
+        err.print(safe(section.intro.strip()))
+    for line in _clause_lines(checklist, section.clauses):
+        err.print(line)
+
+
+def show_question_context(checklist: Checklist, question: Question, position: Position, error: str | None) -> None:
+    """Progress, the plain-words guidance and the clauses, printed above a prompt."""
+    from rich.text import Text
+
+    err = stderr()
+    err.print()
+    where = (
+        f"Question {position.question_number} of {position.question_count}"
+        if position.section_number == 0
+        else f"Section {position.section_number} of {position.section_count} · question"
+        f" {position.question_number} of {position.question_count}"
+    )
+    line = Text(where, style="dim")
+    if question.clauses:
+        line.append(" · policy " + ", ".join(question.clauses), style="dim cyan")
+    err.print(line)
+    if question.help:
+        err.print(safe(question.help.strip(), style="italic"))
+    if error:
+        problem = Text("  ✗ ", style="bold red")
+        problem.append_text(safe(error, style="red"))
+        err.print(problem)
+
+
+def show_finding(checklist: Checklist, finding: Finding) -> None:
+    """A warning, blocker or referral, when it arises: with its clause and the action that fixes it."""
+    from rich.panel import Panel
+    from rich.text import Text
+
+    style = _LEVEL_STYLE[finding.level.value]
+    body = Text()
+    body.append_text(safe(finding.message, style="bold"))
+    body.append("\nWhat to do: ", style="bold")
+    body.append_text(safe(finding.action))
+    if finding.refer_to:
+        body.append("\nReferred to: ", style="bold")
+        body.append_text(safe(finding.refer_to))
+    for line in _clause_lines(checklist, finding.clauses):
+        body.append("\n")
+        body.append_text(line)
+    title = {"warning": "Warning", "blocker": "Blocker", "referral": "Referral"}[finding.level.value]
+    stderr().print(Panel(body, title=f"{title} ({finding.rule})", title_align="left", border_style=style))
+
+
+def show_review(rows: list[ReviewRow], outcome: Outcome) -> None:
+    """The review table of every answer, numbered so one can be picked to change."""
+    from rich.table import Table
+
+    from smcheck.values import as_text
+
+    flagged = {f.question: f.level.value for f in outcome.findings}
+    table = Table(title="Your answers", title_justify="left", show_lines=False, expand=False)
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("Question", overflow="fold", ratio=3)
+    table.add_column("Answer", overflow="fold", ratio=2)
+    for number, row in enumerate(rows, start=1):
+        answer = safe(as_text(row.question, row.value) if row.value is not None else "(left blank)")
+        level = flagged.get(row.question.id)
+        if level:
+            answer.stylize(_LEVEL_STYLE[level])
+        table.add_row(str(number), safe(row.question.prompt), answer)
+    err = stderr()
+    err.print()
+    err.print(table)
+    show_outcome(outcome)
+
+
+def show_outcome(outcome: Outcome) -> None:
+    """One line on where the answers stand, then each action."""
+    from rich.text import Text
+
+    err = stderr()
+    words = {
+        "ready": ("Ready for sign-off: no rule raised a concern.", "green"),
+        "ready-with-warnings": ("Ready for sign-off, with warnings the reviewer will look at.", "yellow"),
+        "blocked": ("Blocked: fix the items below before you can sign off.", "bold red"),
+        "referred": ("Referred: this channel is not for this process.", "bold magenta"),
+    }
+    text, style = words[outcome.status.value]
+    err.print(Text(text, style=style))
+    for finding in outcome.findings:
+        line = Text(f"  {finding.level.value.upper():8} ", style=_LEVEL_STYLE[finding.level.value])
+        line.append_text(safe(finding.action))
+        line.append_text(safe(f"  ({', '.join(finding.clauses)}; {finding.rule})", style="dim"))
+        err.print(line)
+
+
+def show_signoff(checklist: Checklist) -> None:
+    """The declaration, before the sign-off questions."""
+    from rich.panel import Panel
+    from rich.rule import Rule
+
+    err = stderr()
+    err.print()
+    err.print(Rule("Sign-off", style="cyan"))
+    err.print(Panel(safe(checklist.declaration.strip()), title="Declaration", title_align="left"))
+
+
+def show_lines(lines: list[str], style: str = "", *, out: bool = False) -> None:
+    """Untrusted lines, each made safe: on stderr, or with ``out`` on stdout (unwrapped, for results)."""
+    target = stdout() if out else stderr()
+    for line in lines:
+        target.print(safe(line, style=style), soft_wrap=out)
+
+
+def say(message: str, style: str = "") -> None:
+    """A message from smcheck itself on stderr (plain text, still never markup)."""
+    from rich.text import Text
+
+    stderr().print(Text(message, style=style), soft_wrap=True)
+
+
+def show_report(report: Report) -> None:
+    """One record's verify report: one row per check."""
+    from rich.table import Table
+    from rich.text import Text
+
+    out = stdout()
+    out.print(safe(report.path, style="bold"))
+    table = Table(show_header=False, box=None, padding=(0, 1), expand=False)
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("check", no_wrap=True)
+    table.add_column("message", overflow="fold")
+    for row in report.checks:
+        table.add_row(
+            Text(row.verdict.value, style=_VERDICT_STYLE[row.verdict.value]),
+            Text(row.title),
+            safe(row.summary),
+        )
+        for detail in row.details[1:] if len(row.details) > 1 else ():
+            where = f"{detail.where}: " if detail.where else ""
+            table.add_row(Text(""), Text(""), safe(f"- {where}{detail.message}", style="dim"))
+    out.print(table)
+    verdict = Text("  => ")
+    if report.valid:
+        extra = f" ({report.warnings} warning{'s' if report.warnings != 1 else ''})" if report.warnings else ""
+        verdict.append(f"VALID{extra}", style="bold green")
+    else:
+        verdict.append("INVALID", style="bold red")
+    out.print(verdict)
+    out.print()
+
+
+def show_summary(valid: int, invalid: int, unreadable: int) -> None:
+    """The summary line after several records."""
+    from rich.text import Text
+
+    total = valid + invalid + unreadable
+    line = Text(f"{total} record{'s' if total != 1 else ''}: ")
+    line.append(f"{valid} valid", style="green")
+    line.append(", ")
+    line.append(f"{invalid} invalid", style="bold red" if invalid else "")
+    if unreadable:
+        line.append(", ")
+        line.append(f"{unreadable} could not be opened", style="bold red")
+    stdout().print(line)
+
+
+def print_json(data: object) -> None:
+    """JSON on stdout, ASCII-only so no byte of untrusted text reaches the terminal raw."""
+    import json
+
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=True, default=str) + "\n")

@@ -1,0 +1,55 @@
+"""One error base for every known failure; the CLI catches it once and prints one line and a hint."""
+
+from __future__ import annotations
+
+
+class SmcheckError(Exception):
+    """A known failure. ``str(error)`` is the one line shown to the user."""
+
+    exit_code: int = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class UsageError(SmcheckError):
+    """The command was called wrongly (exit 2)."""
+
+    exit_code = 2
+
+
+class FileProblem(SmcheckError):
+    """A file could not be read, or did not parse into the expected model.
+
+    ``problems`` holds every problem found, each already prefixed with the file and the place in it.
+    """
+
+    def __init__(self, path: str, problems: list[str], *, hint: str | None = None) -> None:
+        first = problems[0] if problems else f"{path}: unreadable"
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(first + more, hint=hint)
+        self.path = path
+        self.problems = problems
+
+
+class CannotOpen(SmcheckError):
+    """A file given on the command line cannot be opened at all (exit 2)."""
+
+    exit_code = 2
+
+    def __init__(self, path: str, reason: str, *, hint: str | None = None) -> None:
+        super().__init__(f"{path}: {reason}", hint=hint)
+        self.path = path
+        self.reason = reason
+
+
+class Interrupted(SmcheckError):
+    """The user pressed Ctrl-C or Ctrl-D during the interview; their draft is saved (exit 130)."""
+
+    exit_code = 130
+
+
+class OutputExists(SmcheckError):
+    """Refusing to overwrite an existing file without ``--force`` (exit 1)."""

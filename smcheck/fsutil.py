@@ -1,0 +1,58 @@
+"""Atomic writes: a file is either the old one or the whole new one, never half of either."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from smcheck.errors import OutputExists, SmcheckError
+
+
+def atomic_write(path: Path, data: bytes, *, overwrite: bool, mode: int = 0o644) -> None:
+    """Write ``data`` to ``path`` atomically.
+
+    The bytes go to a temporary file in the same folder, are flushed to disk, then moved into place.
+    Without ``overwrite`` an existing file is never replaced: the final step is a hard link, which the
+    operating system refuses atomically when the name is taken (no check-then-write race).
+    """
+    folder = path.parent if str(path.parent) else Path()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SmcheckError(f"cannot create folder {folder}: {exc.strerror}") from exc
+    if not overwrite and path.exists():
+        raise OutputExists(f"{path} already exists", hint="choose another --output, or add --force")
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise SmcheckError(f"cannot write in {folder}: {exc.strerror}") from exc
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                raise OutputExists(
+                    f"{path} already exists", hint="choose another --output, or add --force"
+                ) from None
+            except OSError:
+                # A file system without hard links: fall back to a checked rename.
+                if path.exists():
+                    raise OutputExists(
+                        f"{path} already exists", hint="choose another --output, or add --force"
+                    ) from None
+                os.replace(tmp, path)
+    except OSError as exc:
+        raise SmcheckError(f"cannot write {path}: {exc.strerror}") from exc
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()

@@ -1,0 +1,186 @@
+"""Which questions are shown, and what the answers add up to: pure functions of a checklist and answers.
+
+The interview, the ``--answers`` run and ``verify`` all call these, so a record's outcome can be recomputed
+from its answers and compared with the one it states.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from smcheck.checklist import Answers, Checklist, Level, Question, Value, holds
+
+
+class Status(StrEnum):
+    """Where a set of answers stands."""
+
+    READY = "ready"
+    """No rule fired: ready for the reviewer."""
+    WARNINGS = "ready-with-warnings"
+    """Ready for the reviewer, who will look at the warnings."""
+    BLOCKED = "blocked"
+    """A blocker must be fixed before sign-off."""
+    REFERRED = "referred"
+    """Not for this process: the proposer is referred elsewhere."""
+
+    @property
+    def can_sign_off(self) -> bool:
+        """Whether a record may be signed off with this status."""
+        return self in (Status.READY, Status.WARNINGS)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rule that fired: what is wrong and what fixes it."""
+
+    rule: str
+    level: Level
+    question: str
+    message: str
+    action: str
+    clauses: tuple[str, ...]
+    refer_to: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The status and every finding, in checklist order."""
+
+    status: Status
+    findings: tuple[Finding, ...]
+
+    def of_level(self, level: Level) -> tuple[Finding, ...]:
+        """The findings of one level."""
+        return tuple(f for f in self.findings if f.level is level)
+
+
+def visible(checklist: Checklist, answers: Answers) -> list[Question]:
+    """The questions shown, in order.
+
+    A question's condition is judged on the answers to the questions shown before it, so an answer to a
+    question that is itself hidden never shows or hides anything.
+    """
+    shown: list[Question] = []
+    effective: dict[str, Value] = {}
+    for question in checklist.questions:
+        if question.when is None or holds(question.when, effective):
+            shown.append(question)
+            if question.id in answers:
+                effective[question.id] = answers[question.id]
+    return shown
+
+
+def effective(checklist: Checklist, answers: Answers) -> dict[str, Value]:
+    """Only the answers to questions that are shown, in checklist order (hidden answers are dropped)."""
+    return {q.id: answers[q.id] for q in visible(checklist, answers) if q.id in answers}
+
+
+def evaluate(checklist: Checklist, answers: Mapping[str, Value]) -> Outcome:
+    """Apply every rule of every shown question to the answers."""
+    shown = effective(checklist, answers)
+    findings: list[Finding] = []
+    for question in visible(checklist, answers):
+        for rule in question.rules:
+            if holds(rule.when, shown):
+                findings.append(
+                    Finding(
+                        rule=rule.id,
+                        level=rule.level,
+                        question=question.id,
+                        message=rule.message,
+                        action=rule.action,
+                        clauses=rule.clauses,
+                        refer_to=rule.refer_to,
+                    )
+                )
+    levels = {f.level for f in findings}
+    if Level.REFERRAL in levels:
+        status = Status.REFERRED
+    elif Level.BLOCKER in levels:
+        status = Status.BLOCKED
+    elif Level.WARNING in levels:
+        status = Status.WARNINGS
+    else:
+        status = Status.READY
+    return Outcome(status, tuple(findings))
+
+
+@dataclass(frozen=True)
+class AnswerProblem:
+    """One answer that cannot stand, with a stable code."""
+
+    code: str
+    """``answer-unknown``, ``answer-invalid``, ``answer-not-normal``, ``answer-missing`` or ``answer-hidden``."""
+    question: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.question}: {self.message}"
+
+
+def judge_answers(
+    checklist: Checklist, raw: Mapping[str, object], *, today: dt.date, exact: bool
+) -> tuple[dict[str, Value], list[AnswerProblem]]:
+    """Validate typed answers against a checklist, listing every problem at once.
+
+    Questions are walked in order, since whether one is shown depends on the accepted answers before
+    it. ``exact`` (for records) also refuses answers that are valid but not in the normal form smcheck
+    writes (surrounding spaces, choices out of order). Answers to questions hidden because of an
+    invalid answer are not listed again.
+    """
+    from smcheck.checklist import describe, referenced
+    from smcheck.values import AnswerError, check_typed
+
+    problems: list[AnswerProblem] = []
+    accepted: dict[str, Value] = {}
+    invalid: set[str] = set()
+    known = {q.id for q in checklist.questions}
+    for qid in raw:
+        if qid not in known:
+            problems.append(
+                AnswerProblem(
+                    "answer-unknown", qid, f"not a question of checklist {checklist.id} {checklist.version}"
+                )
+            )
+    shown: set[str] = set()
+    for question in checklist.questions:
+        if question.when is not None and not holds(question.when, accepted):
+            continue
+        shown.add(question.id)
+        if question.id in raw:
+            value = raw[question.id]
+            try:
+                normal = check_typed(question, value, today=today)
+            except AnswerError as exc:
+                invalid.add(question.id)
+                problems.append(AnswerProblem("answer-invalid", question.id, str(exc)))
+                continue
+            if exact and (normal != value or type(normal) is not type(value)):
+                invalid.add(question.id)
+                problems.append(
+                    AnswerProblem(
+                        "answer-not-normal",
+                        question.id,
+                        "is not written as smcheck writes it (extra spaces, or choices out of order)",
+                    )
+                )
+                continue
+            accepted[question.id] = normal
+        elif question.required:
+            problems.append(AnswerProblem("answer-missing", question.id, f"missing ({question.prompt})"))
+    for question in checklist.questions:
+        if question.id in raw and question.id not in shown:
+            assert question.when is not None
+            if invalid.intersection(referenced(question.when)):
+                continue
+            problems.append(
+                AnswerProblem(
+                    "answer-hidden",
+                    question.id,
+                    f"answered, but not asked because {describe(question.when)} does not hold",
+                )
+            )
+    return accepted, problems

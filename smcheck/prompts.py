@@ -1,0 +1,166 @@
+"""The interactive asker: the only module that imports questionary.
+
+Every prompt uses ``unsafe_ask()`` so that Ctrl-C raises ``KeyboardInterrupt`` (questionary's ``ask()``
+would swallow it and go on to the next question); Ctrl-D raises ``EOFError``. The engine's caller turns
+both into "your draft is saved, resume with ...". Inline validation calls the same
+:func:`smcheck.values.parse_text` / :func:`~smcheck.values.check_typed` the engine applies afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+import questionary
+from prompt_toolkit.styles import Style
+
+from smcheck import console
+from smcheck.checklist import Checklist, QType, Question, Section, Value
+from smcheck.interview import Position, ReviewRow
+from smcheck.outcome import Finding, Outcome
+from smcheck.values import AnswerError, check_typed, parse_text
+
+STYLE = Style(
+    [
+        ("qmark", "fg:ansicyan bold"),
+        ("question", "bold"),
+        ("answer", "fg:ansigreen bold"),
+        ("pointer", "fg:ansicyan bold"),
+        ("highlighted", "fg:ansicyan bold"),
+        ("selected", "fg:ansigreen"),
+        ("instruction", "fg:ansibrightblack"),
+    ]
+)
+
+CONTINUE = "continue"
+CHANGE = "change"
+STOP = "stop"
+
+
+def _text_default(question: Question, current: Value | None) -> str:
+    if current is None:
+        return ""
+    if isinstance(current, dt.date):
+        return current.isoformat()
+    if isinstance(current, bool):
+        return "yes" if current else "no"
+    if isinstance(current, tuple):
+        return ", ".join(current)
+    return str(current)
+
+
+def _validator(question: Question, today: dt.date) -> Callable[[str], bool | str]:
+    def validate(text: str) -> bool | str:
+        try:
+            parse_text(question, text, today=today)
+        except AnswerError as exc:
+            return str(exc)
+        return True
+
+    return validate
+
+
+class QuestionaryAsker:
+    """Asks the engine's questions in a terminal with questionary, and shows context with rich."""
+
+    def __init__(self, today: Callable[[], dt.date] = dt.date.today) -> None:
+        self.today = today
+        self.checklist: Checklist | None = None
+
+    def start_section(self, checklist: Checklist, section: Section, number: int, total: int) -> None:
+        """Show the section heading and the policy's words."""
+        self.checklist = checklist
+        console.show_section(checklist, section, number, total)
+
+    def ask(
+        self, question: Question, *, position: Position, current: Value | None, error: str | None
+    ) -> Value | None:
+        """Ask one question with the prompt that suits its type."""
+        if self.checklist is not None:
+            console.show_question_context(self.checklist, question, position, error)
+        if question.type is QType.YESNO:
+            default = current if isinstance(current, bool) else True
+            return bool(
+                questionary.confirm(question.prompt, default=default, style=STYLE, auto_enter=True).unsafe_ask()
+            )
+        if question.type is QType.CHOICE:
+            values = [c.value for c in question.choices]
+            choices = [questionary.Choice(title=c.label, value=c.value) for c in question.choices]
+            picked = questionary.select(
+                question.prompt,
+                choices=choices,
+                default=current if current in values else None,
+                style=STYLE,
+                instruction="(arrow keys, then Enter)",
+            ).unsafe_ask()
+            return str(picked) if picked is not None else None
+        if question.type is QType.MULTI:
+            chosen = set(current) if isinstance(current, tuple) else set()
+            choices = [
+                questionary.Choice(title=c.label, value=c.value, checked=c.value in chosen)
+                for c in question.choices
+            ]
+
+            def validate_multi(selected: list[str]) -> bool | str:
+                try:
+                    check_typed(question, selected, today=self.today())
+                except AnswerError as exc:
+                    return str(exc)
+                return True
+
+            picked_many = questionary.checkbox(
+                question.prompt,
+                choices=choices,
+                validate=validate_multi,
+                style=STYLE,
+                instruction="(Space to tick, Enter when done)",
+            ).unsafe_ask()
+            return tuple(picked_many or ())
+        instruction = None
+        if question.type is QType.DATE:
+            instruction = "(YYYY-MM-DD)"
+        if not question.required:
+            instruction = f"{instruction or ''} (optional: Enter to leave blank)".strip()
+        typed = questionary.text(
+            question.prompt,
+            default=_text_default(question, current),
+            validate=_validator(question, self.today()),
+            style=STYLE,
+            instruction=instruction,
+        ).unsafe_ask()
+        return parse_text(question, str(typed), today=self.today())
+
+    def finding(self, checklist: Checklist, finding: Finding) -> None:
+        """Show a warning, blocker or referral as soon as it arises."""
+        console.show_finding(checklist, finding)
+
+    def review(self, rows: Sequence[ReviewRow], outcome: Outcome) -> str | None:
+        """Show every answer; let the person change any of them."""
+        console.show_review(list(rows), outcome)
+        can_sign = outcome.status.can_sign_off
+        options = [
+            questionary.Choice(
+                "Go on to sign-off" if can_sign else "Save the draft and stop here", value=CONTINUE
+            ),
+            questionary.Choice("Change an answer", value=CHANGE),
+        ]
+        choice = questionary.select(
+            "What next?", choices=options, style=STYLE, instruction="(arrow keys, then Enter)"
+        ).unsafe_ask()
+        if choice != CHANGE:
+            return None
+
+        def valid_number(text: str) -> bool | str:
+            if text.strip().isdigit() and 1 <= int(text) <= len(rows):
+                return True
+            return f"type a number from 1 to {len(rows)}, as shown in the table"
+
+        number = questionary.text(
+            "Which answer do you want to change? (its number)", validate=valid_number, style=STYLE
+        ).unsafe_ask()
+        return rows[int(str(number).strip()) - 1].question.id
+
+    def start_signoff(self, checklist: Checklist, outcome: Outcome) -> None:
+        """Show the declaration."""
+        self.checklist = checklist
+        console.show_signoff(checklist)

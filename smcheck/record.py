@@ -1,0 +1,431 @@
+"""The signed-off record: its model, its exact byte layout, and a strict reader.
+
+A record file is two parts::
+
+    <content: a TOML document>            <- the bytes every digest and signature covers
+    # --- smcheck signatures: ... ---      <- the marker line, exactly once, at the start of a line
+    [[signature]]                         <- the trailing part: nothing but signature entries
+    method = "sha256"
+    digest = "..."
+
+Digests and signatures cover the exact bytes of the content, never a re-serialisation (TOML has no
+canonical form). The content is parsed from those bytes alone; the trailing part must parse to nothing but
+``[[signature]]`` entries, so it can grow (a proposer's signature, a reviewer's approval) without the
+content changing by a byte.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import tomli_w
+
+from smcheck import __version__
+from smcheck.checklist import Checklist, Level, Value
+from smcheck.errors import CannotOpen
+from smcheck.interview import SignOff
+from smcheck.outcome import Outcome, Status
+from smcheck.tomlread import Problems, Table, flatten, nest
+
+SCHEMA = 1
+"""The record schema this smcheck writes and reads."""
+
+SUFFIX = ".smcheck.toml"
+"""The file suffix of records."""
+
+MAX_RECORD_BYTES = 1024 * 1024
+"""Records are a few kilobytes; anything over this is refused unread."""
+
+MARKER = b"# --- smcheck signatures: each entry below covers the exact bytes above this line ---\n"
+
+HEADER = (
+    b"# smcheck record: a signed-off answer to a policy checklist.\n"
+    b"# Attach this file, unchanged, to your proposal. Check it with: smcheck verify FILE\n"
+    b"# Do not edit it: any change, even to spacing, makes it fail verification.\n\n"
+)
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+@dataclass(frozen=True)
+class Action:
+    """A finding as the record states it."""
+
+    rule: str
+    level: Level
+    question: str
+    message: str
+    action: str
+    clauses: tuple[str, ...]
+    refer_to: str | None
+
+
+@dataclass(frozen=True)
+class SignOffEntry:
+    """The sign-off as the record states it."""
+
+    name: str
+    email: str
+    role: str
+    department: str
+    declaration: str
+    """The declaration made, verbatim from the checklist."""
+
+
+@dataclass(frozen=True)
+class Record:
+    """The content of a record (everything the signatures cover)."""
+
+    schema: int
+    id: str
+    """A random UUID naming this record."""
+    created: dt.datetime
+    """When the proposer signed off (UTC, whole seconds)."""
+    smcheck_version: str
+    review_by: dt.date
+    """When the channel is due for re-review (GG-7)."""
+    checklist_id: str
+    checklist_version: str
+    checklist_sha256: str
+    answers: Mapping[str, object]
+    """Answers keyed by question id, as read (validated against the checklist by ``verify``)."""
+    status: Status
+    actions: tuple[Action, ...]
+    signoff: SignOffEntry
+
+
+@dataclass(frozen=True)
+class Seal:
+    """One entry of the trailing signatures part. For now: the unsigned SHA-256 digest of the content."""
+
+    method: str
+    digest: str
+
+
+@dataclass(frozen=True)
+class RecordFile:
+    """A record as read from a file: the exact content bytes, the parsed content, the trailing entries."""
+
+    content: bytes
+    record: Record
+    seals: tuple[Seal, ...]
+
+
+class RecordError(Exception):
+    """A record file is not a well-formed record. ``check`` is the verify check it fails."""
+
+    def __init__(self, check: str, code: str, message: str, details: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.check = check
+        self.code = code
+        self.message = message
+        self.details = details
+
+
+# --------------------------------------------------------------------------------------------------
+# Writing
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later, or the month's last day when it has no such day (29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def build_record(
+    checklist: Checklist,
+    answers: Mapping[str, Value],
+    outcome: Outcome,
+    signoff: SignOff,
+    *,
+    now: dt.datetime,
+    record_id: str | None = None,
+) -> Record:
+    """Make the record of a finished interview."""
+    created = now.astimezone(dt.UTC).replace(microsecond=0)
+    return Record(
+        schema=SCHEMA,
+        id=record_id or str(uuid.uuid4()),
+        created=created,
+        smcheck_version=__version__,
+        review_by=add_months(created.date(), checklist.review_months),
+        checklist_id=checklist.id,
+        checklist_version=checklist.version,
+        checklist_sha256=checklist.sha256,
+        answers={q.id: answers[q.id] for q in checklist.questions if q.id in answers},
+        status=outcome.status,
+        actions=tuple(
+            Action(f.rule, f.level, f.question, f.message, f.action, f.clauses, f.refer_to)
+            for f in outcome.findings
+        ),
+        signoff=SignOffEntry(
+            signoff.name, signoff.email, signoff.role, signoff.department, checklist.declaration
+        ),
+    )
+
+
+def content_document(record: Record) -> dict[str, object]:
+    """The record's content as the TOML document it is written as."""
+    actions: list[dict[str, object]] = []
+    for a in record.actions:
+        entry: dict[str, object] = {
+            "rule": a.rule,
+            "level": a.level.value,
+            "question": a.question,
+            "message": a.message,
+            "action": a.action,
+            "clauses": list(a.clauses),
+        }
+        if a.refer_to is not None:
+            entry["refer_to"] = a.refer_to
+        actions.append(entry)
+    return {
+        "record": {
+            "schema": record.schema,
+            "id": record.id,
+            "created": record.created,
+            "smcheck_version": record.smcheck_version,
+            "review_by": record.review_by,
+        },
+        "checklist": {
+            "id": record.checklist_id,
+            "version": record.checklist_version,
+            "sha256": record.checklist_sha256,
+        },
+        "answers": nest(record.answers),
+        "outcome": {"status": record.status.value, "actions": actions},
+        "signoff": {
+            "name": record.signoff.name,
+            "email": record.signoff.email,
+            "role": record.signoff.role,
+            "department": record.signoff.department,
+            "declaration": record.signoff.declaration,
+        },
+    }
+
+
+def render(record: Record) -> bytes:
+    """The record file's bytes: header, content, marker, and the trailing part with the SHA-256 digest."""
+    content = HEADER + tomli_w.dumps(content_document(record)).encode("utf-8") + b"\n"
+    return content + MARKER + render_seals([Seal("sha256", sha256(content))])
+
+
+def render_seals(seals: list[Seal]) -> bytes:
+    """The trailing part."""
+    doc = {"signature": [{"method": s.method, "digest": s.digest} for s in seals]}
+    return tomli_w.dumps(doc).encode("utf-8")
+
+
+def sha256(data: bytes) -> str:
+    """Hex SHA-256."""
+    return hashlib.sha256(data).hexdigest()
+
+
+# --------------------------------------------------------------------------------------------------
+# Reading
+
+
+def read_limited(path: Path, limit: int = MAX_RECORD_BYTES) -> bytes:
+    """Read at most ``limit + 1`` bytes (so an oversized file is detected without reading it all).
+
+    Raises :class:`CannotOpen` for files that cannot be opened at all.
+    """
+    try:
+        with path.open("rb") as handle:
+            return handle.read(limit + 1)
+    except FileNotFoundError:
+        raise CannotOpen(str(path), "no such file") from None
+    except IsADirectoryError:
+        raise CannotOpen(str(path), "is a folder, not a record") from None
+    except PermissionError:
+        raise CannotOpen(str(path), "permission denied") from None
+    except OSError as exc:
+        raise CannotOpen(str(path), f"cannot read ({exc.strerror})") from None
+
+
+def split(data: bytes) -> tuple[bytes, bytes]:
+    """Split a record file into its content and trailing part at the one marker line."""
+    found = [m.start() for m in re.finditer(re.escape(MARKER), data) if m.start() == 0 or data[m.start() - 1] == 0x0A]
+    if not found:
+        if MARKER.rstrip(b"\n") + b"\r\n" in data:
+            raise RecordError(
+                "well-formed",
+                "line-endings",
+                "the file's line endings were changed to CRLF (Windows); records must keep LF line endings",
+            )
+        raise RecordError(
+            "well-formed", "no-marker", "the file has no signatures marker line, so it is not a complete record"
+        )
+    if len(found) > 1:
+        raise RecordError("well-formed", "marker-repeated", "the file has more than one signatures marker line")
+    start = found[0]
+    return data[:start], data[start + len(MARKER) :]
+
+
+def _text(data: bytes, what: str) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise RecordError(
+            "well-formed", "bom", f"{what} starts with a byte-order mark (BOM): an editor re-saved it"
+        )
+    if b"\x00" in data:
+        raise RecordError("well-formed", "binary", f"{what} holds NUL bytes: it is binary, not a record")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RecordError(
+            "well-formed", "not-utf8", f"{what} is not UTF-8 text (bad byte at offset {exc.start})"
+        ) from None
+
+
+def _toml(text: str, what: str) -> dict[str, object]:
+    import tomllib
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RecordError("well-formed", "toml-syntax", f"{what} is not valid TOML: {exc}") from None
+    except RecursionError:
+        raise RecordError("well-formed", "too-deep", f"{what} is nested too deeply") from None
+
+
+def parse_record(data: bytes) -> RecordFile:
+    """Parse record bytes strictly; raise :class:`RecordError` naming the first check that fails."""
+    if len(data) > MAX_RECORD_BYTES:
+        raise RecordError(
+            "well-formed", "too-large", f"the file is larger than {MAX_RECORD_BYTES // 1024} KiB; records are a few KiB"
+        )
+    if not data.strip():
+        raise RecordError("well-formed", "empty", "the file is empty")
+    _text(data, "the file")
+    content, trailer = split(data)
+    content_doc = _toml(_text(content, "the content"), "the content")
+    trailer_doc = _toml(_text(trailer, "the signatures part"), "the signatures part")
+    seals = _seals(trailer_doc)
+
+    meta = content_doc.get("record")
+    schema = meta.get("schema") if isinstance(meta, dict) else None
+    if type(schema) is not int:
+        raise RecordError(
+            "well-formed", "not-a-record", "the file has no [record] table with a schema number: it is not a record"
+        )
+    if schema != SCHEMA:
+        raise RecordError(
+            "schema-version",
+            "schema-unknown",
+            f"the record uses schema {schema}; this smcheck reads schema {SCHEMA} (upgrade smcheck?)",
+        )
+    problems = Problems("")
+    record = _record(Table(content_doc, "", problems), problems)
+    if problems or record is None:
+        details = tuple(problems.lines)
+        raise RecordError(
+            "well-formed",
+            "schema-invalid",
+            f"the content does not follow the record schema: {details[0] if details else 'incomplete'}",
+            details,
+        )
+    return RecordFile(content, record, seals)
+
+
+def _seals(doc: dict[str, object]) -> tuple[Seal, ...]:
+    problems = Problems("")
+    top = Table(doc, "", problems)
+    seals: list[Seal] = []
+    for entry in top.tables("signature"):
+        method = entry.string("method")
+        digest = entry.string("digest")
+        entry.finish()
+        if method is not None and method != "sha256":
+            problems.add(entry.at("method"), f"unknown method {method!r}")
+        elif digest is not None and not _HEX64.fullmatch(digest):
+            problems.add(entry.at("digest"), "must be 64 lower-case hex digits")
+        elif method and digest:
+            seals.append(Seal(method, digest))
+    top.finish()
+    if problems:
+        raise RecordError(
+            "well-formed",
+            "trailer-invalid",
+            "the signatures part holds something other than signature entries: "
+            + problems.lines[0],
+        )
+    return tuple(seals)
+
+
+def _record(top: Table, problems: Problems) -> Record | None:
+    meta = top.table("record")
+    checklist = top.table("checklist")
+    answers_table = top.table("answers")
+    outcome = top.table("outcome")
+    signoff = top.table("signoff")
+    top.finish()
+    if not (meta and checklist and answers_table and outcome and signoff):
+        return None
+    schema = meta.integer("schema")
+    rid = meta.string("id")
+    if rid is not None:
+        try:
+            uuid.UUID(rid)
+        except ValueError:
+            problems.add(meta.at("id"), "must be a UUID")
+    created = meta.moment("created")
+    version = meta.nonempty("smcheck_version")
+    review_by = meta.local_date("review_by")
+    meta.finish()
+    cid = checklist.nonempty("id")
+    cversion = checklist.nonempty("version")
+    csha = checklist.string("sha256")
+    if csha is not None and not _HEX64.fullmatch(csha):
+        problems.add(checklist.at("sha256"), "must be 64 lower-case hex digits")
+    checklist.finish()
+    answers = flatten(answers_table.data)
+    status_text = outcome.string("status")
+    status = None
+    if status_text is not None:
+        if status_text in Status.__members__.values():
+            status = Status(status_text)
+        else:
+            problems.add(outcome.at("status"), f"unknown status {status_text!r}")
+    actions: list[Action] = []
+    for item in outcome.tables("actions"):
+        level_text = item.string("level")
+        level = Level(level_text) if level_text in Level.__members__.values() else None
+        if level_text is not None and level is None:
+            problems.add(item.at("level"), f"unknown level {level_text!r}")
+        fields = [item.string(k) for k in ("rule", "question", "message", "action")]
+        clauses = item.strings("clauses")
+        refer_to = item.string("refer_to", required=False)
+        item.finish()
+        if level is not None and clauses is not None and all(f is not None for f in fields):
+            rule, question, message, action = (str(f) for f in fields)
+            actions.append(Action(rule, level, question, message, action, tuple(clauses), refer_to))
+    outcome.finish()
+    names = [signoff.string(k) for k in ("name", "email", "role", "department", "declaration")]
+    signoff.finish()
+    if problems:
+        return None
+    assert schema is not None and rid and created and version and review_by and cid and cversion
+    assert csha is not None and status is not None
+    name, email, role, department, declaration = (n or "" for n in names)
+    return Record(
+        schema=schema,
+        id=rid,
+        created=created,
+        smcheck_version=version,
+        review_by=review_by,
+        checklist_id=cid,
+        checklist_version=cversion,
+        checklist_sha256=csha,
+        answers=answers,
+        status=status,
+        actions=tuple(actions),
+        signoff=SignOffEntry(name, email, role, department, declaration),
+    )

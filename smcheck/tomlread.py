@@ -1,0 +1,191 @@
+"""Strict reading of parsed TOML into models: every unknown key and wrong type is reported with its place.
+
+A :class:`Table` wraps one TOML table. Reading a key marks it as known; :meth:`Table.finish` reports the
+keys nobody asked for. Problems are collected rather than raised so that a linter can list them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+T = TypeVar("T")
+
+_TYPE_NAMES: dict[type, str] = {
+    str: "a string",
+    bool: "a boolean (true or false)",
+    int: "an integer",
+    float: "a number",
+    list: "an array",
+    dict: "a table",
+    dt.date: "a date (like 2027-01-31)",
+    dt.datetime: "a date and time",
+}
+
+
+def type_name(value: object) -> str:
+    """Say in words what TOML type ``value`` has."""
+    if isinstance(value, dt.datetime):
+        return _TYPE_NAMES[dt.datetime]
+    for kind, name in _TYPE_NAMES.items():
+        if type(value) is kind:
+            return name
+    return type(value).__name__
+
+
+@dataclass
+class Problems:
+    """Collects ``place: message`` lines for one file."""
+
+    source: str
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, where: str, message: str) -> None:
+        """Record one problem at ``where`` (a dotted/indexed place in the file)."""
+        parts = [part for part in (self.source, where) if part]
+        self.lines.append(": ".join([*parts, message]))
+
+    def __bool__(self) -> bool:
+        return bool(self.lines)
+
+
+class Table:
+    """One TOML table being read strictly."""
+
+    def __init__(self, data: Mapping[str, object], where: str, problems: Problems) -> None:
+        self.data = data
+        self.where = where
+        self.problems = problems
+        self._seen: set[str] = set()
+
+    def at(self, key: str) -> str:
+        """The place of ``key`` in the file, for messages."""
+        return f"{self.where}.{key}" if self.where else key
+
+    def has(self, key: str) -> bool:
+        """Whether ``key`` is present (marks it as known)."""
+        self._seen.add(key)
+        return key in self.data
+
+    def raw(self, key: str) -> object | None:
+        """The value of ``key`` as parsed, or None when absent."""
+        self._seen.add(key)
+        return self.data.get(key)
+
+    def _typed(self, key: str, kind: type[T], required: bool) -> T | None:
+        self._seen.add(key)
+        if key not in self.data:
+            if required:
+                self.problems.add(self.at(key), f"missing; it must be {_TYPE_NAMES[kind]}")
+            return None
+        value = self.data[key]
+        # bool is an int in Python and datetime is a date: compare exact types.
+        if type(value) is not kind:
+            self.problems.add(self.at(key), f"must be {_TYPE_NAMES[kind]}, not {type_name(value)}")
+            return None
+        return value  # type: ignore[return-value]
+
+    def string(self, key: str, *, required: bool = True) -> str | None:
+        """A string value."""
+        return self._typed(key, str, required)
+
+    def nonempty(self, key: str, *, required: bool = True) -> str | None:
+        """A string value that is not blank."""
+        value = self._typed(key, str, required)
+        if value is not None and not value.strip():
+            self.problems.add(self.at(key), "must not be empty")
+            return None
+        return value
+
+    def boolean(self, key: str, *, required: bool = True) -> bool | None:
+        """A boolean value."""
+        return self._typed(key, bool, required)
+
+    def integer(self, key: str, *, required: bool = True) -> int | None:
+        """An integer value."""
+        return self._typed(key, int, required)
+
+    def local_date(self, key: str, *, required: bool = True) -> dt.date | None:
+        """A local date value (not a date-time)."""
+        return self._typed(key, dt.date, required)
+
+    def moment(self, key: str, *, required: bool = True) -> dt.datetime | None:
+        """An offset date-time value."""
+        value = self._typed(key, dt.datetime, required)
+        if value is not None and value.tzinfo is None:
+            self.problems.add(self.at(key), "must carry a time zone offset (like Z)")
+            return None
+        return value
+
+    def strings(self, key: str, *, required: bool = True) -> list[str] | None:
+        """An array of strings."""
+        value = self._typed(key, list, required)
+        if value is None:
+            return None
+        out: list[str] = []
+        for index, item in enumerate(value):
+            if type(item) is not str:
+                self.problems.add(f"{self.at(key)}[{index}]", f"must be a string, not {type_name(item)}")
+            else:
+                out.append(item)
+        return out
+
+    def table(self, key: str, *, required: bool = True) -> Table | None:
+        """A sub-table, to be read strictly in turn."""
+        value = self._typed(key, dict, required)
+        if value is None:
+            return None
+        return Table(value, self.at(key), self.problems)
+
+    def tables(self, key: str, *, required: bool = True) -> Iterator[Table]:
+        """Each table of an array of tables."""
+        value = self._typed(key, list, required)
+        for index, item in enumerate(value or []):
+            where = f"{self.at(key)}[{index}]"
+            if type(item) is not dict:
+                self.problems.add(where, f"must be a table, not {type_name(item)}")
+                continue
+            yield Table(item, where, self.problems)
+
+    def finish(self) -> None:
+        """Report every key that no reader asked for."""
+        for key in self.data:
+            if key not in self._seen:
+                self.problems.add(self.at(key), "unknown key")
+
+
+def flatten(table: Mapping[str, object]) -> dict[str, object]:
+    """Turn nested answer tables into dotted ids: ``{"channel": {"platform": "x"}}`` -> ``channel.platform``.
+
+    Arrays become tuples (a multi-choice answer). Every answer is a leaf; a table is a level of the id.
+    """
+    out: dict[str, object] = {}
+
+    def walk(node: Mapping[str, object], prefix: str) -> None:
+        for key, value in node.items():
+            qid = f"{prefix}.{key}" if prefix else key
+            if isinstance(value, dict):
+                walk(value, qid)
+            elif isinstance(value, list):
+                out[qid] = tuple(value)
+            else:
+                out[qid] = value
+
+    walk(table, "")
+    return out
+
+
+def nest(answers: Mapping[str, object]) -> dict[str, object]:
+    """The inverse of :func:`flatten`: dotted ids become nested tables, tuples become arrays."""
+    out: dict[str, object] = {}
+    for qid, value in answers.items():
+        node = out
+        *parents, leaf = qid.split(".")
+        for part in parents:
+            child = node.setdefault(part, {})
+            assert isinstance(child, dict)
+            node = child
+        node[leaf] = list(value) if isinstance(value, tuple) else value
+    return out

@@ -1,0 +1,190 @@
+"""Answer validation: the one place that decides whether an answer is acceptable.
+
+Typed answers (from an answers file, a draft, a record, a checklist default) go through
+:func:`check_typed`; what a person types at a prompt goes through :func:`parse_text` first, which turns
+text into the typed value and then calls :func:`check_typed`. So the interactive and the ``--answers``
+runs, and ``verify``, share every validator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+from smcheck.checklist import DateBound, QType, Question, Value, format_value
+from smcheck.tomlread import type_name
+
+DEFAULT_MAX_TEXT = 2000
+
+_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+)")
+_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
+
+_YES = {"y", "yes", "true"}
+_NO = {"n", "no", "false"}
+
+
+class AnswerError(ValueError):
+    """An answer is not acceptable; the message says why in plain words."""
+
+
+def _bad_character(text: str) -> str | None:
+    """The first character an answer may not hold: controls, format characters (bidi, zero-width)."""
+    for char in text:
+        category = unicodedata.category(char)
+        if category in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+            return char
+    return None
+
+
+def _resolve(bound: DateBound, today: dt.date) -> dt.date:
+    return today if bound == "today" else bound  # type: ignore[return-value]
+
+
+def check_typed(question: Question, value: object, *, today: dt.date) -> Value:
+    """Validate a typed answer and return it in normal form, or raise :class:`AnswerError`.
+
+    ``today`` is the date the answer is judged on (for ``min``/``max = "today"``): the current date when
+    answering, the record's creation date when verifying.
+    """
+    kind = question.type
+    rules = question.validate
+    if kind is QType.YESNO:
+        if type(value) is not bool:
+            raise AnswerError(f"must be yes or no (true or false), not {type_name(value)}")
+        return value
+    if kind is QType.DATE:
+        if type(value) is not dt.date:
+            raise AnswerError(f"must be a date like 2027-01-31, not {type_name(value)}")
+        if rules.min_date is not None and value < _resolve(rules.min_date, today):
+            limit = "today" if rules.min_date == "today" else rules.min_date.isoformat()  # type: ignore[union-attr]
+            raise AnswerError(f"must be {limit} or later")
+        if rules.max_date is not None and value > _resolve(rules.max_date, today):
+            limit = "today" if rules.max_date == "today" else rules.max_date.isoformat()  # type: ignore[union-attr]
+            raise AnswerError(f"must be {limit} or earlier")
+        return value
+    if kind is QType.MULTI:
+        if type(value) not in (list, tuple):
+            raise AnswerError(f"must be a list of choices, not {type_name(value)}")
+        assert isinstance(value, list | tuple)
+        known = [c.value for c in question.choices]
+        picked: set[str] = set()
+        for item in value:
+            if type(item) is not str:
+                raise AnswerError(f"each choice must be a string, not {type_name(item)}")
+            if item not in known:
+                raise AnswerError(f"{item!r} is not one of the choices ({', '.join(known)})")
+            if item in picked:
+                raise AnswerError(f"{item!r} is chosen twice")
+            picked.add(item)
+        low = rules.min_items if rules.min_items is not None else (1 if question.required else 0)
+        if len(picked) < low:
+            raise AnswerError("choose at least one" if low == 1 else f"choose at least {low}")
+        if rules.max_items is not None and len(picked) > rules.max_items:
+            raise AnswerError(f"choose at most {rules.max_items}")
+        return tuple(c for c in known if c in picked)
+    # The string kinds.
+    if type(value) is not str:
+        raise AnswerError(f"must be a string, not {type_name(value)}")
+    assert isinstance(value, str)
+    text = value.strip()
+    if not text:
+        raise AnswerError("must not be empty")
+    bad = _bad_character(text)
+    if bad is not None:
+        raise AnswerError(
+            f"contains a control or invisible character (U+{ord(bad):04X}); type the answer on one line"
+        )
+    if kind is QType.CHOICE:
+        known = [c.value for c in question.choices]
+        if text not in known:
+            raise AnswerError(f"{text!r} is not one of the choices ({', '.join(known)})")
+        return text
+    limit = rules.max_length if rules.max_length is not None else DEFAULT_MAX_TEXT
+    if len(text) > limit:
+        raise AnswerError(f"is {len(text)} characters long; at most {limit} are allowed")
+    if rules.min_length is not None and len(text) < rules.min_length:
+        raise AnswerError(f"is too short; at least {rules.min_length} characters are needed")
+    if kind is QType.EMAIL:
+        match = _EMAIL.fullmatch(text)
+        if match is None:
+            raise AnswerError("is not an email address like name@example.ac.uk")
+        domain = match.group(1).lower()
+        if rules.domains and not any(domain == d or domain.endswith("." + d) for d in rules.domains):
+            raise AnswerError(f"must be an address at {' or '.join(rules.domains)}")
+        return text
+    if kind is QType.URL:
+        if any(c.isspace() for c in text):
+            raise AnswerError("must not contain spaces")
+        parts = urlsplit(text)
+        if parts.scheme.lower() not in rules.schemes:
+            raise AnswerError(f"must start with {' or '.join(s + '://' for s in rules.schemes)}")
+        try:
+            host = parts.hostname or ""
+        except ValueError:
+            host = ""
+        if not _HOST.fullmatch(host):
+            raise AnswerError("needs a web address with a site name, like https://www.instagram.com/name")
+        return text
+    if rules.pattern is not None and re.fullmatch(rules.pattern, text) is None:
+        raise AnswerError(f"should be {rules.pattern_hint}" if rules.pattern_hint else "has the wrong form")
+    return text
+
+
+def parse_text(question: Question, text: str, *, today: dt.date) -> Value | None:
+    """Turn what a person typed into a typed answer and validate it.
+
+    Returns None for a blank answer to an optional question; raises :class:`AnswerError` otherwise.
+    """
+    stripped = text.strip()
+    if not stripped:
+        if question.required:
+            raise AnswerError("an answer is needed")
+        return None
+    if question.type is QType.YESNO:
+        lowered = stripped.lower()
+        if lowered in _YES:
+            return True
+        if lowered in _NO:
+            return False
+        raise AnswerError("answer yes or no")
+    if question.type is QType.DATE:
+        try:
+            day = dt.date.fromisoformat(stripped)
+        except ValueError:
+            raise AnswerError("type a date as YYYY-MM-DD, like 2027-01-31") from None
+        return check_typed(question, day, today=today)
+    if question.type is QType.MULTI:
+        items = [part.strip() for part in stripped.split(",") if part.strip()]
+        return check_typed(question, items, today=today)
+    return check_typed(question, stripped, today=today)
+
+
+def check_comparable(question: Question, value: object) -> None:
+    """Check that a condition's value could be an answer to ``question`` (type and choices only)."""
+    kind = question.type
+    if kind is QType.MULTI and type(value) is str:
+        known = [c.value for c in question.choices]
+        if value not in known:
+            raise AnswerError(f"{value!r} is not one of its choices ({', '.join(known)})")
+        return
+    if kind is QType.YESNO and type(value) is not bool:
+        raise AnswerError(f"{question.id} is yes/no, so compare with true or false")
+    if kind is QType.DATE and type(value) is not dt.date:
+        raise AnswerError(f"{question.id} is a date, so compare with a date")
+    if kind in (QType.TEXT, QType.EMAIL, QType.URL, QType.CHOICE) and type(value) is not str:
+        raise AnswerError(f"{question.id} is {kind}, so compare with a string")
+    if kind is QType.CHOICE:
+        known = [c.value for c in question.choices]
+        if value not in known:
+            raise AnswerError(f"{value!r} is not one of its choices ({', '.join(known)})")
+
+
+def as_text(question: Question, value: Value) -> str:
+    """An answer as it is shown in prompts and review tables (choice labels, dates ISO, yes/no)."""
+    if question.type is QType.CHOICE and isinstance(value, str):
+        return question.label_of(value)
+    if question.type is QType.MULTI and isinstance(value, tuple):
+        return ", ".join(question.label_of(v) for v in value) if value else "(none)"
+    return format_value(value)
