@@ -124,7 +124,11 @@ def _signoff(
     if not agree:
         raw = file.signoff.get("agree")
         if raw is None:
-            where = "pass --agree" if file.is_record else "add agree = true under [signoff], or pass --agree"
+            where = (
+                "pass --agree"
+                if file.is_record
+                else "add agree = true under [signoff], or pass --agree"
+            )
             problems.append(f"signoff.agree: missing; to make the declaration, {where}")
         else:
             try:

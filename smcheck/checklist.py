@@ -385,7 +385,9 @@ def parse_checklist(data: bytes, path: Path, problems: Problems) -> Checklist | 
         return None
     cid = top.nonempty("id")
     if cid is not None and not _SLUG.fullmatch(cid):
-        problems.add("id", "must be lower-case letters, digits and single dashes, like essex-social-media")
+        problems.add(
+            "id", "must be lower-case letters, digits and single dashes, like essex-social-media"
+        )
     version = top.nonempty("version")
     title = top.nonempty("title")
     review_months = top.integer("review_months", required=False)
@@ -459,12 +461,16 @@ def _clauses(top: Table, problems: Problems) -> list[Clause]:
         table.finish()
         if cid is not None:
             if not _CLAUSE_ID.fullmatch(cid):
-                problems.add(table.at("id"), "must be capital letters, digits and dashes, like GG-1")
+                problems.add(
+                    table.at("id"), "must be capital letters, digits and dashes, like GG-1"
+                )
             if cid in seen:
                 problems.add(table.at("id"), f"duplicate clause id {cid!r}")
             seen.add(cid)
         if applies is not None and applies not in Applies.__members__.values():
-            problems.add(table.at("applies"), f"must be one of {_options(Applies)}, not {applies!r}")
+            problems.add(
+                table.at("applies"), f"must be one of {_options(Applies)}, not {applies!r}"
+            )
             applies = None
         if cid and applies and text:
             out.append(Clause(cid, Applies(applies), text))
@@ -490,7 +496,9 @@ def _sections(top: Table, ctx: _Context) -> Iterator[Section]:
         sid = table.nonempty("id")
         if sid is not None:
             if not _PART.fullmatch(sid):
-                ctx.problems.add(table.at("id"), "must be lower-case letters, digits and underscores")
+                ctx.problems.add(
+                    table.at("id"), "must be lower-case letters, digits and underscores"
+                )
             if sid in seen:
                 ctx.problems.add(table.at("id"), f"duplicate section id {sid!r}")
             seen.add(sid)
@@ -523,7 +531,8 @@ def _questions(section: Table, sid: str, ctx: _Context) -> Iterator[Question]:
             for other in ctx.questions:
                 if other.startswith(qid + ".") or qid.startswith(other + "."):
                     ctx.problems.add(
-                        table.at("id"), f"{qid!r} and {other!r} cannot both be ids (one contains the other)"
+                        table.at("id"),
+                        f"{qid!r} and {other!r} cannot both be ids (one contains the other)",
                     )
         kind_text = table.string("type")
         kind: QType | None = None
@@ -531,14 +540,20 @@ def _questions(section: Table, sid: str, ctx: _Context) -> Iterator[Question]:
             if kind_text in QType.__members__.values():
                 kind = QType(kind_text)
             else:
-                ctx.problems.add(table.at("type"), f"must be one of {_options(QType)}, not {kind_text!r}")
+                ctx.problems.add(
+                    table.at("type"), f"must be one of {_options(QType)}, not {kind_text!r}"
+                )
         prompt = table.nonempty("prompt")
         help_text = table.string("help", required=False) or ""
         clauses = _clause_refs(table, "clauses", ctx, required=True)
         required = table.boolean("required", required=False)
         choices = _choices(table, kind, ctx.problems)
         validators = _validators(table.table("validate", required=False), kind, ctx.problems)
-        when = _condition(table.raw("when"), table.at("when"), ctx.problems) if table.has("when") else None
+        when = (
+            _condition(table.raw("when"), table.at("when"), ctx.problems)
+            if table.has("when")
+            else None
+        )
         rules = tuple(_rules(table, qid or "?", clauses, ctx))
         default_raw = table.raw("default")
         table.finish()
@@ -584,7 +599,9 @@ def _choices(table: Table, kind: QType | None, problems: Problems) -> tuple[Choi
             problems.add(table.at("choices"), f"missing; a {kind} question needs choices")
         return ()
     if not wants and kind is not None:
-        problems.add(table.at("choices"), f"only choice and multi questions have choices, not {kind}")
+        problems.add(
+            table.at("choices"), f"only choice and multi questions have choices, not {kind}"
+        )
     out: list[Choice] = []
     seen: set[str] = set()
     for item in table.tables("choices"):
@@ -626,7 +643,9 @@ def _validators(table: Table | None, kind: QType | None, problems: Problems) -> 
             problems.add(table.at(key), f"applies to {names} questions, not {kind}")
     lengths = [table.integer(k, required=False) for k in ("min_length", "max_length")]
     items = [table.integer(k, required=False) for k in ("min_items", "max_items")]
-    for key, number in zip(("min_length", "max_length", "min_items", "max_items"), lengths + items, strict=True):
+    for key, number in zip(
+        ("min_length", "max_length", "min_items", "max_items"), lengths + items, strict=True
+    ):
         if number is not None and number < 0:
             problems.add(table.at(key), "must not be negative")
     pattern = table.string("pattern", required=False)
@@ -644,7 +663,7 @@ def _validators(table: Table | None, kind: QType | None, problems: Problems) -> 
     for key in ("min", "max"):
         raw = table.raw(key)
         if raw is None or raw == "today" or type(raw) is dt.date:
-            bounds.append(raw)  # type: ignore[arg-type]
+            bounds.append(raw)
         else:
             problems.add(table.at(key), f'must be a date or "today", not {type_name(raw)}')
             bounds.append(None)
@@ -678,7 +697,10 @@ def _condition(raw: object, where: str, problems: Problems) -> Condition | None:
             if type(items) is not list or not items:
                 problems.add(f"{where}.{combinator}", "must be a non-empty array of conditions")
                 return None
-            parsed = [_condition(item, f"{where}.{combinator}[{i}]", problems) for i, item in enumerate(items)]
+            parsed = [
+                _condition(item, f"{where}.{combinator}[{i}]", problems)
+                for i, item in enumerate(items)
+            ]
             if any(p is None for p in parsed):
                 return None
             conditions = tuple(p for p in parsed if p is not None)
@@ -693,7 +715,9 @@ def _condition(raw: object, where: str, problems: Problems) -> Condition | None:
             problems.add(f"{where}.question", f"must be a question id, not {type_name(question)}")
             return None
         if op not in _COMPARISONS:
-            problems.add(f"{where}.{op}", f"unknown comparison; use one of {', '.join(_COMPARISONS)}")
+            problems.add(
+                f"{where}.{op}", f"unknown comparison; use one of {', '.join(_COMPARISONS)}"
+            )
             return None
         value = raw[op]
         if op == "answered" and type(value) is not bool:
@@ -706,7 +730,7 @@ def _condition(raw: object, where: str, problems: Problems) -> Condition | None:
             value = tuple(value)
         elif type(value) is list:
             value = tuple(value)
-        return Compare(question, op, value)  # type: ignore[arg-type]
+        return Compare(question, op, value)
     problems.add(
         where,
         "a condition is one of {question = ID, equals|not_equals|one_of|contains|answered = ...},"
@@ -730,8 +754,14 @@ def _rules(table: Table, qid: str, clauses: tuple[str, ...], ctx: _Context) -> I
             if level_text in Level.__members__.values():
                 level = Level(level_text)
             else:
-                ctx.problems.add(item.at("level"), f"must be one of {_options(Level)}, not {level_text!r}")
-        when = _condition(item.raw("when"), item.at("when"), ctx.problems) if item.has("when") else None
+                ctx.problems.add(
+                    item.at("level"), f"must be one of {_options(Level)}, not {level_text!r}"
+                )
+        when = (
+            _condition(item.raw("when"), item.at("when"), ctx.problems)
+            if item.has("when")
+            else None
+        )
         if not item.has("when"):
             ctx.problems.add(item.at("when"), "missing; a rule needs a condition")
         message = item.nonempty("message")
@@ -739,7 +769,9 @@ def _rules(table: Table, qid: str, clauses: tuple[str, ...], ctx: _Context) -> I
         own = _clause_refs(item, "clauses", ctx, required=False) if item.has("clauses") else clauses
         refer_to = item.nonempty("refer_to", required=level is Level.REFERRAL)
         if refer_to is not None and level is not Level.REFERRAL:
-            ctx.problems.add(item.at("refer_to"), "only a referral rule refers the proposer elsewhere")
+            ctx.problems.add(
+                item.at("refer_to"), "only a referral rule refers the proposer elsewhere"
+            )
         item.finish()
         if rid and level and when and message and action:
             yield Rule(rid, qid, level, when, message, action, own, refer_to)
@@ -791,7 +823,9 @@ def _check_condition(
         return
     if condition.op == "contains":
         if target.type is not QType.MULTI:
-            ctx.problems.add(where, f"'contains' needs a multi question; {target.id} is {target.type}")
+            ctx.problems.add(
+                where, f"'contains' needs a multi question; {target.id} is {target.type}"
+            )
             return
         values: tuple[object, ...] = (condition.value,)
     elif condition.op == "one_of":

@@ -42,7 +42,9 @@ def _version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
     ] = False,
 ) -> None:
     """Check a proposed official social media channel against the University's policy."""
@@ -51,20 +53,27 @@ def _root(
 @app.command()
 def new(
     draft: Annotated[
-        Path | None, typer.Argument(help="With --resume: the draft to continue (default: the latest).")
+        Path | None,
+        typer.Argument(help="With --resume: the draft to continue (default: the latest)."),
     ] = None,
     checklist: Annotated[
         str | None,
-        typer.Option("--checklist", "-c", help="Checklist id or file (default: essex-social-media)."),
+        typer.Option(
+            "--checklist", "-c", help="Checklist id or file (default: essex-social-media)."
+        ),
     ] = None,
     answers: Annotated[
         Path | None,
-        typer.Option("--answers", "-a", help="Answer from this file instead of prompts (a record works too)."),
+        typer.Option(
+            "--answers", "-a", help="Answer from this file instead of prompts (a record works too)."
+        ),
     ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Where to write the record.")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite --output if it exists.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite --output if it exists.")
+    ] = False,
     resume: Annotated[bool, typer.Option("--resume", help="Continue a saved draft.")] = False,
     agree: Annotated[
         bool, typer.Option("--agree", help="With --answers: make the sign-off declaration.")
@@ -91,7 +100,11 @@ def verify(
     records: Annotated[list[Path], typer.Argument(help="Record files to check.")],
     checklist: Annotated[
         str | None,
-        typer.Option("--checklist", "-c", help="Check against this checklist file instead of the shipped one."),
+        typer.Option(
+            "--checklist",
+            "-c",
+            help="Check against this checklist file instead of the shipped one.",
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per record.")] = False,
 ) -> None:
@@ -153,10 +166,17 @@ def main() -> None:
 
     typer itself handles usage errors (exit 2), Ctrl-C (exit 130) and a closed pipe.
     """
-    from smcheck.errors import SmcheckError
+    from smcheck.errors import Interrupted, SmcheckError
 
     try:
         app()
+    except Interrupted as exc:
+        from smcheck import console
+
+        console.say(f"\n{exc.message}", style="bold yellow")
+        if exc.hint:
+            console.say(f"  {exc.hint}", style="yellow")
+        sys.exit(exc.exit_code)
     except SmcheckError as exc:
         from smcheck import console
 

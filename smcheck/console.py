@@ -31,7 +31,13 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
             continue
         if unicodedata.category(char) in _UNSAFE_CATEGORIES:
             code = ord(char)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+            out.append(
+                f"\\x{code:02x}"
+                if code < 0x100
+                else f"\\u{code:04x}"
+                if code < 0x10000
+                else f"\\U{code:08x}"
+            )
         else:
             out.append(char)
     return "".join(out)
@@ -124,7 +130,9 @@ def show_title(checklist: Checklist, resumed: bool) -> None:
     err.print(title)
     err.print(safe(f"Policy: {checklist.policy.title}, {checklist.policy.owner}", style="dim"))
     if resumed:
-        err.print(Text("Resuming your draft: answered questions are not asked again.", style="green"))
+        err.print(
+            Text("Resuming your draft: answered questions are not asked again.", style="green")
+        )
     else:
         err.print(
             Text(
@@ -148,7 +156,9 @@ def show_section(checklist: Checklist, section: Section, number: int, total: int
         err.print(line)
 
 
-def show_question_context(checklist: Checklist, question: Question, position: Position, error: str | None) -> None:
+def show_question_context(
+    checklist: Checklist, question: Question, position: Position, error: str | None
+) -> None:
     """Progress, the plain-words guidance and the clauses, printed above a prompt."""
     from rich.text import Text
 
@@ -188,8 +198,12 @@ def show_finding(checklist: Checklist, finding: Finding) -> None:
     for line in _clause_lines(checklist, finding.clauses):
         body.append("\n")
         body.append_text(line)
-    title = {"warning": "Warning", "blocker": "Blocker", "referral": "Referral"}[finding.level.value]
-    stderr().print(Panel(body, title=f"{title} ({finding.rule})", title_align="left", border_style=style))
+    title = {"warning": "Warning", "blocker": "Blocker", "referral": "Referral"}[
+        finding.level.value
+    ]
+    stderr().print(
+        Panel(body, title=f"{title} ({finding.rule})", title_align="left", border_style=style)
+    )
 
 
 def show_review(rows: list[ReviewRow], outcome: Outcome) -> None:
@@ -222,7 +236,10 @@ def show_outcome(outcome: Outcome) -> None:
     err = stderr()
     words = {
         "ready": ("Ready for sign-off: no rule raised a concern.", "green"),
-        "ready-with-warnings": ("Ready for sign-off, with warnings the reviewer will look at.", "yellow"),
+        "ready-with-warnings": (
+            "Ready for sign-off, with warnings the reviewer will look at.",
+            "yellow",
+        ),
         "blocked": ("Blocked: fix the items below before you can sign off.", "bold red"),
         "referred": ("Referred: this channel is not for this process.", "bold magenta"),
     }
@@ -283,7 +300,11 @@ def show_report(report: Report) -> None:
     out.print(table)
     verdict = Text("  => ")
     if report.valid:
-        extra = f" ({report.warnings} warning{'s' if report.warnings != 1 else ''})" if report.warnings else ""
+        extra = (
+            f" ({report.warnings} warning{'s' if report.warnings != 1 else ''})"
+            if report.warnings
+            else ""
+        )
         verdict.append(f"VALID{extra}", style="bold green")
     else:
         verdict.append("INVALID", style="bold red")

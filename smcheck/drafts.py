@@ -43,7 +43,11 @@ def new_draft_path(checklist: Checklist, now: dt.datetime) -> Path:
 def latest_draft() -> Path:
     """The most recently saved draft, for ``--resume`` without a path."""
     folder = drafts_folder()
-    found = sorted(folder.glob(f"*{DRAFT_SUFFIX}"), key=lambda p: p.stat().st_mtime) if folder.is_dir() else []
+    found = (
+        sorted(folder.glob(f"*{DRAFT_SUFFIX}"), key=lambda p: p.stat().st_mtime)
+        if folder.is_dir()
+        else []
+    )
     if not found:
         raise UsageError(
             f"no draft to resume in {folder}",

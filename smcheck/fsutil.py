@@ -34,9 +34,9 @@ def atomic_write(path: Path, data: bytes, *, overwrite: bool, mode: int = 0o644)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
+        tmp.chmod(mode)
         if overwrite:
-            os.replace(tmp, path)
+            tmp.replace(path)
         else:
             try:
                 os.link(tmp, path)
@@ -50,7 +50,7 @@ def atomic_write(path: Path, data: bytes, *, overwrite: bool, mode: int = 0o644)
                     raise OutputExists(
                         f"{path} already exists", hint="choose another --output, or add --force"
                     ) from None
-                os.replace(tmp, path)
+                tmp.replace(path)
     except OSError as exc:
         raise SmcheckError(f"cannot write {path}: {exc.strerror}") from exc
     finally:

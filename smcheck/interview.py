@@ -116,7 +116,9 @@ class Asker(Protocol):
     """How the engine talks to a person. Implementations must raise KeyboardInterrupt/EOFError on
     Ctrl-C/Ctrl-D rather than swallow them."""
 
-    def start_section(self, checklist: Checklist, section: Section, number: int, total: int) -> None:
+    def start_section(
+        self, checklist: Checklist, section: Section, number: int, total: int
+    ) -> None:
         """A new section begins: show its title, the policy's words, and progress."""
 
     def ask(
@@ -194,9 +196,13 @@ class Interview:
             key = question.id.rsplit(".", 1)[1]
             current = self.progress.signoff.get(key)
             position = Position(0, 0, "Sign-off", number, total)
-            self.progress.signoff[key] = self._answer(question, position, current)
+            value = self._answer(question, position, current)
+            assert value is not None, "sign-off questions are required"
+            self.progress.signoff[key] = value
             self.save(self.progress)
-        agree = self._answer(agree_question(self.checklist), Position(0, 0, "Sign-off", total, total), None)
+        agree = self._answer(
+            agree_question(self.checklist), Position(0, 0, "Sign-off", total, total), None
+        )
         if agree is not True:
             return None
         values = {k: str(v) for k, v in self.progress.signoff.items()}
@@ -229,7 +235,11 @@ class Interview:
     def _position(self, question: Question) -> Position:
         sections = self.checklist.sections
         number = next(i for i, s in enumerate(sections, start=1) if s.id == question.section)
-        shown = [q for q in visible(self.checklist, self.progress.answers) if q.section == question.section]
+        shown = [
+            q
+            for q in visible(self.checklist, self.progress.answers)
+            if q.section == question.section
+        ]
         index = next(i for i, q in enumerate(shown, start=1) if q.id == question.id)
         return Position(number, len(sections), sections[number - 1].title, index, len(shown))
 
@@ -248,7 +258,9 @@ class Interview:
         self.save(self.progress)
         self._announce()
 
-    def _answer(self, question: Question, position: Position, current: Value | None) -> Value | None:
+    def _answer(
+        self, question: Question, position: Position, current: Value | None
+    ) -> Value | None:
         """Ask until the answer passes the shared validators."""
         error: str | None = None
         while True:

@@ -142,7 +142,9 @@ def judge_answers(
         if qid not in known:
             problems.append(
                 AnswerProblem(
-                    "answer-unknown", qid, f"not a question of checklist {checklist.id} {checklist.version}"
+                    "answer-unknown",
+                    qid,
+                    f"not a question of checklist {checklist.id} {checklist.version}",
                 )
             )
     shown: set[str] = set()
@@ -170,7 +172,9 @@ def judge_answers(
                 continue
             accepted[question.id] = normal
         elif question.required:
-            problems.append(AnswerProblem("answer-missing", question.id, f"missing ({question.prompt})"))
+            problems.append(
+                AnswerProblem("answer-missing", question.id, f"missing ({question.prompt})")
+            )
     for question in checklist.questions:
         if question.id in raw and question.id not in shown:
             assert question.when is not None

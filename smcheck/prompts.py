@@ -67,7 +67,9 @@ class QuestionaryAsker:
         self.today = today
         self.checklist: Checklist | None = None
 
-    def start_section(self, checklist: Checklist, section: Section, number: int, total: int) -> None:
+    def start_section(
+        self, checklist: Checklist, section: Section, number: int, total: int
+    ) -> None:
         """Show the section heading and the policy's words."""
         self.checklist = checklist
         console.show_section(checklist, section, number, total)
@@ -81,7 +83,9 @@ class QuestionaryAsker:
         if question.type is QType.YESNO:
             default = current if isinstance(current, bool) else True
             return bool(
-                questionary.confirm(question.prompt, default=default, style=STYLE, auto_enter=True).unsafe_ask()
+                questionary.confirm(
+                    question.prompt, default=default, style=STYLE, auto_enter=True
+                ).unsafe_ask()
             )
         if question.type is QType.CHOICE:
             values = [c.value for c in question.choices]
@@ -89,7 +93,7 @@ class QuestionaryAsker:
             picked = questionary.select(
                 question.prompt,
                 choices=choices,
-                default=current if current in values else None,
+                default=current if isinstance(current, str) and current in values else None,
                 style=STYLE,
                 instruction="(arrow keys, then Enter)",
             ).unsafe_ask()

@@ -253,7 +253,11 @@ def read_limited(path: Path, limit: int = MAX_RECORD_BYTES) -> bytes:
 
 def split(data: bytes) -> tuple[bytes, bytes]:
     """Split a record file into its content and trailing part at the one marker line."""
-    found = [m.start() for m in re.finditer(re.escape(MARKER), data) if m.start() == 0 or data[m.start() - 1] == 0x0A]
+    found = [
+        m.start()
+        for m in re.finditer(re.escape(MARKER), data)
+        if m.start() == 0 or data[m.start() - 1] == 0x0A
+    ]
     if not found:
         if MARKER.rstrip(b"\n") + b"\r\n" in data:
             raise RecordError(
@@ -262,10 +266,14 @@ def split(data: bytes) -> tuple[bytes, bytes]:
                 "the file's line endings were changed to CRLF (Windows); records must keep LF line endings",
             )
         raise RecordError(
-            "well-formed", "no-marker", "the file has no signatures marker line, so it is not a complete record"
+            "well-formed",
+            "no-marker",
+            "the file has no signatures marker line, so it is not a complete record",
         )
     if len(found) > 1:
-        raise RecordError("well-formed", "marker-repeated", "the file has more than one signatures marker line")
+        raise RecordError(
+            "well-formed", "marker-repeated", "the file has more than one signatures marker line"
+        )
     start = found[0]
     return data[:start], data[start + len(MARKER) :]
 
@@ -273,10 +281,14 @@ def split(data: bytes) -> tuple[bytes, bytes]:
 def _text(data: bytes, what: str) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         raise RecordError(
-            "well-formed", "bom", f"{what} starts with a byte-order mark (BOM): an editor re-saved it"
+            "well-formed",
+            "bom",
+            f"{what} starts with a byte-order mark (BOM): an editor re-saved it",
         )
     if b"\x00" in data:
-        raise RecordError("well-formed", "binary", f"{what} holds NUL bytes: it is binary, not a record")
+        raise RecordError(
+            "well-formed", "binary", f"{what} holds NUL bytes: it is binary, not a record"
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -291,7 +303,9 @@ def _toml(text: str, what: str) -> dict[str, object]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RecordError("well-formed", "toml-syntax", f"{what} is not valid TOML: {exc}") from None
+        raise RecordError(
+            "well-formed", "toml-syntax", f"{what} is not valid TOML: {exc}"
+        ) from None
     except RecursionError:
         raise RecordError("well-formed", "too-deep", f"{what} is nested too deeply") from None
 
@@ -300,7 +314,9 @@ def parse_record(data: bytes) -> RecordFile:
     """Parse record bytes strictly; raise :class:`RecordError` naming the first check that fails."""
     if len(data) > MAX_RECORD_BYTES:
         raise RecordError(
-            "well-formed", "too-large", f"the file is larger than {MAX_RECORD_BYTES // 1024} KiB; records are a few KiB"
+            "well-formed",
+            "too-large",
+            f"the file is larger than {MAX_RECORD_BYTES // 1024} KiB; records are a few KiB",
         )
     if not data.strip():
         raise RecordError("well-formed", "empty", "the file is empty")
@@ -314,7 +330,9 @@ def parse_record(data: bytes) -> RecordFile:
     schema = meta.get("schema") if isinstance(meta, dict) else None
     if type(schema) is not int:
         raise RecordError(
-            "well-formed", "not-a-record", "the file has no [record] table with a schema number: it is not a record"
+            "well-formed",
+            "not-a-record",
+            "the file has no [record] table with a schema number: it is not a record",
         )
     if schema != SCHEMA:
         raise RecordError(
@@ -397,7 +415,9 @@ def _record(top: Table, problems: Problems) -> Record | None:
     actions: list[Action] = []
     for item in outcome.tables("actions"):
         level_text = item.string("level")
-        level = Level(level_text) if level_text in Level.__members__.values() else None
+        level = (
+            Level(level_text) if level_text and level_text in Level.__members__.values() else None
+        )
         if level_text is not None and level is None:
             problems.add(item.at("level"), f"unknown level {level_text!r}")
         fields = [item.string(k) for k in ("rule", "question", "message", "action")]

@@ -85,7 +85,7 @@ class Table:
         if type(value) is not kind:
             self.problems.add(self.at(key), f"must be {_TYPE_NAMES[kind]}, not {type_name(value)}")
             return None
-        return value  # type: ignore[return-value]
+        return value
 
     def string(self, key: str, *, required: bool = True) -> str | None:
         """A string value."""
@@ -127,7 +127,9 @@ class Table:
         out: list[str] = []
         for index, item in enumerate(value):
             if type(item) is not str:
-                self.problems.add(f"{self.at(key)}[{index}]", f"must be a string, not {type_name(item)}")
+                self.problems.add(
+                    f"{self.at(key)}[{index}]", f"must be a string, not {type_name(item)}"
+                )
             else:
                 out.append(item)
         return out

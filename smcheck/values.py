@@ -18,8 +18,12 @@ from smcheck.tomlread import type_name
 
 DEFAULT_MAX_TEXT = 2000
 
-_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+)")
-_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
+_EMAIL = re.compile(
+    r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+)"
+)
+_HOST = re.compile(
+    r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"
+)
 
 _YES = {"y", "yes", "true"}
 _NO = {"n", "no", "false"}
@@ -39,7 +43,11 @@ def _bad_character(text: str) -> str | None:
 
 
 def _resolve(bound: DateBound, today: dt.date) -> dt.date:
-    return today if bound == "today" else bound  # type: ignore[return-value]
+    return today if isinstance(bound, str) else bound
+
+
+def _bound_text(bound: DateBound) -> str:
+    return bound if isinstance(bound, str) else bound.isoformat()
 
 
 def check_typed(question: Question, value: object, *, today: dt.date) -> Value:
@@ -58,11 +66,9 @@ def check_typed(question: Question, value: object, *, today: dt.date) -> Value:
         if type(value) is not dt.date:
             raise AnswerError(f"must be a date like 2027-01-31, not {type_name(value)}")
         if rules.min_date is not None and value < _resolve(rules.min_date, today):
-            limit = "today" if rules.min_date == "today" else rules.min_date.isoformat()  # type: ignore[union-attr]
-            raise AnswerError(f"must be {limit} or later")
+            raise AnswerError(f"must be {_bound_text(rules.min_date)} or later")
         if rules.max_date is not None and value > _resolve(rules.max_date, today):
-            limit = "today" if rules.max_date == "today" else rules.max_date.isoformat()  # type: ignore[union-attr]
-            raise AnswerError(f"must be {limit} or earlier")
+            raise AnswerError(f"must be {_bound_text(rules.max_date)} or earlier")
         return value
     if kind is QType.MULTI:
         if type(value) not in (list, tuple):
@@ -101,9 +107,9 @@ def check_typed(question: Question, value: object, *, today: dt.date) -> Value:
         if text not in known:
             raise AnswerError(f"{text!r} is not one of the choices ({', '.join(known)})")
         return text
-    limit = rules.max_length if rules.max_length is not None else DEFAULT_MAX_TEXT
-    if len(text) > limit:
-        raise AnswerError(f"is {len(text)} characters long; at most {limit} are allowed")
+    longest = rules.max_length if rules.max_length is not None else DEFAULT_MAX_TEXT
+    if len(text) > longest:
+        raise AnswerError(f"is {len(text)} characters long; at most {longest} are allowed")
     if rules.min_length is not None and len(text) < rules.min_length:
         raise AnswerError(f"is too short; at least {rules.min_length} characters are needed")
     if kind is QType.EMAIL:
@@ -111,7 +117,9 @@ def check_typed(question: Question, value: object, *, today: dt.date) -> Value:
         if match is None:
             raise AnswerError("is not an email address like name@example.ac.uk")
         domain = match.group(1).lower()
-        if rules.domains and not any(domain == d or domain.endswith("." + d) for d in rules.domains):
+        if rules.domains and not any(
+            domain == d or domain.endswith("." + d) for d in rules.domains
+        ):
             raise AnswerError(f"must be an address at {' or '.join(rules.domains)}")
         return text
     if kind is QType.URL:
@@ -125,10 +133,14 @@ def check_typed(question: Question, value: object, *, today: dt.date) -> Value:
         except ValueError:
             host = ""
         if not _HOST.fullmatch(host):
-            raise AnswerError("needs a web address with a site name, like https://www.instagram.com/name")
+            raise AnswerError(
+                "needs a web address with a site name, like https://www.instagram.com/name"
+            )
         return text
     if rules.pattern is not None and re.fullmatch(rules.pattern, text) is None:
-        raise AnswerError(f"should be {rules.pattern_hint}" if rules.pattern_hint else "has the wrong form")
+        raise AnswerError(
+            f"should be {rules.pattern_hint}" if rules.pattern_hint else "has the wrong form"
+        )
     return text
 
 

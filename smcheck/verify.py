@@ -113,7 +113,12 @@ def verify_bytes(data: bytes, source: str, *, lookup: ChecklistLookup, today: dt
         return _broken(source, exc)
     record = parsed.record
     rows = [
-        CheckResult("well-formed", Verdict.PASS, "ok", f"UTF-8 TOML in the record format ({len(data):,} bytes)"),
+        CheckResult(
+            "well-formed",
+            Verdict.PASS,
+            "ok",
+            f"UTF-8 TOML in the record format ({len(data):,} bytes)",
+        ),
         CheckResult("schema-version", Verdict.PASS, "ok", f"record schema {record.schema}"),
     ]
     checklist_row, checklist = _checklist(record, lookup)
@@ -144,7 +149,11 @@ def _broken(source: str, exc: RecordError) -> Report:
         elif not failed:
             rows.append(CheckResult(check, Verdict.PASS, "ok", "UTF-8 TOML with a [record] table"))
         else:
-            rows.append(CheckResult(check, Verdict.SKIP, "skipped", "not checked: the record could not be read"))
+            rows.append(
+                CheckResult(
+                    check, Verdict.SKIP, "skipped", "not checked: the record could not be read"
+                )
+            )
     return Report(source, tuple(rows))
 
 
@@ -211,10 +220,14 @@ def _answers(record: Record, checklist: Checklist) -> tuple[CheckResult, dict[st
     )
     if problems:
         details = tuple(Detail(p.code, p.message, p.question) for p in problems)
-        summary = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}: " + "; ".join(
-            str(p) for p in problems[:3]
-        ) + ("; …" if len(problems) > 3 else "")
-        return CheckResult("answers", Verdict.FAIL, problems[0].code, summary, details), dict(accepted)
+        summary = (
+            f"{len(problems)} problem{'s' if len(problems) != 1 else ''}: "
+            + "; ".join(str(p) for p in problems[:3])
+            + ("; …" if len(problems) > 3 else "")
+        )
+        return CheckResult("answers", Verdict.FAIL, problems[0].code, summary, details), dict(
+            accepted
+        )
     return (
         CheckResult(
             "answers",
@@ -229,19 +242,33 @@ def _answers(record: Record, checklist: Checklist) -> tuple[CheckResult, dict[st
 def _outcome(record: Record, checklist: Checklist, accepted: dict[str, object]) -> CheckResult:
     outcome = evaluate(checklist, accepted)  # type: ignore[arg-type]
     recomputed = tuple(
-        (f.rule, f.level, f.question, f.message, f.action, f.clauses, f.refer_to) for f in outcome.findings
+        (f.rule, f.level, f.question, f.message, f.action, f.clauses, f.refer_to)
+        for f in outcome.findings
     )
     stated = tuple(
-        (a.rule, a.level, a.question, a.message, a.action, a.clauses, a.refer_to) for a in record.actions
+        (a.rule, a.level, a.question, a.message, a.action, a.clauses, a.refer_to)
+        for a in record.actions
     )
     if outcome.status is not record.status or recomputed != stated:
         stated_rules = {a.rule for a in record.actions}
         found_rules = {f.rule for f in outcome.findings}
-        details = [Detail("outcome-mismatch", f"recorded {record.status}, recomputed {outcome.status}")]
-        details += [Detail("outcome-missing-action", f"not recorded: {r}", r) for r in sorted(found_rules - stated_rules)]
-        details += [Detail("outcome-extra-action", f"recorded but does not follow from the answers: {r}", r) for r in sorted(stated_rules - found_rules)]
+        details = [
+            Detail("outcome-mismatch", f"recorded {record.status}, recomputed {outcome.status}")
+        ]
+        details += [
+            Detail("outcome-missing-action", f"not recorded: {r}", r)
+            for r in sorted(found_rules - stated_rules)
+        ]
+        details += [
+            Detail("outcome-extra-action", f"recorded but does not follow from the answers: {r}", r)
+            for r in sorted(stated_rules - found_rules)
+        ]
         if found_rules == stated_rules and outcome.status is record.status:
-            details.append(Detail("outcome-mismatch", "an action's wording or clauses differ from the checklist's"))
+            details.append(
+                Detail(
+                    "outcome-mismatch", "an action's wording or clauses differ from the checklist's"
+                )
+            )
         return CheckResult(
             "outcome",
             Verdict.FAIL,
@@ -268,7 +295,9 @@ def _outcome(record: Record, checklist: Checklist, accepted: dict[str, object]) 
             + "; ".join(f"{f.rule} ({f.message})" for f in warnings),
             tuple(Detail("outcome-warning", f.message, f.rule) for f in warnings),
         )
-    return CheckResult("outcome", Verdict.PASS, "ok", "ready, no warnings (recomputed from the answers)")
+    return CheckResult(
+        "outcome", Verdict.PASS, "ok", "ready, no warnings (recomputed from the answers)"
+    )
 
 
 def _signoff(record: Record, checklist: Checklist | None) -> CheckResult:
@@ -311,13 +340,20 @@ def _signoff(record: Record, checklist: Checklist | None) -> CheckResult:
 def _integrity(parsed: RecordFile) -> CheckResult:
     digests = [s for s in parsed.seals if s.method == "sha256"]
     if not digests:
-        return CheckResult("integrity", Verdict.FAIL, "digest-missing", "the record carries no SHA-256 digest")
+        return CheckResult(
+            "integrity", Verdict.FAIL, "digest-missing", "the record carries no SHA-256 digest"
+        )
     if len(digests) > 1:
-        return CheckResult("integrity", Verdict.FAIL, "digest-repeated", "the record carries more than one digest")
+        return CheckResult(
+            "integrity", Verdict.FAIL, "digest-repeated", "the record carries more than one digest"
+        )
     actual = sha256(parsed.content)
     if actual != digests[0].digest:
         hint = ""
-        if b"\r\n" in parsed.content and sha256(parsed.content.replace(b"\r\n", b"\n")) == digests[0].digest:
+        if (
+            b"\r\n" in parsed.content
+            and sha256(parsed.content.replace(b"\r\n", b"\n")) == digests[0].digest
+        ):
             hint = " (only its line endings were changed, to CRLF)"
         return CheckResult(
             "integrity",
@@ -353,7 +389,9 @@ def _review(record: Record, checklist: Checklist | None, today: dt.date) -> Chec
             "review-overdue",
             f"the channel was due for re-review on {record.review_by} (GG-7); ask for a new record",
         )
-    return CheckResult("review-date", Verdict.PASS, "ok", f"due for re-review by {record.review_by}")
+    return CheckResult(
+        "review-date", Verdict.PASS, "ok", f"due for re-review by {record.review_by}"
+    )
 
 
 def report_json(report: Report) -> dict[str, object]:
@@ -367,7 +405,13 @@ def report_json(report: Report) -> dict[str, object]:
             for c in report.checks
         ],
         "findings": [
-            {"check": c.check, "status": c.verdict.value, "code": d.code, "message": d.message, "where": d.where}
+            {
+                "check": c.check,
+                "status": c.verdict.value,
+                "code": d.code,
+                "message": d.message,
+                "where": d.where,
+            }
             for c in report.checks
             if c.verdict in (Verdict.FAIL, Verdict.WARN)
             for d in (c.details or (Detail(c.code, c.summary),))
@@ -381,4 +425,14 @@ def status_counts(reports: list[Report]) -> tuple[int, int]:
     return valid, len(reports) - valid
 
 
-__all__ = ["CHECKS", "CheckResult", "Detail", "Report", "Status", "Verdict", "report_json", "verify_bytes", "verify_path"]
+__all__ = [
+    "CHECKS",
+    "CheckResult",
+    "Detail",
+    "Report",
+    "Status",
+    "Verdict",
+    "report_json",
+    "verify_bytes",
+    "verify_path",
+]

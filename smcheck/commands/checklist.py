@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from smcheck import console, registry
-from smcheck.checklist import Checklist, Question, QType, describe, format_value, lint_checklist
+from smcheck.checklist import Checklist, QType, Question, describe, format_value, lint_checklist
 from smcheck.errors import FileProblem
 
 
@@ -30,7 +30,9 @@ def run_list(*, as_json: bool) -> int:
         )
         return 0
     for c in checklists:
-        console.show_lines([f"{c.id}  {c.version}  {c.title}  ({len(c.questions)} questions)"], out=True)
+        console.show_lines(
+            [f"{c.id}  {c.version}  {c.title}  ({len(c.questions)} questions)"], out=True
+        )
     return 0
 
 
@@ -89,7 +91,10 @@ def run_show(ref: str, *, as_json: bool) -> int:
                 "sha256": checklist.sha256,
                 "review_months": checklist.review_months,
                 "policy": checklist.policy.__dict__,
-                "clauses": [{"id": c.id, "applies": c.applies.value, "text": c.text} for c in checklist.clauses],
+                "clauses": [
+                    {"id": c.id, "applies": c.applies.value, "text": c.text}
+                    for c in checklist.clauses
+                ],
                 "declaration": checklist.declaration,
                 "sections": [
                     {
@@ -103,7 +108,11 @@ def run_show(ref: str, *, as_json: bool) -> int:
             }
         )
         return 0
-    lines = [f"{checklist.id} {checklist.version}: {checklist.title}", f"sha256 {checklist.sha256}", ""]
+    lines = [
+        f"{checklist.id} {checklist.version}: {checklist.title}",
+        f"sha256 {checklist.sha256}",
+        "",
+    ]
     for number, section in enumerate(checklist.sections, start=1):
         lines.append(f"{number}. {section.title} [{section.id}]")
         for q in section.questions:
@@ -180,10 +189,19 @@ def template(checklist: Checklist) -> str:
             out += _comment(q.prompt)
             if q.help:
                 out += _comment(q.help)
-            kind = {"yesno": "true or false", "date": "a date, YYYY-MM-DD", "multi": "a list of choices"}
-            out.append(f"# Type: {kind.get(q.type.value, q.type.value)}{'' if q.required else ' (optional)'}")
+            kind = {
+                "yesno": "true or false",
+                "date": "a date, YYYY-MM-DD",
+                "multi": "a list of choices",
+            }
+            out.append(
+                f"# Type: {kind.get(q.type.value, q.type.value)}{'' if q.required else ' (optional)'}"
+            )
             if q.choices:
-                out.append("# Choices: " + ", ".join(f"{json.dumps(c.value)} ({c.label})" for c in q.choices))
+                out.append(
+                    "# Choices: "
+                    + ", ".join(f"{json.dumps(c.value)} ({c.label})" for c in q.choices)
+                )
             if q.when is not None:
                 out.append(f"# Asked only when: {describe(q.when)}")
             if q.clauses:

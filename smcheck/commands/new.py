@@ -41,8 +41,14 @@ def default_output(checklist: Checklist, answers: dict[str, Value], now: dt.date
     return path
 
 
-def _write(record_bytes: bytes, output: Path | None, checklist: Checklist, answers: dict[str, Value],
-           now: dt.datetime, force: bool) -> Path:
+def _write(
+    record_bytes: bytes,
+    output: Path | None,
+    checklist: Checklist,
+    answers: dict[str, Value],
+    now: dt.datetime,
+    force: bool,
+) -> Path:
     path = output if output is not None else default_output(checklist, answers, now)
     atomic_write(path, record_bytes, overwrite=force)
     return path
@@ -68,7 +74,9 @@ def _blocked(outcome: Outcome, resume: str | None) -> int:
             line += f" Referred to: {finding.refer_to}."
         console.show_lines([line])
     if resume:
-        console.say(f"Your answers are saved. When this is done, resume with: {resume}", style="bold")
+        console.say(
+            f"Your answers are saved. When this is done, resume with: {resume}", style="bold"
+        )
     return 1
 
 
@@ -86,13 +94,17 @@ def run(
     if draft is not None and not resume:
         raise UsageError("a DRAFT is only given with --resume", hint="smcheck new --resume DRAFT")
     if output is not None and output.exists() and not force:
-        raise OutputExists(f"{output} already exists", hint="choose another --output, or add --force")
+        raise OutputExists(
+            f"{output} already exists", hint="choose another --output, or add --force"
+        )
     if answers is not None:
         if resume:
             raise UsageError("--answers and --resume cannot be used together")
         return _run_answers(checklist_ref, answers, output, force, agree)
     if agree:
-        raise UsageError("--agree goes with --answers", hint="in the interview you make the declaration yourself")
+        raise UsageError(
+            "--agree goes with --answers", hint="in the interview you make the declaration yourself"
+        )
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError(
             "smcheck new asks its questions in a terminal, and there is none here",
@@ -102,7 +114,9 @@ def run(
     return _run_interactive(checklist_ref, output, force, resume, draft)
 
 
-def _run_answers(checklist_ref: str | None, path: Path, output: Path | None, force: bool, agree: bool) -> int:
+def _run_answers(
+    checklist_ref: str | None, path: Path, output: Path | None, force: bool, agree: bool
+) -> int:
     from smcheck.answers import apply_answers, load_answers_file
 
     file = load_answers_file(path)
@@ -125,7 +139,9 @@ def _run_answers(checklist_ref: str | None, path: Path, output: Path | None, for
     outcome = evaluate(checklist, applied.answers)
     if not outcome.status.can_sign_off:
         _blocked(outcome, None)
-        raise SmcheckError(f"no record written: {outcome.status}", hint="change the answers above and run again")
+        raise SmcheckError(
+            f"no record written: {outcome.status}", hint="change the answers above and run again"
+        )
     assert applied.signoff is not None
     record = build_record(checklist, applied.answers, outcome, applied.signoff, now=now)
     written = _write(render(record), output, checklist, applied.answers, now, force)
@@ -133,8 +149,9 @@ def _run_answers(checklist_ref: str | None, path: Path, output: Path | None, for
     return 0
 
 
-def _run_interactive(checklist_ref: str | None, output: Path | None, force: bool, resume: bool,
-                     draft: Path | None) -> int:
+def _run_interactive(
+    checklist_ref: str | None, output: Path | None, force: bool, resume: bool, draft: Path | None
+) -> int:
     from smcheck.drafts import latest_draft, load_draft, new_draft_path, other_drafts, save_draft
     from smcheck.prompts import QuestionaryAsker
 
@@ -144,7 +161,9 @@ def _run_interactive(checklist_ref: str | None, output: Path | None, force: bool
         loaded = load_draft(draft_path)
         checklist = registry.resolve(checklist_ref or loaded.checklist_id)
         if checklist.id != loaded.checklist_id:
-            raise UsageError(f"{draft_path} is a draft for checklist {loaded.checklist_id!r}, not {checklist.id!r}")
+            raise UsageError(
+                f"{draft_path} is a draft for checklist {loaded.checklist_id!r}, not {checklist.id!r}"
+            )
         if checklist.sha256 != loaded.checklist_sha256:
             console.say(
                 f"The checklist changed since this draft was saved ({loaded.checklist_version} ->"
@@ -176,7 +195,9 @@ def _run_interactive(checklist_ref: str | None, output: Path | None, force: bool
             return _blocked(outcome, resume_hint)
         signoff: SignOff | None = interview.sign_off()
     except (KeyboardInterrupt, EOFError):
-        raise Interrupted(f"stopped. Your answers are saved in {draft_path}", hint=f"resume with: {resume_hint}") from None
+        raise Interrupted(
+            f"Stopped. Your answers are saved in {draft_path}", hint=f"resume with: {resume_hint}"
+        ) from None
     if signoff is None:
         console.say("You did not make the declaration, so no record was written.", style="bold red")
         console.say(f"Your answers are saved. Resume with: {resume_hint}", style="bold")
@@ -186,7 +207,9 @@ def _run_interactive(checklist_ref: str | None, output: Path | None, force: bool
     try:
         written = _write(render(record), output, checklist, interview.progress.answers, now, force)
     except SmcheckError as exc:
-        exc.hint = f"{exc.hint or ''}; your answers are kept: {resume_hint} --output OTHER".lstrip("; ")
+        exc.hint = f"{exc.hint or ''}; your answers are kept: {resume_hint} --output OTHER".lstrip(
+            "; "
+        )
         raise
     draft_path.unlink(missing_ok=True)
     _next_steps(written, outcome)
