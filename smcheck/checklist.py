@@ -378,6 +378,7 @@ def parse_checklist(data: bytes, path: Path, problems: Problems) -> Checklist | 
     raw = decode_toml(data, problems)
     if raw is None:
         return None
+    _refuse_hidden_characters(raw, "", problems)
     top = Table(raw, "", problems)
     fmt = top.integer("format")
     if fmt is not None and fmt != FORMAT:
@@ -424,6 +425,30 @@ def parse_checklist(data: bytes, path: Path, problems: Problems) -> Checklist | 
     )
 
 
+def _refuse_hidden_characters(node: object, where: str, problems: Problems) -> None:
+    """Checklist text is shown in terminals: refuse control, bidi and zero-width characters in it."""
+    import unicodedata
+
+    if isinstance(node, dict):
+        for key, value in node.items():
+            _refuse_hidden_characters(value, f"{where}.{key}" if where else key, problems)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            _refuse_hidden_characters(value, f"{where}[{index}]", problems)
+    elif isinstance(node, str):
+        for char in node:
+            if char not in "\n\t" and unicodedata.category(char) in (
+                "Cc",
+                "Cf",
+                "Co",
+                "Cn",
+                "Zl",
+                "Zp",
+            ):
+                problems.add(where, f"holds a control or invisible character (U+{ord(char):04X})")
+                break
+
+
 @dataclass
 class _Context:
     problems: Problems
@@ -433,6 +458,8 @@ class _Context:
     def __post_init__(self) -> None:
         self.questions = {}
         self.rule_ids: set[str] = set()
+        self.broken: set[str] = set()
+        """Ids of questions present but invalid: conditions naming them are not reported again."""
         self.used_clauses: set[str] = set()
         # Conditions are checked once every question is known: (place, condition, owner, is-when).
         self.pending: list[tuple[str, Condition, str, bool]] = []
@@ -558,6 +585,8 @@ def _questions(section: Table, sid: str, ctx: _Context) -> Iterator[Question]:
         default_raw = table.raw("default")
         table.finish()
         if qid is None or kind is None or prompt is None:
+            if qid is not None:
+                ctx.broken.add(qid)
             continue
         default: Value | None = None
         question = Question(
@@ -812,7 +841,8 @@ def _check_condition(
         return
     target = ctx.questions.get(condition.question)
     if target is None:
-        ctx.problems.add(where, f"names an unknown question {condition.question!r}")
+        if condition.question not in ctx.broken:
+            ctx.problems.add(where, f"names an unknown question {condition.question!r}")
         return
     if is_when and order[condition.question] >= order[owner]:
         ctx.problems.add(

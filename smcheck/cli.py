@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 
@@ -82,16 +83,15 @@ def new(
     """Answer the checklist and sign off: writes a record to attach to your proposal."""
     from smcheck.commands import new as command
 
-    _done(
-        command.run(
-            checklist_ref=checklist,
-            answers=answers,
-            output=output,
-            force=force,
-            resume=resume,
-            draft=draft,
-            agree=agree,
-        )
+    _run(
+        command.run,
+        checklist_ref=checklist,
+        answers=answers,
+        output=output,
+        force=force,
+        resume=resume,
+        draft=draft,
+        agree=agree,
     )
 
 
@@ -111,7 +111,7 @@ def verify(
     """Check records: well-formed, answered, outcome, sign-off, integrity, review date."""
     from smcheck.commands import verify as command
 
-    _done(command.run(records, checklist_ref=checklist, as_json=as_json))
+    _run(command.run, records, checklist_ref=checklist, as_json=as_json)
 
 
 @checklist_app.command("list")
@@ -121,7 +121,7 @@ def checklist_list(
     """List the checklists smcheck ships."""
     from smcheck.commands import checklist as command
 
-    _done(command.run_list(as_json=as_json))
+    _run(command.run_list, as_json=as_json)
 
 
 @checklist_app.command("show")
@@ -132,7 +132,7 @@ def checklist_show(
     """Show every question: id, type, choices, condition, clauses and rules."""
     from smcheck.commands import checklist as command
 
-    _done(command.run_show(checklist, as_json=as_json))
+    _run(command.run_show, checklist, as_json=as_json)
 
 
 @checklist_app.command("lint")
@@ -142,7 +142,7 @@ def checklist_lint(
     """Check a checklist file you are writing; every problem names its place."""
     from smcheck.commands import checklist as command
 
-    _done(command.run_lint(path))
+    _run(command.run_lint, path)
 
 
 @checklist_app.command("template")
@@ -152,37 +152,37 @@ def checklist_template(
     """Print a commented answers file to fill in, for `smcheck new --answers`."""
     from smcheck.commands import checklist as command
 
-    _done(command.run_template(checklist))
+    _run(command.run_template, checklist)
 
 
-def _done(code: int) -> None:
-    """Leave a command with its exit code (typer ignores a command's return value)."""
+def _run(function: Callable[..., int], *args: Any, **kwargs: Any) -> None:
+    """Call a command's ``run``; turn its exit code, and any known failure, into typer's exit.
+
+    A known failure prints one line and its hint, never a traceback; Ctrl-C in the interview says where
+    the draft is. typer itself handles usage errors (exit 2), other Ctrl-C (exit 130) and a closed pipe.
+    """
+    from smcheck import console
+    from smcheck.errors import Interrupted, SmcheckError
+
+    try:
+        code = function(*args, **kwargs)
+    except Interrupted as exc:
+        console.say(f"\n{exc.message}", style="bold yellow")
+        if exc.hint:
+            console.say(f"  {exc.hint}", style="yellow")
+        raise typer.Exit(exc.exit_code) from None
+    except SmcheckError as exc:
+        console.error(exc.message, exc.hint)
+        raise typer.Exit(exc.exit_code) from None
     if code:
         raise typer.Exit(code)
 
 
 def main() -> None:
-    """Entry point: run the app; turn known failures into one line and an exit code.
-
-    typer itself handles usage errors (exit 2), Ctrl-C (exit 130) and a closed pipe.
-    """
-    from smcheck.errors import Interrupted, SmcheckError
-
+    """Entry point. A bug (any unexpected exception) prints one line and exits 3."""
     try:
         app()
-    except Interrupted as exc:
-        from smcheck import console
-
-        console.say(f"\n{exc.message}", style="bold yellow")
-        if exc.hint:
-            console.say(f"  {exc.hint}", style="yellow")
-        sys.exit(exc.exit_code)
-    except SmcheckError as exc:
-        from smcheck import console
-
-        console.error(exc.message, exc.hint)
-        sys.exit(exc.exit_code)
-    except Exception as exc:  # a bug: one line, the details only when asked for
+    except Exception as exc:
         if os.environ.get("SMCHECK_DEBUG"):
             raise
         sys.stderr.write(

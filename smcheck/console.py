@@ -81,11 +81,11 @@ def error(message: str, hint: str | None = None) -> None:
 
     line = Text("smcheck: error: ", style="bold red")
     line.append_text(safe(message))
-    stderr().print(line)
+    stderr().print(line, soft_wrap=True)
     if hint:
         tip = Text("  hint: ", style="yellow")
         tip.append_text(safe(hint))
-        stderr().print(tip)
+        stderr().print(tip, soft_wrap=True)
 
 
 def plain_error(message: str) -> None:
@@ -264,10 +264,10 @@ def show_signoff(checklist: Checklist) -> None:
 
 
 def show_lines(lines: list[str], style: str = "", *, out: bool = False) -> None:
-    """Untrusted lines, each made safe: on stderr, or with ``out`` on stdout (unwrapped, for results)."""
+    """Untrusted lines, each made safe and unwrapped: on stderr, or with ``out`` on stdout (results)."""
     target = stdout() if out else stderr()
     for line in lines:
-        target.print(safe(line, style=style), soft_wrap=out)
+        target.print(safe(line, style=style), soft_wrap=True)
 
 
 def say(message: str, style: str = "") -> None:

@@ -140,7 +140,8 @@ def _run_answers(
     if not outcome.status.can_sign_off:
         _blocked(outcome, None)
         raise SmcheckError(
-            f"no record written: {outcome.status}", hint="change the answers above and run again"
+            f"no record written: the answers are {outcome.status}",
+            hint="change the answers above and run again",
         )
     assert applied.signoff is not None
     record = build_record(checklist, applied.answers, outcome, applied.signoff, now=now)
