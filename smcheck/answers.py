@@ -24,9 +24,9 @@ from pathlib import Path
 
 from smcheck.checklist import Checklist, Value, decode_toml
 from smcheck.errors import FileProblem
-from smcheck.interview import SIGNOFF_QUESTIONS, SignOff, agree_question
 from smcheck.outcome import judge_answers
 from smcheck.record import MARKER, read_limited
+from smcheck.signoff import SIGNOFF_QUESTIONS, SignOff, agree_question
 from smcheck.tomlread import Problems, Table, flatten
 from smcheck.values import AnswerError, check_typed
 

@@ -435,7 +435,8 @@ def _refuse_hidden_characters(node: object, where: str, problems: Problems) -> N
     elif isinstance(node, list):
         for index, value in enumerate(node):
             _refuse_hidden_characters(value, f"{where}[{index}]", problems)
-    elif isinstance(node, str):
+    elif isinstance(node, str) and not node.replace("\n", " ").replace("\t", " ").isprintable():
+        # isprintable() is the fast path; only text that fails it is looked at character by character.
         for char in node:
             if char not in "\n\t" and unicodedata.category(char) in (
                 "Cc",

@@ -8,6 +8,7 @@ zero-width characters. :func:`visible` makes every such character visible as an 
 
 from __future__ import annotations
 
+import os
 import sys
 import unicodedata
 from typing import TYPE_CHECKING
@@ -24,6 +25,8 @@ _err: Console | None = None
 
 def visible(text: str, *, keep_newlines: bool = False) -> str:
     """``text`` with every control, format (bidi, zero-width) or unassigned character shown as an escape."""
+    if text.isprintable():
+        return text
     out: list[str] = []
     for char in text:
         if keep_newlines and char == "\n":
@@ -103,7 +106,6 @@ if TYPE_CHECKING:
     from smcheck.verify import Report
 
 _LEVEL_STYLE = {"warning": "yellow", "blocker": "bold red", "referral": "bold magenta"}
-_VERDICT_STYLE = {"PASS": "green", "WARN": "yellow", "FAIL": "bold red", "SKIP": "dim"}
 
 
 def _clause_lines(checklist: Checklist, clause_ids: tuple[str, ...]) -> list[Text]:
@@ -277,54 +279,85 @@ def say(message: str, style: str = "") -> None:
     stderr().print(Text(message, style=style), soft_wrap=True)
 
 
-def show_report(report: Report) -> None:
-    """One record's verify report: one row per check."""
-    from rich.table import Table
-    from rich.text import Text
+# The reviewer's path (verify) prints without rich: importing rich's console and table costs more
+# start-up than the whole of verify's own work (tests/benchmark.py). The same visible() guards it.
 
-    out = stdout()
-    out.print(safe(report.path, style="bold"))
-    table = Table(show_header=False, box=None, padding=(0, 1), expand=False)
-    table.add_column("verdict", no_wrap=True)
-    table.add_column("check", no_wrap=True)
-    table.add_column("message", overflow="fold")
+_SGR = {
+    "PASS": "32",
+    "WARN": "33",
+    "FAIL": "1;31",
+    "SKIP": "2",
+    "VALID": "1;32",
+    "INVALID": "1;31",
+    "bold": "1",
+    "dim": "2",
+}
+
+
+def _colour() -> bool:
+    return (
+        sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    )
+
+
+def _paint(text: str, key: str, colour: bool) -> str:
+    return f"\x1b[{_SGR[key]}m{text}\x1b[0m" if colour else text
+
+
+def _width() -> int:
+    import shutil
+
+    return max(60, shutil.get_terminal_size((100, 24)).columns)
+
+
+def report_text(report: Report, *, colour: bool = False, width: int = 100) -> str:
+    """One record's verify report as text: one row per check, untrusted text made visible."""
+    import textwrap
+
+    lines = [_paint(visible(report.path), "bold", colour)]
+    label = max(len(c.title) for c in report.checks)
+    indent = " " * (1 + 4 + 2 + label + 2)
     for row in report.checks:
-        table.add_row(
-            Text(row.verdict.value, style=_VERDICT_STYLE[row.verdict.value]),
-            Text(row.title),
-            safe(row.summary),
-        )
+        first = f" {_paint(row.verdict.value, row.verdict.value, colour)}  {row.title:<{label}}  "
+        wrapped = textwrap.wrap(visible(row.summary), width=max(30, width - len(indent))) or [""]
+        lines.append(first + wrapped[0])
+        lines.extend(indent + more for more in wrapped[1:])
         for detail in row.details[1:] if len(row.details) > 1 else ():
             where = f"{detail.where}: " if detail.where else ""
-            table.add_row(Text(""), Text(""), safe(f"- {where}{detail.message}", style="dim"))
-    out.print(table)
-    verdict = Text("  => ")
+            text = visible(f"- {where}{detail.message}")
+            for number, part in enumerate(
+                textwrap.wrap(text, width=max(30, width - len(indent) - 2))
+            ):
+                lines.append(indent + ("" if number == 0 else "  ") + _paint(part, "dim", colour))
     if report.valid:
         extra = (
             f" ({report.warnings} warning{'s' if report.warnings != 1 else ''})"
             if report.warnings
             else ""
         )
-        verdict.append(f"VALID{extra}", style="bold green")
+        lines.append("  => " + _paint(f"VALID{extra}", "VALID", colour))
     else:
-        verdict.append("INVALID", style="bold red")
-    out.print(verdict)
-    out.print()
+        lines.append("  => " + _paint("INVALID", "INVALID", colour))
+    return "\n".join(lines) + "\n\n"
+
+
+def show_report(report: Report) -> None:
+    """Print one record's verify report on stdout."""
+    sys.stdout.write(report_text(report, colour=_colour(), width=_width()))
+    sys.stdout.flush()
 
 
 def show_summary(valid: int, invalid: int, unreadable: int) -> None:
     """The summary line after several records."""
-    from rich.text import Text
-
+    colour = _colour()
     total = valid + invalid + unreadable
-    line = Text(f"{total} record{'s' if total != 1 else ''}: ")
-    line.append(f"{valid} valid", style="green")
-    line.append(", ")
-    line.append(f"{invalid} invalid", style="bold red" if invalid else "")
+    parts = [
+        _paint(f"{valid} valid", "PASS", colour),
+        _paint(f"{invalid} invalid", "FAIL" if invalid else "dim", colour),
+    ]
     if unreadable:
-        line.append(", ")
-        line.append(f"{unreadable} could not be opened", style="bold red")
-    stdout().print(line)
+        parts.append(_paint(f"{unreadable} could not be opened", "FAIL", colour))
+    sys.stdout.write(f"{total} record{'s' if total != 1 else ''}: " + ", ".join(parts) + "\n")
 
 
 def print_json(data: object) -> None:

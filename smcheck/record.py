@@ -20,18 +20,15 @@ import calendar
 import datetime as dt
 import hashlib
 import re
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import tomli_w
-
 from smcheck import __version__
 from smcheck.checklist import Checklist, Level, Value
 from smcheck.errors import CannotOpen
-from smcheck.interview import SignOff
 from smcheck.outcome import Outcome, Status
+from smcheck.signoff import SignOff
 from smcheck.tomlread import Problems, Table, flatten, nest
 
 SCHEMA = 1
@@ -52,6 +49,7 @@ HEADER = (
 )
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 @dataclass(frozen=True)
@@ -140,6 +138,12 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def _new_id() -> str:
+    import uuid
+
+    return str(uuid.uuid4())
+
+
 def build_record(
     checklist: Checklist,
     answers: Mapping[str, Value],
@@ -153,7 +157,7 @@ def build_record(
     created = now.astimezone(dt.UTC).replace(microsecond=0)
     return Record(
         schema=SCHEMA,
-        id=record_id or str(uuid.uuid4()),
+        id=record_id or _new_id(),
         created=created,
         smcheck_version=__version__,
         review_by=add_months(created.date(), checklist.review_months),
@@ -214,12 +218,16 @@ def content_document(record: Record) -> dict[str, object]:
 
 def render(record: Record) -> bytes:
     """The record file's bytes: header, content, marker, and the trailing part with the SHA-256 digest."""
+    import tomli_w
+
     content = HEADER + tomli_w.dumps(content_document(record)).encode("utf-8") + b"\n"
     return content + MARKER + render_seals([Seal("sha256", sha256(content))])
 
 
 def render_seals(seals: list[Seal]) -> bytes:
     """The trailing part."""
+    import tomli_w
+
     doc = {"signature": [{"method": s.method, "digest": s.digest} for s in seals]}
     return tomli_w.dumps(doc).encode("utf-8")
 
@@ -389,11 +397,8 @@ def _record(top: Table, problems: Problems) -> Record | None:
         return None
     schema = meta.integer("schema")
     rid = meta.string("id")
-    if rid is not None:
-        try:
-            uuid.UUID(rid)
-        except ValueError:
-            problems.add(meta.at("id"), "must be a UUID")
+    if rid is not None and not _UUID.fullmatch(rid):
+        problems.add(meta.at("id"), "must be a UUID, like 6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f")
     created = meta.moment("created")
     version = meta.nonempty("smcheck_version")
     review_by = meta.local_date("review_by")

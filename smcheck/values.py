@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from urllib.parse import urlsplit
 
 from smcheck.checklist import DateBound, QType, Question, Value, format_value
 from smcheck.tomlread import type_name
@@ -35,6 +34,8 @@ class AnswerError(ValueError):
 
 def _bad_character(text: str) -> str | None:
     """The first character an answer may not hold: controls, format characters (bidi, zero-width)."""
+    if text.isprintable():
+        return None
     for char in text:
         category = unicodedata.category(char)
         if category in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
@@ -125,6 +126,8 @@ def check_typed(question: Question, value: object, *, today: dt.date) -> Value:
     if kind is QType.URL:
         if any(c.isspace() for c in text):
             raise AnswerError("must not contain spaces")
+        from urllib.parse import urlsplit
+
         parts = urlsplit(text)
         if parts.scheme.lower() not in rules.schemes:
             raise AnswerError(f"must start with {' or '.join(s + '://' for s in rules.schemes)}")

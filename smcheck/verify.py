@@ -13,7 +13,6 @@ from enum import StrEnum
 from pathlib import Path
 
 from smcheck.checklist import Checklist, Level
-from smcheck.interview import SIGNOFF_QUESTIONS
 from smcheck.outcome import Status, evaluate, judge_answers
 from smcheck.record import (
     MAX_RECORD_BYTES,
@@ -25,6 +24,7 @@ from smcheck.record import (
     read_limited,
     sha256,
 )
+from smcheck.signoff import SIGNOFF_QUESTIONS
 from smcheck.values import AnswerError, check_typed
 
 

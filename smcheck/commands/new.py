@@ -12,9 +12,10 @@ from smcheck import console, registry
 from smcheck.checklist import Checklist, Value
 from smcheck.errors import Interrupted, OutputExists, SmcheckError, UsageError
 from smcheck.fsutil import atomic_write
-from smcheck.interview import Interview, Progress, SignOff, blocking
+from smcheck.interview import Interview, Progress, blocking
 from smcheck.outcome import Outcome, evaluate
 from smcheck.record import SUFFIX, build_record, render
+from smcheck.signoff import SignOff
 
 
 def _now() -> dt.datetime:

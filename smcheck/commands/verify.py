@@ -36,7 +36,7 @@ def run(paths: list[Path], *, checklist_ref: str | None, as_json: bool) -> int:
         except CannotOpen as exc:
             unreadable.append(exc)
             if not as_json:
-                console.error(exc.message)
+                console.plain_error(exc.message)
             continue
         reports.append(report)
         if not as_json:

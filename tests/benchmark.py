@@ -1,0 +1,152 @@
+"""Start-up benchmark: smcheck against a bare typer app with the same commands, in the same run.
+
+    python tests/benchmark.py [--runs N]
+
+Prints the median wall time of ``--help`` and of ``verify RECORD`` for both, and the ratio (target: at
+most 1.2x). Runs are interleaved so that a busy machine slows both sides alike. Run it with the installed
+package (``pip install .``): pip compiles bytecode on install; an editable install of smcheck does not,
+which makes smcheck look slower than it is. Not a test: it prints figures and exits 0, or 1 when a
+ratio is over the target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+TARGET = 1.2
+EXAMPLE = Path(__file__).resolve().parent.parent / "checklists" / "examples" / "essex-history-instagram.answers.toml"
+
+# The same commands and options as smcheck's, doing nothing: what typer alone costs.
+BARE_APP = textwrap.dedent(
+    '''
+    from pathlib import Path
+    from typing import Annotated, Optional
+
+    import typer
+
+    app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None)
+    checklist_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
+    app.add_typer(checklist_app, name="checklist")
+
+
+    @app.command()
+    def new(
+        draft: Annotated[Optional[Path], typer.Argument()] = None,
+        checklist: Annotated[Optional[str], typer.Option("--checklist", "-c")] = None,
+        answers: Annotated[Optional[Path], typer.Option("--answers", "-a")] = None,
+        output: Annotated[Optional[Path], typer.Option("--output", "-o")] = None,
+        force: bool = False,
+        resume: bool = False,
+        agree: bool = False,
+    ) -> None:
+        """New."""
+
+
+    @app.command()
+    def verify(
+        records: Annotated[list[Path], typer.Argument()],
+        checklist: Annotated[Optional[str], typer.Option("--checklist", "-c")] = None,
+        as_json: Annotated[bool, typer.Option("--json")] = False,
+    ) -> None:
+        """Verify."""
+
+
+    @checklist_app.command("list")
+    def checklist_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+        """List."""
+
+
+    @checklist_app.command("show")
+    def checklist_show(checklist: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+        """Show."""
+
+
+    @checklist_app.command("lint")
+    def checklist_lint(path: Path) -> None:
+        """Lint."""
+
+
+    @checklist_app.command("template")
+    def checklist_template(checklist: str = "essex-social-media") -> None:
+        """Template."""
+
+
+    if __name__ == "__main__":
+        app()
+    '''
+)
+
+
+def smcheck_command() -> list[str]:
+    """The installed console script (what users run), else ``python -m smcheck``."""
+    script = Path(sys.executable).parent / "smcheck"
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("smcheck")
+    return [found] if found else [sys.executable, "-m", "smcheck"]
+
+
+def timed(command: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    elapsed = time.perf_counter() - start
+    if result.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command)} exited {result.returncode}")
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15, help="runs of each command (default 15)")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        bare = work / "bare_app.py"
+        bare.write_text(BARE_APP)
+        smcheck = smcheck_command()
+        made = subprocess.run(
+            [*smcheck, "new", "--answers", str(EXAMPLE), "--output", "r.smcheck.toml"],
+            cwd=work,
+            capture_output=True,
+            check=False,
+        )
+        if made.returncode != 0:
+            raise SystemExit(made.stderr.decode())
+        record = str(work / "r.smcheck.toml")
+        cases = {
+            "--help": (["--help"], ["--help"]),
+            "verify RECORD": (["verify", record], ["verify", record]),
+        }
+        # One warm-up of each, so the first run's disk cache misses count for neither side.
+        for mine, theirs in cases.values():
+            timed([*smcheck, *mine], work)
+            timed([sys.executable, str(bare), *theirs], work)
+        times: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in cases}
+        for _ in range(args.runs):
+            for name, (mine, theirs) in cases.items():
+                times[name][0].append(timed([*smcheck, *mine], work))
+                times[name][1].append(timed([sys.executable, str(bare), *theirs], work))
+
+    print(f"Median of {args.runs} runs each, interleaved (Python {sys.version.split()[0]}):")
+    print(f"{'command':<16}{'smcheck':>10}{'bare typer':>12}{'ratio':>8}   target <= {TARGET}x")
+    worst = 0.0
+    for name, (mine_times, bare_times) in times.items():
+        mine_ms = statistics.median(mine_times) * 1000
+        bare_ms = statistics.median(bare_times) * 1000
+        ratio = mine_ms / bare_ms
+        worst = max(worst, ratio)
+        print(f"{name:<16}{mine_ms:>8.0f}ms{bare_ms:>10.0f}ms{ratio:>7.2f}x   {'ok' if ratio <= TARGET else 'OVER'}")
+    return 0 if worst <= TARGET else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""Start-up stays light: heavy libraries are imported only by the commands that need them.
+
+``--help`` and ``verify`` (the reviewer's path) must never import questionary or prompt_toolkit; only the
+interactive ``new`` does. Timing is measured by tests/benchmark.py, not here.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLE_ANSWERS, make_record_bytes
+
+HEAVY = ("questionary", "prompt_toolkit")
+
+PROBE = """
+import json, sys
+sys.argv = ["smcheck", *json.loads(sys.argv[1])]
+from smcheck.cli import app
+try:
+    app()
+except SystemExit:
+    pass
+sys.stderr.write("\\nMODULES=" + json.dumps(sorted(sys.modules)) + "\\n")
+"""
+
+
+def modules_after(args: list[str], cwd: Path) -> set[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    line = result.stderr.rsplit("MODULES=", 1)[1]
+    return set(json.loads(line))
+
+
+def heavy(modules: set[str]) -> list[str]:
+    return sorted(m for m in modules if m.split(".")[0] in HEAVY)
+
+
+@pytest.fixture
+def record(tmp_path: Path) -> Path:
+    path = tmp_path / "r.smcheck.toml"
+    path.write_bytes(make_record_bytes())
+    return path
+
+
+def test_help_imports_no_prompt_library(tmp_path: Path) -> None:
+    modules = modules_after(["--help"], tmp_path)
+    assert "typer" in modules
+    assert heavy(modules) == []
+
+
+def test_verify_imports_no_prompt_library(tmp_path: Path, record: Path) -> None:
+    modules = modules_after(["verify", str(record)], tmp_path)
+    assert "smcheck.verify" in modules  # the command really ran
+    assert heavy(modules) == []
+
+
+def test_new_with_answers_imports_no_prompt_library(tmp_path: Path) -> None:
+    modules = modules_after(["new", "--answers", str(EXAMPLE_ANSWERS)], tmp_path)
+    assert "smcheck.answers" in modules
+    assert heavy(modules) == []
+    assert list(tmp_path.glob("*.smcheck.toml"))
+
+
+def test_the_interactive_asker_is_the_only_questionary_user() -> None:
+    package = Path(__file__).resolve().parent.parent / "smcheck"
+    users = sorted(
+        p.relative_to(package).as_posix()
+        for p in package.rglob("*.py")
+        if "import questionary" in p.read_text() or "from questionary" in p.read_text()
+    )
+    assert users == ["prompts.py"]
+    rich_users = sorted(
+        p.relative_to(package).as_posix()
+        for p in package.rglob("*.py")
+        if "from rich" in p.read_text() or "import rich" in p.read_text()
+    )
+    assert rich_users == ["console.py"]
