@@ -322,8 +322,10 @@ def report_text(report: Report, *, colour: bool = False, width: int = 100) -> st
         wrapped = textwrap.wrap(visible(row.summary), width=max(30, width - len(indent))) or [""]
         lines.append(first + wrapped[0])
         lines.extend(indent + more for more in wrapped[1:])
-        for detail in row.details[1:] if len(row.details) > 1 else ():
+        for detail in row.details:
             where = f"{detail.where}: " if detail.where else ""
+            if f"{where}{detail.message}" == row.summary:
+                continue  # the summary already says it
             text = visible(f"- {where}{detail.message}")
             for number, part in enumerate(
                 textwrap.wrap(text, width=max(30, width - len(indent) - 2))

@@ -221,9 +221,7 @@ def _answers(record: Record, checklist: Checklist) -> tuple[CheckResult, dict[st
     if problems:
         details = tuple(Detail(p.code, p.message, p.question) for p in problems)
         summary = (
-            f"{len(problems)} problem{'s' if len(problems) != 1 else ''}: "
-            + "; ".join(str(p) for p in problems[:3])
-            + ("; …" if len(problems) > 3 else "")
+            str(problems[0]) if len(problems) == 1 else f"{len(problems)} answers cannot stand:"
         )
         return CheckResult("answers", Verdict.FAIL, problems[0].code, summary, details), dict(
             accepted
@@ -252,15 +250,21 @@ def _outcome(record: Record, checklist: Checklist, accepted: dict[str, object]) 
     if outcome.status is not record.status or recomputed != stated:
         stated_rules = {a.rule for a in record.actions}
         found_rules = {f.rule for f in outcome.findings}
-        details = [
-            Detail("outcome-mismatch", f"recorded {record.status}, recomputed {outcome.status}")
-        ]
+        details: list[Detail] = []
         details += [
-            Detail("outcome-missing-action", f"not recorded: {r}", r)
+            Detail(
+                "outcome-missing-action",
+                "the answers give this finding, but the record does not state it",
+                r,
+            )
             for r in sorted(found_rules - stated_rules)
         ]
         details += [
-            Detail("outcome-extra-action", f"recorded but does not follow from the answers: {r}", r)
+            Detail(
+                "outcome-extra-action",
+                "the record states this finding, but the answers do not give it",
+                r,
+            )
             for r in sorted(stated_rules - found_rules)
         ]
         if found_rules == stated_rules and outcome.status is record.status:
