@@ -99,27 +99,7 @@ class QuestionaryAsker:
             ).unsafe_ask()
             return str(picked) if picked is not None else None
         if question.type is QType.MULTI:
-            chosen = set(current) if isinstance(current, tuple) else set()
-            choices = [
-                questionary.Choice(title=c.label, value=c.value, checked=c.value in chosen)
-                for c in question.choices
-            ]
-
-            def validate_multi(selected: list[str]) -> bool | str:
-                try:
-                    check_typed(question, selected, today=self.today())
-                except AnswerError as exc:
-                    return str(exc)
-                return True
-
-            picked_many = questionary.checkbox(
-                question.prompt,
-                choices=choices,
-                validate=validate_multi,
-                style=STYLE,
-                instruction="(Space to tick, Enter when done)",
-            ).unsafe_ask()
-            return tuple(picked_many or ())
+            return self._ask_multi(question, position, current)
         instruction = None
         if question.type is QType.DATE:
             instruction = "(YYYY-MM-DD)"
@@ -133,6 +113,39 @@ class QuestionaryAsker:
             instruction=instruction,
         ).unsafe_ask()
         return parse_text(question, str(typed), today=self.today())
+
+    def _ask_multi(
+        self, question: Question, position: Position, current: Value | None
+    ) -> tuple[str, ...]:
+        """Tick boxes, checked here rather than by questionary's ``validate``: questionary shows a
+        checkbox's refusal in a bottom toolbar, which prompt_toolkit only draws once the terminal has
+        answered a cursor-position request (never with ``PROMPT_TOOLKIT_NO_CPR=1`` or a terminal that
+        does not answer), so Enter would seem to do nothing. A refused selection is shown like any
+        other refused answer and offered again, still ticked."""
+        chosen = set(current) if isinstance(current, tuple) else set()
+        while True:
+            choices = [
+                questionary.Choice(title=c.label, value=c.value, checked=c.value in chosen)
+                for c in question.choices
+            ]
+            picked = questionary.checkbox(
+                question.prompt,
+                choices=choices,
+                style=STYLE,
+                instruction="(Space to tick, Enter when done)",
+            ).unsafe_ask()
+            selected = [str(v) for v in picked or ()]
+            try:
+                typed = check_typed(question, selected, today=self.today())
+            except AnswerError as exc:
+                if self.checklist is not None:
+                    console.show_question_context(self.checklist, question, position, str(exc))
+                else:
+                    console.say(f"  ✗ {exc}", style="red")
+                chosen = set(selected)
+                continue
+            assert isinstance(typed, tuple)
+            return typed
 
     def finding(self, checklist: Checklist, finding: Finding) -> None:
         """Show a warning, blocker or referral as soon as it arises."""
@@ -155,7 +168,9 @@ class QuestionaryAsker:
             return None
 
         def valid_number(text: str) -> bool | str:
-            if text.strip().isdigit() and 1 <= int(text) <= len(rows):
+            # ASCII digits only: str.isdigit() accepts "²", on which int() raises.
+            digits = text.strip()
+            if digits.isascii() and digits.isdigit() and 1 <= int(digits) <= len(rows):
                 return True
             return f"type a number from 1 to {len(rows)}, as shown in the table"
 
