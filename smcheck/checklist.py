@@ -274,6 +274,8 @@ class Policy:
     owner: str
     source: str
     url: str | None
+    reviewer: str | None = None
+    """Who approves proposals (shown to the proposer as the next step), e.g. the Digital Marketing Officer."""
 
 
 @dataclass(frozen=True)
@@ -473,10 +475,11 @@ def _policy(table: Table | None) -> Policy | None:
     owner = table.nonempty("owner")
     source = table.nonempty("source")
     url = table.string("url", required=False)
+    reviewer = table.nonempty("reviewer", required=False)
     table.finish()
     if title is None or owner is None or source is None:
         return None
-    return Policy(title, owner, source, url)
+    return Policy(title, owner, source, url, reviewer)
 
 
 def _clauses(top: Table, problems: Problems) -> list[Clause]:

@@ -250,7 +250,10 @@ def show_outcome(outcome: Outcome) -> None:
     for finding in outcome.findings:
         line = Text(f"  {finding.level.value.upper():8} ", style=_LEVEL_STYLE[finding.level.value])
         line.append_text(safe(finding.action))
-        line.append_text(safe(f"  ({', '.join(finding.clauses)}; {finding.rule})", style="dim"))
+        refs = ", ".join(finding.clauses)
+        line.append_text(
+            safe(f"  ({refs}; {finding.rule})" if refs else f"  ({finding.rule})", style="dim")
+        )
         err.print(line)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import tomli_w
 
-from smcheck import __version__
+from smcheck import __version__, registry
 from smcheck.checklist import Checklist, Value, decode_toml
 from smcheck.errors import FileProblem, UsageError
 from smcheck.fsutil import atomic_write
@@ -73,6 +73,8 @@ class Draft:
     checklist_id: str
     checklist_version: str
     checklist_sha256: str
+    checklist_file: Path | None
+    """The checklist's file when it is not one smcheck ships, so a resume finds it again."""
     started: dt.datetime
     progress: Progress
 
@@ -93,6 +95,11 @@ def save_draft(path: Path, checklist: Checklist, progress: Progress, started: dt
             "checklist": checklist.id,
             "checklist_version": checklist.version,
             "checklist_sha256": checklist.sha256,
+            **(
+                {}
+                if registry.is_shipped(checklist)
+                else {"checklist_file": str(checklist.path.resolve())}
+            ),
             "started": started,
             "saved": dt.datetime.now(dt.UTC).replace(microsecond=0),
             "smcheck_version": __version__,
@@ -121,6 +128,7 @@ def load_draft(path: Path) -> Draft:
     cid = meta.nonempty("checklist")
     version = meta.nonempty("checklist_version")
     sha = meta.nonempty("checklist_sha256")
+    checklist_file = meta.nonempty("checklist_file", required=False)
     started = meta.moment("started")
     meta.moment("saved")
     meta.string("smcheck_version")
@@ -140,4 +148,6 @@ def load_draft(path: Path) -> Draft:
         skipped=set(skipped),
         signoff=identity,
     )
-    return Draft(path, cid, version, sha, started, progress)
+    return Draft(
+        path, cid, version, sha, Path(checklist_file) if checklist_file else None, started, progress
+    )

@@ -63,9 +63,11 @@ def _validator(question: Question, today: dt.date) -> Callable[[str], bool | str
 class QuestionaryAsker:
     """Asks the engine's questions in a terminal with questionary, and shows context with rich."""
 
-    def __init__(self, today: Callable[[], dt.date] = dt.date.today) -> None:
+    def __init__(
+        self, checklist: Checklist | None = None, today: Callable[[], dt.date] = dt.date.today
+    ) -> None:
         self.today = today
-        self.checklist: Checklist | None = None
+        self.checklist = checklist
 
     def start_section(
         self, checklist: Checklist, section: Section, number: int, total: int
@@ -81,7 +83,9 @@ class QuestionaryAsker:
         if self.checklist is not None:
             console.show_question_context(self.checklist, question, position, error)
         if question.type is QType.YESNO:
-            default = current if isinstance(current, bool) else True
+            # With no answer yet, Enter means "no": in a compliance checklist an accidental Enter
+            # must not claim compliance (a "no" raises the finding, which the person then sees).
+            default = current if isinstance(current, bool) else False
             return bool(
                 questionary.confirm(
                     question.prompt, default=default, style=STYLE, auto_enter=True
@@ -161,23 +165,31 @@ class QuestionaryAsker:
             ),
             questionary.Choice("Change an answer", value=CHANGE),
         ]
-        choice = questionary.select(
-            "What next?", choices=options, style=STYLE, instruction="(arrow keys, then Enter)"
-        ).unsafe_ask()
-        if choice != CHANGE:
-            return None
 
         def valid_number(text: str) -> bool | str:
             # ASCII digits only: str.isdigit() accepts "²", on which int() raises.
             digits = text.strip()
-            if digits.isascii() and digits.isdigit() and 1 <= int(digits) <= len(rows):
+            if not digits or (
+                digits.isascii() and digits.isdigit() and 1 <= int(digits) <= len(rows)
+            ):
                 return True
-            return f"type a number from 1 to {len(rows)}, as shown in the table"
+            return f"type a number from 1 to {len(rows)}, as shown in the table (Enter to go back)"
 
-        number = questionary.text(
-            "Which answer do you want to change? (its number)", validate=valid_number, style=STYLE
-        ).unsafe_ask()
-        return rows[int(str(number).strip()) - 1].question.id
+        while True:
+            choice = questionary.select(
+                "What next?", choices=options, style=STYLE, instruction="(arrow keys, then Enter)"
+            ).unsafe_ask()
+            if choice != CHANGE:
+                return None
+            number = str(
+                questionary.text(
+                    "Which answer do you want to change? (its number; Enter to go back)",
+                    validate=valid_number,
+                    style=STYLE,
+                ).unsafe_ask()
+            ).strip()
+            if number:
+                return rows[int(number) - 1].question.id
 
     def start_signoff(self, checklist: Checklist, outcome: Outcome) -> None:
         """Show the declaration."""

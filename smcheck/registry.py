@@ -42,6 +42,14 @@ def by_id(checklist_id: str) -> Checklist | None:
     return None
 
 
+def is_shipped(checklist: Checklist) -> bool:
+    """Whether this checklist is one of the files smcheck ships."""
+    try:
+        return checklist.path.resolve().parent == checklists_dir().resolve()
+    except (OSError, UsageError):
+        return False
+
+
 def resolve(ref: str) -> Checklist:
     """A checklist named by id (shipped) or by path (a file of a policy owner's)."""
     if ref.endswith(".toml") or "/" in ref or "\\" in ref:

@@ -265,8 +265,8 @@ def test_ctrl_c_keeps_a_draft_and_resume_continues_at_the_first_unanswered_quest
     assert content["draft"]["checklist"] == "tiny-club"
     assert list(workdir.glob("*.smcheck.toml")) == []
 
-    # No draft path: the latest draft. (--checklist because tiny is not a shipped checklist.)
-    term = spawn("new", "--resume", "--checklist", str(TINY))
+    # No path and no --checklist: the latest draft, which remembers its checklist file.
+    term = spawn("new", "--resume")
     before = term.answer("Is there a named owner?", "y")
     assert "Resuming your draft" in before
     assert "Club name?" not in before

@@ -122,11 +122,12 @@ class Screen:
 
 @pytest.mark.parametrize(
     ("keys", "expected"),
-    [("y", True), ("n", False), ("Y", True), ("N", False), (ENTER, True)],
+    [("y", True), ("n", False), ("Y", True), ("N", False), (ENTER, False)],
 )
 def test_yesno_takes_a_single_key_and_returns_a_bool(
     tiny: Checklist, keys: str, expected: bool
 ) -> None:
+    # Enter with no answer yet means "no": an accidental Enter must never claim compliance.
     assert ask(tiny, "club.has_owner", keys) is expected
 
 
@@ -376,6 +377,16 @@ def test_review_change_an_answer_returns_the_question_id_by_its_number(tiny: Che
     assert [r.question.id for r in rows][:3] == ["club.name", "club.kind", "club.has_owner"]
     assert review(tiny, READY_ANSWERS, DOWN + ENTER + "2" + ENTER) == "club.kind"
     assert review(tiny, READY_ANSWERS, DOWN + ENTER + f" {len(rows)} " + ENTER) == "web.sites"
+
+
+def test_review_enter_at_the_number_goes_back_to_the_menu(tiny: Checklist) -> None:
+    # "Change an answer", then Enter with no number: back to "What next?", where Enter goes on.
+    assert review(tiny, READY_ANSWERS, DOWN + ENTER + ENTER + ENTER) is None
+    # ...or choose again and pick one this time.
+    assert (
+        review(tiny, READY_ANSWERS, DOWN + ENTER + ENTER + DOWN + ENTER + "3" + ENTER)
+        == "club.has_owner"
+    )
 
 
 @pytest.mark.parametrize("bad", ["0", "99", "two", "²", "+1", "-1", "1.0"])

@@ -55,22 +55,24 @@ def _write(
     return path
 
 
-def _next_steps(path: Path, outcome: Outcome) -> None:
+def _next_steps(path: Path, checklist: Checklist, outcome: Outcome) -> None:
     console.say(f"Record written: {path}", style="bold green")
     if outcome.findings:
         console.say("The reviewer will see these warnings:", style="yellow")
         console.show_outcome(outcome)
-    console.say(
-        "Next: attach this file, unchanged, to your account proposal for the Digital Marketing Officer."
-    )
-    console.say(f"Anyone can check it with: smcheck verify {path}", style="dim")
+    reviewer = f" for {checklist.policy.reviewer}" if checklist.policy.reviewer else ""
+    console.say(f"Next: attach this file, unchanged, to your proposal{reviewer}.")
+    option = "" if registry.is_shipped(checklist) else f"--checklist {checklist.path} "
+    console.show_lines([f"Anyone can check it with: smcheck verify {option}{path}"], style="dim")
 
 
 def _blocked(outcome: Outcome, resume: str | None) -> int:
     console.say("")
     console.say("Sign-off is not possible yet.", style="bold red")
     for finding in blocking(outcome):
-        line = f"  - {finding.action} ({', '.join(finding.clauses)})"
+        line = f"  - {finding.action}" + (
+            f" ({', '.join(finding.clauses)})" if finding.clauses else ""
+        )
         if finding.refer_to:
             line += f" Referred to: {finding.refer_to}."
         console.show_lines([line])
@@ -147,7 +149,7 @@ def _run_answers(
     assert applied.signoff is not None
     record = build_record(checklist, applied.answers, outcome, applied.signoff, now=now)
     written = _write(render(record), output, checklist, applied.answers, now, force)
-    _next_steps(written, outcome)
+    _next_steps(written, checklist, outcome)
     return 0
 
 
@@ -161,7 +163,8 @@ def _run_interactive(
     if resume:
         draft_path = draft if draft is not None else latest_draft()
         loaded = load_draft(draft_path)
-        checklist = registry.resolve(checklist_ref or loaded.checklist_id)
+        remembered = str(loaded.checklist_file) if loaded.checklist_file else None
+        checklist = registry.resolve(checklist_ref or remembered or loaded.checklist_id)
         if checklist.id != loaded.checklist_id:
             raise UsageError(
                 f"{draft_path} is a draft for checklist {loaded.checklist_id!r}, not {checklist.id!r}"
@@ -190,7 +193,7 @@ def _run_interactive(
         save_draft(draft_path, checklist, state, started)
 
     console.show_title(checklist, resumed=resume)
-    interview = Interview(checklist, QuestionaryAsker(), progress, save=save)
+    interview = Interview(checklist, QuestionaryAsker(checklist), progress, save=save)
     try:
         outcome = interview.run()
         if not outcome.status.can_sign_off:
@@ -214,5 +217,5 @@ def _run_interactive(
         )
         raise
     draft_path.unlink(missing_ok=True)
-    _next_steps(written, outcome)
+    _next_steps(written, checklist, outcome)
     return 0
