@@ -51,6 +51,19 @@ HEADER = (
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
+MAX_DEPTH = 32
+"""Records nest three or four tables deep; TOML nested deeper than this is refused."""
+
+_KEY_PART = r"""(?:[A-Za-z0-9_-]++|"(?:[^"\\\n]|\\.)*+"|'[^'\n]*+')"""
+_LONG_KEY = re.compile(
+    rf"(?:^|[\[{{,])[ \t]*+{_KEY_PART}(?:[ \t]*+\.[ \t]*+{_KEY_PART}){{{MAX_DEPTH},}}",
+    re.MULTILINE,
+)
+"""A dotted key of more than MAX_DEPTH parts where a key may start (a line, or after ``[``, ``{`` or
+``,``): tomllib spends time quadratic in the number of parts on such a key (and memory too, for a
+key/value pair), so a 1 MiB file could take minutes and exhaust memory. Rarely, text inside a string
+that looks like such a key is refused too."""
+
 
 @dataclass(frozen=True)
 class Action:
@@ -308,14 +321,36 @@ def _text(data: bytes, what: str) -> str:
 def _toml(text: str, what: str) -> dict[str, object]:
     import tomllib
 
+    too_deep = RecordError(
+        "well-formed", "too-deep", f"{what} is nested too deeply (over {MAX_DEPTH} levels)"
+    )
+    if _LONG_KEY.search(text):
+        raise too_deep
     try:
-        return tomllib.loads(text)
+        doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RecordError(
             "well-formed", "toml-syntax", f"{what} is not valid TOML: {exc}"
         ) from None
     except RecursionError:
-        raise RecordError("well-formed", "too-deep", f"{what} is nested too deeply") from None
+        raise too_deep from None
+    if _depth(doc) > MAX_DEPTH:
+        raise too_deep
+    return doc
+
+
+def _depth(doc: object) -> int:
+    """How deeply tables and arrays nest (without recursion, so any depth is measured safely)."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(doc, 0)]
+    while stack and deepest <= MAX_DEPTH:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        if isinstance(node, dict):
+            stack.extend((child, level + 1) for child in node.values())
+        elif isinstance(node, list):
+            stack.extend((child, level + 1) for child in node)
+    return deepest
 
 
 def parse_record(data: bytes) -> RecordFile:
@@ -365,7 +400,7 @@ def _seals(doc: dict[str, object]) -> tuple[Seal, ...]:
     problems = Problems("")
     top = Table(doc, "", problems)
     seals: list[Seal] = []
-    for entry in top.tables("signature"):
+    for entry in top.tables("signature", required=False):
         method = entry.string("method")
         digest = entry.string("digest")
         entry.finish()
@@ -409,6 +444,13 @@ def _record(top: Table, problems: Problems) -> Record | None:
     if csha is not None and not _HEX64.fullmatch(csha):
         problems.add(checklist.at("sha256"), "must be 64 lower-case hex digits")
     checklist.finish()
+    dotted = _dotted_key(answers_table.data)
+    if dotted is not None:
+        problems.add(
+            answers_table.at(dotted[0]) if dotted[0] else answers_table.where,
+            f"the key {dotted[1]!r} holds a dot, so it could stand for another question's answer"
+            " (smcheck writes one table per section)",
+        )
     answers = flatten(answers_table.data)
     status_text = outcome.string("status")
     status = None
@@ -454,3 +496,16 @@ def _record(top: Table, problems: Problems) -> Record | None:
         actions=tuple(actions),
         signoff=SignOffEntry(name, email, role, department, declaration),
     )
+
+
+def _dotted_key(table: Mapping[str, object], where: str = "") -> tuple[str, str] | None:
+    """The place and name of the first answer key holding a dot (``"channel.platform" = ...`` and
+    ``[answers.channel] platform = ...`` would flatten to one question id)."""
+    for key, value in table.items():
+        if "." in key:
+            return where, key
+        if isinstance(value, dict):
+            found = _dotted_key(value, f"{where}.{key}" if where else key)
+            if found is not None:
+                return found
+    return None
