@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import Literal, TypeAlias
 
 from smcheck.errors import FileProblem
-from smcheck.tomlread import Problems, Table, type_name
+from smcheck.tomlread import Problems, Table, TomlProblem, loads_guarded, type_name
 
 FORMAT = 1
 """The checklist file format this smcheck reads."""
@@ -367,11 +366,9 @@ def decode_toml(data: bytes, problems: Problems) -> dict[str, object] | None:
         problems.add("", f"not UTF-8 text (bad byte at offset {exc.start})")
         return None
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        problems.add("", f"not valid TOML: {exc}")
-    except RecursionError:
-        problems.add("", "not valid TOML: nested too deeply")
+        return loads_guarded(text)
+    except TomlProblem as exc:
+        problems.add("", exc.message.removeprefix("is "))
     return None
 
 

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
+from smcheck.values import BLANK as _BLANK
+
 _UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 
 _out: Console | None = None
@@ -25,14 +27,14 @@ _err: Console | None = None
 
 def visible(text: str, *, keep_newlines: bool = False) -> str:
     """``text`` with every control, format (bidi, zero-width) or unassigned character shown as an escape."""
-    if text.isprintable():
+    if text.isprintable() and not _BLANK.intersection(text):
         return text
     out: list[str] = []
     for char in text:
         if keep_newlines and char == "\n":
             out.append(char)
             continue
-        if unicodedata.category(char) in _UNSAFE_CATEGORIES:
+        if unicodedata.category(char) in _UNSAFE_CATEGORIES or char in _BLANK:
             code = ord(char)
             out.append(
                 f"\\x{code:02x}"
@@ -313,16 +315,22 @@ def _width() -> int:
     return max(60, shutil.get_terminal_size((100, 24)).columns)
 
 
+def _wrap(text: str, width: int) -> list[str]:
+    """Wrap at spaces only, so that an escape such as \\u202e is never split across two lines."""
+    import textwrap
+
+    return textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False)
+
+
 def report_text(report: Report, *, colour: bool = False, width: int = 100) -> str:
     """One record's verify report as text: one row per check, untrusted text made visible."""
-    import textwrap
 
     lines = [_paint(visible(report.path), "bold", colour)]
     label = max(len(c.title) for c in report.checks)
     indent = " " * (1 + 4 + 2 + label + 2)
     for row in report.checks:
         first = f" {_paint(row.verdict.value, row.verdict.value, colour)}  {row.title:<{label}}  "
-        wrapped = textwrap.wrap(visible(row.summary), width=max(30, width - len(indent))) or [""]
+        wrapped = _wrap(visible(row.summary), max(30, width - len(indent))) or [""]
         lines.append(first + wrapped[0])
         lines.extend(indent + more for more in wrapped[1:])
         for detail in row.details:
@@ -330,9 +338,7 @@ def report_text(report: Report, *, colour: bool = False, width: int = 100) -> st
             if f"{where}{detail.message}" == row.summary:
                 continue  # the summary already says it
             text = visible(f"- {where}{detail.message}")
-            for number, part in enumerate(
-                textwrap.wrap(text, width=max(30, width - len(indent) - 2))
-            ):
+            for number, part in enumerate(_wrap(text, max(30, width - len(indent) - 2))):
                 lines.append(indent + ("" if number == 0 else "  ") + _paint(part, "dim", colour))
     if report.valid:
         extra = (

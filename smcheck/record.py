@@ -29,7 +29,7 @@ from smcheck.checklist import Checklist, Level, Value
 from smcheck.errors import CannotOpen
 from smcheck.outcome import Outcome, Status
 from smcheck.signoff import SignOff
-from smcheck.tomlread import Problems, Table, flatten, nest
+from smcheck.tomlread import Problems, Table, TomlProblem, flatten, loads_guarded, nest
 
 SCHEMA = 1
 """The record schema this smcheck writes and reads."""
@@ -50,19 +50,6 @@ HEADER = (
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-
-MAX_DEPTH = 32
-"""Records nest three or four tables deep; TOML nested deeper than this is refused."""
-
-_KEY_PART = r"""(?:[A-Za-z0-9_-]++|"(?:[^"\\\n]|\\.)*+"|'[^'\n]*+')"""
-_LONG_KEY = re.compile(
-    rf"(?:^|[\[{{,])[ \t]*+{_KEY_PART}(?:[ \t]*+\.[ \t]*+{_KEY_PART}){{{MAX_DEPTH},}}",
-    re.MULTILINE,
-)
-"""A dotted key of more than MAX_DEPTH parts where a key may start (a line, or after ``[``, ``{`` or
-``,``): tomllib spends time quadratic in the number of parts on such a key (and memory too, for a
-key/value pair), so a 1 MiB file could take minutes and exhaust memory. Rarely, text inside a string
-that looks like such a key is refused too."""
 
 
 @dataclass(frozen=True)
@@ -319,38 +306,10 @@ def _text(data: bytes, what: str) -> str:
 
 
 def _toml(text: str, what: str) -> dict[str, object]:
-    import tomllib
-
-    too_deep = RecordError(
-        "well-formed", "too-deep", f"{what} is nested too deeply (over {MAX_DEPTH} levels)"
-    )
-    if _LONG_KEY.search(text):
-        raise too_deep
     try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RecordError(
-            "well-formed", "toml-syntax", f"{what} is not valid TOML: {exc}"
-        ) from None
-    except RecursionError:
-        raise too_deep from None
-    if _depth(doc) > MAX_DEPTH:
-        raise too_deep
-    return doc
-
-
-def _depth(doc: object) -> int:
-    """How deeply tables and arrays nest (without recursion, so any depth is measured safely)."""
-    deepest = 0
-    stack: list[tuple[object, int]] = [(doc, 0)]
-    while stack and deepest <= MAX_DEPTH:
-        node, level = stack.pop()
-        deepest = max(deepest, level)
-        if isinstance(node, dict):
-            stack.extend((child, level + 1) for child in node.values())
-        elif isinstance(node, list):
-            stack.extend((child, level + 1) for child in node)
-    return deepest
+        return loads_guarded(text)
+    except TomlProblem as exc:
+        raise RecordError("well-formed", exc.code, f"{what} {exc.message}") from None
 
 
 def parse_record(data: bytes) -> RecordFile:
@@ -435,6 +394,10 @@ def _record(top: Table, problems: Problems) -> Record | None:
     if rid is not None and not _UUID.fullmatch(rid):
         problems.add(meta.at("id"), "must be a UUID, like 6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f")
     created = meta.moment("created")
+    if created is not None and (created.utcoffset() != dt.timedelta(0) or created.microsecond):
+        problems.add(
+            meta.at("created"), "must be a UTC time in whole seconds, as smcheck writes it"
+        )
     version = meta.nonempty("smcheck_version")
     review_by = meta.local_date("review_by")
     meta.finish()

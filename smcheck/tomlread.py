@@ -7,11 +7,69 @@ keys nobody asked for. Problems are collected rather than raised so that a linte
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 T = TypeVar("T")
+
+MAX_DEPTH = 32
+"""smcheck's files nest three or four tables deep; TOML nested deeper than this is refused."""
+
+_KEY_PART = r"""(?:[A-Za-z0-9_-]++|"(?:[^"\\\n]|\\.)*+"|'[^'\n]*+')"""
+_LONG_KEY = re.compile(
+    rf"(?:^|[\[{{,])[ \t]*+{_KEY_PART}(?:[ \t]*+\.[ \t]*+{_KEY_PART}){{{MAX_DEPTH},}}",
+    re.MULTILINE,
+)
+"""A dotted key of more than MAX_DEPTH parts where a key may start (a line, or after ``[``, ``{`` or
+``,``): tomllib spends time quadratic in the number of parts on such a key (and memory too, for a
+key/value pair), so a 1 MiB file could take minutes and exhaust memory. Rarely, text inside a string
+that looks like such a key is refused too."""
+
+
+class TomlProblem(ValueError):
+    """A text is not TOML smcheck will read; ``code`` is ``toml-syntax`` or ``too-deep``."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def loads_guarded(text: str) -> dict[str, object]:
+    """``tomllib.loads`` that refuses, quickly and in bounded memory, what would make tomllib crawl or
+    recurse: over-long dotted keys and nesting deeper than :data:`MAX_DEPTH`. Every file smcheck reads
+    (records, checklists, answers files, drafts) goes through it."""
+    import tomllib
+
+    too_deep = TomlProblem("too-deep", f"is nested too deeply (over {MAX_DEPTH} levels)")
+    if _LONG_KEY.search(text):
+        raise too_deep
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise TomlProblem("toml-syntax", f"is not valid TOML: {exc}") from None
+    except RecursionError:
+        raise too_deep from None
+    if _depth(doc) > MAX_DEPTH:
+        raise too_deep
+    return doc
+
+
+def _depth(doc: object) -> int:
+    """How deeply tables and arrays nest (without recursion, so any depth is measured safely)."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(doc, 0)]
+    while stack and deepest <= MAX_DEPTH:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        if isinstance(node, dict):
+            stack.extend((child, level + 1) for child in node.values())
+        elif isinstance(node, list):
+            stack.extend((child, level + 1) for child in node)
+    return deepest
+
 
 _TYPE_NAMES: dict[type, str] = {
     str: "a string",

@@ -17,6 +17,9 @@ from smcheck.tomlread import type_name
 
 DEFAULT_MAX_TEXT = 2000
 
+BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+"""Printable by Unicode's rules, yet drawn as nothing: Hangul fillers and the blank Braille pattern."""
+
 _EMAIL = re.compile(
     r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+)"
 )
@@ -34,11 +37,11 @@ class AnswerError(ValueError):
 
 def _bad_character(text: str) -> str | None:
     """The first character an answer may not hold: controls, format characters (bidi, zero-width)."""
-    if text.isprintable():
+    if text.isprintable() and not BLANK.intersection(text):
         return None
     for char in text:
         category = unicodedata.category(char)
-        if category in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+        if category in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp") or char in BLANK:
             return char
     return None
 

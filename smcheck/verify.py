@@ -131,7 +131,7 @@ def verify_bytes(data: bytes, source: str, *, lookup: ChecklistLookup, today: dt
         answers_row, accepted = _answers(record, checklist)
         rows.append(answers_row)
         rows.append(_outcome(record, checklist, accepted))
-    rows.append(_signoff(record, checklist))
+    rows.append(_signoff(record, checklist, today))
     rows.append(_integrity(parsed))
     rows.append(_review(record, checklist, today))
     return Report(source, tuple(rows), record.id)
@@ -304,7 +304,7 @@ def _outcome(record: Record, checklist: Checklist, accepted: dict[str, object]) 
     )
 
 
-def _signoff(record: Record, checklist: Checklist | None) -> CheckResult:
+def _signoff(record: Record, checklist: Checklist | None, today: dt.date) -> CheckResult:
     problems: list[Detail] = []
     signoff = record.signoff
     for question in SIGNOFF_QUESTIONS:
@@ -315,6 +315,14 @@ def _signoff(record: Record, checklist: Checklist | None) -> CheckResult:
                 raise AnswerError("has surrounding spaces")
         except AnswerError as exc:
             problems.append(Detail("signoff-incomplete", f"{key} {exc}", f"signoff.{key}"))
+    if record.created.date() > today:
+        problems.append(
+            Detail(
+                "signoff-future",
+                f"signed off on {record.created.date()}, which is after today ({today})",
+                "record.created",
+            )
+        )
     if checklist is not None and signoff.declaration != checklist.declaration:
         problems.append(
             Detail(

@@ -22,7 +22,12 @@ import time
 from pathlib import Path
 
 TARGET = 1.2
-EXAMPLE = Path(__file__).resolve().parent.parent / "checklists" / "examples" / "essex-history-instagram.answers.toml"
+EXAMPLE = (
+    Path(__file__).resolve().parent.parent
+    / "checklists"
+    / "examples"
+    / "essex-history-instagram.answers.toml"
+)
 
 # The same commands and options as smcheck's, doing nothing: what typer alone costs.
 BARE_APP = textwrap.dedent(
@@ -96,7 +101,9 @@ def smcheck_command() -> list[str]:
 
 def timed(command: list[str], cwd: Path) -> float:
     start = time.perf_counter()
-    result = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    result = subprocess.run(
+        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+    )
     elapsed = time.perf_counter() - start
     if result.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} exited {result.returncode}")
@@ -144,7 +151,9 @@ def main() -> int:
         bare_ms = statistics.median(bare_times) * 1000
         ratio = mine_ms / bare_ms
         worst = max(worst, ratio)
-        print(f"{name:<16}{mine_ms:>8.0f}ms{bare_ms:>10.0f}ms{ratio:>7.2f}x   {'ok' if ratio <= TARGET else 'OVER'}")
+        print(
+            f"{name:<16}{mine_ms:>8.0f}ms{bare_ms:>10.0f}ms{ratio:>7.2f}x   {'ok' if ratio <= TARGET else 'OVER'}"
+        )
     return 0 if worst <= TARGET else 1
 
 

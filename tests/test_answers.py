@@ -207,3 +207,19 @@ def test_options_that_do_not_go_together() -> None:
     assert new("--answers", str(EXAMPLE_ANSWERS), "--resume")[0] == 2
     code, output = new("somedraft.toml")
     assert code == 2 and "only given with --resume" in output
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "[answers." + ".".join(["a"] * 40) + "]\nx = 1\n",
+        "[answers]\nx = " + "[" * 5000 + "]" * 5000 + "\n",
+        "[answers]\n" + ".".join(["k"] * 20000) + " = 1\n",
+    ],
+    ids=["deep-tables", "deep-arrays", "long-dotted-key"],
+)
+def test_a_deeply_nested_answers_file_is_refused_quickly(tmp_path: Path, content: str) -> None:
+    code, output = new("--answers", str(write(tmp_path, content)))
+    assert code == 1
+    assert "nested too deeply" in output
+    assert "Traceback" not in output and "internal error" not in output

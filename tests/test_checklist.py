@@ -304,3 +304,8 @@ def test_template_filled_in_becomes_a_valid_answers_file(tmp_path: Path, tiny: C
     parsed = tomllib.loads(filled)
     assert set(parsed["answers"]["club"]) == {"name", "kind", "has_owner", "owner_email", "founded"}
     assert parsed["signoff"]["agree"] is True
+
+
+def test_a_deeply_nested_checklist_is_refused(tmp_path: Path) -> None:
+    deep = TINY + "\n[extra]\n" + ".".join(["k"] * 5000) + " = 1\n"
+    assert lint_text(tmp_path, deep) == ["nested too deeply (over 32 levels)"]

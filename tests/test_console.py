@@ -277,3 +277,16 @@ def test_cli_json_of_a_hostile_record_is_ascii(tmp_path: Path) -> None:
     wheres = {f["where"] for f in report["findings"] if f["code"] == "answer-unknown"}
     assert "channel.\u001b]8;;http://x\u0007link" in wheres
     assert "channel.\u202eevil" in wheres
+
+
+@pytest.mark.parametrize("blank", ["\u3164", "\u115f", "\u2800", "\uffa0"])
+def test_characters_that_draw_nothing_are_made_visible(blank: str) -> None:
+    # Printable by Unicode's rules, yet blank on screen: a name of only these would look empty.
+    assert blank.isprintable()
+    assert console.visible(f"Dr{blank}Marsh") == f"Dr\\u{ord(blank):04x}Marsh"
+
+
+def test_a_long_escape_is_never_split_across_lines() -> None:
+    text = "name: " + "\\u202e" * 30 + " end"
+    for line in console._wrap(text, 40):
+        assert not line.endswith("\\") and not line.startswith("u202e"), line

@@ -1097,3 +1097,39 @@ def test_dataclass_replace_lookup_is_honoured(record_bytes: bytes, essex: Checkl
     assert_fails_only(
         check(record_bytes, other), "checklist", "checklist-digest", skipped=NO_CHECKLIST
     )
+
+
+# -- the time of sign-off, as smcheck writes it -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "why"),
+    [
+        (
+            b"created = 2026-11-02 10:30:00+01:00",
+            "another offset: the review date would follow local time",
+        ),
+        (b"created = 2026-11-02 09:30:00.500000+00:00", "fractional seconds"),
+    ],
+)
+def test_created_must_be_utc_whole_seconds(record_bytes: bytes, written: bytes, why: str) -> None:
+    data = edit(record_bytes, b"created = 2026-11-02 09:30:00+00:00", written)
+    failing = assert_unreadable(check(data), "well-formed", "schema-invalid")
+    assert "record.created: must be a UTC time in whole seconds" in failing.summary, why
+
+
+def test_a_sign_off_after_today_fails_the_sign_off_check(record_bytes: bytes) -> None:
+    report = check(record_bytes, today=FIXED_NOW.date() - dt.timedelta(days=1))
+    failing = assert_fails_only(report, "signoff", "signoff-future")
+    assert "signed off on 2026-11-02, which is after today (2026-11-01)" in failing.summary
+
+
+def test_json_lists_records_in_command_line_order(tmp_path: Path, record_bytes: bytes) -> None:
+    good = tmp_path / "good.smcheck.toml"
+    good.write_bytes(record_bytes)
+    missing = tmp_path / "missing.smcheck.toml"
+    result = CliRunner().invoke(app, ["verify", "--json", str(missing), str(good)])
+    assert result.exit_code == 2
+    objects = json.loads(result.stdout)
+    assert [o["path"] for o in objects] == [str(missing), str(good)]
+    assert objects[0] == {"path": str(missing), "valid": False, "error": "no such file"}

@@ -30,21 +30,23 @@ def run(paths: list[Path], *, checklist_ref: str | None, as_json: bool) -> int:
     today = dt.datetime.now(dt.UTC).date()
     reports: list[Report] = []
     unreadable: list[CannotOpen] = []
+    objects: list[dict[str, object]] = []  # for --json, in command-line order
     for path in paths:
         try:
             report = verify_path(path, lookup=lookup, today=today)
         except CannotOpen as exc:
             unreadable.append(exc)
+            objects.append({"path": exc.path, "valid": False, "error": exc.reason})
             if not as_json:
                 console.plain_error(exc.message)
             continue
         reports.append(report)
+        if as_json:
+            objects.append(report_json(report))
         if not as_json:
             console.show_report(report)
     valid = sum(r.valid for r in reports)
     if as_json:
-        objects = [report_json(r) for r in reports]
-        objects += [{"path": e.path, "valid": False, "error": e.reason} for e in unreadable]
         console.print_json(objects)
     elif len(paths) > 1 or unreadable:
         console.show_summary(valid, len(reports) - valid, len(unreadable))
