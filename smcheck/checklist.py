@@ -377,7 +377,8 @@ def parse_checklist(data: bytes, path: Path, problems: Problems) -> Checklist | 
     raw = decode_toml(data, problems)
     if raw is None:
         return None
-    _refuse_hidden_characters(raw, "", problems)
+    if not _plainly_printable(data):
+        _refuse_hidden_characters(raw, "", problems)
     top = Table(raw, "", problems)
     fmt = top.integer("format")
     if fmt is not None and fmt != FORMAT:
@@ -424,6 +425,17 @@ def parse_checklist(data: bytes, path: Path, problems: Problems) -> Checklist | 
     )
 
 
+_ESCAPE_OF_CONTROL = re.compile(rb"\\[bfruU]")
+
+
+def _plainly_printable(data: bytes) -> bool:
+    """True when no string in the file can hold a control or invisible character: the text itself is
+    printable (line breaks and tabs aside) and has no escape that makes one (\\b \\f \\r \\u \\U).
+    A fast path: when it is False, every string is looked at."""
+    text = data.decode("utf-8").replace("\n", " ").replace("\t", " ")
+    return text.isprintable() and _ESCAPE_OF_CONTROL.search(data) is None
+
+
 def _refuse_hidden_characters(node: object, where: str, problems: Problems) -> None:
     """Checklist text is shown in terminals: refuse control, bidi and zero-width characters in it."""
     import unicodedata
@@ -449,20 +461,19 @@ def _refuse_hidden_characters(node: object, where: str, problems: Problems) -> N
                 break
 
 
-@dataclass
 class _Context:
-    problems: Problems
-    clauses: dict[str, Clause]
-    questions: dict[str, Question] | None = None
+    """What the loader has seen so far, for checks that span the whole file."""
 
-    def __post_init__(self) -> None:
-        self.questions = {}
+    def __init__(self, problems: Problems, clauses: dict[str, Clause]) -> None:
+        self.problems = problems
+        self.clauses = clauses
+        self.questions: dict[str, Question] = {}
         self.rule_ids: set[str] = set()
         self.broken: set[str] = set()
         """Ids of questions present but invalid: conditions naming them are not reported again."""
         self.used_clauses: set[str] = set()
-        # Conditions are checked once every question is known: (place, condition, owner, is-when).
         self.pending: list[tuple[str, Condition, str, bool]] = []
+        """Conditions, checked once every question is known: (place, condition, owner, is-when)."""
 
 
 def _policy(table: Table | None) -> Policy | None:
@@ -542,7 +553,6 @@ def _sections(top: Table, ctx: _Context) -> Iterator[Section]:
 
 
 def _questions(section: Table, sid: str, ctx: _Context) -> Iterator[Question]:
-    assert ctx.questions is not None
     for table in section.tables("questions"):
         qid = table.nonempty("id")
         if qid is not None:
@@ -809,7 +819,6 @@ def _rules(table: Table, qid: str, clauses: tuple[str, ...], ctx: _Context) -> I
 
 def _check_references(sections: Sequence[Section], ctx: _Context, name_from: list[str]) -> None:
     """Conditions name known questions (a `when` only earlier ones) with values of the right type."""
-    assert ctx.questions is not None
     order = {qid: index for index, qid in enumerate(ctx.questions)}
     for where, condition, owner, is_when in ctx.pending:
         _check_condition(condition, where, owner, is_when, order, ctx)
@@ -832,7 +841,6 @@ def _check_condition(
     order: dict[str, int],
     ctx: _Context,
 ) -> None:
-    assert ctx.questions is not None
     if isinstance(condition, AllOf | AnyOf):
         for item in condition.items:
             _check_condition(item, where, owner, is_when, order, ctx)

@@ -27,7 +27,7 @@ from pathlib import Path
 from smcheck import __version__
 from smcheck.checklist import Checklist, Level, Value
 from smcheck.errors import CannotOpen
-from smcheck.outcome import Outcome, Status
+from smcheck.outcome import Finding, Outcome, Status
 from smcheck.signoff import SignOff
 from smcheck.tomlread import Problems, Table, TomlProblem, flatten, loads_guarded, nest
 
@@ -53,31 +53,6 @@ _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 
 @dataclass(frozen=True)
-class Action:
-    """A finding as the record states it."""
-
-    rule: str
-    level: Level
-    question: str
-    message: str
-    action: str
-    clauses: tuple[str, ...]
-    refer_to: str | None
-
-
-@dataclass(frozen=True)
-class SignOffEntry:
-    """The sign-off as the record states it."""
-
-    name: str
-    email: str
-    role: str
-    department: str
-    declaration: str
-    """The declaration made, verbatim from the checklist."""
-
-
-@dataclass(frozen=True)
 class Record:
     """The content of a record (everything the signatures cover)."""
 
@@ -95,8 +70,11 @@ class Record:
     answers: Mapping[str, object]
     """Answers keyed by question id, as read (validated against the checklist by ``verify``)."""
     status: Status
-    actions: tuple[Action, ...]
-    signoff: SignOffEntry
+    actions: tuple[Finding, ...]
+    """The findings the record states (recomputed from the answers by ``verify``)."""
+    signoff: SignOff
+    declaration: str
+    """The declaration made at sign-off, verbatim from the checklist."""
 
 
 @dataclass(frozen=True)
@@ -166,13 +144,9 @@ def build_record(
         checklist_sha256=checklist.sha256,
         answers={q.id: answers[q.id] for q in checklist.questions if q.id in answers},
         status=outcome.status,
-        actions=tuple(
-            Action(f.rule, f.level, f.question, f.message, f.action, f.clauses, f.refer_to)
-            for f in outcome.findings
-        ),
-        signoff=SignOffEntry(
-            signoff.name, signoff.email, signoff.role, signoff.department, checklist.declaration
-        ),
+        actions=outcome.findings,
+        signoff=signoff,
+        declaration=checklist.declaration,
     )
 
 
@@ -211,7 +185,7 @@ def content_document(record: Record) -> dict[str, object]:
             "email": record.signoff.email,
             "role": record.signoff.role,
             "department": record.signoff.department,
-            "declaration": record.signoff.declaration,
+            "declaration": record.declaration,
         },
     }
 
@@ -261,11 +235,12 @@ def read_limited(path: Path, limit: int = MAX_RECORD_BYTES) -> bytes:
 
 def split(data: bytes) -> tuple[bytes, bytes]:
     """Split a record file into its content and trailing part at the one marker line."""
-    found = [
-        m.start()
-        for m in re.finditer(re.escape(MARKER), data)
-        if m.start() == 0 or data[m.start() - 1] == 0x0A
-    ]
+    found: list[int] = []
+    start = data.find(MARKER)
+    while start != -1:
+        if start == 0 or data[start - 1] == 0x0A:  # at the start of a line
+            found.append(start)
+        start = data.find(MARKER, start + 1)
     if not found:
         if MARKER.rstrip(b"\n") + b"\r\n" in data:
             raise RecordError(
@@ -422,7 +397,7 @@ def _record(top: Table, problems: Problems) -> Record | None:
             status = Status(status_text)
         else:
             problems.add(outcome.at("status"), f"unknown status {status_text!r}")
-    actions: list[Action] = []
+    actions: list[Finding] = []
     for item in outcome.tables("actions"):
         level_text = item.string("level")
         level = (
@@ -436,7 +411,9 @@ def _record(top: Table, problems: Problems) -> Record | None:
         item.finish()
         if level is not None and clauses is not None and all(f is not None for f in fields):
             rule, question, message, action = (str(f) for f in fields)
-            actions.append(Action(rule, level, question, message, action, tuple(clauses), refer_to))
+            actions.append(
+                Finding(rule, level, question, message, action, tuple(clauses), refer_to)
+            )
     outcome.finish()
     names = [signoff.string(k) for k in ("name", "email", "role", "department", "declaration")]
     signoff.finish()
@@ -457,7 +434,8 @@ def _record(top: Table, problems: Problems) -> Record | None:
         answers=answers,
         status=status,
         actions=tuple(actions),
-        signoff=SignOffEntry(name, email, role, department, declaration),
+        signoff=SignOff(name, email, role, department),
+        declaration=declaration,
     )
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -93,12 +92,12 @@ def type_name(value: object) -> str:
     return type(value).__name__
 
 
-@dataclass
 class Problems:
     """Collects ``place: message`` lines for one file."""
 
-    source: str
-    lines: list[str] = field(default_factory=list)
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.lines: list[str] = []
 
     def add(self, where: str, message: str) -> None:
         """Record one problem at ``where`` (a dotted/indexed place in the file)."""

@@ -239,15 +239,7 @@ def _answers(record: Record, checklist: Checklist) -> tuple[CheckResult, dict[st
 
 def _outcome(record: Record, checklist: Checklist, accepted: dict[str, object]) -> CheckResult:
     outcome = evaluate(checklist, accepted)  # type: ignore[arg-type]
-    recomputed = tuple(
-        (f.rule, f.level, f.question, f.message, f.action, f.clauses, f.refer_to)
-        for f in outcome.findings
-    )
-    stated = tuple(
-        (a.rule, a.level, a.question, a.message, a.action, a.clauses, a.refer_to)
-        for a in record.actions
-    )
-    if outcome.status is not record.status or recomputed != stated:
+    if outcome.status is not record.status or outcome.findings != record.actions:
         stated_rules = {a.rule for a in record.actions}
         found_rules = {f.rule for f in outcome.findings}
         details: list[Detail] = []
@@ -323,7 +315,7 @@ def _signoff(record: Record, checklist: Checklist | None, today: dt.date) -> Che
                 "record.created",
             )
         )
-    if checklist is not None and signoff.declaration != checklist.declaration:
+    if checklist is not None and record.declaration != checklist.declaration:
         problems.append(
             Detail(
                 "signoff-declaration",
