@@ -209,7 +209,10 @@ class Validators:
     max_items: int | None = None
 
 
-@dataclass(frozen=True)
+# Entities (Rule, Question, Section, Checklist) compare by identity: each is loaded once, and comparing
+# whole checklists field by field would be meaningless and slow. Values (Clause, Choice, conditions,
+# Validators, Policy) compare by value.
+@dataclass(frozen=True, eq=False)
 class Rule:
     """Marks a risky answer as a warning, a blocker or a referral, with the action that fixes it."""
 
@@ -228,7 +231,7 @@ class Rule:
     """For referrals: who the proposer is referred to."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Question:
     """One question of the interview."""
 
@@ -254,7 +257,7 @@ class Question:
         return value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Section:
     """A group of questions, asked together."""
 
@@ -277,7 +280,7 @@ class Policy:
     """Who approves proposals (shown to the proposer as the next step), e.g. the Digital Marketing Officer."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Checklist:
     """A whole checklist, as read from its file."""
 

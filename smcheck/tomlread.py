@@ -57,16 +57,20 @@ def loads_guarded(text: str) -> dict[str, object]:
 
 
 def _depth(doc: object) -> int:
-    """How deeply tables and arrays nest (without recursion, so any depth is measured safely)."""
+    """How deeply tables and arrays nest, leaves counted (without recursion, so any depth is measured
+    safely). Only containers go on the stack: most nodes are leaves."""
     deepest = 0
-    stack: list[tuple[object, int]] = [(doc, 0)]
+    stack: list[tuple[dict[str, object] | list[object], int]] = []
+    if isinstance(doc, dict | list):
+        stack.append((doc, 0))
     while stack and deepest <= MAX_DEPTH:
         node, level = stack.pop()
         deepest = max(deepest, level)
-        if isinstance(node, dict):
-            stack.extend((child, level + 1) for child in node.values())
-        elif isinstance(node, list):
-            stack.extend((child, level + 1) for child in node)
+        for child in node.values() if isinstance(node, dict) else node:
+            if isinstance(child, dict | list):
+                stack.append((child, level + 1))
+            elif level + 1 > deepest:
+                deepest = level + 1
     return deepest
 
 
