@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,6 +20,15 @@ DATA = Path(__file__).resolve().parent / "data"
 EXAMPLE_ANSWERS = ROOT / "checklists" / "examples" / "essex-history-instagram.answers.toml"
 FIXED_NOW = dt.datetime(2026, 11, 2, 9, 30, 0, tzinfo=dt.UTC)
 FIXED_ID = "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f"
+TINY_WARNING_ANSWERS: dict[str, Any] = {
+    "club.name": "Chess Club",
+    "club.kind": "sport",
+    "club.has_owner": True,
+    "club.owner_email": "a@example.ac.uk",
+    "web.sites": ("insta", "site"),
+    "web.url": "https://chess.example.ac.uk",
+}
+"""Answers to the tiny checklist that are ready, with one warning (web.plain-http)."""
 
 
 @pytest.fixture(scope="session")

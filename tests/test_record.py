@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE_ANSWERS, FIXED_ID, FIXED_NOW, make_record_bytes
+from conftest import EXAMPLE_ANSWERS, FIXED_ID, FIXED_NOW, TINY_WARNING_ANSWERS, make_record_bytes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -42,14 +42,7 @@ TINY_ANSWERS: dict[str, dict[str, Any]] = {
         "club.founded": dt.date(1999, 2, 28),
         "web.sites": ("insta",),
     },
-    "warnings": {
-        "club.name": "Chess Club",
-        "club.kind": "sport",
-        "club.has_owner": True,
-        "club.owner_email": "a@example.ac.uk",
-        "web.sites": ("insta", "site"),
-        "web.url": "https://chess.example.ac.uk",
-    },
+    "warnings": TINY_WARNING_ANSWERS,
     "blocked": {
         "club.name": "Chess Club",
         "club.kind": "sport",

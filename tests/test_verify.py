@@ -19,7 +19,15 @@ from typing import Any
 
 import pytest
 import tomli_w
-from conftest import DATA, FIXED_ID, FIXED_NOW, edit, make_record_bytes, reseal
+from conftest import (
+    DATA,
+    FIXED_ID,
+    FIXED_NOW,
+    TINY_WARNING_ANSWERS,
+    edit,
+    make_record_bytes,
+    reseal,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -40,14 +48,6 @@ RECORD = make_record_bytes()
 """The valid Essex record (module level, so hypothesis tests need no function-scoped fixture)."""
 
 SIGNOFF = SignOff("Ann Lee", "a.lee@example.ac.uk", "Secretary", "Chess Club")
-TINY_WARNING_ANSWERS: dict[str, Any] = {
-    "club.name": "Chess Club",
-    "club.kind": "sport",
-    "club.has_owner": True,
-    "club.owner_email": "a@example.ac.uk",
-    "web.sites": ("insta", "site"),
-    "web.url": "https://chess.example.ac.uk",
-}
 
 
 # --------------------------------------------------------------------------------------------------
