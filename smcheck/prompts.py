@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import questionary
+from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent, merge_key_bindings
 from prompt_toolkit.styles import Style
 
 from smcheck import console
@@ -35,6 +37,23 @@ STYLE = Style(
 CONTINUE = "continue"
 CHANGE = "change"
 STOP = "stop"
+
+
+def _ask(question: questionary.Question) -> Any:
+    """Ask, with Ctrl-D ending the interview at any prompt (questionary binds it for text only).
+
+    Ctrl-C raises KeyboardInterrupt and Ctrl-D EOFError; the caller keeps the draft and says how to
+    resume. ``unsafe_ask`` because ``ask`` would swallow Ctrl-C and go on to the next question.
+    """
+    bindings = KeyBindings()
+
+    @bindings.add("c-d", eager=True)
+    def _end(event: KeyPressEvent) -> None:
+        event.app.exit(exception=EOFError())
+
+    app = question.application
+    app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), bindings])
+    return question.unsafe_ask()
 
 
 def _text_default(question: Question, current: Value | None) -> str:
@@ -87,20 +106,24 @@ class QuestionaryAsker:
             # must not claim compliance (a "no" raises the finding, which the person then sees).
             default = current if isinstance(current, bool) else False
             return bool(
-                questionary.confirm(
-                    question.prompt, default=default, style=STYLE, auto_enter=True
-                ).unsafe_ask()
+                _ask(
+                    questionary.confirm(
+                        question.prompt, default=default, style=STYLE, auto_enter=True
+                    )
+                )
             )
         if question.type is QType.CHOICE:
             values = [c.value for c in question.choices]
             choices = [questionary.Choice(title=c.label, value=c.value) for c in question.choices]
-            picked = questionary.select(
-                question.prompt,
-                choices=choices,
-                default=current if isinstance(current, str) and current in values else None,
-                style=STYLE,
-                instruction="(arrow keys, then Enter)",
-            ).unsafe_ask()
+            picked = _ask(
+                questionary.select(
+                    question.prompt,
+                    choices=choices,
+                    default=current if isinstance(current, str) and current in values else None,
+                    style=STYLE,
+                    instruction="(arrow keys, then Enter)",
+                )
+            )
             return str(picked) if picked is not None else None
         if question.type is QType.MULTI:
             return self._ask_multi(question, position, current)
@@ -109,13 +132,15 @@ class QuestionaryAsker:
             instruction = "(YYYY-MM-DD)"
         if not question.required:
             instruction = f"{instruction or ''} (optional: Enter to leave blank)".strip()
-        typed = questionary.text(
-            question.prompt,
-            default=_text_default(question, current),
-            validate=_validator(question, self.today()),
-            style=STYLE,
-            instruction=instruction,
-        ).unsafe_ask()
+        typed = _ask(
+            questionary.text(
+                question.prompt,
+                default=_text_default(question, current),
+                validate=_validator(question, self.today()),
+                style=STYLE,
+                instruction=instruction,
+            )
+        )
         return parse_text(question, str(typed), today=self.today())
 
     def _ask_multi(
@@ -132,12 +157,14 @@ class QuestionaryAsker:
                 questionary.Choice(title=c.label, value=c.value, checked=c.value in chosen)
                 for c in question.choices
             ]
-            picked = questionary.checkbox(
-                question.prompt,
-                choices=choices,
-                style=STYLE,
-                instruction="(Space to tick, Enter when done)",
-            ).unsafe_ask()
+            picked = _ask(
+                questionary.checkbox(
+                    question.prompt,
+                    choices=choices,
+                    style=STYLE,
+                    instruction="(Space to tick, Enter when done)",
+                )
+            )
             selected = [str(v) for v in picked or ()]
             try:
                 typed = check_typed(question, selected, today=self.today())
@@ -176,17 +203,24 @@ class QuestionaryAsker:
             return f"type a number from 1 to {len(rows)}, as shown in the table (Enter to go back)"
 
         while True:
-            choice = questionary.select(
-                "What next?", choices=options, style=STYLE, instruction="(arrow keys, then Enter)"
-            ).unsafe_ask()
+            choice = _ask(
+                questionary.select(
+                    "What next?",
+                    choices=options,
+                    style=STYLE,
+                    instruction="(arrow keys, then Enter)",
+                )
+            )
             if choice != CHANGE:
                 return None
             number = str(
-                questionary.text(
-                    "Which answer do you want to change? (its number; Enter to go back)",
-                    validate=valid_number,
-                    style=STYLE,
-                ).unsafe_ask()
+                _ask(
+                    questionary.text(
+                        "Which answer do you want to change? (its number; Enter to go back)",
+                        validate=valid_number,
+                        style=STYLE,
+                    )
+                )
             ).strip()
             if number:
                 return rows[int(number) - 1].question.id

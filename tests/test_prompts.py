@@ -342,6 +342,35 @@ def test_ctrl_d_on_an_empty_line_raises_eof_error(tiny: Checklist) -> None:
         ask(tiny, "club.name", CTRL_D + "Chess" + ENTER)
 
 
+@pytest.mark.parametrize(
+    ("qid", "then"),
+    [
+        # After Ctrl-D, keys that would answer the question if Ctrl-D were ignored: so the test
+        # cannot pass merely because the pipe ran out of keys.
+        ("club.kind", ENTER),
+        ("club.has_owner", "y"),
+        ("web.sites", " " + ENTER),
+        ("club.name", "Chess" + ENTER),
+        ("club.founded", ENTER),
+    ],
+)
+def test_ctrl_d_ends_the_interview_at_every_kind_of_prompt(
+    tiny: Checklist, qid: str, then: str
+) -> None:
+    with pytest.raises(EOFError):
+        ask(tiny, qid, CTRL_D + then)
+
+
+def test_ctrl_d_after_some_typing_still_ends_it(tiny: Checklist) -> None:
+    with pytest.raises(EOFError):
+        ask(tiny, "club.name", "Ches" + CTRL_D + ENTER)
+
+
+def test_ctrl_d_at_review_ends_it(tiny: Checklist) -> None:
+    with pytest.raises(EOFError):
+        review(tiny, READY_ANSWERS, CTRL_D + ENTER)
+
+
 # -- the review step -----------------------------------------------------------------------------------
 
 READY_ANSWERS: dict[str, Value] = {
