@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal, TypeAlias
+from typing import Literal, NamedTuple, TypeAlias
 
 from smcheck.errors import FileProblem
 from smcheck.tomlread import Problems, Table, TomlProblem, loads_guarded, type_name
@@ -62,8 +62,7 @@ class Level(StrEnum):
     REFERRAL = "referral"
 
 
-@dataclass(frozen=True)
-class Clause:
+class Clause(NamedTuple):
     """One numbered clause of the policy."""
 
     id: str
@@ -176,8 +175,7 @@ def format_value(value: object) -> str:
     return str(value)
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(NamedTuple):
     """One option of a choice or multi question."""
 
     value: str
@@ -268,8 +266,7 @@ class Section:
     questions: tuple[Question, ...]
 
 
-@dataclass(frozen=True)
-class Policy:
+class Policy(NamedTuple):
     """The policy a checklist encodes."""
 
     title: str

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from smcheck.checklist import Answers, Checklist, Level, Question, Value, holds
 
@@ -32,8 +32,7 @@ class Status(StrEnum):
         return self in (Status.READY, Status.WARNINGS)
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """A rule that fired: what is wrong and what fixes it."""
 
     rule: str
@@ -45,8 +44,7 @@ class Finding:
     refer_to: str | None = None
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     """The status and every finding, in checklist order."""
 
     status: Status
@@ -108,8 +106,7 @@ def evaluate(checklist: Checklist, answers: Mapping[str, Value]) -> Outcome:
     return Outcome(status, tuple(findings))
 
 
-@dataclass(frozen=True)
-class AnswerProblem:
+class AnswerProblem(NamedTuple):
     """One answer that cannot stand, with a stable code."""
 
     code: str

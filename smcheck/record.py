@@ -23,6 +23,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from smcheck import __version__
 from smcheck.checklist import Checklist, Level, Value
@@ -77,16 +78,14 @@ class Record:
     """The declaration made at sign-off, verbatim from the checklist."""
 
 
-@dataclass(frozen=True)
-class Seal:
+class Seal(NamedTuple):
     """One entry of the trailing signatures part. For now: the unsigned SHA-256 digest of the content."""
 
     method: str
     digest: str
 
 
-@dataclass(frozen=True)
-class RecordFile:
+class RecordFile(NamedTuple):
     """A record as read from a file: the exact content bytes, the parsed content, the trailing entries."""
 
     content: bytes

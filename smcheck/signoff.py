@@ -3,7 +3,7 @@ as the checklist's own questions, and checked again by ``verify``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from smcheck.checklist import Checklist, QType, Question, Validators
 
@@ -52,8 +52,7 @@ def agree_question(checklist: Checklist) -> Question:
     )
 
 
-@dataclass(frozen=True)
-class SignOff:
+class SignOff(NamedTuple):
     """Who signed off, as typed at sign-off; the time is taken when the record is written."""
 
     name: str

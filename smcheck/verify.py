@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import NamedTuple
 
 from smcheck.checklist import Checklist, Level
 from smcheck.outcome import Status, evaluate, judge_answers
@@ -52,8 +52,7 @@ CHECKS: tuple[tuple[str, str], ...] = (
 _TITLES = dict(CHECKS)
 
 
-@dataclass(frozen=True)
-class Detail:
+class Detail(NamedTuple):
     """One thing a check found, with a stable code; ``where`` is a question id or a key when there is one."""
 
     code: str
@@ -61,8 +60,7 @@ class Detail:
     where: str | None = None
 
 
-@dataclass(frozen=True)
-class CheckResult:
+class CheckResult(NamedTuple):
     """One row of the report."""
 
     check: str
@@ -78,8 +76,7 @@ class CheckResult:
         return _TITLES[self.check]
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     """Everything ``verify`` established about one file."""
 
     path: str

@@ -90,7 +90,7 @@ def run_show(ref: str, *, as_json: bool) -> int:
                 "title": checklist.title,
                 "sha256": checklist.sha256,
                 "review_months": checklist.review_months,
-                "policy": checklist.policy.__dict__,
+                "policy": checklist.policy._asdict(),
                 "clauses": [
                     {"id": c.id, "applies": c.applies.value, "text": c.text}
                     for c in checklist.clauses
