@@ -423,12 +423,6 @@ def report_json(report: Report) -> dict[str, object]:
     }
 
 
-def status_counts(reports: list[Report]) -> tuple[int, int]:
-    """(valid, invalid)."""
-    valid = sum(r.valid for r in reports)
-    return valid, len(reports) - valid
-
-
 __all__ = [
     "CHECKS",
     "CheckResult",
