@@ -78,11 +78,25 @@ class Record:
     """The declaration made at sign-off, verbatim from the checklist."""
 
 
+PROPOSER, REVIEWER = "proposer", "reviewer"
+"""Built-in signing roles. Co-signers' roles (e.g. ``advancement-office``) are the checklist's data."""
+_ROLE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
 class Seal(NamedTuple):
-    """One entry of the trailing signatures part. For now: the unsigned SHA-256 digest of the content."""
+    """One entry of the trailing signatures part.
+
+    ``method = "sha256"``: the unsigned digest of the content (``digest``).
+    ``method = "sshsig"``: an OpenSSH signature (``sshsig``, the base64 SSHSIG blob) by ``role``: the
+    proposer's covers the content bytes; an approver's covers ``statement``, which binds the decision to
+    this content and to the proposer's signature.
+    """
 
     method: str
-    digest: str
+    digest: str | None = None
+    role: str | None = None
+    statement: str | None = None
+    sshsig: str | None = None
 
 
 class RecordFile(NamedTuple):
@@ -198,11 +212,16 @@ def render(record: Record) -> bytes:
 
 
 def render_seals(seals: list[Seal]) -> bytes:
-    """The trailing part."""
+    """Trailing-part entries, as ``[[signature]]`` tables (appendable: each render is whole tables)."""
     import tomli_w
 
-    doc = {"signature": [{"method": s.method, "digest": s.digest} for s in seals]}
-    return tomli_w.dumps(doc).encode("utf-8")
+    entries = [{k: v for k, v in seal._asdict().items() if v is not None} for seal in seals]
+    return tomli_w.dumps({"signature": entries}).encode("utf-8")
+
+
+def append_seal(data: bytes, seal: Seal) -> bytes:
+    """The record file with one more trailing entry; the content's bytes are untouched."""
+    return data + (b"" if data.endswith(b"\n") else b"\n") + b"\n" + render_seals([seal])
 
 
 def sha256(data: bytes) -> str:
@@ -329,20 +348,37 @@ def parse_record(data: bytes) -> RecordFile:
     return RecordFile(content, record, seals)
 
 
+_BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
+
+
 def _seals(doc: dict[str, object]) -> tuple[Seal, ...]:
+    """Read the trailing part strictly: nothing but well-formed signature entries."""
     problems = Problems("")
     top = Table(doc, "", problems)
     seals: list[Seal] = []
     for entry in top.tables("signature", required=False):
         method = entry.string("method")
-        digest = entry.string("digest")
-        entry.finish()
-        if method is not None and method != "sha256":
+        if method == "sha256":
+            digest = entry.string("digest")
+            if digest is not None and not _HEX64.fullmatch(digest):
+                problems.add(entry.at("digest"), "must be 64 lower-case hex digits")
+            elif digest is not None:
+                seals.append(Seal(method, digest=digest))
+        elif method == "sshsig":
+            role = entry.string("role")
+            blob = entry.string("sshsig")
+            statement = entry.string("statement", required=role not in (None, PROPOSER))
+            if role is not None and not _ROLE.fullmatch(role):
+                problems.add(entry.at("role"), "must be lower-case letters, digits and dashes")
+            elif role == PROPOSER and statement is not None:
+                problems.add(entry.at("statement"), "a proposer signs the content, not a statement")
+            elif blob is not None and not _BASE64.fullmatch(blob):
+                problems.add(entry.at("sshsig"), "must be base64")
+            elif role is not None and blob is not None:
+                seals.append(Seal(method, role=role, statement=statement, sshsig=blob))
+        elif method is not None:
             problems.add(entry.at("method"), f"unknown method {method!r}")
-        elif digest is not None and not _HEX64.fullmatch(digest):
-            problems.add(entry.at("digest"), "must be 64 lower-case hex digits")
-        elif method and digest:
-            seals.append(Seal(method, digest))
+        entry.finish()
     top.finish()
     if problems:
         raise RecordError(
