@@ -277,6 +277,17 @@ class Policy(NamedTuple):
     """Who approves proposals (shown to the proposer as the next step), e.g. the Digital Marketing Officer."""
 
 
+class CoSigner(NamedTuple):
+    """A party who must co-sign a record when its condition holds on the answers."""
+
+    role: str
+    """The role their approval is recorded under, e.g. ``advancement-office``."""
+    title: str
+    """Who they are, in words: "the Advancement Office"."""
+    when: Condition
+    clauses: tuple[str, ...]
+
+
 @dataclass(frozen=True, eq=False)
 class Checklist:
     """A whole checklist, as read from its file."""
@@ -291,6 +302,8 @@ class Checklist:
     """The sign-off declaration, copied verbatim into every record."""
     sections: tuple[Section, ...]
     name_from: tuple[str, ...]
+    cosigners: tuple[CoSigner, ...]
+    """Parties who must co-sign a record, and when (e.g. the Advancement Office when alumni are contacted)."""
     """Question ids whose answers make a record's default file name."""
     path: Path
     sha256: str
@@ -405,6 +418,7 @@ def parse_checklist(data: bytes, path: Path, problems: Problems) -> Checklist | 
 
     ctx = _Context(problems, {c.id: c for c in clauses})
     sections = tuple(_sections(top, ctx))
+    cosigners = tuple(_cosigners(top, ctx))
     top.finish()
     _check_references(sections, ctx, name_from)
     if problems or None in (cid, version, title, policy, declaration):
@@ -420,6 +434,7 @@ def parse_checklist(data: bytes, path: Path, problems: Problems) -> Checklist | 
         declaration=declaration,
         sections=sections,
         name_from=tuple(name_from),
+        cosigners=cosigners,
         path=path,
         sha256=hashlib.sha256(data).hexdigest(),
     )
@@ -815,6 +830,37 @@ def _rules(table: Table, qid: str, clauses: tuple[str, ...], ctx: _Context) -> I
         item.finish()
         if rid and level and when and message and action:
             yield Rule(rid, qid, level, when, message, action, own, refer_to)
+
+
+_RESERVED_ROLES = ("proposer", "reviewer")
+
+
+def _cosigners(top: Table, ctx: _Context) -> Iterator[CoSigner]:
+    seen: set[str] = set()
+    for index, item in enumerate(top.tables("cosign", required=False)):
+        role = item.nonempty("role")
+        if role is not None:
+            if not _SLUG.fullmatch(role):
+                ctx.problems.add(item.at("role"), "must be lower-case letters, digits and dashes")
+            elif role in _RESERVED_ROLES:
+                ctx.problems.add(item.at("role"), f"{role!r} is a built-in role, not a co-signer")
+            elif role in seen:
+                ctx.problems.add(item.at("role"), f"duplicate co-signer role {role!r}")
+            seen.add(role)
+        title = item.nonempty("title")
+        when = (
+            _condition(item.raw("when"), item.at("when"), ctx.problems)
+            if item.has("when")
+            else None
+        )
+        if not item.has("when"):
+            ctx.problems.add(item.at("when"), "missing; say when this party must co-sign")
+        clauses = _clause_refs(item, "clauses", ctx, required=True)
+        item.finish()
+        if role and title and when is not None:
+            # Checked with the rules' conditions: may name any question.
+            ctx.pending.append((f"cosign[{index}].when", when, "", False))
+            yield CoSigner(role, title, when, clauses)
 
 
 def _check_references(sections: Sequence[Section], ctx: _Context, name_from: list[str]) -> None:

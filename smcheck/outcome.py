@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import NamedTuple
 
-from smcheck.checklist import Answers, Checklist, Level, Question, Value, holds
+from smcheck.checklist import Answers, Checklist, CoSigner, Level, Question, Value, holds
 
 
 class Status(StrEnum):
@@ -185,3 +185,9 @@ def judge_answers(
                 )
             )
     return accepted, problems
+
+
+def required_cosigners(checklist: Checklist, answers: Mapping[str, Value]) -> tuple[CoSigner, ...]:
+    """The parties who must co-sign a record with these answers (their conditions, on shown answers)."""
+    shown = effective(checklist, answers)
+    return tuple(c for c in checklist.cosigners if holds(c.when, shown))

@@ -309,3 +309,59 @@ def test_template_filled_in_becomes_a_valid_answers_file(tmp_path: Path, tiny: C
 def test_a_deeply_nested_checklist_is_refused(tmp_path: Path) -> None:
     deep = TINY + "\n[extra]\n" + ".".join(["k"] * 5000) + " = 1\n"
     assert lint_text(tmp_path, deep) == ["nested too deeply (over 32 levels)"]
+
+
+# -- co-signers ---------------------------------------------------------------------------------
+
+
+def test_essex_requires_the_advancement_office_when_alumni_are_contacted(essex: Checklist) -> None:
+    from smcheck.outcome import required_cosigners
+
+    (cosigner,) = essex.cosigners
+    assert (cosigner.role, cosigner.title, cosigner.clauses) == (
+        "advancement-office",
+        "the Advancement Office",
+        ("GG-1", "EP-5"),
+    )
+    answers = {q.id: q.default for q in essex.questions if q.default is not None}
+    assert required_cosigners(essex, {**answers, "alumni.contact": True}) == (cosigner,)
+    assert required_cosigners(essex, {**answers, "alumni.contact": False}) == ()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        (
+            'role = "music-office"',
+            'role = "reviewer"',
+            "cosign[0].role: 'reviewer' is a built-in role, not a co-signer",
+        ),
+        (
+            'role = "music-office"',
+            'role = "Music Office"',
+            "cosign[0].role: must be lower-case letters, digits and dashes",
+        ),
+        (
+            'when = { question = "club.kind", equals = "music" }\nclauses = ["C-2"]',
+            'when = { question = "club.colour", equals = "red" }\nclauses = ["C-2"]',
+            "cosign[0].when: names an unknown question 'club.colour'",
+        ),
+        ('title = "the music office"\n', "", "cosign[0].title: missing; it must be a string"),
+        (
+            'clauses = ["C-2"]\n\n[declaration]',
+            'clauses = ["C-9"]\n\n[declaration]',
+            "cosign[0].clauses[0]: no clause has the id 'C-9'",
+        ),
+    ],
+)
+def test_cosigner_problems_name_their_place(
+    tmp_path: Path, old: str, new: str, problem: str
+) -> None:
+    assert old in TINY
+    assert problem in lint_text(tmp_path, TINY.replace(old, new))
+
+
+def test_a_cosigner_role_appears_once(tmp_path: Path) -> None:
+    block = TINY[TINY.index("[[cosign]]") : TINY.index("[declaration]")]
+    text = TINY.replace("[declaration]", block + "[declaration]")
+    assert lint_text(tmp_path, text) == ["cosign[1].role: duplicate co-signer role 'music-office'"]
