@@ -307,6 +307,15 @@ def _toml(text: str, what: str) -> dict[str, object]:
 
 def parse_record(data: bytes) -> RecordFile:
     """Parse record bytes strictly; raise :class:`RecordError` naming the first check that fails."""
+    content, seals = read_layout(data)
+    return RecordFile(content, parse_content(content), seals)
+
+
+def read_layout(data: bytes) -> tuple[bytes, tuple[Seal, ...]]:
+    """First phase: the file's bytes split into the exact content bytes and the trailing entries.
+
+    Nothing of the content is interpreted yet, so that signatures over it can be checked first.
+    """
     if len(data) > MAX_RECORD_BYTES:
         raise RecordError(
             "well-formed",
@@ -317,10 +326,13 @@ def parse_record(data: bytes) -> RecordFile:
         raise RecordError("well-formed", "empty", "the file is empty")
     _text(data, "the file")
     content, trailer = split(data)
-    content_doc = _toml(_text(content, "the content"), "the content")
     trailer_doc = _toml(_text(trailer, "the signatures part"), "the signatures part")
-    seals = _seals(trailer_doc)
+    return content, _seals(trailer_doc)
 
+
+def parse_content(content: bytes) -> Record:
+    """Second phase: the content bytes parsed strictly into a :class:`Record`."""
+    content_doc = _toml(_text(content, "the content"), "the content")
     meta = content_doc.get("record")
     schema = meta.get("schema") if isinstance(meta, dict) else None
     if type(schema) is not int:
@@ -345,7 +357,7 @@ def parse_record(data: bytes) -> RecordFile:
             f"the content does not follow the record schema: {details[0] if details else 'incomplete'}",
             details,
         )
-    return RecordFile(content, record, seals)
+    return record
 
 
 _BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
