@@ -79,6 +79,10 @@ def new(
     agree: Annotated[
         bool, typer.Option("--agree", help="With --answers: make the sign-off declaration.")
     ] = False,
+    sign_with: Annotated[
+        Path | None,
+        typer.Option("--sign-with", help="Sign the record with this Ed25519 key (OpenSSH format)."),
+    ] = None,
 ) -> None:
     """Answer the checklist and sign off: writes a record to attach to your proposal."""
     from smcheck.commands import new as command
@@ -92,6 +96,7 @@ def new(
         resume=resume,
         draft=draft,
         agree=agree,
+        sign_with=sign_with,
     )
 
 
@@ -107,11 +112,122 @@ def verify(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per record.")] = False,
+    allowed_signers: Annotated[
+        Path | None,
+        typer.Option(
+            "--allowed-signers",
+            help="Your trust file (OpenSSH allowed_signers). Default: $SMCHECK_ALLOWED_SIGNERS, then the config.",
+        ),
+    ] = None,
+    require: Annotated[
+        str | None,
+        typer.Option("--require", help="Fail records that are not 'signed', or not 'approved'."),
+    ] = None,
 ) -> None:
-    """Check records: well-formed, answered, outcome, sign-off, integrity, review date."""
+    """Check records: well-formed, answered, outcome, sign-off, integrity, signatures, review date."""
     from smcheck.commands import verify as command
 
-    _run(command.run, records, checklist_ref=checklist, as_json=as_json)
+    _run(
+        command.run,
+        records,
+        checklist_ref=checklist,
+        as_json=as_json,
+        allowed_signers=allowed_signers,
+        require=require,
+    )
+
+
+@app.command()
+def keygen(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Where to write the key (and KEY.pub).")
+    ] = None,
+    passphrase: Annotated[
+        bool, typer.Option("--passphrase", help="Protect the key with a passphrase (asked twice).")
+    ] = False,
+    email: Annotated[
+        str | None,
+        typer.Option("--email", help="Your email: the name the reviewer trusts the key under."),
+    ] = None,
+) -> None:
+    """Make an Ed25519 signing key; print the line to send to the reviewer."""
+    from smcheck.commands import signatures as command
+
+    _run(command.run_keygen, output, passphrase=passphrase, email=email)
+
+
+@app.command()
+def sign(
+    record: Annotated[Path, typer.Argument(help="The record to sign.")],
+    key: Annotated[Path | None, typer.Option("--key", "-k", help="Your Ed25519 key.")] = None,
+) -> None:
+    """Sign a record that was made without a key."""
+    from smcheck.commands import signatures as command
+
+    _run(command.run_sign, record, key_path=key)
+
+
+@app.command()
+def approve(
+    record: Annotated[Path, typer.Argument(help="The record to approve or reject.")],
+    key: Annotated[Path | None, typer.Option("--key", "-k", help="Your Ed25519 key.")] = None,
+    decision: Annotated[str, typer.Option("--decision", help="approved or rejected.")] = "approved",
+    comment: Annotated[
+        str, typer.Option("--comment", help="A comment bound into the approval.")
+    ] = "",
+    role: Annotated[
+        str,
+        typer.Option(
+            "--role",
+            help="reviewer, or a co-signer's role from the checklist (advancement-office).",
+        ),
+    ] = "reviewer",
+    allowed_signers: Annotated[
+        Path | None, typer.Option("--allowed-signers", help="Your trust file.")
+    ] = None,
+) -> None:
+    """Countersign a record that verifies: the decision, you, the time and a comment."""
+    from smcheck.commands import signatures as command
+
+    _run(
+        command.run_approve,
+        record,
+        key_path=key,
+        decision=decision,
+        comment=comment,
+        role=role,
+        allowed_signers=allowed_signers,
+    )
+
+
+@app.command()
+def show(
+    record: Annotated[Path, typer.Argument(help="The record to show.")],
+    signed_bytes: Annotated[
+        bool,
+        typer.Option(
+            "--signed-bytes", help="Write the exact bytes the proposer's signature covers."
+        ),
+    ] = False,
+    signature: Annotated[
+        str | None,
+        typer.Option("--signature", help="Write ROLE's signature in OpenSSH's armoured form."),
+    ] = None,
+    statement: Annotated[
+        str | None,
+        typer.Option("--statement", help="Write the statement ROLE signed (the bytes it covers)."),
+    ] = None,
+) -> None:
+    """Show a record for a person, or the bytes and signatures for ssh-keygen -Y verify."""
+    from smcheck.commands import signatures as command
+
+    _run(
+        command.run_show,
+        record,
+        signed_bytes=signed_bytes,
+        signature=signature,
+        statement=statement,
+    )
 
 
 @checklist_app.command("list")

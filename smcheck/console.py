@@ -288,6 +288,7 @@ def say(message: str, style: str = "") -> None:
 # start-up than the whole of verify's own work (tests/benchmark.py). The same visible() guards it.
 
 _SGR = {
+    "INFO": "36",
     "PASS": "32",
     "WARN": "33",
     "FAIL": "1;31",

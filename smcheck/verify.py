@@ -10,22 +10,30 @@ import datetime as dt
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from smcheck.checklist import Checklist, Level
-from smcheck.outcome import Status, evaluate, judge_answers
+from smcheck.outcome import Status, evaluate, judge_answers, required_cosigners
 from smcheck.record import (
     MAX_RECORD_BYTES,
+    PROPOSER,
+    REVIEWER,
     Record,
     RecordError,
     RecordFile,
+    Seal,
     add_months,
-    parse_record,
+    parse_content,
+    read_layout,
     read_limited,
     sha256,
 )
 from smcheck.signoff import SIGNOFF_QUESTIONS
 from smcheck.values import AnswerError, check_typed
+
+if TYPE_CHECKING:
+    from smcheck.sigcheck import SignatureReport
+    from smcheck.signing import Sshsig, TrustFile
 
 
 class Verdict(StrEnum):
@@ -35,6 +43,8 @@ class Verdict(StrEnum):
     WARN = "WARN"
     FAIL = "FAIL"
     SKIP = "SKIP"
+    INFO = "INFO"
+    """A state, neither good nor bad (not signed, not approved yet); ``--require`` makes it a FAIL."""
 
 
 CHECKS: tuple[tuple[str, str], ...] = (
@@ -45,6 +55,9 @@ CHECKS: tuple[tuple[str, str], ...] = (
     ("outcome", "outcome"),
     ("signoff", "sign-off"),
     ("integrity", "integrity"),
+    ("signature", "signature"),
+    ("approval", "approval"),
+    ("cosign", "co-signatures"),
     ("review-date", "review date"),
 )
 """Every check, in the order it is reported: (stable id, title)."""
@@ -82,6 +95,8 @@ class Report(NamedTuple):
     path: str
     checks: tuple[CheckResult, ...]
     record_id: str | None = None
+    signatures: tuple[SignatureReport, ...] = ()
+    """Each signature found: role, principal (from the trust file), fingerprint, trust status."""
 
     @property
     def valid(self) -> bool:
@@ -97,15 +112,74 @@ class Report(NamedTuple):
 ChecklistLookup = Callable[[str], Checklist | None]
 
 
-def verify_path(path: Path, *, lookup: ChecklistLookup, today: dt.date) -> Report:
+class Demands(NamedTuple):
+    """What the reviewer brings to verify, and what they require of a record."""
+
+    trust: TrustFile | None = None
+    """The reviewer's allowed_signers file: the only source of trust."""
+    revoked: frozenset[bytes] = frozenset()
+    load_trust: Callable[[], tuple[TrustFile | None, frozenset[bytes]]] | None = None
+    """Where ``trust`` and ``revoked`` come from when they are not given: called (once, by the caller's
+    caching) only for a signed record, so that unsigned records never read the config or load crypto."""
+    require: str | None = None
+    """None (report the state), ``signed`` or ``approved``."""
+    now: dt.datetime | None = None
+    """When keys' validity windows are judged (default: now)."""
+
+
+NO_DEMANDS = Demands()
+"""No trust file, nothing required: verify reports the state."""
+
+
+def verify_path(
+    path: Path, *, lookup: ChecklistLookup, today: dt.date, demands: Demands = NO_DEMANDS
+) -> Report:
     """Verify one record file. Raises :class:`~smcheck.errors.CannotOpen` when it cannot be opened."""
-    return verify_bytes(read_limited(path, MAX_RECORD_BYTES), str(path), lookup=lookup, today=today)
+    data = read_limited(path, MAX_RECORD_BYTES)
+    return verify_bytes(data, str(path), lookup=lookup, today=today, demands=demands)
 
 
-def verify_bytes(data: bytes, source: str, *, lookup: ChecklistLookup, today: dt.date) -> Report:
-    """Verify record bytes; never raises for bad content (every problem becomes a FAIL row)."""
+def verify_bytes(
+    data: bytes,
+    source: str,
+    *,
+    lookup: ChecklistLookup,
+    today: dt.date,
+    demands: Demands = NO_DEMANDS,
+) -> Report:
+    """Verify record bytes; never raises for bad content (every problem becomes a FAIL row).
+
+    The proposer's signature is checked over the exact content bytes before the content is parsed.
+    """
     try:
-        parsed = parse_record(data)
+        content, seals = read_layout(data)
+    except RecordError as exc:
+        return _broken(source, exc)
+    signed = [s for s in seals if s.method == "sshsig"]
+    proposer = [s for s in signed if s.role == PROPOSER]
+    if len(proposer) > 1:
+        return _refused(
+            source,
+            "signature",
+            "signature-repeated",
+            "the record carries more than one proposer signature",
+        )
+    sig = None
+    if proposer:
+        from smcheck import sigcheck
+        from smcheck.signing import SignatureError
+
+        try:
+            sig = sigcheck.check_proposer(proposer[0], content)
+        except SignatureError as exc:
+            return _refused(
+                source,
+                "signature",
+                "signature-broken",
+                f"the proposer's signature does not verify ({exc.message}), so the content was not read",
+            )
+    try:
+        parsed = RecordFile(content, parse_content(content), seals)
     except RecordError as exc:
         return _broken(source, exc)
     record = parsed.record
@@ -119,6 +193,7 @@ def verify_bytes(data: bytes, source: str, *, lookup: ChecklistLookup, today: dt
         CheckResult("schema-version", Verdict.PASS, "ok", f"record schema {record.schema}"),
     ]
     checklist_row, checklist = _checklist(record, lookup)
+    accepted: dict[str, object] = {}
     rows.append(checklist_row)
     if checklist is None:
         why = "needs the checklist the record was made against"
@@ -129,9 +204,14 @@ def verify_bytes(data: bytes, source: str, *, lookup: ChecklistLookup, today: dt
         rows.append(answers_row)
         rows.append(_outcome(record, checklist, accepted))
     rows.append(_signoff(record, checklist, today))
-    rows.append(_integrity(parsed))
+    rows.append(_integrity(parsed, signed=sig is not None))
+    now = demands.now or dt.datetime.now(dt.UTC)
+    signature_rows, reports = _signatures(
+        parsed, sig, proposer[0] if proposer else None, checklist, accepted, demands, now
+    )
+    rows.extend(signature_rows)
     rows.append(_review(record, checklist, today))
-    return Report(source, tuple(rows), record.id)
+    return Report(source, tuple(rows), record.id, tuple(reports))
 
 
 def _broken(source: str, exc: RecordError) -> Report:
@@ -338,7 +418,7 @@ def _signoff(record: Record, checklist: Checklist | None, today: dt.date) -> Che
     )
 
 
-def _integrity(parsed: RecordFile) -> CheckResult:
+def _integrity(parsed: RecordFile, *, signed: bool) -> CheckResult:
     digests = [s.digest for s in parsed.seals if s.method == "sha256" and s.digest is not None]
     if not digests:
         return CheckResult(
@@ -363,12 +443,225 @@ def _integrity(parsed: RecordFile) -> CheckResult:
             f"the content was changed after it was written{hint}: its SHA-256 is {actual[:12]}…,"
             f" the record says {digests[0][:12]}…",
         )
+    if signed:
+        return CheckResult(
+            "integrity",
+            Verdict.PASS,
+            "ok",
+            "content matches its SHA-256 digest (and see signature)",
+        )
     return CheckResult(
         "integrity",
         Verdict.PASS,
         "unsigned",
         "content matches its SHA-256 digest. UNSIGNED: integrity only; a digest catches accidental"
         " change, not a deliberate edit (anyone can recompute it) and says nothing of who wrote it",
+    )
+
+
+def _refused(source: str, check: str, code: str, message: str) -> Report:
+    """A record refused at its signature: its layout was read, nothing it signs was."""
+    rows: list[CheckResult] = []
+    for name, _ in CHECKS:
+        if name == "well-formed":
+            rows.append(
+                CheckResult(
+                    name, Verdict.PASS, "ok", "a record's layout: content and signatures part"
+                )
+            )
+        elif name == check:
+            rows.append(CheckResult(name, Verdict.FAIL, code, message))
+        else:
+            rows.append(
+                CheckResult(name, Verdict.SKIP, "skipped", "not checked: the content was not read")
+            )
+    return Report(source, tuple(rows))
+
+
+def _state(
+    check: str, code: str, message: str, demands: Demands, needed_for: tuple[str, ...]
+) -> CheckResult:
+    """A state row: INFO, or FAIL when the reviewer's --require asks for what is missing."""
+    if demands.require in needed_for:
+        return CheckResult(
+            check, Verdict.FAIL, code, f"{message}, and --require {demands.require} asks for it"
+        )
+    return CheckResult(check, Verdict.INFO, code, message)
+
+
+def _signatures(
+    parsed: RecordFile,
+    sig: Sshsig | None,
+    proposer: Seal | None,
+    checklist: Checklist | None,
+    accepted: dict[str, object],
+    demands: Demands,
+    now: dt.datetime,
+) -> tuple[list[CheckResult], list[SignatureReport]]:
+    """The signature, approval and co-signature rows, and a report of each signature."""
+    signed = [s for s in parsed.seals if s.method == "sshsig" and s.role != PROPOSER]
+    if sig is None:
+        rows = [
+            _state(
+                "signature",
+                "unsigned",
+                "not signed: UNSIGNED, integrity only",
+                demands,
+                ("signed", "approved"),
+            )
+        ]
+        if signed:
+            rows.append(
+                CheckResult(
+                    "approval",
+                    Verdict.FAIL,
+                    "approval-unsigned-record",
+                    "an approval on an unsigned record binds nothing",
+                )
+            )
+        else:
+            rows.append(
+                _state(
+                    "approval",
+                    "not-approved",
+                    "not approved yet (no signature)",
+                    demands,
+                    ("approved",),
+                )
+            )
+        rows.append(_cosign_state(checklist, accepted, [], demands))
+        return rows, []
+
+    from smcheck import sigcheck
+
+    if demands.trust is None and demands.load_trust is not None:
+        trust, revoked = demands.load_trust()
+        demands = demands._replace(trust=trust, revoked=revoked | demands.revoked)
+    record = parsed.record
+    reports: list[SignatureReport] = []
+    mine = sigcheck.trust_of(
+        sig,
+        role=PROPOSER,
+        principal=record.signoff.email,
+        namespace=sigcheck.NAMESPACE_RECORD,
+        trust=demands.trust,
+        revoked=demands.revoked,
+        at=now,
+    )
+    reports.append(mine)
+    rows = [_trust_row("signature", mine, demands, what="signed")]
+
+    def approval_of(seal: Seal) -> SignatureReport:
+        return sigcheck.check_approval(
+            seal,
+            record_id=record.id,
+            content=parsed.content,
+            proposer=proposer,
+            trust=demands.trust,
+            revoked=demands.revoked,
+            at=now,
+        )
+
+    reviewer = [s for s in signed if s.role == REVIEWER]
+    if len(reviewer) > 1:
+        rows.append(
+            CheckResult(
+                "approval",
+                Verdict.FAIL,
+                "approval-repeated",
+                "the record carries more than one review",
+            )
+        )
+    elif not reviewer:
+        rows.append(_state("approval", "not-approved", "not approved yet", demands, ("approved",)))
+    else:
+        review = approval_of(reviewer[0])
+        reports.append(review)
+        rows.append(_approval_row("approval", review, demands))
+
+    cosigned = [s for s in signed if s.role != REVIEWER]
+    cosign_reports = [approval_of(s) for s in cosigned]
+    reports.extend(cosign_reports)
+    rows.append(_cosign_state(checklist, accepted, cosign_reports, demands))
+    return rows, reports
+
+
+def _trust_row(check: str, report: SignatureReport, demands: Demands, *, what: str) -> CheckResult:
+    who = (
+        f"{report.principal} (key {report.fingerprint})"
+        if report.principal
+        else f"key {report.fingerprint}"
+    )
+    if report.status == "trusted":
+        return CheckResult(check, Verdict.PASS, "ok", f"{what} by {who}: trusted")
+    if report.status == "no-trust-file":
+        if demands.require is not None:
+            return CheckResult(check, Verdict.FAIL, "no-trust-file", report.message)
+        return CheckResult(check, Verdict.WARN, "no-trust-file", report.message)
+    return CheckResult(check, Verdict.FAIL, f"{check}-{report.status}", report.message)
+
+
+def _approval_row(check: str, report: SignatureReport, demands: Demands) -> CheckResult:
+    approval = report.approval
+    if approval is None or report.status == "broken":
+        return CheckResult(check, Verdict.FAIL, f"{check}-broken", report.message)
+    row = _trust_row(check, report, demands, what=approval.decision)
+    if row.verdict is not Verdict.PASS:
+        return row
+    said = f"{approval.decision} by {report.principal} on {approval.time:%Y-%m-%d}"
+    said += f": {approval.comment}" if approval.comment else ""
+    if approval.decision != "approved":
+        if demands.require == "approved":
+            return CheckResult(check, Verdict.FAIL, "rejected", said)
+        return CheckResult(check, Verdict.WARN, "rejected", said)
+    return CheckResult(check, Verdict.PASS, "ok", said)
+
+
+def _cosign_state(
+    checklist: Checklist | None,
+    accepted: dict[str, object],
+    reports: list[SignatureReport],
+    demands: Demands,
+) -> CheckResult:
+    if checklist is None:
+        return CheckResult(
+            "cosign", Verdict.SKIP, "skipped", "needs the checklist the record was made against"
+        )
+    needed = {c.role: c for c in required_cosigners(checklist, accepted)}  # type: ignore[arg-type]
+    known = {c.role for c in checklist.cosigners}
+    by_role = {r.role: r for r in reports}
+    for report in reports:
+        if report.role not in known:
+            return CheckResult(
+                "cosign",
+                Verdict.FAIL,
+                "cosign-unknown-role",
+                f"a co-signature for role {report.role!r}, which the checklist does not know",
+            )
+    if not needed:
+        return CheckResult("cosign", Verdict.PASS, "ok", "no co-signature required by the answers")
+    parts: list[str] = []
+    for role, cosigner in needed.items():
+        found = by_role.get(role)
+        if found is None:
+            row = _state(
+                "cosign",
+                "awaiting-cosign",
+                f"awaiting {cosigner.title}'s co-signature ({', '.join(cosigner.clauses)})",
+                demands,
+                ("approved",),
+            )
+            if row.verdict is Verdict.FAIL:
+                return row
+            parts.append(row.summary)
+            continue
+        row = _approval_row("cosign", found, demands)
+        if row.verdict is not Verdict.PASS:
+            return row
+        parts.append(f"{cosigner.title}: {row.summary}")
+    verdict = Verdict.PASS if all(r in by_role for r in needed) else Verdict.INFO
+    return CheckResult(
+        "cosign", verdict, "ok" if verdict is Verdict.PASS else "awaiting-cosign", "; ".join(parts)
     )
 
 
@@ -407,6 +700,21 @@ def report_json(report: Report) -> dict[str, object]:
         "checks": [
             {"check": c.check, "status": c.verdict.value, "code": c.code, "message": c.summary}
             for c in report.checks
+        ],
+        "signatures": [
+            {
+                "role": r.role,
+                "principal": r.principal,
+                "fingerprint": r.fingerprint,
+                "trust": r.status,
+                "message": r.message,
+                **(
+                    {"decision": r.approval.decision, "time": r.approval.time.isoformat()}
+                    if r.approval is not None
+                    else {}
+                ),
+            }
+            for r in report.signatures
         ],
         "findings": [
             {

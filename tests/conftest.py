@@ -31,6 +31,15 @@ TINY_WARNING_ANSWERS: dict[str, Any] = {
 """Answers to the tiny checklist that are ready, with one warning (web.plain-http)."""
 
 
+@pytest.fixture(autouse=True)
+def no_user_config(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tests never read the developer's own config file or trust file."""
+    monkeypatch.setenv("SMCHECK_CONFIG", str(tmp_path_factory.getbasetemp() / "no-config.toml"))
+    monkeypatch.delenv("SMCHECK_ALLOWED_SIGNERS", raising=False)
+
+
 @pytest.fixture(scope="session")
 def essex() -> Checklist:
     """The shipped Essex checklist."""

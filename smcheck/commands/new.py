@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import sys
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 from smcheck import console, registry
@@ -40,6 +41,29 @@ def default_output(checklist: Checklist, answers: dict[str, Value], now: dt.date
         path = Path(f"{stem}-{number}{SUFFIX}")
         number += 1
     return path
+
+
+Signer = Callable[[bytes], bytes]
+"""Turns a record's bytes into the same record signed by the proposer."""
+
+
+def _signer(key_path: Path | None) -> Signer | None:
+    """With --sign-with, or a key named in the config: load it now (asking for a passphrase before the
+    questions, not after them) and return what signs the finished record."""
+    from smcheck.config import load_config
+
+    if key_path is None and load_config().key is None:
+        return None
+    from smcheck.commands.signatures import proposer_seal, resolve_key
+    from smcheck.record import append_seal, read_layout
+
+    key = resolve_key(key_path)
+
+    def signed(data: bytes) -> bytes:
+        content, _ = read_layout(data)
+        return append_seal(data, proposer_seal(key, content))
+
+    return signed
 
 
 def _write(
@@ -92,6 +116,7 @@ def run(
     resume: bool,
     draft: Path | None,
     agree: bool,
+    sign_with: Path | None = None,
 ) -> int:
     """Dispatch to the answers-file run or the interactive interview."""
     if draft is not None and not resume:
@@ -103,7 +128,7 @@ def run(
     if answers is not None:
         if resume:
             raise UsageError("--answers and --resume cannot be used together")
-        return _run_answers(checklist_ref, answers, output, force, agree)
+        return _run_answers(checklist_ref, answers, output, force, agree, _signer(sign_with))
     if agree:
         raise UsageError(
             "--agree goes with --answers", hint="in the interview you make the declaration yourself"
@@ -114,11 +139,16 @@ def run(
             hint="to run without prompts, give the answers in a file: smcheck new --answers FILE"
             " (smcheck checklist template prints one to fill in)",
         )
-    return _run_interactive(checklist_ref, output, force, resume, draft)
+    return _run_interactive(checklist_ref, output, force, resume, draft, _signer(sign_with))
 
 
 def _run_answers(
-    checklist_ref: str | None, path: Path, output: Path | None, force: bool, agree: bool
+    checklist_ref: str | None,
+    path: Path,
+    output: Path | None,
+    force: bool,
+    agree: bool,
+    signer: Signer | None,
 ) -> int:
     from smcheck.answers import apply_answers, load_answers_file
 
@@ -148,13 +178,19 @@ def _run_answers(
         )
     assert applied.signoff is not None
     record = build_record(checklist, applied.answers, outcome, applied.signoff, now=now)
-    written = _write(render(record), output, checklist, applied.answers, now, force)
+    data = render(record) if signer is None else signer(render(record))
+    written = _write(data, output, checklist, applied.answers, now, force)
     _next_steps(written, checklist, outcome)
     return 0
 
 
 def _run_interactive(
-    checklist_ref: str | None, output: Path | None, force: bool, resume: bool, draft: Path | None
+    checklist_ref: str | None,
+    output: Path | None,
+    force: bool,
+    resume: bool,
+    draft: Path | None,
+    signer: Signer | None,
 ) -> int:
     from smcheck.drafts import latest_draft, load_draft, new_draft_path, other_drafts, save_draft
     from smcheck.prompts import QuestionaryAsker
@@ -210,7 +246,8 @@ def _run_interactive(
     now = _now()
     record = build_record(checklist, interview.progress.answers, outcome, signoff, now=now)
     try:
-        written = _write(render(record), output, checklist, interview.progress.answers, now, force)
+        data = render(record) if signer is None else signer(render(record))
+        written = _write(data, output, checklist, interview.progress.answers, now, force)
     except SmcheckError as exc:
         exc.hint = f"{exc.hint or ''}; your answers are kept: {resume_hint} --output OTHER".lstrip(
             "; "

@@ -4,15 +4,42 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from smcheck import console, registry
 from smcheck.checklist import Checklist
-from smcheck.errors import CannotOpen, SmcheckError
+from smcheck.errors import CannotOpen, SmcheckError, UsageError
+
+if TYPE_CHECKING:
+    from smcheck.signing import TrustFile
+
+REQUIRE = ("signed", "approved")
 
 
-def run(paths: list[Path], *, checklist_ref: str | None, as_json: bool) -> int:
+def run(
+    paths: list[Path],
+    *,
+    checklist_ref: str | None,
+    as_json: bool,
+    allowed_signers: Path | None = None,
+    require: str | None = None,
+) -> int:
     """Verify every record; exit 0 when all are valid, 1 when any is not, 2 when any cannot be opened."""
-    from smcheck.verify import Report, report_json, verify_path
+    from smcheck.verify import Demands, Report, report_json, verify_path
+
+    if require is not None and require not in REQUIRE:
+        raise UsageError(f"--require takes signed or approved, not {require!r}")
+    loaded: list[tuple[TrustFile | None, frozenset[bytes]]] = []
+
+    def load_trust() -> tuple[TrustFile | None, frozenset[bytes]]:
+        # Only for signed records: the config and cryptography stay unloaded for unsigned ones.
+        if not loaded:
+            from smcheck.commands.signatures import resolve_trust
+
+            loaded.append(resolve_trust(allowed_signers))
+        return loaded[0]
+
+    demands = Demands(require=require, load_trust=load_trust)
 
     explicit = registry.resolve(checklist_ref) if checklist_ref else None
     cache: dict[str, Checklist | None] = {}
@@ -33,7 +60,7 @@ def run(paths: list[Path], *, checklist_ref: str | None, as_json: bool) -> int:
     objects: list[dict[str, object]] = []  # for --json, in command-line order
     for path in paths:
         try:
-            report = verify_path(path, lookup=lookup, today=today)
+            report = verify_path(path, lookup=lookup, today=today, demands=demands)
         except CannotOpen as exc:
             unreadable.append(exc)
             objects.append({"path": exc.path, "valid": False, "error": exc.reason})
