@@ -73,8 +73,11 @@ class Clause(NamedTuple):
     """The clause's words."""
 
 
-@dataclass(frozen=True)
-class Compare:
+# Conditions are typed NamedTuples (cheap to define: see the commit on start-up). Each carries its own
+# tag, so that tuple equality can never confuse all(x) with any(x).
+
+
+class Compare(NamedTuple):
     """A condition on one earlier answer."""
 
     question: str
@@ -85,25 +88,25 @@ class Compare:
     """What it is compared with (for ``one_of`` a tuple of values, for ``answered`` a bool)."""
 
 
-@dataclass(frozen=True)
-class AllOf:
+class AllOf(NamedTuple):
     """Holds when every item holds."""
 
     items: tuple[Condition, ...]
+    tag: Literal["all"] = "all"
 
 
-@dataclass(frozen=True)
-class AnyOf:
+class AnyOf(NamedTuple):
     """Holds when at least one item holds."""
 
     items: tuple[Condition, ...]
+    tag: Literal["any"] = "any"
 
 
-@dataclass(frozen=True)
-class Not:
+class Not(NamedTuple):
     """Holds when the item does not."""
 
     item: Condition
+    tag: Literal["not"] = "not"
 
 
 Condition: TypeAlias = Compare | AllOf | AnyOf | Not
@@ -187,8 +190,7 @@ class Choice(NamedTuple):
 DateBound: TypeAlias = dt.date | Literal["today"]
 
 
-@dataclass(frozen=True)
-class Validators:
+class Validators(NamedTuple):
     """Extra constraints on an answer, beyond its type."""
 
     min_length: int | None = None

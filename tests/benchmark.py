@@ -51,6 +51,7 @@ BARE_APP = textwrap.dedent(
         force: bool = False,
         resume: bool = False,
         agree: bool = False,
+        sign_with: Annotated[Optional[Path], typer.Option("--sign-with")] = None,
     ) -> None:
         """New."""
 
@@ -60,8 +61,46 @@ BARE_APP = textwrap.dedent(
         records: Annotated[list[Path], typer.Argument()],
         checklist: Annotated[Optional[str], typer.Option("--checklist", "-c")] = None,
         as_json: Annotated[bool, typer.Option("--json")] = False,
+        allowed_signers: Annotated[Optional[Path], typer.Option("--allowed-signers")] = None,
+        require: Annotated[Optional[str], typer.Option("--require")] = None,
     ) -> None:
         """Verify."""
+
+
+    @app.command()
+    def keygen(
+        output: Annotated[Optional[Path], typer.Option("--output", "-o")] = None,
+        passphrase: bool = False,
+        email: Annotated[Optional[str], typer.Option("--email")] = None,
+    ) -> None:
+        """Keygen."""
+
+
+    @app.command()
+    def sign(record: Path, key: Annotated[Optional[Path], typer.Option("--key", "-k")] = None) -> None:
+        """Sign."""
+
+
+    @app.command()
+    def approve(
+        record: Path,
+        key: Annotated[Optional[Path], typer.Option("--key", "-k")] = None,
+        decision: str = "approved",
+        comment: str = "",
+        role: str = "reviewer",
+        allowed_signers: Annotated[Optional[Path], typer.Option("--allowed-signers")] = None,
+    ) -> None:
+        """Approve."""
+
+
+    @app.command()
+    def show(
+        record: Path,
+        signed_bytes: bool = False,
+        signature: Annotated[Optional[str], typer.Option("--signature")] = None,
+        statement: Annotated[Optional[str], typer.Option("--statement")] = None,
+    ) -> None:
+        """Show."""
 
 
     @checklist_app.command("list")

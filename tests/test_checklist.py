@@ -365,3 +365,12 @@ def test_a_cosigner_role_appears_once(tmp_path: Path) -> None:
     block = TINY[TINY.index("[[cosign]]") : TINY.index("[declaration]")]
     text = TINY.replace("[declaration]", block + "[declaration]")
     assert lint_text(tmp_path, text) == ["cosign[1].role: duplicate co-signer role 'music-office'"]
+
+
+def test_conditions_of_different_kinds_are_never_equal() -> None:
+    from smcheck.checklist import AllOf, AnyOf, Compare, Not
+
+    inner = Compare("club.kind", "equals", "sport")
+    assert AllOf((inner,)) != AnyOf((inner,))
+    assert Not(inner) != AllOf((inner,))
+    assert AllOf((inner,)) == AllOf((inner,))

@@ -266,7 +266,7 @@ def test_a_refused_multi_answer_keeps_its_ticks_when_asked_again(
 
     question = tiny.question("web.sites")
     assert question is not None
-    limited = replace(question, validate=replace(question.validate, max_items=1))
+    limited = replace(question, validate=question.validate._replace(max_items=1))
     with keyboard(" " + DOWN + " " + ENTER + " " + ENTER):
         # Both ticked: refused. Asked again with both still ticked; Space unticks the first.
         answer = asker().ask(limited, position=POSITION, current=None, error=None)
