@@ -154,6 +154,7 @@ def run_show(
             sys.stderr.write(f"(it signs a statement: write it with --statement {signature})\n")
         return 0
     from smcheck.checklist import format_value
+    from smcheck.values import as_text
     from smcheck.record import parse_content
 
     parsed = parse_content(content)
@@ -171,7 +172,8 @@ def run_show(
         question = checklist.question(qid) if checklist else None
         label = question.prompt if question else qid
         lines.append(f"  {label}")
-        lines.append(f"      {format_value(value)}")
+        shown = as_text(question, value) if question is not None else format_value(value)  # type: ignore[arg-type]
+        lines.append(f"      {shown}")
     lines.append("")
     for action in parsed.actions:
         lines.append(f"  {action.level.value}: {action.action} ({', '.join(action.clauses)})")
