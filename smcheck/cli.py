@@ -123,6 +123,12 @@ def verify(
         str | None,
         typer.Option("--require", help="Fail records that are not 'signed', or not 'approved'."),
     ] = None,
+    revoked: Annotated[
+        Path | None,
+        typer.Option(
+            "--revoked", help="Revoked public keys, one per line (default: the config's)."
+        ),
+    ] = None,
 ) -> None:
     """Check records: well-formed, answered, outcome, sign-off, integrity, signatures, review date."""
     from smcheck.commands import verify as command
@@ -134,6 +140,7 @@ def verify(
         as_json=as_json,
         allowed_signers=allowed_signers,
         require=require,
+        revoked=revoked,
     )
 
 
@@ -185,6 +192,9 @@ def approve(
     allowed_signers: Annotated[
         Path | None, typer.Option("--allowed-signers", help="Your trust file.")
     ] = None,
+    revoked: Annotated[
+        Path | None, typer.Option("--revoked", help="Revoked public keys, one per line.")
+    ] = None,
 ) -> None:
     """Countersign a record that verifies: the decision, you, the time and a comment."""
     from smcheck.commands import signatures as command
@@ -197,6 +207,7 @@ def approve(
         comment=comment,
         role=role,
         allowed_signers=allowed_signers,
+        revoked=revoked,
     )
 
 

@@ -63,6 +63,7 @@ BARE_APP = textwrap.dedent(
         as_json: Annotated[bool, typer.Option("--json")] = False,
         allowed_signers: Annotated[Optional[Path], typer.Option("--allowed-signers")] = None,
         require: Annotated[Optional[str], typer.Option("--require")] = None,
+        revoked: Annotated[Optional[Path], typer.Option("--revoked")] = None,
     ) -> None:
         """Verify."""
 
@@ -89,6 +90,7 @@ BARE_APP = textwrap.dedent(
         comment: str = "",
         role: str = "reviewer",
         allowed_signers: Annotated[Optional[Path], typer.Option("--allowed-signers")] = None,
+        revoked: Annotated[Optional[Path], typer.Option("--revoked")] = None,
     ) -> None:
         """Approve."""
 

@@ -235,3 +235,13 @@ def test_show_gives_what_ssh_keygen_needs(desk: Desk) -> None:
     armoured = runner.invoke(app, ["show", str(record), "--signature", "proposer"]).stdout
     assert armoured.startswith("-----BEGIN SSH SIGNATURE-----\n")
     assert armoured.endswith("-----END SSH SIGNATURE-----\n")
+
+
+def test_a_revoked_key_given_with_revoked(desk: Desk) -> None:
+    record = desk.new()
+    revoked = desk.root / "revoked"
+    revoked.write_text((desk.root / "keys" / "proposer.pub").read_text())
+    code, out = desk.verify(record, "--revoked", str(revoked))
+    assert code == 1
+    line = row(out, "signature")
+    assert "FAIL" in line and "revoked" in line

@@ -36,13 +36,17 @@ def default_key_path() -> Path:
     return user_data_path("smcheck", appauthor=False) / "keys" / "id_ed25519"
 
 
-def resolve_trust(flag: Path | None) -> tuple[TrustFile | None, frozenset[bytes]]:
-    """The trust file from ``--allowed-signers``, then ``$SMCHECK_ALLOWED_SIGNERS``, then the config."""
+def resolve_trust(
+    flag: Path | None, revoked_flag: Path | None = None
+) -> tuple[TrustFile | None, frozenset[bytes]]:
+    """The trust file from ``--allowed-signers``, then ``$SMCHECK_ALLOWED_SIGNERS``, then the config;
+    the revoked keys from ``--revoked``, then the config."""
     config = load_config()
     env = os.environ.get(ALLOWED_SIGNERS_ENV)
     path = flag or (Path(env) if env else None) or config.allowed_signers
     trust = load_allowed_signers(path) if path is not None else None
-    revoked = load_revoked(config.revoked) if config.revoked is not None else frozenset()
+    revoked_path = revoked_flag or config.revoked
+    revoked = load_revoked(revoked_path) if revoked_path is not None else frozenset()
     return trust, revoked
 
 
@@ -154,8 +158,8 @@ def run_show(
             sys.stderr.write(f"(it signs a statement: write it with --statement {signature})\n")
         return 0
     from smcheck.checklist import format_value
-    from smcheck.values import as_text
     from smcheck.record import parse_content
+    from smcheck.values import as_text
 
     parsed = parse_content(content)
     checklist = registry.by_id(parsed.checklist_id)
@@ -195,6 +199,7 @@ def run_approve(
     comment: str,
     role: str,
     allowed_signers: Path | None,
+    revoked: Path | None = None,
 ) -> int:
     """Append the reviewer's (or a co-signer's) countersignature to a record that verifies."""
     from smcheck.approval import DECISIONS, Approval, render_statement
@@ -204,7 +209,7 @@ def run_approve(
     if decision not in DECISIONS:
         raise UsageError(f"--decision must be approved or rejected, not {decision!r}")
     before = read_limited(record)
-    trust, revoked = resolve_trust(allowed_signers)
+    trust, revoked_keys = resolve_trust(allowed_signers, revoked)
     if trust is None:
         raise UsageError(
             "approving needs your trust file, to check the proposer's signature and find your own name",
@@ -223,7 +228,7 @@ def run_approve(
         str(record),
         lookup=lookup,  # type: ignore[arg-type]
         today=now.date(),
-        demands=Demands(trust=trust, revoked=revoked, require="signed", now=now),
+        demands=Demands(trust=trust, revoked=revoked_keys, require="signed", now=now),
     )
     if not report.valid:
         failed = [c for c in report.checks if c.verdict is Verdict.FAIL]

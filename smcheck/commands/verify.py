@@ -23,6 +23,7 @@ def run(
     as_json: bool,
     allowed_signers: Path | None = None,
     require: str | None = None,
+    revoked: Path | None = None,
 ) -> int:
     """Verify every record; exit 0 when all are valid, 1 when any is not, 2 when any cannot be opened."""
     from smcheck.verify import Demands, Report, report_json, verify_path
@@ -36,7 +37,7 @@ def run(
         if not loaded:
             from smcheck.commands.signatures import resolve_trust
 
-            loaded.append(resolve_trust(allowed_signers))
+            loaded.append(resolve_trust(allowed_signers, revoked))
         return loaded[0]
 
     demands = Demands(require=require, load_trust=load_trust)
