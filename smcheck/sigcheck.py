@@ -82,6 +82,11 @@ def trust_of(
 ) -> SignatureReport:
     """Who the trust file says made a (cryptographically good) signature, and whether it is trusted."""
     fingerprint = sig.public_key.fingerprint()
+    if sig.public_key.wire() in revoked:
+        # Revocation needs no trust file: a revoked key is refused whoever it claims to be.
+        return SignatureReport(
+            role, Trust.REVOKED.value, None, fingerprint, f"the key {fingerprint} has been revoked"
+        )
     if trust is None:
         return SignatureReport(
             role,

@@ -629,6 +629,15 @@ def _cosign_state(
         )
     needed = {c.role: c for c in required_cosigners(checklist, accepted)}  # type: ignore[arg-type]
     known = {c.role for c in checklist.cosigners}
+    roles = [r.role for r in reports]
+    repeated = sorted({role for role in roles if roles.count(role) > 1})
+    if repeated:
+        return CheckResult(
+            "cosign",
+            Verdict.FAIL,
+            "cosign-repeated",
+            f"the record carries more than one co-signature for role {repeated[0]!r}",
+        )
     by_role = {r.role: r for r in reports}
     for report in reports:
         if report.role not in known:

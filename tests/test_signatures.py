@@ -245,3 +245,20 @@ def test_a_revoked_key_given_with_revoked(desk: Desk) -> None:
     assert code == 1
     line = row(out, "signature")
     assert "FAIL" in line and "revoked" in line
+
+
+def test_sign_refuses_a_record_that_does_not_verify(desk: Desk) -> None:
+    record = desk.new(key=None)
+    damaged = record.read_bytes().replace(b"Priya Shah", b"Priya Shaw")
+    record.write_bytes(damaged)
+    result = runner.invoke(app, ["sign", str(record), "--key", str(desk.keys["proposer"])])
+    assert result.exit_code == 1
+    assert "does not verify (integrity" in result.output and "it was not signed" in result.output
+    assert record.read_bytes() == damaged
+
+
+def test_a_missing_trust_file_is_one_usage_error(desk: Desk) -> None:
+    record = desk.new()
+    result = runner.invoke(app, ["verify", "--allowed-signers", "nosuch", str(record), str(record)])
+    assert result.exit_code == 2
+    assert result.output.count("the trust file cannot be used") == 1

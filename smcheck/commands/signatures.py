@@ -20,7 +20,9 @@ from smcheck.signing import (
     Ed25519PrivateKey,
     KeyProblem,
     PublicKey,
+    Trust,
     TrustFile,
+    decide_trust,
     generate_key_pair,
     load_allowed_signers,
     load_private_key,
@@ -124,6 +126,15 @@ def run_sign(record: Path, *, key_path: Path | None) -> int:
     if any(s.role == PROPOSER for s in seals):
         raise UsageError(
             f"{record} is already signed", hint="smcheck show --signature proposer shows it"
+        )
+    from smcheck.verify import Verdict, verify_bytes
+
+    report = verify_bytes(before, str(record), lookup=registry.by_id, today=dt.date.today())
+    if not report.valid:
+        failed = next(c for c in report.checks if c.verdict is Verdict.FAIL)
+        raise SmcheckError(
+            f"{record} does not verify ({failed.title}: {failed.summary}); it was not signed",
+            hint=f"see: smcheck verify {record}",
         )
     key = resolve_key(key_path)
     write_if_unchanged(record, before, append_seal(before, proposer_seal(key, content)))
@@ -239,7 +250,7 @@ def run_approve(
     content, seals = read_layout(before)
     proposer = next(s for s in seals if s.role == PROPOSER)
     if any(s.role == role for s in seals):
-        raise UsageError(f"{record} already carries a {role} signature")
+        raise UsageError(f"{record} already carries a signature for role {role!r}")
     from smcheck.record import parse_content
 
     parsed = parse_content(content)
@@ -252,18 +263,36 @@ def run_approve(
     public = PublicKey(key.public_key().public_bytes_raw())
     if decode(proposer).public_key == public:
         raise SmcheckError("this key signed the record: no one approves their own record")
-    principals = [
+    # Who the trust file says this key is, decided exactly as verify will decide it (namespace
+    # patterns, validity window, revocation), so that approve never writes an approval verify refuses.
+    candidates = [
         p
         for signer in trust.signers
         if signer.public_key == public
-        and (signer.namespaces is None or NAMESPACE_APPROVAL in signer.namespaces)
         for p in signer.principals
         if "*" not in p and "?" not in p and not p.startswith("!")
     ]
+    decisions = [
+        decide_trust(
+            public,
+            trust=trust,
+            revoked=revoked_keys,
+            principal=p,
+            namespace=NAMESPACE_APPROVAL,
+            at=now,
+        )
+        for p in candidates
+    ]
+    principals = [
+        p for p, d in zip(candidates, decisions, strict=True) if d.status is Trust.TRUSTED
+    ]
     if not principals:
+        why = (
+            decisions[0].message if decisions else f"your key ({public.fingerprint()}) is not in it"
+        )
         raise SmcheckError(
-            f"your key ({public.fingerprint()}) is not in {trust.path} for namespace {NAMESPACE_APPROVAL}",
-            hint="add your own line to the trust file, so that verify can say who approved",
+            f"{trust.path} does not let your key approve: {why}",
+            hint=f"your own line must name you, with namespace {NAMESPACE_APPROVAL}, valid now",
         )
     approval = Approval(
         record_id=parsed.id,

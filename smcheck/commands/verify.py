@@ -33,12 +33,21 @@ def run(
     loaded: list[tuple[TrustFile | None, frozenset[bytes]]] = []
 
     def load_trust() -> tuple[TrustFile | None, frozenset[bytes]]:
-        # Only for signed records: the config and cryptography stay unloaded for unsigned ones.
+        # For signed records only (unless a file was named): the config and cryptography stay
+        # unloaded for unsigned ones. A bad trust file is one usage error, not a bad record.
         if not loaded:
             from smcheck.commands.signatures import resolve_trust
 
-            loaded.append(resolve_trust(allowed_signers, revoked))
+            try:
+                loaded.append(resolve_trust(allowed_signers, revoked))
+            except SmcheckError as exc:
+                raise UsageError(
+                    f"the trust file cannot be used: {exc.message}", hint=exc.hint
+                ) from None
         return loaded[0]
+
+    if allowed_signers is not None or revoked is not None:
+        load_trust()  # named on the command line: check it even if no record is signed
 
     demands = Demands(require=require, load_trust=load_trust)
 
