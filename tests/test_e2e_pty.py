@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -133,24 +133,29 @@ class Terminal:
         return plain(self.log.getvalue())
 
 
+def start_terminal(args: Sequence[str], *, env: dict[str, str], cwd: Path) -> Terminal:
+    """The installed smcheck in a real pseudo-terminal, wide enough that prompts do not wrap."""
+    log = io.StringIO()
+    child = pexpect.spawn(
+        smcheck_script(),
+        list(args),
+        env=env,
+        cwd=str(cwd),
+        dimensions=(ROWS, COLUMNS),
+        timeout=EXPECT_TIMEOUT,
+        encoding="utf-8",
+        codec_errors="replace",
+    )
+    child.logfile_read = log
+    return Terminal(child, log)
+
+
 @pytest.fixture
 def spawn(env: dict[str, str], workdir: Path) -> Iterator[Callable[..., Terminal]]:
     started: list[Terminal] = []
 
     def start(*args: str) -> Terminal:
-        log = io.StringIO()
-        child = pexpect.spawn(
-            smcheck_script(),
-            list(args),
-            env=env,
-            cwd=str(workdir),
-            dimensions=(ROWS, COLUMNS),
-            timeout=EXPECT_TIMEOUT,
-            encoding="utf-8",
-            codec_errors="replace",
-        )
-        child.logfile_read = log
-        terminal = Terminal(child, log)
+        terminal = start_terminal(args, env=env, cwd=workdir)
         started.append(terminal)
         return terminal
 

@@ -9,7 +9,6 @@ sees it. The record itself is made with ``new --answers`` (the interview is cove
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import stat
@@ -17,9 +16,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pexpect
 import pytest
-from test_e2e_pty import COLUMNS, ENTER, EXPECT_TIMEOUT, ROWS, Terminal, plain, smcheck_script
+from test_e2e_pty import ENTER, Terminal, plain, smcheck_script, start_terminal
 
 from smcheck.signing import KeyProblem, load_private_key
 
@@ -57,19 +55,7 @@ def test_keys_a_signed_record_two_approvals_and_verify_in_a_real_terminal(tmp_pa
     spawned: list[Terminal] = []
 
     def spawn(*args: str) -> Terminal:
-        log = io.StringIO()
-        child = pexpect.spawn(
-            smcheck_script(),
-            list(args),
-            env=env,
-            cwd=str(work),
-            dimensions=(ROWS, COLUMNS),
-            timeout=EXPECT_TIMEOUT,
-            encoding="utf-8",
-            codec_errors="replace",
-        )
-        child.logfile_read = log
-        spawned.append(Terminal(child, log))
+        spawned.append(start_terminal(args, env=env, cwd=work))
         return spawned[-1]
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
