@@ -102,7 +102,9 @@ def new(
 
 @app.command()
 def verify(
-    records: Annotated[list[Path], typer.Argument(help="Record files to check.")],
+    records: Annotated[
+        list[Path], typer.Argument(help="Record files, or folders searched for *.smcheck.toml.")
+    ],
     checklist: Annotated[
         str | None,
         typer.Option(
@@ -112,6 +114,9 @@ def verify(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per record.")] = False,
+    as_jsonl: Annotated[
+        bool, typer.Option("--jsonl", help="Stream one JSON line per record as it is checked.")
+    ] = False,
     allowed_signers: Annotated[
         Path | None,
         typer.Option(
@@ -138,6 +143,7 @@ def verify(
         records,
         checklist_ref=checklist,
         as_json=as_json,
+        as_jsonl=as_jsonl,
         allowed_signers=allowed_signers,
         require=require,
         revoked=revoked,

@@ -359,6 +359,20 @@ def show_report(report: Report) -> None:
     sys.stdout.flush()
 
 
+def show_table(rows: list[tuple[str, str, str]]) -> None:
+    """The summary table after several records: state, path, what failed."""
+    colour = _colour()
+    width = max((len(visible(path)) for _, path, _ in rows), default=0)
+    lines = ["Summary"]
+    for state, path, detail in rows:
+        key = {"VALID": "PASS", "INVALID": "FAIL", "UNREAD": "FAIL"}[state]
+        shown = visible(path).ljust(width)
+        lines.append(
+            f"  {_paint(state.ljust(7), key, colour)}  {shown}  {visible(detail)}".rstrip()
+        )
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
 def show_summary(valid: int, invalid: int, unreadable: int) -> None:
     """The summary line after several records."""
     colour = _colour()

@@ -97,6 +97,9 @@ class Report(NamedTuple):
     record_id: str | None = None
     signatures: tuple[SignatureReport, ...] = ()
     """Each signature found: role, principal (from the trust file), fingerprint, trust status."""
+    channel: str | None = None
+    """The channel the record is about, from the checklist's ``name_from`` answers (e.g. platform and
+    handle), to notice two records for one channel in a batch."""
 
     @property
     def valid(self) -> bool:
@@ -211,7 +214,11 @@ def verify_bytes(
     )
     rows.extend(signature_rows)
     rows.append(_review(record, checklist, today))
-    return Report(source, tuple(rows), record.id, tuple(reports))
+    channel = None
+    if checklist is not None and checklist.name_from:
+        parts = [str(accepted[q]) for q in checklist.name_from if q in accepted]
+        channel = " ".join(parts) if parts else None
+    return Report(source, tuple(rows), record.id, tuple(reports), channel)
 
 
 def _broken(source: str, exc: RecordError) -> Report:

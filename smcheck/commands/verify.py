@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from smcheck import console, registry
 from smcheck.checklist import Checklist
 from smcheck.errors import CannotOpen, SmcheckError, UsageError
+from smcheck.record import SUFFIX
 
 if TYPE_CHECKING:
     from smcheck.signing import TrustFile
+    from smcheck.verify import Report
 
 REQUIRE = ("signed", "approved")
 
@@ -21,13 +27,17 @@ def run(
     *,
     checklist_ref: str | None,
     as_json: bool,
+    as_jsonl: bool = False,
     allowed_signers: Path | None = None,
     require: str | None = None,
     revoked: Path | None = None,
 ) -> int:
     """Verify every record; exit 0 when all are valid, 1 when any is not, 2 when any cannot be opened."""
-    from smcheck.verify import Demands, Report, report_json, verify_path
+    from smcheck.verify import Demands, report_json, verify_path
 
+    if as_json and as_jsonl:
+        raise UsageError("--json and --jsonl cannot be used together")
+    mode = "jsonl" if as_jsonl else "json" if as_json else "text"
     if require is not None and require not in REQUIRE:
         raise UsageError(f"--require takes signed or approved, not {require!r}")
     loaded: list[tuple[TrustFile | None, frozenset[bytes]]] = []
@@ -68,25 +78,102 @@ def run(
     reports: list[Report] = []
     unreadable: list[CannotOpen] = []
     objects: list[dict[str, object]] = []  # for --json, in command-line order
-    for path in paths:
+    rows: list[tuple[str, str, str]] = []  # the summary table: (state, path, detail)
+    seen_ids: dict[str, str] = {}
+    seen_channels: dict[str, str] = {}
+    for item in expand(paths):
         try:
-            report = verify_path(path, lookup=lookup, today=today, demands=demands)
+            if isinstance(item, CannotOpen):
+                raise item
+            report = verify_path(item, lookup=lookup, today=today, demands=demands)
         except CannotOpen as exc:
             unreadable.append(exc)
-            objects.append({"path": exc.path, "valid": False, "error": exc.reason})
-            if not as_json:
+            rows.append(("UNREAD", exc.path, exc.reason))
+            emit({"path": exc.path, "valid": False, "error": exc.reason}, objects, mode)
+            if mode == "text":
                 console.plain_error(exc.message)
             continue
         reports.append(report)
-        if as_json:
-            objects.append(report_json(report))
-        if not as_json:
+        warnings = _repeats(report, seen_ids, seen_channels)
+        failed = ", ".join(c.check for c in report.checks if c.verdict.value == "FAIL")
+        rows.append(
+            (
+                "VALID" if report.valid else "INVALID",
+                report.path,
+                f"fails: {failed}" if failed else "",
+            )
+        )
+        if mode == "text":
             console.show_report(report)
+            for warning in warnings:
+                console.show_lines([f"  ! {warning['message']}"], out=True)
+        else:
+            emit({**report_json(report), "warnings": warnings}, objects, mode)
     valid = sum(r.valid for r in reports)
-    if as_json:
+    if mode == "json":
         console.print_json(objects)
-    elif len(paths) > 1 or unreadable:
+    elif mode == "text" and (len(rows) > 1 or unreadable):
+        console.show_table(rows)
         console.show_summary(valid, len(reports) - valid, len(unreadable))
     if unreadable:
         return 2
     return 0 if valid == len(reports) else 1
+
+
+def expand(paths: list[Path]) -> Iterator[Path | CannotOpen]:
+    """Files as given; folders walked recursively for ``*.smcheck.toml`` (sorted, so runs repeat).
+
+    Symbolic links to folders are not followed (no loops); a folder that cannot be read is reported.
+    """
+    for path in paths:
+        if not path.is_dir():
+            yield path
+            continue
+        errors: list[OSError] = []
+        for root, folders, files in os.walk(path, onerror=errors.append):
+            folders.sort()
+            for name in sorted(files):
+                if name.endswith(SUFFIX):
+                    yield Path(root) / name
+            while errors:
+                error = errors.pop(0)
+                yield CannotOpen(str(error.filename), f"cannot read ({error.strerror})")
+        for error in errors:
+            yield CannotOpen(str(error.filename), f"cannot read ({error.strerror})")
+
+
+def emit(obj: dict[str, object], objects: list[dict[str, object]], mode: str) -> None:
+    """--jsonl: one line now, as each record is checked; --json: collected for one array."""
+    if mode == "jsonl":
+        sys.stdout.write(json.dumps(obj, ensure_ascii=True, default=str) + "\n")
+        sys.stdout.flush()
+    elif mode == "json":
+        objects.append(obj)
+
+
+def _repeats(
+    report: Report, seen_ids: dict[str, str], seen_channels: dict[str, str]
+) -> list[dict[str, str]]:
+    """The same record id, or the same channel, seen earlier in this run: a resubmission or a replay."""
+    warnings: list[dict[str, str]] = []
+    if report.record_id is not None:
+        other = seen_ids.setdefault(report.record_id, report.path)
+        if other != report.path:
+            warnings.append(
+                {
+                    "code": "repeated-record-id",
+                    "other": other,
+                    "message": f"same record id as {other}: a copy, a resubmission or a replay",
+                }
+            )
+    if report.channel is not None:
+        other = seen_channels.setdefault(report.channel, report.path)
+        if other != report.path:
+            warnings.append(
+                {
+                    "code": "repeated-channel",
+                    "other": other,
+                    "message": f"same channel ({report.channel}) as {other}: a resubmission?",
+                }
+            )
+    return warnings

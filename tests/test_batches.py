@@ -1,0 +1,90 @@
+"""verify on folders and batches: files found by suffix, bad files reported one by one, repeats noticed,
+JSON lines streamed, a summary table."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from conftest import make_record_bytes
+from typer.testing import CliRunner
+
+from smcheck.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    root = tmp_path / "register"
+    (root / "history").mkdir(parents=True)
+    (root / "history" / "instagram.smcheck.toml").write_bytes(make_record_bytes())
+    (root / "empty.smcheck.toml").write_bytes(b"")
+    (root / "notes.toml").write_text('title = "not a record, and not named like one"\n')
+    (root / "plain.smcheck.toml").write_text('title = "named like a record, but is not one"\n')
+    (root / "loop.smcheck.toml").symlink_to(root / "loop.smcheck.toml")
+    (root / "back").symlink_to(root, target_is_directory=True)  # a folder loop: not followed
+    return root
+
+
+def test_a_folder_is_searched_for_records_and_bad_files_do_not_stop_the_rest(folder: Path) -> None:
+    result = runner.invoke(app, ["verify", str(folder)])
+    assert result.exit_code == 2  # the symlink loop cannot be opened
+    out = result.stdout
+    assert "history/instagram.smcheck.toml" in out and "=> VALID" in out
+    assert "empty.smcheck.toml" in out and "the file is empty" in out
+    assert "plain.smcheck.toml" in out and "not a complete record" in out
+    assert "notes.toml" not in out  # only the documented suffix
+    assert "loop.smcheck.toml" in result.stderr and "symbolic links" in result.stderr
+    assert "Summary" in out
+    assert "4 records: 1 valid, 2 invalid, 1 could not be opened" in out
+    assert "Traceback" not in result.output
+
+
+def test_the_same_record_twice_is_a_warning_naming_both_files(tmp_path: Path) -> None:
+    first = tmp_path / "a.smcheck.toml"
+    second = tmp_path / "b.smcheck.toml"
+    first.write_bytes(make_record_bytes())
+    second.write_bytes(make_record_bytes())
+    result = runner.invoke(app, ["verify", str(tmp_path)])
+    assert result.exit_code == 0
+    assert f"same record id as {first}" in result.stdout
+    assert f"same channel (instagram @essexhistory) as {first}" in result.stdout
+    objects = [
+        json.loads(line)
+        for line in runner.invoke(app, ["verify", "--jsonl", str(tmp_path)]).stdout.splitlines()
+    ]
+    assert [o["path"] for o in objects] == [str(first), str(second)]
+    assert objects[0]["warnings"] == []
+    assert {w["code"] for w in objects[1]["warnings"]} == {"repeated-record-id", "repeated-channel"}
+    assert all(w["other"] == str(first) for w in objects[1]["warnings"])
+
+
+def test_jsonl_is_one_object_per_line_including_unreadable_files(folder: Path) -> None:
+    result = runner.invoke(app, ["verify", "--jsonl", str(folder)])
+    lines = result.stdout.splitlines()
+    objects = [json.loads(line) for line in lines]
+    assert len(objects) == 4
+    assert {o["valid"] for o in objects} == {True, False}
+    assert any(o.get("error", "").startswith("cannot read") for o in objects)
+
+
+def test_json_and_jsonl_together_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["verify", "--json", "--jsonl", str(tmp_path)])
+    assert result.exit_code == 2
+
+
+def test_an_unreadable_folder_is_reported(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root reads every folder")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0)
+    try:
+        result = runner.invoke(app, ["verify", str(tmp_path)])
+        assert result.exit_code == 2
+        assert "locked" in result.stderr
+    finally:
+        locked.chmod(0o755)
