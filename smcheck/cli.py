@@ -117,6 +117,12 @@ def verify(
     as_jsonl: Annotated[
         bool, typer.Option("--jsonl", help="Stream one JSON line per record as it is checked.")
     ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet", "-q", help="Print only invalid records, one line each (for scripts)."
+        ),
+    ] = False,
     allowed_signers: Annotated[
         Path | None,
         typer.Option(
@@ -144,6 +150,7 @@ def verify(
         checklist_ref=checklist,
         as_json=as_json,
         as_jsonl=as_jsonl,
+        quiet=quiet,
         allowed_signers=allowed_signers,
         require=require,
         revoked=revoked,

@@ -359,6 +359,39 @@ def show_report(report: Report) -> None:
     sys.stdout.flush()
 
 
+class Progress:
+    """A progress bar on stderr for large batches; reports printed meanwhile appear above it."""
+
+    def __init__(self, total: int, label: str) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        self._progress = Progress(
+            TextColumn(label),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=stderr(),
+            transient=True,
+            redirect_stdout=True,
+        )
+        self._task = self._progress.add_task(label, total=total)
+        self._progress.start()
+
+    def advance(self) -> None:
+        """One more item done."""
+        self._progress.advance(self._task)
+
+    def close(self) -> None:
+        """Remove the bar."""
+        self._progress.stop()
+
+
 def show_table(rows: list[tuple[str, str, str]]) -> None:
     """The summary table after several records: state, path, what failed."""
     colour = _colour()

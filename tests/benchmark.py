@@ -61,6 +61,8 @@ BARE_APP = textwrap.dedent(
         records: Annotated[list[Path], typer.Argument()],
         checklist: Annotated[Optional[str], typer.Option("--checklist", "-c")] = None,
         as_json: Annotated[bool, typer.Option("--json")] = False,
+        as_jsonl: Annotated[bool, typer.Option("--jsonl")] = False,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
         allowed_signers: Annotated[Optional[Path], typer.Option("--allowed-signers")] = None,
         require: Annotated[Optional[str], typer.Option("--require")] = None,
         revoked: Annotated[Optional[Path], typer.Option("--revoked")] = None,

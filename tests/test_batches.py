@@ -88,3 +88,54 @@ def test_an_unreadable_folder_is_reported(tmp_path: Path) -> None:
         assert "locked" in result.stderr
     finally:
         locked.chmod(0o755)
+
+
+def test_quiet_prints_only_invalid_records(tmp_path: Path) -> None:
+    good = tmp_path / "good.smcheck.toml"
+    good.write_bytes(make_record_bytes())
+    result = runner.invoke(app, ["verify", "--quiet", str(good)])
+    assert (result.exit_code, result.stdout) == (0, "")
+    bad = tmp_path / "bad.smcheck.toml"
+    bad.write_bytes(make_record_bytes().replace(b"Priya Shah", b"Priya Shaw"))
+    result = runner.invoke(app, ["verify", "-q", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stdout == f"INVALID {bad}: fails integrity\n"
+
+
+@pytest.mark.pty
+def test_a_large_batch_on_a_terminal_shows_progress_and_still_reports(tmp_path: Path) -> None:
+    from test_e2e_pty import start_terminal
+
+    for number in range(25):
+        (tmp_path / f"r{number:02}.smcheck.toml").write_bytes(make_record_bytes())
+    env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "COLUMNS": "120"}
+    terminal = start_terminal(["verify", str(tmp_path)], env=env, cwd=tmp_path)
+    terminal.expect("25 records: 25 valid, 0 invalid")
+    assert terminal.finish() == 0
+    assert "Verifying" in terminal.transcript  # the bar was drawn (and then removed)
+    assert "Summary" in terminal.transcript
+
+
+def test_no_progress_bar_when_piped_or_small() -> None:
+    from smcheck.commands.verify import PROGRESS_FROM, _progress
+
+    assert _progress(PROGRESS_FROM - 1) is None
+    assert _progress(1000) is None  # pytest captures stdout: not a terminal
+
+
+def test_the_pre_commit_hooks_run_commands_that_exist(tmp_path: Path) -> None:
+    """Each hook's entry is a real smcheck command line; pre-commit appends the changed files."""
+    hooks = (Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml").read_text()
+    entries = [
+        line.split(":", 1)[1].strip()
+        for line in hooks.splitlines()
+        if line.strip().startswith("entry:")
+    ]
+    assert entries == ["smcheck verify --quiet", "smcheck verify --quiet --require signed"]
+    assert hooks.count(r"files: \.smcheck\.toml$") == 2
+    record = tmp_path / "r.smcheck.toml"
+    record.write_bytes(make_record_bytes())
+    result = runner.invoke(app, [*entries[0].split()[1:], str(record)])
+    assert (result.exit_code, result.stdout) == (0, "")
+    result = runner.invoke(app, [*entries[1].split()[1:], str(record)])
+    assert result.exit_code == 1 and "fails signature" in result.stdout

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import sys
 from collections.abc import Iterator
@@ -28,6 +27,7 @@ def run(
     checklist_ref: str | None,
     as_json: bool,
     as_jsonl: bool = False,
+    quiet: bool = False,
     allowed_signers: Path | None = None,
     require: str | None = None,
     revoked: Path | None = None,
@@ -37,7 +37,7 @@ def run(
 
     if as_json and as_jsonl:
         raise UsageError("--json and --jsonl cannot be used together")
-    mode = "jsonl" if as_jsonl else "json" if as_json else "text"
+    mode = "jsonl" if as_jsonl else "json" if as_json else "quiet" if quiet else "text"
     if require is not None and require not in REQUIRE:
         raise UsageError(f"--require takes signed or approved, not {require!r}")
     loaded: list[tuple[TrustFile | None, frozenset[bytes]]] = []
@@ -81,7 +81,11 @@ def run(
     rows: list[tuple[str, str, str]] = []  # the summary table: (state, path, detail)
     seen_ids: dict[str, str] = {}
     seen_channels: dict[str, str] = {}
-    for item in expand(paths):
+    items = list(expand(paths))  # the file list (not the records) is held, to size the progress bar
+    progress = _progress(len(items)) if mode == "text" else None
+    for item in items:
+        if progress is not None:
+            progress.advance()
         try:
             if isinstance(item, CannotOpen):
                 raise item
@@ -90,7 +94,7 @@ def run(
             unreadable.append(exc)
             rows.append(("UNREAD", exc.path, exc.reason))
             emit({"path": exc.path, "valid": False, "error": exc.reason}, objects, mode)
-            if mode == "text":
+            if mode in ("text", "quiet"):
                 console.plain_error(exc.message)
             continue
         reports.append(report)
@@ -103,12 +107,17 @@ def run(
                 f"fails: {failed}" if failed else "",
             )
         )
-        if mode == "text":
+        if mode == "quiet":
+            if not report.valid:
+                console.show_lines([f"INVALID {report.path}: fails {failed}"], out=True)
+        elif mode == "text":
             console.show_report(report)
             for warning in warnings:
                 console.show_lines([f"  ! {warning['message']}"], out=True)
         else:
             emit({**report_json(report), "warnings": warnings}, objects, mode)
+    if progress is not None:
+        progress.close()
     valid = sum(r.valid for r in reports)
     if mode == "json":
         console.print_json(objects)
@@ -118,6 +127,16 @@ def run(
     if unreadable:
         return 2
     return 0 if valid == len(reports) else 1
+
+
+PROGRESS_FROM = 20
+"""A batch this large shows a progress bar (on a terminal, for the text report only)."""
+
+
+def _progress(total: int) -> console.Progress | None:
+    if total < PROGRESS_FROM or not sys.stdout.isatty():
+        return None
+    return console.Progress(total, "Verifying")
 
 
 def expand(paths: list[Path]) -> Iterator[Path | CannotOpen]:
@@ -145,6 +164,8 @@ def expand(paths: list[Path]) -> Iterator[Path | CannotOpen]:
 def emit(obj: dict[str, object], objects: list[dict[str, object]], mode: str) -> None:
     """--jsonl: one line now, as each record is checked; --json: collected for one array."""
     if mode == "jsonl":
+        import json
+
         sys.stdout.write(json.dumps(obj, ensure_ascii=True, default=str) + "\n")
         sys.stdout.flush()
     elif mode == "json":
