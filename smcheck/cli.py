@@ -254,6 +254,18 @@ def show(
     )
 
 
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The earlier record.")],
+    new: Annotated[Path, typer.Argument(help="The later record (a resubmission).")],
+    as_json: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
+) -> None:
+    """What changed between two records of one channel: answers, outcome, signatures."""
+    from smcheck.commands import diff as command
+
+    _run(command.run, old, new, as_json=as_json)
+
+
 @checklist_app.command("list")
 def checklist_list(
     as_json: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,

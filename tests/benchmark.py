@@ -107,6 +107,11 @@ BARE_APP = textwrap.dedent(
         """Show."""
 
 
+    @app.command()
+    def diff(old: Path, new: Path, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+        """Diff."""
+
+
     @checklist_app.command("list")
     def checklist_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         """List."""

@@ -1,0 +1,136 @@
+"""``smcheck diff OLD NEW``: what changed between two records of one channel (a resubmission)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+from smcheck import console, registry
+from smcheck.checklist import Checklist, format_value
+from smcheck.errors import FileProblem
+from smcheck.record import Record, RecordError, Seal, parse_content, read_layout, read_limited
+
+
+class Change(NamedTuple):
+    """One difference between the two records."""
+
+    part: str
+    """``record``, ``answers``, ``outcome`` or ``signatures``."""
+    kind: str
+    """``added``, ``removed`` or ``changed``."""
+    what: str
+    """The question id, rule id, role or field."""
+    old: str | None
+    new: str | None
+    label: str = ""
+    """The question's prompt, when there is one."""
+
+
+def _read(path: Path) -> tuple[Record, tuple[Seal, ...]]:
+    data = read_limited(path)
+    try:
+        content, seals = read_layout(data)
+        return parse_content(content), seals
+    except RecordError as exc:
+        raise FileProblem(
+            str(path), [f"{path}: {exc.message}"], hint=f"smcheck verify {path} says more"
+        ) from None
+
+
+def _text(value: object) -> str:
+    return format_value(value)
+
+
+def compare(
+    old: Record,
+    new: Record,
+    old_seals: tuple[Seal, ...] = (),
+    new_seals: tuple[Seal, ...] = (),
+    checklist: Checklist | None = None,
+) -> list[Change]:
+    """Every difference, in a stable order: record facts, answers (checklist order), outcome, signatures."""
+    changes: list[Change] = []
+    for field in ("checklist_id", "checklist_version", "status"):
+        before, after = getattr(old, field), getattr(new, field)
+        if before != after:
+            changes.append(Change("record", "changed", field, str(before), str(after)))
+    order = [q.id for q in checklist.questions] if checklist is not None else []
+    ids = sorted(
+        set(old.answers) | set(new.answers),
+        key=lambda q: (order.index(q) if q in order else len(order), q),
+    )
+    for qid in ids:
+        question = checklist.question(qid) if checklist is not None else None
+        label = question.prompt if question is not None else ""
+        if qid not in old.answers:
+            changes.append(Change("answers", "added", qid, None, _text(new.answers[qid]), label))
+        elif qid not in new.answers:
+            changes.append(Change("answers", "removed", qid, _text(old.answers[qid]), None, label))
+        elif old.answers[qid] != new.answers[qid]:
+            changes.append(
+                Change(
+                    "answers",
+                    "changed",
+                    qid,
+                    _text(old.answers[qid]),
+                    _text(new.answers[qid]),
+                    label,
+                )
+            )
+    old_rules = {f.rule: f for f in old.actions}
+    new_rules = {f.rule: f for f in new.actions}
+    for rule in sorted(old_rules.keys() - new_rules.keys()):
+        changes.append(Change("outcome", "removed", rule, old_rules[rule].action, None))
+    for rule in sorted(new_rules.keys() - old_rules.keys()):
+        changes.append(Change("outcome", "added", rule, None, new_rules[rule].action))
+    old_roles = sorted(s.role for s in old_seals if s.role)
+    new_roles = sorted(s.role for s in new_seals if s.role)
+    for role in sorted(set(old_roles) - set(new_roles)):
+        changes.append(Change("signatures", "removed", role, "signed", None))
+    for role in sorted(set(new_roles) - set(old_roles)):
+        changes.append(Change("signatures", "added", role, None, "signed"))
+    return changes
+
+
+def run(old_path: Path, new_path: Path, *, as_json: bool) -> int:
+    """Print the differences; exit 0 when the records say the same, 1 when they differ."""
+    old, old_seals = _read(old_path)
+    new, new_seals = _read(new_path)
+    checklist = registry.by_id(new.checklist_id)
+    changes = compare(old, new, old_seals, new_seals, checklist)
+    same_channel = checklist is None or all(
+        old.answers.get(q) == new.answers.get(q) for q in checklist.name_from
+    )
+    if as_json:
+        console.print_json(
+            {
+                "old": str(old_path),
+                "new": str(new_path),
+                "same_channel": same_channel,
+                "changes": [c._asdict() for c in changes],
+            }
+        )
+        return 1 if changes else 0
+    lines = [
+        f"--- {old_path}  ({old.id}, {old.created:%Y-%m-%d})",
+        f"+++ {new_path}  ({new.id}, {new.created:%Y-%m-%d})",
+    ]
+    if not same_channel:
+        lines.append("! these records are about different channels")
+    part = ""
+    for change in changes:
+        if change.part != part:
+            part = change.part
+            lines.append(f"{part}:")
+        mark = {"added": "+", "removed": "-", "changed": "~"}[change.kind]
+        label = f" ({change.label})" if change.label else ""
+        if change.kind == "changed":
+            lines.append(f"  {mark} {change.what}{label}: {change.old} -> {change.new}")
+        else:
+            lines.append(
+                f"  {mark} {change.what}{label}: {change.new if change.new is not None else change.old}"
+            )
+    if not changes:
+        lines.append("no differences in answers, outcome or signatures")
+    console.show_lines(lines, out=True)
+    return 1 if changes else 0
