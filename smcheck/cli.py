@@ -255,6 +255,25 @@ def show(
 
 
 @app.command()
+def renew(
+    record: Annotated[Path, typer.Argument(help="The record to renew (it is not changed).")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Where to write the new record.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite --output if it exists.")
+    ] = False,
+    sign_with: Annotated[
+        Path | None, typer.Option("--sign-with", help="Sign the new record with this key.")
+    ] = None,
+) -> None:
+    """Re-review a channel: a new interview filled in from an old record."""
+    from smcheck.commands import renew as command
+
+    _run(command.run, record, output=output, force=force, sign_with=sign_with)
+
+
+@app.command()
 def diff(
     old: Annotated[Path, typer.Argument(help="The earlier record.")],
     new: Annotated[Path, typer.Argument(help="The later record (a resubmission).")],

@@ -108,6 +108,16 @@ BARE_APP = textwrap.dedent(
 
 
     @app.command()
+    def renew(
+        record: Path,
+        output: Annotated[Optional[Path], typer.Option("--output", "-o")] = None,
+        force: bool = False,
+        sign_with: Annotated[Optional[Path], typer.Option("--sign-with")] = None,
+    ) -> None:
+        """Renew."""
+
+
+    @app.command()
     def diff(old: Path, new: Path, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         """Diff."""
 

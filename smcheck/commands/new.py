@@ -192,8 +192,7 @@ def _run_interactive(
     draft: Path | None,
     signer: Signer | None,
 ) -> int:
-    from smcheck.drafts import latest_draft, load_draft, new_draft_path, other_drafts, save_draft
-    from smcheck.prompts import QuestionaryAsker
+    from smcheck.drafts import latest_draft, load_draft, new_draft_path, other_drafts
 
     now = _now()
     if resume:
@@ -223,12 +222,32 @@ def _run_interactive(
                 f"You have an unfinished draft ({waiting[0]}); to continue it instead: smcheck new --resume",
                 style="yellow",
             )
+    return interview_to_record(
+        checklist, progress, draft_path, started, output, force, signer, resumed=resume
+    )
+
+
+def interview_to_record(
+    checklist: Checklist,
+    progress: Progress,
+    draft_path: Path,
+    started: dt.datetime,
+    output: Path | None,
+    force: bool,
+    signer: Signer | None,
+    *,
+    resumed: bool,
+) -> int:
+    """The interview from ``progress`` to a written record (shared by new, --resume and renew)."""
+    from smcheck.drafts import save_draft
+    from smcheck.prompts import QuestionaryAsker
+
     resume_hint = f"smcheck new --resume {draft_path}"
 
     def save(state: Progress) -> None:
         save_draft(draft_path, checklist, state, started)
 
-    console.show_title(checklist, resumed=resume)
+    console.show_title(checklist, resumed=resumed)
     interview = Interview(checklist, QuestionaryAsker(checklist), progress, save=save)
     try:
         outcome = interview.run()
