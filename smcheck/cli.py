@@ -274,6 +274,27 @@ def renew(
 
 
 @app.command()
+def export(
+    record: Annotated[Path, typer.Argument(help="The record to export.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="md or html.")] = "md",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of to stdout.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite --output if it exists.")
+    ] = False,
+    allowed_signers: Annotated[
+        Path | None,
+        typer.Option("--allowed-signers", help="Your trust file, for signatures' status."),
+    ] = None,
+) -> None:
+    """A readable document of a record, to attach to the proposal (Markdown or HTML)."""
+    from smcheck.commands import export as command
+
+    _run(command.run, record, fmt=fmt, output=output, force=force, allowed_signers=allowed_signers)
+
+
+@app.command()
 def diff(
     old: Annotated[Path, typer.Argument(help="The earlier record.")],
     new: Annotated[Path, typer.Argument(help="The later record (a resubmission).")],

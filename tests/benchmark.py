@@ -118,6 +118,17 @@ BARE_APP = textwrap.dedent(
 
 
     @app.command()
+    def export(
+        record: Path,
+        fmt: Annotated[str, typer.Option("--format", "-f")] = "md",
+        output: Annotated[Optional[Path], typer.Option("--output", "-o")] = None,
+        force: bool = False,
+        allowed_signers: Annotated[Optional[Path], typer.Option("--allowed-signers")] = None,
+    ) -> None:
+        """Export."""
+
+
+    @app.command()
     def diff(old: Path, new: Path, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         """Diff."""
 

@@ -1,0 +1,242 @@
+"""``smcheck export RECORD --format md|html``: a readable document to attach to the proposal.
+
+One document model, two renderings. Every string from the record is untrusted: control, bidi and
+zero-width characters are made visible first, then the text is escaped for the format (HTML entities;
+Markdown's syntax characters), so an answer holding ``<script>`` or ``**markup**`` shows as itself.
+The HTML is one self-contained file: no scripts, no external assets, readable when printed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from smcheck import registry
+from smcheck.checklist import Checklist, format_value
+from smcheck.console import visible
+from smcheck.errors import FileProblem, UsageError
+from smcheck.fsutil import atomic_write
+from smcheck.record import Record, RecordError, parse_content, read_layout, read_limited
+
+if TYPE_CHECKING:
+    from smcheck.signing import TrustFile
+
+
+class Row(NamedTuple):
+    """One line of a part: a label, a value, and a note (the clauses, say)."""
+
+    label: str
+    value: str
+    note: str = ""
+
+
+class Part(NamedTuple):
+    """A titled part of the document."""
+
+    title: str
+    intro: str
+    rows: tuple[Row, ...]
+
+
+class Document(NamedTuple):
+    """What an export says, before it is rendered."""
+
+    title: str
+    subtitle: str
+    parts: tuple[Part, ...]
+
+
+def build(record: Record, checklist: Checklist | None, signatures: list[Row]) -> Document:
+    """The document for a record (with its checklist, when known, for prompts and clauses)."""
+    from smcheck.values import as_text
+
+    channel = " ".join(
+        str(record.answers[q])
+        for q in (checklist.name_from if checklist else ())
+        if q in record.answers
+    )
+    facts = Part(
+        "The record",
+        "",
+        (
+            Row("Record", record.id),
+            Row("Signed off", f"{record.created:%Y-%m-%d %H:%M} UTC"),
+            Row("Checklist", f"{record.checklist_id} {record.checklist_version}"),
+            Row("Outcome", record.status.value),
+            Row("Review by", record.review_by.isoformat()),
+        ),
+    )
+    parts = [facts]
+    if checklist is not None:
+        for section in checklist.sections:
+            rows = []
+            for question in section.questions:
+                if question.id not in record.answers:
+                    continue
+                value = record.answers[question.id]
+                shown = (
+                    as_text(question, value)
+                    if isinstance(value, bool | str | dt.date | tuple)
+                    else format_value(value)
+                )
+                clauses = ", ".join(question.clauses)
+                rows.append(Row(question.prompt, shown, f"Policy: {clauses}" if clauses else ""))
+            if rows:
+                parts.append(Part(section.title, "", tuple(rows)))
+    else:
+        parts.append(
+            Part(
+                "Answers", "", tuple(Row(qid, format_value(v)) for qid, v in record.answers.items())
+            )
+        )
+    actions = tuple(
+        Row(
+            f.level.value,
+            f.action,
+            ", ".join(f.clauses) + (f"; referred to {f.refer_to}" if f.refer_to else ""),
+        )
+        for f in record.actions
+    )
+    parts.append(Part("Outcome and actions", f"Status: {record.status.value}", actions))
+    parts.append(
+        Part(
+            "Sign-off",
+            record.declaration,
+            (
+                Row("Name", record.signoff.name),
+                Row("Email", record.signoff.email),
+                Row("Role", record.signoff.role),
+                Row("Department", record.signoff.department),
+            ),
+        )
+    )
+    parts.append(
+        Part("Signatures", "As verified when this document was exported.", tuple(signatures))
+    )
+    title = checklist.title if checklist else record.checklist_id
+    return Document(title, channel, tuple(parts))
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+"""Markdown characters that act in the middle of a line (labels and values never start one)."""
+
+
+def _md(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", visible(text)).replace("\n", " ")
+
+
+def to_markdown(doc: Document) -> str:
+    """The document as Markdown."""
+    out = [f"# {_md(doc.title)}", ""]
+    if doc.subtitle:
+        out += [f"**{_md(doc.subtitle)}**", ""]
+    for part in doc.parts:
+        out += [f"## {_md(part.title)}", ""]
+        if part.intro:
+            out += [_md(part.intro), ""]
+        for row in part.rows:
+            note = f" *({_md(row.note)})*" if row.note else ""
+            out.append(f"- **{_md(row.label)}**: {_md(row.value)}{note}")
+        if part.rows:
+            out.append("")
+    return "\n".join(out)
+
+
+_CSS = """
+body { font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem;
+       line-height: 1.45; color: #111; }
+h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 1.6rem; border-bottom: 1px solid #ccc; }
+dl { display: grid; grid-template-columns: 16rem 1fr; gap: .3rem 1rem; }
+dt { font-weight: 600; } dd { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+.note { color: #555; font-size: .9em; }
+@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } dl { break-inside: avoid; } }
+"""
+
+
+def _h(text: str) -> str:
+    return html.escape(visible(text), quote=True)
+
+
+def to_html(doc: Document) -> str:
+    """The document as one self-contained HTML page (no scripts, no external assets)."""
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+        f"<title>{_h(doc.title)}</title>",
+        f"<style>{_CSS}</style></head><body>",
+        f"<h1>{_h(doc.title)}</h1>",
+    ]
+    if doc.subtitle:
+        out.append(f"<p><strong>{_h(doc.subtitle)}</strong></p>")
+    for part in doc.parts:
+        out.append(f"<h2>{_h(part.title)}</h2>")
+        if part.intro:
+            out.append(f"<p>{_h(part.intro)}</p>")
+        if part.rows:
+            out.append("<dl>")
+            for row in part.rows:
+                note = f' <span class="note">({_h(row.note)})</span>' if row.note else ""
+                out.append(f"<dt>{_h(row.label)}</dt><dd>{_h(row.value)}{note}</dd>")
+            out.append("</dl>")
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
+
+
+def run(
+    path: Path, *, fmt: str, output: Path | None, force: bool, allowed_signers: Path | None
+) -> int:
+    """Write the document to --output, or to stdout."""
+    if fmt not in ("md", "html"):
+        raise UsageError(f"--format takes md or html, not {fmt!r}")
+    data = read_limited(path)
+    try:
+        content, _ = read_layout(data)
+        record = parse_content(content)
+    except RecordError as exc:
+        raise FileProblem(
+            str(path), [f"{path}: {exc.message}"], hint=f"smcheck verify {path}"
+        ) from None
+    checklist = registry.by_id(record.checklist_id)
+    signatures = _signature_rows(data, str(path), allowed_signers)
+    doc = build(record, checklist, signatures)
+    text = to_markdown(doc) if fmt == "md" else to_html(doc)
+    if output is None:
+        import sys
+
+        sys.stdout.write(text)
+    else:
+        atomic_write(output, text.encode("utf-8"), overwrite=force)
+    return 0
+
+
+def _signature_rows(data: bytes, source: str, allowed_signers: Path | None) -> list[Row]:
+    """Each signature with its trust status now, as verify sees it."""
+    from smcheck.verify import Demands, verify_bytes
+
+    def load_trust() -> tuple[TrustFile | None, frozenset[bytes]]:
+        from smcheck.commands.signatures import resolve_trust
+
+        return resolve_trust(allowed_signers)
+
+    report = verify_bytes(
+        data,
+        source,
+        lookup=registry.by_id,
+        today=dt.datetime.now(dt.UTC).date(),
+        demands=Demands(load_trust=load_trust),
+    )
+    rows = []
+    for r in report.signatures:
+        said = f"{r.status}: {r.message}"
+        if r.approval is not None:
+            comment = f": {r.approval.comment}" if r.approval.comment else ""
+            said += f". {r.approval.decision} on {r.approval.time:%Y-%m-%d}{comment}"
+        rows.append(Row(r.role, said))
+    if not rows:
+        rows.append(Row("none", "not signed (integrity only)"))
+    rows.append(Row("verify", "VALID" if report.valid else "INVALID"))
+    return rows
