@@ -279,6 +279,13 @@ class Policy(NamedTuple):
     """Who approves proposals (shown to the proposer as the next step), e.g. the Digital Marketing Officer."""
 
 
+class Column(NamedTuple):
+    """A column of the register: a label and the question whose answer fills it."""
+
+    label: str
+    question: str
+
+
 class CoSigner(NamedTuple):
     """A party who must co-sign a record when its condition holds on the answers."""
 
@@ -310,6 +317,8 @@ class Checklist:
     path: Path
     sha256: str
     """SHA-256 of the file's exact bytes, recorded in every record."""
+    register: tuple[Column, ...] = ()
+    """The register's columns (``smcheck status``): answers that identify a channel at a glance."""
 
     @property
     def questions(self) -> tuple[Question, ...]:
@@ -421,6 +430,7 @@ def parse_checklist(data: bytes, path: Path, problems: Problems) -> Checklist | 
     ctx = _Context(problems, {c.id: c for c in clauses})
     sections = tuple(_sections(top, ctx))
     cosigners = tuple(_cosigners(top, ctx))
+    register = tuple(_register(top, ctx))
     top.finish()
     _check_references(sections, ctx, name_from)
     if problems or None in (cid, version, title, policy, declaration):
@@ -437,6 +447,7 @@ def parse_checklist(data: bytes, path: Path, problems: Problems) -> Checklist | 
         sections=sections,
         name_from=tuple(name_from),
         cosigners=cosigners,
+        register=register,
         path=path,
         sha256=hashlib.sha256(data).hexdigest(),
     )
@@ -832,6 +843,20 @@ def _rules(table: Table, qid: str, clauses: tuple[str, ...], ctx: _Context) -> I
         item.finish()
         if rid and level and when and message and action:
             yield Rule(rid, qid, level, when, message, action, own, refer_to)
+
+
+def _register(top: Table, ctx: _Context) -> Iterator[Column]:
+    for index, item in enumerate(top.tables("register", required=False)):
+        label = item.nonempty("label")
+        question = item.nonempty("question")
+        item.finish()
+        if label and question:
+            if question not in ctx.questions:
+                ctx.problems.add(
+                    f"register[{index}].question", f"no question has the id {question!r}"
+                )
+            else:
+                yield Column(label, question)
 
 
 _RESERVED_ROLES = ("proposer", "reviewer")

@@ -295,6 +295,28 @@ def export(
 
 
 @app.command()
+def status(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Folders (or files) holding the register's records.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Also write the register as one HTML page.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite the --html file.")] = False,
+    allowed_signers: Annotated[
+        Path | None, typer.Option("--allowed-signers", help="Your trust file.")
+    ] = None,
+) -> None:
+    """The register: one row per channel, most urgent first, with counts."""
+    from smcheck.commands import status as command
+
+    _run(
+        command.run, paths, as_json=as_json, html=html, force=force, allowed_signers=allowed_signers
+    )
+
+
+@app.command()
 def diff(
     old: Annotated[Path, typer.Argument(help="The earlier record.")],
     new: Annotated[Path, typer.Argument(help="The later record (a resubmission).")],

@@ -129,6 +129,17 @@ BARE_APP = textwrap.dedent(
 
 
     @app.command()
+    def status(
+        paths: Annotated[list[Path], typer.Argument()],
+        as_json: Annotated[bool, typer.Option("--json")] = False,
+        html: Annotated[Optional[Path], typer.Option("--html")] = None,
+        force: bool = False,
+        allowed_signers: Annotated[Optional[Path], typer.Option("--allowed-signers")] = None,
+    ) -> None:
+        """Status."""
+
+
+    @app.command()
     def diff(old: Path, new: Path, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         """Diff."""
 

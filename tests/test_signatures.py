@@ -78,6 +78,12 @@ class Desk:
 
 @pytest.fixture
 def desk(tmp_path: Path) -> Iterator[Desk]:
+    yield from open_desk(tmp_path)
+
+
+def open_desk(tmp_path: Path) -> Iterator[Desk]:
+    """A desk with the proposer's, the reviewer's, the Advancement Office's and an attacker's keys; the
+    first three trusted. Works in tmp_path (the current folder) while it is open."""
     desk = Desk(tmp_path)
     desk.key("proposer")
     desk.key("reviewer")

@@ -9,7 +9,6 @@ The HTML is one self-contained file: no scripts, no external assets, readable wh
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -145,45 +144,24 @@ def to_markdown(doc: Document) -> str:
     return "\n".join(out)
 
 
-_CSS = """
-body { font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem;
-       line-height: 1.45; color: #111; }
-h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 1.6rem; border-bottom: 1px solid #ccc; }
-dl { display: grid; grid-template-columns: 16rem 1fr; gap: .3rem 1rem; }
-dt { font-weight: 600; } dd { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
-.note { color: #555; font-size: .9em; }
-@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } dl { break-inside: avoid; } }
-"""
-
-
-def _h(text: str) -> str:
-    return html.escape(visible(text), quote=True)
-
-
 def to_html(doc: Document) -> str:
     """The document as one self-contained HTML page (no scripts, no external assets)."""
-    out = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
-        f"<title>{_h(doc.title)}</title>",
-        f"<style>{_CSS}</style></head><body>",
-        f"<h1>{_h(doc.title)}</h1>",
-    ]
+    from smcheck.htmlpage import escape, page
+
+    body = [f"<h1>{escape(doc.title)}</h1>"]
     if doc.subtitle:
-        out.append(f"<p><strong>{_h(doc.subtitle)}</strong></p>")
+        body.append(f"<p><strong>{escape(doc.subtitle)}</strong></p>")
     for part in doc.parts:
-        out.append(f"<h2>{_h(part.title)}</h2>")
+        body.append(f"<h2>{escape(part.title)}</h2>")
         if part.intro:
-            out.append(f"<p>{_h(part.intro)}</p>")
+            body.append(f"<p>{escape(part.intro)}</p>")
         if part.rows:
-            out.append("<dl>")
+            body.append("<dl>")
             for row in part.rows:
-                note = f' <span class="note">({_h(row.note)})</span>' if row.note else ""
-                out.append(f"<dt>{_h(row.label)}</dt><dd>{_h(row.value)}{note}</dd>")
-            out.append("</dl>")
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"
+                note = f' <span class="note">({escape(row.note)})</span>' if row.note else ""
+                body.append(f"<dt>{escape(row.label)}</dt><dd>{escape(row.value)}{note}</dd>")
+            body.append("</dl>")
+    return page(doc.title, body)
 
 
 def run(

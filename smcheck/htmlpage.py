@@ -1,0 +1,84 @@
+"""Self-contained HTML pages (the register, exports): one file, no scripts, no external assets.
+
+Every untrusted string goes through :func:`escape`: control, bidi and zero-width characters are made
+visible, then HTML-escaped, so an answer holding ``<script>`` shows as text and runs nothing. A
+Content-Security-Policy that allows nothing but the page's own inline style is a second guard.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import TYPE_CHECKING
+
+from smcheck.console import visible
+
+if TYPE_CHECKING:
+    from smcheck.commands.status import Entry
+
+CSS = """
+body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
+       line-height: 1.45; color: #111; }
+h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 1.6rem; border-bottom: 1px solid #ccc; }
+dl { display: grid; grid-template-columns: 16rem 1fr; gap: .3rem 1rem; }
+dt { font-weight: 600; } dd { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid #ddd; vertical-align: top;
+         overflow-wrap: anywhere; }
+.note { color: #555; font-size: .9em; }
+.state { font-weight: 600; white-space: nowrap; }
+.invalid, .review-overdue, .rejected { color: #a00; } .review-due, .awaiting-approval { color: #8a5a00; }
+.approved { color: #060; } .draft { color: #555; }
+@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } tr, dl { break-inside: avoid; }
+               .state { color: #000; } }
+"""
+
+
+def escape(text: object) -> str:
+    """Untrusted text, safe in HTML content and attribute values."""
+    return html.escape(visible(str(text)), quote=True)
+
+
+def page(title: str, body: list[str]) -> str:
+    """A whole page around ``body`` (already escaped HTML)."""
+    return (
+        "\n".join(
+            [
+                "<!DOCTYPE html>",
+                '<html lang="en"><head><meta charset="utf-8">',
+                "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+                '<meta name="viewport" content="width=device-width, initial-scale=1">',
+                f"<title>{escape(title)}</title>",
+                f"<style>{CSS}</style></head><body>",
+                *body,
+                "</body></html>",
+            ]
+        )
+        + "\n"
+    )
+
+
+def register_page(
+    rows: list[Entry], columns: tuple[str, ...], tally: dict[str, int], today: dt.date
+) -> str:
+    """The register as one printable page."""
+    summary = (
+        ", ".join(f"{n} {state.replace('-', ' ')}" for state, n in tally.items() if n) or "none"
+    )
+    body = [
+        "<h1>Register of official social media channels</h1>",
+        f"<p>{len(rows)} channels on {today.isoformat()}: {escape(summary)}.</p>",
+        "<table><thead><tr><th>State</th>"
+        + "".join(f"<th>{escape(c)}</th>" for c in columns)
+        + "<th>Review by</th><th>Notes</th></tr></thead><tbody>",
+    ]
+    for entry in rows:
+        cells = "".join(f"<td>{escape(v)}</td>" for v in entry.columns)
+        review = entry.review_by.isoformat() if entry.review_by else ""
+        body.append(
+            f'<tr><td class="state {escape(entry.state)}">{escape(entry.state.replace("-", " "))}</td>'
+            f"{cells}<td>{escape(review)}</td>"
+            f'<td class="note">{escape(entry.detail)}<br>{escape(entry.path)}</td></tr>'
+        )
+    body.append("</tbody></table>")
+    return page("Register of official social media channels", body)
