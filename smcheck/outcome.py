@@ -78,9 +78,10 @@ def effective(checklist: Checklist, answers: Answers) -> dict[str, Value]:
 
 def evaluate(checklist: Checklist, answers: Mapping[str, Value]) -> Outcome:
     """Apply every rule of every shown question to the answers."""
-    shown = effective(checklist, answers)
+    shown_questions = visible(checklist, answers)
+    shown = {q.id: answers[q.id] for q in shown_questions if q.id in answers}
     findings: list[Finding] = []
-    for question in visible(checklist, answers):
+    for question in shown_questions:
         for rule in question.rules:
             if holds(rule.when, shown):
                 findings.append(
@@ -189,5 +190,10 @@ def judge_answers(
 
 def required_cosigners(checklist: Checklist, answers: Mapping[str, Value]) -> tuple[CoSigner, ...]:
     """The parties who must co-sign a record with these answers (their conditions, on shown answers)."""
-    shown = effective(checklist, answers)
+    return cosigners_for_shown(checklist, effective(checklist, answers))
+
+
+def cosigners_for_shown(checklist: Checklist, shown: Mapping[str, Value]) -> tuple[CoSigner, ...]:
+    """Like :func:`required_cosigners`, for answers already reduced to the shown questions' (as
+    :func:`judge_answers` accepts them), so no second walk over the questions is needed."""
     return tuple(c for c in checklist.cosigners if holds(c.when, shown))

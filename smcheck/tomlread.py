@@ -43,7 +43,13 @@ def loads_guarded(text: str) -> dict[str, object]:
     import tomllib
 
     too_deep = TomlProblem("too-deep", f"is nested too deeply (over {MAX_DEPTH} levels)")
-    if _LONG_KEY.search(text):
+    # A dotted key cannot span lines, so a line with fewer dots than MAX_DEPTH cannot hold a long one:
+    # the regular expression runs only where it could match.
+    if (
+        text.count(".") >= MAX_DEPTH
+        and any(line.count(".") >= MAX_DEPTH for line in text.splitlines())
+        and _LONG_KEY.search(text)
+    ):
         raise too_deep
     try:
         doc = tomllib.loads(text)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from smcheck.checklist import Checklist, Level
-from smcheck.outcome import Status, evaluate, judge_answers, required_cosigners
+from smcheck.outcome import Status, cosigners_for_shown, evaluate, judge_answers
 from smcheck.record import (
     MAX_RECORD_BYTES,
     PROPOSER,
@@ -634,7 +634,8 @@ def _cosign_state(
         return CheckResult(
             "cosign", Verdict.SKIP, "skipped", "needs the checklist the record was made against"
         )
-    needed = {c.role: c for c in required_cosigners(checklist, accepted)}  # type: ignore[arg-type]
+    # `accepted` holds only the shown questions' valid answers (judge_answers): no second walk needed.
+    needed = {c.role: c for c in cosigners_for_shown(checklist, accepted)}  # type: ignore[arg-type]
     known = {c.role for c in checklist.cosigners}
     roles = [r.role for r in reports]
     repeated = sorted({role for role in roles if roles.count(role) > 1})

@@ -75,7 +75,7 @@ def run(
         return cache[checklist_id]
 
     today = dt.datetime.now(dt.UTC).date()
-    reports: list[Report] = []
+    valid = invalid = 0  # records are streamed: only counts and the problems' rows are kept
     unreadable: list[CannotOpen] = []
     objects: list[dict[str, object]] = []  # for --json, in command-line order
     rows: list[tuple[str, str, str]] = []  # the summary table: (state, path, detail)
@@ -97,16 +97,12 @@ def run(
             if mode in ("text", "quiet"):
                 console.plain_error(exc.message)
             continue
-        reports.append(report)
+        valid, invalid = valid + report.valid, invalid + (not report.valid)
         warnings = _repeats(report, seen_ids, seen_channels)
         failed = ", ".join(c.check for c in report.checks if c.verdict.value == "FAIL")
-        rows.append(
-            (
-                "VALID" if report.valid else "INVALID",
-                report.path,
-                f"fails: {failed}" if failed else "",
-            )
-        )
+        if not report.valid or len(items) <= TABLE_ALL_UP_TO:
+            state = "VALID" if report.valid else "INVALID"
+            rows.append((state, report.path, f"fails: {failed}" if failed else ""))
         if mode == "quiet":
             if not report.valid:
                 console.show_lines([f"INVALID {report.path}: fails {failed}"], out=True)
@@ -118,16 +114,19 @@ def run(
             emit({**report_json(report), "warnings": warnings}, objects, mode)
     if progress is not None:
         progress.close()
-    valid = sum(r.valid for r in reports)
     if mode == "json":
         console.print_json(objects)
-    elif mode == "text" and (len(rows) > 1 or unreadable):
-        console.show_table(rows)
-        console.show_summary(valid, len(reports) - valid, len(unreadable))
+    elif mode == "text" and (len(items) > 1 or unreadable):
+        if rows:
+            console.show_table(rows)
+        console.show_summary(valid, invalid, len(unreadable))
     if unreadable:
         return 2
-    return 0 if valid == len(reports) else 1
+    return 1 if invalid else 0
 
+
+TABLE_ALL_UP_TO = 50
+"""Up to this many records the summary table lists them all; beyond, only those that failed."""
 
 PROGRESS_FROM = 20
 """A batch this large shows a progress bar (on a terminal, for the text report only)."""
