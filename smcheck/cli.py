@@ -317,6 +317,19 @@ def status(
 
 
 @app.command()
+def schema(
+    kind: Annotated[str, typer.Argument(help="checklist or record.")],
+    checklist: Annotated[
+        str, typer.Option("--checklist", "-c", help="For record: the checklist its answers follow.")
+    ] = "essex-social-media",
+) -> None:
+    """JSON Schema of checklists or records, for editors that validate TOML as you type."""
+    from smcheck.commands import schema as command
+
+    _run(command.run, kind, checklist_ref=checklist)
+
+
+@app.command()
 def diff(
     old: Annotated[Path, typer.Argument(help="The earlier record.")],
     new: Annotated[Path, typer.Argument(help="The later record (a resubmission).")],

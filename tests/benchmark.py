@@ -140,6 +140,13 @@ BARE_APP = textwrap.dedent(
 
 
     @app.command()
+    def schema(
+        kind: str, checklist: Annotated[str, typer.Option("--checklist", "-c")] = "essex-social-media"
+    ) -> None:
+        """Schema."""
+
+
+    @app.command()
     def diff(old: Path, new: Path, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         """Diff."""
 

@@ -1,0 +1,290 @@
+"""JSON Schemas (draft 2020-12) for checklists and records, derived from the models.
+
+TOML editors that read JSON Schema (Taplo, Even Better TOML) then check files as people type. TOML dates
+map to strings with ``format: date`` / ``date-time``, as those editors map them. The checklist schema
+takes its enumerations from the model enums; the record schema is generated from a checklist model: each
+question's answer gets its exact type, choices and lengths, so a wrong choice is flagged in the editor.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from smcheck.checklist import Applies, Checklist, Level, QType, Question
+from smcheck.outcome import Status
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+Schema = dict[str, Any]
+
+
+def _strict(properties: Schema, required: list[str] | None = None) -> Schema:
+    schema: Schema = {"type": "object", "properties": properties, "additionalProperties": False}
+    if required:
+        schema["required"] = required
+    return schema
+
+
+_STRING: Schema = {"type": "string", "minLength": 1}
+_STRINGS: Schema = {"type": "array", "items": {"type": "string"}}
+_ID_REFS: Schema = {
+    "type": "array",
+    "items": {"type": "string", "pattern": "^[A-Z0-9]+(-[A-Z0-9]+)*$"},
+}
+
+
+def _condition() -> Schema:
+    value: Schema = {"type": ["boolean", "string", "array"]}
+    comparisons = {
+        op: _strict({"question": {"type": "string"}, op: value}, ["question", op])
+        for op in ("equals", "not_equals", "one_of", "contains")
+    }
+    comparisons["answered"] = _strict(
+        {"question": {"type": "string"}, "answered": {"type": "boolean"}}, ["question", "answered"]
+    )
+    return {
+        "oneOf": [
+            *comparisons.values(),
+            _strict(
+                {"all": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/condition"}}},
+                ["all"],
+            ),
+            _strict(
+                {"any": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/condition"}}},
+                ["any"],
+            ),
+            _strict({"not": {"$ref": "#/$defs/condition"}}, ["not"]),
+        ]
+    }
+
+
+def checklist_schema() -> Schema:
+    """The schema of a checklist file."""
+    date_bound: Schema = {"anyOf": [{"const": "today"}, {"type": "string", "format": "date"}]}
+    validators = _strict(
+        {
+            "min_length": {"type": "integer", "minimum": 0},
+            "max_length": {"type": "integer", "minimum": 0},
+            "pattern": {"type": "string"},
+            "pattern_hint": {"type": "string"},
+            "domains": _STRINGS,
+            "schemes": _STRINGS,
+            "min": date_bound,
+            "max": date_bound,
+            "min_items": {"type": "integer", "minimum": 0},
+            "max_items": {"type": "integer", "minimum": 0},
+        }
+    )
+    rule = _strict(
+        {
+            "id": _STRING,
+            "level": {"enum": [level.value for level in Level]},
+            "when": {"$ref": "#/$defs/condition"},
+            "message": _STRING,
+            "action": _STRING,
+            "clauses": _ID_REFS,
+            "refer_to": _STRING,
+        },
+        ["id", "level", "when", "message", "action"],
+    )
+    question = _strict(
+        {
+            "id": {
+                "type": "string",
+                "pattern": "^[a-z0-9]+(_[a-z0-9]+)*(\\.[a-z0-9]+(_[a-z0-9]+)*)+$",
+            },
+            "type": {"enum": [kind.value for kind in QType]},
+            "prompt": _STRING,
+            "help": {"type": "string"},
+            "clauses": _ID_REFS,
+            "required": {"type": "boolean"},
+            "default": {},
+            "choices": {
+                "type": "array",
+                "items": _strict({"value": _STRING, "label": _STRING}, ["value", "label"]),
+            },
+            "validate": validators,
+            "when": {"$ref": "#/$defs/condition"},
+            "rules": {"type": "array", "items": rule},
+        },
+        ["id", "type", "prompt", "clauses"],
+    )
+    section = _strict(
+        {
+            "id": {"type": "string", "pattern": "^[a-z0-9]+(_[a-z0-9]+)*$"},
+            "title": _STRING,
+            "intro": {"type": "string"},
+            "clauses": _ID_REFS,
+            "questions": {"type": "array", "minItems": 1, "items": question},
+        },
+        ["id", "title", "questions"],
+    )
+    return {
+        "$schema": DIALECT,
+        "$id": "https://smcheck.invalid/schema/checklist.json",
+        "title": "smcheck checklist",
+        "$defs": {"condition": _condition()},
+        **_strict(
+            {
+                "format": {"const": 1},
+                "id": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+                "version": _STRING,
+                "title": _STRING,
+                "review_months": {"type": "integer", "minimum": 1, "maximum": 60},
+                "name_from": _STRINGS,
+                "policy": _strict(
+                    {
+                        "title": _STRING,
+                        "owner": _STRING,
+                        "source": _STRING,
+                        "url": {"type": "string"},
+                        "reviewer": _STRING,
+                    },
+                    ["title", "owner", "source"],
+                ),
+                "clauses": {
+                    "type": "array",
+                    "items": _strict(
+                        {
+                            "id": {"type": "string", "pattern": "^[A-Z0-9]+(-[A-Z0-9]+)*$"},
+                            "applies": {"enum": [a.value for a in Applies]},
+                            "text": _STRING,
+                        },
+                        ["id", "applies", "text"],
+                    ),
+                },
+                "declaration": _strict({"text": _STRING}, ["text"]),
+                "cosign": {
+                    "type": "array",
+                    "items": _strict(
+                        {
+                            "role": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+                            "title": _STRING,
+                            "when": {"$ref": "#/$defs/condition"},
+                            "clauses": _ID_REFS,
+                        },
+                        ["role", "title", "when", "clauses"],
+                    ),
+                },
+                "register": {
+                    "type": "array",
+                    "items": _strict(
+                        {"label": _STRING, "question": _STRING}, ["label", "question"]
+                    ),
+                },
+                "sections": {"type": "array", "minItems": 1, "items": section},
+            },
+            ["format", "id", "version", "title", "policy", "clauses", "declaration", "sections"],
+        ),
+    }
+
+
+def _answer(question: Question) -> Schema:
+    """The schema of one answer, from its question."""
+    rules = question.validate
+    schema: Schema
+    if question.type is QType.YESNO:
+        schema = {"type": "boolean"}
+    elif question.type is QType.DATE:
+        schema = {"type": "string", "format": "date"}
+    elif question.type is QType.CHOICE:
+        schema = {"enum": [c.value for c in question.choices]}
+    elif question.type is QType.MULTI:
+        schema = {
+            "type": "array",
+            "uniqueItems": True,
+            "items": {"enum": [c.value for c in question.choices]},
+            "minItems": rules.min_items if rules.min_items is not None else int(question.required),
+        }
+        if rules.max_items is not None:
+            schema["maxItems"] = rules.max_items
+    else:
+        schema = {
+            "type": "string",
+            "minLength": max(1, rules.min_length or 1),
+            "maxLength": rules.max_length or 2000,
+        }
+        if question.type is QType.EMAIL:
+            schema["format"] = "email"
+        elif question.type is QType.URL:
+            schema["format"] = "uri"
+        elif rules.pattern:
+            schema["pattern"] = f"^(?:{rules.pattern})$"
+    schema["description"] = question.prompt
+    return schema
+
+
+def record_schema(checklist: Checklist) -> Schema:
+    """The schema of a record made against ``checklist`` (content and signatures part alike)."""
+    sections: Schema = {}
+    for section in checklist.sections:
+        properties = {q.id.split(".", 1)[1]: _answer(q) for q in section.questions}
+        sections[section.id] = {**_strict(properties), "description": section.title}
+    finding = _strict(
+        {
+            "rule": _STRING,
+            "level": {"enum": [level.value for level in Level]},
+            "question": _STRING,
+            "message": _STRING,
+            "action": _STRING,
+            "clauses": _STRINGS,
+            "refer_to": _STRING,
+        },
+        ["rule", "level", "question", "message", "action", "clauses"],
+    )
+    hex64: Schema = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+    return {
+        "$schema": DIALECT,
+        "$id": f"https://smcheck.invalid/schema/record-{checklist.id}.json",
+        "title": f"smcheck record for checklist {checklist.id} {checklist.version}",
+        **_strict(
+            {
+                "record": _strict(
+                    {
+                        "schema": {"const": 1},
+                        "id": {"type": "string", "format": "uuid"},
+                        "created": {"type": "string", "format": "date-time"},
+                        "smcheck_version": _STRING,
+                        "review_by": {"type": "string", "format": "date"},
+                    },
+                    ["schema", "id", "created", "smcheck_version", "review_by"],
+                ),
+                "checklist": _strict(
+                    {"id": {"const": checklist.id}, "version": _STRING, "sha256": hex64},
+                    ["id", "version", "sha256"],
+                ),
+                "answers": _strict(sections),
+                "outcome": _strict(
+                    {
+                        "status": {"enum": [s.value for s in Status]},
+                        "actions": {"type": "array", "items": finding},
+                    },
+                    ["status", "actions"],
+                ),
+                "signoff": _strict(
+                    {
+                        "name": _STRING,
+                        "email": {"type": "string", "format": "email"},
+                        "role": _STRING,
+                        "department": _STRING,
+                        "declaration": {"const": checklist.declaration},
+                    },
+                    ["name", "email", "role", "department", "declaration"],
+                ),
+                "signature": {
+                    "type": "array",
+                    "items": _strict(
+                        {
+                            "method": {"enum": ["sha256", "sshsig"]},
+                            "digest": hex64,
+                            "role": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+                            "statement": {"type": "string"},
+                            "sshsig": {"type": "string", "pattern": "^[A-Za-z0-9+/]+={0,2}$"},
+                        },
+                        ["method"],
+                    ),
+                },
+            },
+            ["record", "checklist", "answers", "outcome", "signoff", "signature"],
+        ),
+    }
