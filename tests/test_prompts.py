@@ -262,11 +262,9 @@ def test_a_refused_multi_answer_keeps_its_ticks_when_asked_again(
     tiny: Checklist, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A multi question with ``max_items``: the refused selection comes back ticked, one untick fixes it."""
-    from dataclasses import replace
-
     question = tiny.question("web.sites")
     assert question is not None
-    limited = replace(question, validate=question.validate._replace(max_items=1))
+    limited = question._replace(validate=question.validate._replace(max_items=1))
     with keyboard(" " + DOWN + " " + ENTER + " " + ENTER):
         # Both ticked: refused. Asked again with both still ticked; Space unticks the first.
         answer = asker().ask(limited, position=POSITION, current=None, error=None)
