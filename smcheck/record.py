@@ -309,6 +309,23 @@ def parse_record(data: bytes) -> RecordFile:
     return RecordFile(content, parse_content(content), seals)
 
 
+def open_record(path: Path) -> tuple[bytes, RecordFile]:
+    """A record file for a command that works on one (show, export, renew, diff): its bytes, parsed.
+
+    Raises :class:`~smcheck.errors.CannotOpen` or :class:`~smcheck.errors.FileProblem` (one line, with
+    a hint to run verify), never a traceback.
+    """
+    from smcheck.errors import FileProblem
+
+    data = read_limited(path)
+    try:
+        return data, parse_record(data)
+    except RecordError as exc:
+        raise FileProblem(
+            str(path), [f"{path}: {exc.message}"], hint=f"smcheck verify {path}"
+        ) from None
+
+
 def read_layout(data: bytes) -> tuple[bytes, tuple[Seal, ...]]:
     """First phase: the file's bytes split into the exact content bytes and the trailing entries.
 

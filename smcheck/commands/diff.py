@@ -7,8 +7,7 @@ from typing import NamedTuple
 
 from smcheck import console, registry
 from smcheck.checklist import Checklist, format_value
-from smcheck.errors import FileProblem
-from smcheck.record import Record, RecordError, Seal, parse_content, read_layout, read_limited
+from smcheck.record import Record, Seal, open_record
 
 
 class Change(NamedTuple):
@@ -27,14 +26,8 @@ class Change(NamedTuple):
 
 
 def _read(path: Path) -> tuple[Record, tuple[Seal, ...]]:
-    data = read_limited(path)
-    try:
-        content, seals = read_layout(data)
-        return parse_content(content), seals
-    except RecordError as exc:
-        raise FileProblem(
-            str(path), [f"{path}: {exc.message}"], hint=f"smcheck verify {path} says more"
-        ) from None
+    parsed = open_record(path)[1]
+    return parsed.record, parsed.seals
 
 
 def _text(value: object) -> str:

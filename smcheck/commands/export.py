@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, NamedTuple
 from smcheck import registry
 from smcheck.checklist import Checklist, format_value
 from smcheck.console import visible
-from smcheck.errors import FileProblem, UsageError
+from smcheck.errors import UsageError
 from smcheck.fsutil import atomic_write
-from smcheck.record import Record, RecordError, parse_content, read_layout, read_limited
+from smcheck.record import Record, open_record
 
 if TYPE_CHECKING:
     from smcheck.signing import TrustFile
@@ -170,14 +170,8 @@ def run(
     """Write the document to --output, or to stdout."""
     if fmt not in ("md", "html"):
         raise UsageError(f"--format takes md or html, not {fmt!r}")
-    data = read_limited(path)
-    try:
-        content, _ = read_layout(data)
-        record = parse_content(content)
-    except RecordError as exc:
-        raise FileProblem(
-            str(path), [f"{path}: {exc.message}"], hint=f"smcheck verify {path}"
-        ) from None
+    data, parsed = open_record(path)
+    record = parsed.record
     checklist = registry.by_id(record.checklist_id)
     signatures = _signature_rows(data, str(path), allowed_signers)
     doc = build(record, checklist, signatures)

@@ -15,9 +15,9 @@ from typing import NamedTuple
 
 from smcheck import console, registry
 from smcheck.checklist import Checklist, Value
-from smcheck.errors import FileProblem, UsageError
+from smcheck.errors import UsageError
 from smcheck.interview import Progress
-from smcheck.record import Record, RecordError, parse_content, read_layout, read_limited
+from smcheck.record import Record, open_record
 
 
 class ChecklistChanges(NamedTuple):
@@ -69,13 +69,7 @@ def run(path: Path, *, output: Path | None, force: bool, sign_with: Path | None)
             "smcheck renew asks its questions in a terminal, and there is none here",
             hint="to renew without prompts: smcheck new --answers OLD-RECORD --agree",
         )
-    try:
-        content, _ = read_layout(read_limited(path))
-        record = parse_content(content)
-    except RecordError as exc:
-        raise FileProblem(
-            str(path), [f"{path}: {exc.message}"], hint=f"smcheck verify {path}"
-        ) from None
+    record = open_record(path)[1].record
     checklist = registry.by_id(record.checklist_id)
     if checklist is None:
         raise UsageError(
