@@ -296,9 +296,9 @@ def _text(data: bytes, what: str) -> str:
         ) from None
 
 
-def _toml(text: str, what: str) -> dict[str, object]:
+def _toml(text: str, what: str, *, depth: bool = True) -> dict[str, object]:
     try:
-        return loads_guarded(text)
+        return loads_guarded(text, depth=depth)
     except TomlProblem as exc:
         raise RecordError("well-formed", exc.code, f"{what} {exc.message}") from None
 
@@ -341,7 +341,9 @@ def read_layout(data: bytes) -> tuple[bytes, tuple[Seal, ...]]:
         raise RecordError("well-formed", "empty", "the file is empty")
     _text(data, "the file")
     content, trailer = split(data)
-    trailer_doc = _toml(_text(trailer, "the signatures part"), "the signatures part")
+    # No depth walk for the trailing part: its strict reader accepts nothing nested (tomllib itself
+    # refuses nesting deep enough to recurse, and long dotted keys are refused before parsing).
+    trailer_doc = _toml(_text(trailer, "the signatures part"), "the signatures part", depth=False)
     return content, _seals(trailer_doc)
 
 

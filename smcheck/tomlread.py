@@ -36,7 +36,7 @@ class TomlProblem(ValueError):
         self.message = message
 
 
-def loads_guarded(text: str) -> dict[str, object]:
+def loads_guarded(text: str, *, depth: bool = True) -> dict[str, object]:
     """``tomllib.loads`` that refuses, quickly and in bounded memory, what would make tomllib crawl or
     recurse: over-long dotted keys and nesting deeper than :data:`MAX_DEPTH`. Every file smcheck reads
     (records, checklists, answers files, drafts) goes through it."""
@@ -57,7 +57,7 @@ def loads_guarded(text: str) -> dict[str, object]:
         raise TomlProblem("toml-syntax", f"is not valid TOML: {exc}") from None
     except RecursionError:
         raise too_deep from None
-    if _depth(doc) > MAX_DEPTH:
+    if depth and _depth(doc) > MAX_DEPTH:
         raise too_deep
     return doc
 
