@@ -517,7 +517,7 @@ def _clauses(top: Table, problems: Problems) -> list[Clause]:
     seen: set[str] = set()
     for table in top.tables("clauses"):
         cid = table.nonempty("id")
-        applies = table.string("applies")
+        applies = table.member("applies", Applies)
         text = table.nonempty("text")
         table.finish()
         if cid is not None:
@@ -528,18 +528,9 @@ def _clauses(top: Table, problems: Problems) -> list[Clause]:
             if cid in seen:
                 problems.add(table.at("id"), f"duplicate clause id {cid!r}")
             seen.add(cid)
-        if applies is not None and applies not in Applies.__members__.values():
-            problems.add(
-                table.at("applies"), f"must be one of {_options(Applies)}, not {applies!r}"
-            )
-            applies = None
         if cid and applies and text:
-            out.append(Clause(cid, Applies(applies), text))
+            out.append(Clause(cid, applies, text))
     return out
-
-
-def _options(enum: type[StrEnum]) -> str:
-    return ", ".join(repr(m.value) for m in enum)
 
 
 def _clause_refs(table: Table, key: str, ctx: _Context, *, required: bool) -> tuple[str, ...]:
@@ -594,15 +585,7 @@ def _questions(section: Table, sid: str, ctx: _Context) -> Iterator[Question]:
                         table.at("id"),
                         f"{qid!r} and {other!r} cannot both be ids (one contains the other)",
                     )
-        kind_text = table.string("type")
-        kind: QType | None = None
-        if kind_text is not None:
-            if kind_text in QType.__members__.values():
-                kind = QType(kind_text)
-            else:
-                ctx.problems.add(
-                    table.at("type"), f"must be one of {_options(QType)}, not {kind_text!r}"
-                )
+        kind = table.member("type", QType)
         prompt = table.nonempty("prompt")
         help_text = table.string("help", required=False) or ""
         clauses = _clause_refs(table, "clauses", ctx, required=True)
@@ -810,15 +793,7 @@ def _rules(table: Table, qid: str, clauses: tuple[str, ...], ctx: _Context) -> I
             if rid in ctx.rule_ids:
                 ctx.problems.add(item.at("id"), f"duplicate rule id {rid!r}")
             ctx.rule_ids.add(rid)
-        level_text = item.string("level")
-        level: Level | None = None
-        if level_text is not None:
-            if level_text in Level.__members__.values():
-                level = Level(level_text)
-            else:
-                ctx.problems.add(
-                    item.at("level"), f"must be one of {_options(Level)}, not {level_text!r}"
-                )
+        level = item.member("level", Level)
         when = (
             _condition(item.raw("when"), item.at("when"), ctx.problems)
             if item.has("when")

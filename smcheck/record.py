@@ -454,21 +454,10 @@ def _record(top: Table, problems: Problems) -> Record | None:
             " (smcheck writes one table per section)",
         )
     answers = flatten(answers_table.data)
-    status_text = outcome.string("status")
-    status = None
-    if status_text is not None:
-        if status_text in Status.__members__.values():
-            status = Status(status_text)
-        else:
-            problems.add(outcome.at("status"), f"unknown status {status_text!r}")
+    status = outcome.member("status", Status)
     actions: list[Finding] = []
     for item in outcome.tables("actions"):
-        level_text = item.string("level")
-        level = (
-            Level(level_text) if level_text and level_text in Level.__members__.values() else None
-        )
-        if level_text is not None and level is None:
-            problems.add(item.at("level"), f"unknown level {level_text!r}")
+        level = item.member("level", Level)
         fields = [item.string(k) for k in ("rule", "question", "message", "action")]
         clauses = item.strings("clauses")
         refer_to = item.string("refer_to", required=False)

@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
+from enum import StrEnum
 from typing import TypeVar
 
 T = TypeVar("T")
+E = TypeVar("E", bound=StrEnum)
 
 MAX_DEPTH = 32
 """smcheck's files nest three or four tables deep; TOML nested deeper than this is refused."""
@@ -200,6 +202,18 @@ class Table:
             else:
                 out.append(item)
         return out
+
+    def member(self, key: str, enum: type[E], *, required: bool = True) -> E | None:
+        """A string that must be one of a string enum's values; the enum member, or None."""
+        text = self.string(key, required=required)
+        if text is None:
+            return None
+        for member in enum:
+            if member.value == text:
+                return member
+        options = ", ".join(repr(m.value) for m in enum)
+        self.problems.add(self.at(key), f"must be one of {options}, not {text!r}")
+        return None
 
     def table(self, key: str, *, required: bool = True) -> Table | None:
         """A sub-table, to be read strictly in turn."""
