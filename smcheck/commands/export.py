@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from smcheck import registry
 from smcheck.checklist import Checklist, format_value
@@ -19,9 +19,6 @@ from smcheck.console import visible
 from smcheck.errors import UsageError
 from smcheck.fsutil import atomic_write
 from smcheck.record import Record, open_record
-
-if TYPE_CHECKING:
-    from smcheck.signing import TrustFile
 
 
 class Row(NamedTuple):
@@ -187,19 +184,15 @@ def run(
 
 def _signature_rows(data: bytes, source: str, allowed_signers: Path | None) -> list[Row]:
     """Each signature with its trust status now, as verify sees it."""
+    from smcheck.commands.verify import trust_loader
     from smcheck.verify import Demands, verify_bytes
-
-    def load_trust() -> tuple[TrustFile | None, frozenset[bytes]]:
-        from smcheck.commands.signatures import resolve_trust
-
-        return resolve_trust(allowed_signers)
 
     report = verify_bytes(
         data,
         source,
         lookup=registry.by_id,
         today=dt.datetime.now(dt.UTC).date(),
-        demands=Demands(load_trust=load_trust),
+        demands=Demands(load_trust=trust_loader(allowed_signers)),
     )
     rows = []
     for r in report.signatures:

@@ -10,15 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from smcheck import console, registry
 from smcheck.checklist import Checklist, format_value
 from smcheck.errors import CannotOpen, SmcheckError, UsageError
 from smcheck.record import RecordError, parse_content, read_layout, read_limited
-
-if TYPE_CHECKING:
-    from smcheck.signing import TrustFile
 
 STATES = (
     "invalid",
@@ -178,26 +175,13 @@ def run(
     allowed_signers: Path | None,
 ) -> int:
     """Print the register (and write the HTML page when asked); exit 1 when any channel is invalid."""
+    from smcheck.commands.verify import trust_loader
     from smcheck.verify import Demands
 
     if not paths:
         raise UsageError("give the folders or files of the register")
-    loaded: list[tuple[TrustFile | None, frozenset[bytes]]] = []
-
-    def load_trust() -> tuple[TrustFile | None, frozenset[bytes]]:
-        if not loaded:
-            from smcheck.commands.signatures import resolve_trust
-
-            try:
-                loaded.append(resolve_trust(allowed_signers))
-            except SmcheckError as exc:
-                raise UsageError(
-                    f"the trust file cannot be used: {exc.message}", hint=exc.hint
-                ) from None
-        return loaded[0]
-
     today = dt.datetime.now(dt.UTC).date()
-    demands = Demands(load_trust=load_trust)
+    demands = Demands(load_trust=trust_loader(allowed_signers))
     entries: list[Entry] = []
     for path in _files(paths):
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,22 +40,7 @@ def run(
     mode = "jsonl" if as_jsonl else "json" if as_json else "quiet" if quiet else "text"
     if require is not None and require not in REQUIRE:
         raise UsageError(f"--require takes signed or approved, not {require!r}")
-    loaded: list[tuple[TrustFile | None, frozenset[bytes]]] = []
-
-    def load_trust() -> tuple[TrustFile | None, frozenset[bytes]]:
-        # For signed records only (unless a file was named): the config and cryptography stay
-        # unloaded for unsigned ones. A bad trust file is one usage error, not a bad record.
-        if not loaded:
-            from smcheck.commands.signatures import resolve_trust
-
-            try:
-                loaded.append(resolve_trust(allowed_signers, revoked))
-            except SmcheckError as exc:
-                raise UsageError(
-                    f"the trust file cannot be used: {exc.message}", hint=exc.hint
-                ) from None
-        return loaded[0]
-
+    load_trust = trust_loader(allowed_signers, revoked)
     if allowed_signers is not None or revoked is not None:
         load_trust()  # named on the command line: check it even if no record is signed
 
@@ -142,6 +127,29 @@ def _progress(total: int) -> console.Progress | None:
     if total < PROGRESS_FROM or not sys.stdout.isatty():
         return None
     return console.Progress(total, "Verifying")
+
+
+def trust_loader(
+    allowed_signers: Path | None, revoked: Path | None = None
+) -> Callable[[], tuple[TrustFile | None, frozenset[bytes]]]:
+    """The trust file and revoked keys, loaded on first call and kept: verify calls it only for a
+    signed record, so the config and cryptography stay unloaded for unsigned ones. A bad trust file is
+    one usage error, not a bad record."""
+    loaded: list[tuple[TrustFile | None, frozenset[bytes]]] = []
+
+    def load() -> tuple[TrustFile | None, frozenset[bytes]]:
+        if not loaded:
+            from smcheck.commands.signatures import resolve_trust
+
+            try:
+                loaded.append(resolve_trust(allowed_signers, revoked))
+            except SmcheckError as exc:
+                raise UsageError(
+                    f"the trust file cannot be used: {exc.message}", hint=exc.hint
+                ) from None
+        return loaded[0]
+
+    return load
 
 
 def expand(paths: list[Path]) -> Iterator[Path | CannotOpen]:
