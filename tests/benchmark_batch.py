@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchmark import smcheck_command  # the start-up benchmark beside this file
 
 SPEED_TARGET = 2.0
 MEMORY_TARGET = 1.2
@@ -68,11 +69,6 @@ PEAK = (
     "import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL);"
     " print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
 )
-
-
-def smcheck() -> str:
-    script = Path(sys.executable).parent / "smcheck"
-    return str(script) if script.exists() else shutil.which("smcheck") or "smcheck"
 
 
 def make_records(folder: Path, count: int, key: Path) -> None:
@@ -140,7 +136,7 @@ def main() -> int:
         loop = work / "bare_loop.py"
         loop.write_text(BARE_LOOP)
         mine_cmd = [
-            smcheck(),
+            *smcheck_command(),
             "verify",
             "--quiet",
             "--allowed-signers",
