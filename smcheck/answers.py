@@ -101,7 +101,7 @@ def apply_answers(
     checklist: Checklist, file: AnswersFile, *, today: dt.date, agree: bool = False
 ) -> Applied:
     """Validate every answer of the file against the checklist; list every problem at once, by id."""
-    accepted, found = judge_answers(checklist, file.answers, today=today, exact=False)
+    accepted, found, _ = judge_answers(checklist, file.answers, today=today, exact=False)
     problems = [str(p) for p in found]
     signoff = _signoff(checklist, file, problems, today=today, agree=agree)
     return Applied(accepted, problems, signoff)

@@ -304,20 +304,17 @@ class Checklist(NamedTuple):
     declaration: str
     """The sign-off declaration, copied verbatim into every record."""
     sections: tuple[Section, ...]
+    questions: tuple[Question, ...]
+    """Every question, in interview order (the sections' questions, flattened once at load)."""
     name_from: tuple[str, ...]
+    """Question ids whose answers make a record's default file name."""
     cosigners: tuple[CoSigner, ...]
     """Parties who must co-sign a record, and when (e.g. the Advancement Office when alumni are contacted)."""
-    """Question ids whose answers make a record's default file name."""
     path: Path
     sha256: str
     """SHA-256 of the file's exact bytes, recorded in every record."""
     register: tuple[Column, ...] = ()
     """The register's columns (``smcheck status``): answers that identify a channel at a glance."""
-
-    @property
-    def questions(self) -> tuple[Question, ...]:
-        """Every question, in interview order."""
-        return tuple(q for s in self.sections for q in s.questions)
 
     def question(self, qid: str) -> Question | None:
         """The question with this id, if any."""
@@ -439,6 +436,7 @@ def parse_checklist(data: bytes, path: Path, problems: Problems) -> Checklist | 
         clauses=tuple(clauses),
         declaration=declaration,
         sections=sections,
+        questions=tuple(q for s in sections for q in s.questions),
         name_from=tuple(name_from),
         cosigners=cosigners,
         register=register,

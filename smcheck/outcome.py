@@ -7,7 +7,7 @@ from its answers and compared with the one it states.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -80,6 +80,12 @@ def evaluate(checklist: Checklist, answers: Mapping[str, Value]) -> Outcome:
     """Apply every rule of every shown question to the answers."""
     shown_questions = visible(checklist, answers)
     shown = {q.id: answers[q.id] for q in shown_questions if q.id in answers}
+    return outcome_of_shown(shown_questions, shown)
+
+
+def outcome_of_shown(shown_questions: Sequence[Question], shown: Mapping[str, Value]) -> Outcome:
+    """Like :func:`evaluate`, for questions and answers already reduced to the shown ones (as
+    :func:`judge_answers` gives them), so the questions are not walked twice."""
     findings: list[Finding] = []
     for question in shown_questions:
         for rule in question.rules:
@@ -119,9 +125,19 @@ class AnswerProblem(NamedTuple):
         return f"{self.question}: {self.message}"
 
 
+class Judgement(NamedTuple):
+    """What :func:`judge_answers` found."""
+
+    accepted: dict[str, Value]
+    """The shown questions' valid answers, in normal form and checklist order."""
+    problems: list[AnswerProblem]
+    shown: tuple[Question, ...]
+    """The questions shown under the accepted answers, in order."""
+
+
 def judge_answers(
     checklist: Checklist, raw: Mapping[str, object], *, today: dt.date, exact: bool
-) -> tuple[dict[str, Value], list[AnswerProblem]]:
+) -> Judgement:
     """Validate typed answers against a checklist, listing every problem at once.
 
     Questions are walked in order, since whether one is shown depends on the accepted answers before
@@ -135,49 +151,42 @@ def judge_answers(
     problems: list[AnswerProblem] = []
     accepted: dict[str, Value] = {}
     invalid: set[str] = set()
-    known = {q.id for q in checklist.questions}
-    for qid in raw:
-        if qid not in known:
-            problems.append(
-                AnswerProblem(
-                    "answer-unknown",
-                    qid,
-                    f"not a question of checklist {checklist.id} {checklist.version}",
-                )
-            )
-    shown: set[str] = set()
+    shown: list[Question] = []
+    hidden: list[Question] = []  # hidden, yet answered
+    matched = 0  # how many of the raw answers belong to a question
     for question in checklist.questions:
+        qid = question.id
+        present = qid in raw
+        matched += present
         if question.when is not None and not holds(question.when, accepted):
+            if present:
+                hidden.append(question)
             continue
-        shown.add(question.id)
-        if question.id in raw:
-            value = raw[question.id]
+        shown.append(question)
+        if present:
+            value = raw[qid]
             try:
                 normal = check_typed(question, value, today=today)
             except AnswerError as exc:
-                invalid.add(question.id)
-                problems.append(AnswerProblem("answer-invalid", question.id, str(exc)))
+                invalid.add(qid)
+                problems.append(AnswerProblem("answer-invalid", qid, str(exc)))
                 continue
             if exact and (normal != value or type(normal) is not type(value)):
-                invalid.add(question.id)
+                invalid.add(qid)
                 problems.append(
                     AnswerProblem(
                         "answer-not-normal",
-                        question.id,
+                        qid,
                         "is not written as smcheck writes it (extra spaces, or choices out of order)",
                     )
                 )
                 continue
-            accepted[question.id] = normal
+            accepted[qid] = normal
         elif question.required:
-            problems.append(
-                AnswerProblem("answer-missing", question.id, f"missing ({question.prompt})")
-            )
-    for question in checklist.questions:
-        if question.id in raw and question.id not in shown:
-            assert question.when is not None
-            if invalid.intersection(referenced(question.when)):
-                continue
+            problems.append(AnswerProblem("answer-missing", qid, f"missing ({question.prompt})"))
+    for question in hidden:
+        assert question.when is not None
+        if invalid.isdisjoint(referenced(question.when)):
             problems.append(
                 AnswerProblem(
                     "answer-hidden",
@@ -185,7 +194,18 @@ def judge_answers(
                     f"answered, but not asked because {describe(question.when)} does not hold",
                 )
             )
-    return accepted, problems
+    if matched != len(raw):  # an answer to no question: listed first
+        known = {q.id for q in checklist.questions}
+        problems[:0] = [
+            AnswerProblem(
+                "answer-unknown",
+                qid,
+                f"not a question of checklist {checklist.id} {checklist.version}",
+            )
+            for qid in raw
+            if qid not in known
+        ]
+    return Judgement(accepted, problems, tuple(shown))
 
 
 def required_cosigners(checklist: Checklist, answers: Mapping[str, Value]) -> tuple[CoSigner, ...]:

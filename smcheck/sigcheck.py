@@ -27,7 +27,7 @@ from smcheck.signing import (
     Trust,
     TrustFile,
     decide_trust,
-    parse_signature,
+    signature_from_base64,
     verify,
 )
 
@@ -54,7 +54,7 @@ def armour(blob_b64: str) -> str:
 def decode(seal: Seal) -> Sshsig:
     """The SSHSIG of a trailing entry, parsed strictly (raises SignatureError)."""
     assert seal.sshsig is not None
-    return parse_signature(armour(seal.sshsig))
+    return signature_from_base64(seal.sshsig)
 
 
 def blob_sha256(seal: Seal) -> str:

@@ -31,6 +31,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import functools
 import re
 import struct
 from collections.abc import Callable
@@ -68,8 +69,10 @@ __all__ = [
     "load_revoked",
     "parse_public_key",
     "parse_signature",
+    "parse_signature_blob",
     "public_key_of",
     "sign",
+    "signature_from_base64",
     "verify",
 ]
 """The public API (``Ed25519PrivateKey`` is re-exported so callers need not import cryptography)."""
@@ -258,11 +261,17 @@ class PublicKey(NamedTuple):
 
     def fingerprint(self) -> str:
         """``SHA256:<unpadded base64>``, exactly as ``ssh-keygen -l`` prints it."""
-        return "SHA256:" + base64.b64encode(_sha256(self.wire())).decode("ascii").rstrip("=")
+        return _fingerprint(self.wire())
 
     def openssh(self) -> str:
         """The OpenSSH public key line without a comment: ``ssh-ed25519 AAAA...``."""
         return f"{KEY_TYPE} {base64.b64encode(self.wire()).decode('ascii')}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _fingerprint(wire: bytes) -> str:
+    """A key's fingerprint (kept: verify names each signer's key more than once per record)."""
+    return "SHA256:" + base64.b64encode(_sha256(wire)).decode("ascii").rstrip("=")
 
 
 def is_small_order(raw: bytes) -> bool:
@@ -582,7 +591,20 @@ def parse_signature(armoured: str) -> Sshsig:
     Ed25519; a non-empty reserved field; a hash algorithm other than SHA-512; trailing bytes after
     any field, in the outer blob or inside the nested key and signature.
     """
-    blob = _dearmour(armoured)
+    return parse_signature_blob(_dearmour(armoured))
+
+
+def signature_from_base64(text: str) -> Sshsig:
+    """Read an SSHSIG blob given as one line of canonical base64 (as a record's trailer holds it),
+    as strictly as :func:`parse_signature` reads the armoured form."""
+    blob = _b64decode_strict(text)
+    if blob is None:
+        raise SignatureError("the signature is not valid base64")
+    return parse_signature_blob(blob)
+
+
+def parse_signature_blob(blob: bytes) -> Sshsig:
+    """Read a raw SSHSIG blob strictly (see :func:`parse_signature`)."""
     outer = _Reader(blob, SignatureError, "the signature is damaged")
     if outer.take(len(MAGIC), "preamble") != MAGIC:
         raise SignatureError("this is not an SSH signature (it does not start with SSHSIG)")
@@ -963,10 +985,19 @@ class TrustDecision(NamedTuple):
 
 def _match_pattern(string: str, pattern: str) -> bool:
     """OpenSSH ``match_pattern``: ``*`` any run, ``?`` any one character, case-sensitive."""
+    if "*" not in pattern and "?" not in pattern:
+        return string == pattern
+    return _pattern_regex(pattern).fullmatch(string) is not None
+
+
+@functools.lru_cache(maxsize=256)
+def _pattern_regex(pattern: str) -> re.Pattern[str]:
+    """A wildcard pattern as a compiled regular expression (a trust file's few patterns are reused for
+    every record of a batch)."""
     regex = "".join(
         ".*" if char == "*" else "." if char == "?" else re.escape(char) for char in pattern
     )
-    return re.fullmatch(regex, string, flags=re.DOTALL) is not None
+    return re.compile(regex, flags=re.DOTALL)
 
 
 def _match_pattern_list(string: str, patterns: tuple[str, ...]) -> str | None:

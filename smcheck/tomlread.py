@@ -68,17 +68,20 @@ def _depth(doc: object) -> int:
     """How deeply tables and arrays nest, leaves counted (without recursion, so any depth is measured
     safely). Only containers go on the stack: most nodes are leaves."""
     deepest = 0
+    containers = (dict, list)
     stack: list[tuple[dict[str, object] | list[object], int]] = []
-    if isinstance(doc, dict | list):
+    if isinstance(doc, containers):
         stack.append((doc, 0))
     while stack and deepest <= MAX_DEPTH:
         node, level = stack.pop()
-        deepest = max(deepest, level)
+        if level > deepest:
+            deepest = level
+        below = level + 1
         for child in node.values() if isinstance(node, dict) else node:
-            if isinstance(child, dict | list):
-                stack.append((child, level + 1))
-            elif level + 1 > deepest:
-                deepest = level + 1
+            if isinstance(child, containers):
+                stack.append((child, below))
+            elif below > deepest:
+                deepest = below
     return deepest
 
 

@@ -19,6 +19,7 @@ DEFAULT_MAX_TEXT = 2000
 
 BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 """Printable by Unicode's rules, yet drawn as nothing: Hangul fillers and the blank Braille pattern."""
+_BLANKS = re.compile(f"[{''.join(sorted(BLANK))}]")
 
 _EMAIL = re.compile(
     r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+)"
@@ -37,7 +38,7 @@ class AnswerError(ValueError):
 
 def _bad_character(text: str) -> str | None:
     """The first character an answer may not hold: controls, format characters (bidi, zero-width)."""
-    if text.isprintable() and not BLANK.intersection(text):
+    if text.isprintable() and (text.isascii() or _BLANKS.search(text) is None):
         return None
     for char in text:
         category = unicodedata.category(char)
@@ -127,7 +128,7 @@ def check_typed(question: Question, value: object, *, today: dt.date) -> Value:
             raise AnswerError(f"must be an address at {' or '.join(rules.domains)}")
         return text
     if kind is QType.URL:
-        if any(c.isspace() for c in text):
+        if len(text.split()) > 1:  # str.split() splits at exactly what str.isspace() calls a space
             raise AnswerError("must not contain spaces")
         from urllib.parse import urlsplit
 

@@ -13,7 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from smcheck.checklist import Checklist, Level
-from smcheck.outcome import Status, cosigners_for_shown, evaluate, judge_answers
+from smcheck.outcome import (
+    Judgement,
+    Status,
+    cosigners_for_shown,
+    judge_answers,
+    outcome_of_shown,
+)
 from smcheck.record import (
     MAX_RECORD_BYTES,
     PROPOSER,
@@ -203,9 +209,10 @@ def verify_bytes(
         rows.append(CheckResult("answers", Verdict.SKIP, "skipped", why))
         rows.append(CheckResult("outcome", Verdict.SKIP, "skipped", why))
     else:
-        answers_row, accepted = _answers(record, checklist)
+        answers_row, judged = _answers(record, checklist)
+        accepted = dict(judged.accepted)
         rows.append(answers_row)
-        rows.append(_outcome(record, checklist, accepted))
+        rows.append(_outcome(record, judged))
     rows.append(_signoff(record, checklist, today))
     rows.append(_integrity(parsed, signed=sig is not None))
     now = demands.now or dt.datetime.now(dt.UTC)
@@ -298,31 +305,29 @@ def _checklist(record: Record, lookup: ChecklistLookup) -> tuple[CheckResult, Ch
     )
 
 
-def _answers(record: Record, checklist: Checklist) -> tuple[CheckResult, dict[str, object]]:
-    accepted, problems = judge_answers(
-        checklist, record.answers, today=record.created.date(), exact=True
-    )
+def _answers(record: Record, checklist: Checklist) -> tuple[CheckResult, Judgement]:
+    judged = judge_answers(checklist, record.answers, today=record.created.date(), exact=True)
+    problems = judged.problems
     if problems:
         details = tuple(Detail(p.code, p.message, p.question) for p in problems)
         summary = (
             str(problems[0]) if len(problems) == 1 else f"{len(problems)} answers cannot stand:"
         )
-        return CheckResult("answers", Verdict.FAIL, problems[0].code, summary, details), dict(
-            accepted
-        )
+        return CheckResult("answers", Verdict.FAIL, problems[0].code, summary, details), judged
     return (
         CheckResult(
             "answers",
             Verdict.PASS,
             "ok",
-            f"{len(accepted)} answers, all valid; every question asked under the conditions is answered",
+            f"{len(judged.accepted)} answers, all valid; every question asked under the conditions"
+            " is answered",
         ),
-        dict(accepted),
+        judged,
     )
 
 
-def _outcome(record: Record, checklist: Checklist, accepted: dict[str, object]) -> CheckResult:
-    outcome = evaluate(checklist, accepted)  # type: ignore[arg-type]
+def _outcome(record: Record, judged: Judgement) -> CheckResult:
+    outcome = outcome_of_shown(judged.shown, judged.accepted)
     if outcome.status is not record.status or outcome.findings != record.actions:
         stated_rules = {a.rule for a in record.actions}
         found_rules = {f.rule for f in outcome.findings}

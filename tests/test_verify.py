@@ -7,10 +7,13 @@ anyone who edits a record can) and asserts every other check still passes. See
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
+import os
 import re
+import threading
 import tomllib
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -34,7 +37,7 @@ from typer.testing import CliRunner
 from smcheck.checklist import Checklist, load_checklist
 from smcheck.cli import app
 from smcheck.outcome import evaluate
-from smcheck.record import MARKER, MAX_RECORD_BYTES, build_record, render, sha256
+from smcheck.record import MARKER, MAX_RECORD_BYTES, build_record, read_limited, render, sha256
 from smcheck.signoff import SignOff
 from smcheck.verify import CHECKS, Report, Verdict, report_json, verify_bytes, verify_path
 
@@ -867,6 +870,9 @@ class _CountingFile:
     def __exit__(self, *exc: object) -> None:
         self.raw.close()
 
+    def fileno(self) -> int:
+        return self.raw.fileno()
+
     def read(self, size: int = -1) -> bytes:
         assert size is not None and size >= 0, "read the whole file"
         data = self.raw.read(size)
@@ -890,6 +896,47 @@ def test_huge_file_is_not_read_whole(tmp_path: Path, record_bytes: bytes) -> Non
     report = verify_path(path, lookup=_essex_lookup, today=TODAY)
     assert_unreadable(report, "well-formed", "too-large")
     assert sum(opened[-1].sizes) <= MAX_RECORD_BYTES + 1
+
+
+def test_record_is_read_in_one_call_of_its_own_size(tmp_path: Path, record_bytes: bytes) -> None:
+    """A record is read by asking for its size (plus one byte), not for the cap: asking for a megabyte
+    allocates one, per record."""
+    opened: list[_CountingFile] = []
+
+    class SpyPath(type(Path())):  # type: ignore[misc]
+        def open(self, *args: Any, **kwargs: Any) -> Any:
+            handle = _CountingFile(super().open(*args, **kwargs))
+            opened.append(handle)
+            return handle
+
+    (tmp_path / "r.smcheck.toml").write_bytes(record_bytes)
+    path = SpyPath(tmp_path / "r.smcheck.toml")
+    assert read_limited(path) == record_bytes
+    assert opened[-1].sizes == [len(record_bytes)]
+
+
+def test_a_file_without_a_size_is_read_to_the_cap(tmp_path: Path, record_bytes: bytes) -> None:
+    """A named pipe reports size 0: it is read on, still at most the cap plus one byte."""
+    fifo = tmp_path / "pipe.smcheck.toml"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_bytes(record_bytes))
+    writer.start()
+    try:
+        assert read_limited(fifo) == record_bytes
+    finally:
+        writer.join()
+    big = b"#" * (MAX_RECORD_BYTES + 100)
+    writer = threading.Thread(target=lambda: _write_ignoring_broken_pipe(fifo, big))
+    writer.start()
+    try:
+        assert len(read_limited(fifo)) == MAX_RECORD_BYTES + 1
+    finally:
+        writer.join()
+
+
+def _write_ignoring_broken_pipe(path: Path, data: bytes) -> None:
+    with contextlib.suppress(BrokenPipeError):
+        path.write_bytes(data)
 
 
 def test_file_at_the_cap_is_read(tmp_path: Path, record_bytes: bytes) -> None:
