@@ -113,11 +113,12 @@ Condition: TypeAlias = Compare | AllOf | AnyOf | Not
 
 def holds(condition: Condition, answers: Answers) -> bool:
     """Evaluate a condition against answers. An unanswered question makes every comparison false."""
-    if isinstance(condition, AllOf):
-        return all(holds(item, answers) for item in condition.items)
-    if isinstance(condition, AnyOf):
-        return any(holds(item, answers) for item in condition.items)
-    if isinstance(condition, Not):
+    if type(condition) is not Compare:  # most conditions are a single comparison
+        if isinstance(condition, AllOf):
+            return all(holds(item, answers) for item in condition.items)
+        if isinstance(condition, AnyOf):
+            return any(holds(item, answers) for item in condition.items)
+        assert isinstance(condition, Not)
         return not holds(condition.item, answers)
     answer = answers.get(condition.question)
     if condition.op == "answered":

@@ -32,6 +32,7 @@ import base64
 import binascii
 import datetime as dt
 import functools
+import hashlib
 import re
 import struct
 from collections.abc import Callable
@@ -40,7 +41,7 @@ from pathlib import Path
 from typing import NamedTuple, NoReturn
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -190,15 +191,11 @@ def _string(data: bytes) -> bytes:
 
 
 def _sha512(data: bytes) -> bytes:
-    digest = hashes.Hash(hashes.SHA512())
-    digest.update(data)
-    return digest.finalize()
+    return hashlib.sha512(data).digest()
 
 
 def _sha256(data: bytes) -> bytes:
-    digest = hashes.Hash(hashes.SHA256())
-    digest.update(data)
-    return digest.finalize()
+    return hashlib.sha256(data).digest()
 
 
 def _b64decode_strict(text: str) -> bytes | None:

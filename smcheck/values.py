@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
 
 from smcheck.checklist import DateBound, QType, Question, Value, format_value
 from smcheck.tomlread import type_name
@@ -61,44 +62,53 @@ def check_typed(question: Question, value: object, *, today: dt.date) -> Value:
     ``today`` is the date the answer is judged on (for ``min``/``max = "today"``): the current date when
     answering, the record's creation date when verifying.
     """
-    kind = question.type
+    return _CHECKERS[question.type](question, value, today)
+
+
+def _yesno(question: Question, value: object, today: dt.date) -> Value:
+    if type(value) is not bool:
+        raise AnswerError(f"must be yes or no (true or false), not {type_name(value)}")
+    return value
+
+
+def _date(question: Question, value: object, today: dt.date) -> Value:
+    if type(value) is not dt.date:
+        raise AnswerError(f"must be a date like 2027-01-31, not {type_name(value)}")
     rules = question.validate
-    if kind is QType.YESNO:
-        if type(value) is not bool:
-            raise AnswerError(f"must be yes or no (true or false), not {type_name(value)}")
-        return value
-    if kind is QType.DATE:
-        if type(value) is not dt.date:
-            raise AnswerError(f"must be a date like 2027-01-31, not {type_name(value)}")
-        if rules.min_date is not None and value < _resolve(rules.min_date, today):
-            raise AnswerError(f"must be {_bound_text(rules.min_date)} or later")
-        if rules.max_date is not None and value > _resolve(rules.max_date, today):
-            raise AnswerError(f"must be {_bound_text(rules.max_date)} or earlier")
-        return value
-    if kind is QType.MULTI:
-        if type(value) not in (list, tuple):
-            raise AnswerError(f"must be a list of choices, not {type_name(value)}")
-        assert isinstance(value, list | tuple)
-        known = [c.value for c in question.choices]
-        picked: set[str] = set()
-        for item in value:
-            if type(item) is not str:
-                raise AnswerError(f"each choice must be a string, not {type_name(item)}")
-            if item not in known:
-                raise AnswerError(f"{item!r} is not one of the choices ({', '.join(known)})")
-            if item in picked:
-                raise AnswerError(f"{item!r} is chosen twice")
-            picked.add(item)
-        low = rules.min_items if rules.min_items is not None else (1 if question.required else 0)
-        if len(picked) < low:
-            raise AnswerError("choose at least one" if low == 1 else f"choose at least {low}")
-        if rules.max_items is not None and len(picked) > rules.max_items:
-            raise AnswerError(f"choose at most {rules.max_items}")
-        return tuple(c for c in known if c in picked)
-    # The string kinds.
+    if rules.min_date is not None and value < _resolve(rules.min_date, today):
+        raise AnswerError(f"must be {_bound_text(rules.min_date)} or later")
+    if rules.max_date is not None and value > _resolve(rules.max_date, today):
+        raise AnswerError(f"must be {_bound_text(rules.max_date)} or earlier")
+    return value
+
+
+def _multi(question: Question, value: object, today: dt.date) -> Value:
+    if type(value) is not list and type(value) is not tuple:
+        raise AnswerError(f"must be a list of choices, not {type_name(value)}")
+    assert isinstance(value, list | tuple)
+    known = [c.value for c in question.choices]
+    picked: set[str] = set()
+    for item in value:
+        if type(item) is not str:
+            raise AnswerError(f"each choice must be a string, not {type_name(item)}")
+        if item not in known:
+            raise AnswerError(f"{item!r} is not one of the choices ({', '.join(known)})")
+        if item in picked:
+            raise AnswerError(f"{item!r} is chosen twice")
+        picked.add(item)
+    rules = question.validate
+    low = rules.min_items if rules.min_items is not None else (1 if question.required else 0)
+    if len(picked) < low:
+        raise AnswerError("choose at least one" if low == 1 else f"choose at least {low}")
+    if rules.max_items is not None and len(picked) > rules.max_items:
+        raise AnswerError(f"choose at most {rules.max_items}")
+    return tuple(c for c in known if c in picked)
+
+
+def _one_line(value: object) -> str:
+    """What every string kind asks first: a string, not blank, on one line, with nothing invisible."""
     if type(value) is not str:
         raise AnswerError(f"must be a string, not {type_name(value)}")
-    assert isinstance(value, str)
     text = value.strip()
     if not text:
         raise AnswerError("must not be empty")
@@ -107,48 +117,83 @@ def check_typed(question: Question, value: object, *, today: dt.date) -> Value:
         raise AnswerError(
             f"contains a control or invisible character (U+{ord(bad):04X}); type the answer on one line"
         )
-    if kind is QType.CHOICE:
-        known = [c.value for c in question.choices]
-        if text not in known:
-            raise AnswerError(f"{text!r} is not one of the choices ({', '.join(known)})")
-        return text
+    return text
+
+
+def _choice(question: Question, value: object, today: dt.date) -> Value:
+    text = _one_line(value)
+    known = [c.value for c in question.choices]
+    if text not in known:
+        raise AnswerError(f"{text!r} is not one of the choices ({', '.join(known)})")
+    return text
+
+
+def _sized(question: Question, value: object) -> str:
+    """A string kind's text, within its length bounds."""
+    text = _one_line(value)
+    rules = question.validate
     longest = rules.max_length if rules.max_length is not None else DEFAULT_MAX_TEXT
     if len(text) > longest:
         raise AnswerError(f"is {len(text)} characters long; at most {longest} are allowed")
     if rules.min_length is not None and len(text) < rules.min_length:
         raise AnswerError(f"is too short; at least {rules.min_length} characters are needed")
-    if kind is QType.EMAIL:
-        match = _EMAIL.fullmatch(text)
-        if match is None:
-            raise AnswerError("is not an email address like name@example.ac.uk")
-        domain = match.group(1).lower()
-        if rules.domains and not any(
-            domain == d or domain.endswith("." + d) for d in rules.domains
-        ):
-            raise AnswerError(f"must be an address at {' or '.join(rules.domains)}")
-        return text
-    if kind is QType.URL:
-        if len(text.split()) > 1:  # str.split() splits at exactly what str.isspace() calls a space
-            raise AnswerError("must not contain spaces")
-        from urllib.parse import urlsplit
+    return text
 
-        parts = urlsplit(text)
-        if parts.scheme.lower() not in rules.schemes:
-            raise AnswerError(f"must start with {' or '.join(s + '://' for s in rules.schemes)}")
-        try:
-            host = parts.hostname or ""
-        except ValueError:
-            host = ""
-        if not _HOST.fullmatch(host):
-            raise AnswerError(
-                "needs a web address with a site name, like https://www.instagram.com/name"
-            )
-        return text
+
+def _email(question: Question, value: object, today: dt.date) -> Value:
+    text = _sized(question, value)
+    match = _EMAIL.fullmatch(text)
+    if match is None:
+        raise AnswerError("is not an email address like name@example.ac.uk")
+    domains = question.validate.domains
+    domain = match.group(1).lower()
+    if domains and not any(domain == d or domain.endswith("." + d) for d in domains):
+        raise AnswerError(f"must be an address at {' or '.join(domains)}")
+    return text
+
+
+def _url(question: Question, value: object, today: dt.date) -> Value:
+    text = _sized(question, value)
+    if len(text.split()) > 1:  # str.split() splits at exactly what str.isspace() calls a space
+        raise AnswerError("must not contain spaces")
+    from urllib.parse import urlsplit
+
+    schemes = question.validate.schemes
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in schemes:
+        raise AnswerError(f"must start with {' or '.join(s + '://' for s in schemes)}")
+    try:
+        host = parts.hostname or ""
+    except ValueError:
+        host = ""
+    if not _HOST.fullmatch(host):
+        raise AnswerError(
+            "needs a web address with a site name, like https://www.instagram.com/name"
+        )
+    return text
+
+
+def _text(question: Question, value: object, today: dt.date) -> Value:
+    text = _sized(question, value)
+    rules = question.validate
     if rules.pattern is not None and re.fullmatch(rules.pattern, text) is None:
         raise AnswerError(
             f"should be {rules.pattern_hint}" if rules.pattern_hint else "has the wrong form"
         )
     return text
+
+
+_CHECKERS: dict[QType, Callable[[Question, object, dt.date], Value]] = {
+    QType.YESNO: _yesno,
+    QType.DATE: _date,
+    QType.MULTI: _multi,
+    QType.CHOICE: _choice,
+    QType.EMAIL: _email,
+    QType.URL: _url,
+    QType.TEXT: _text,
+}
+"""One checker per kind of question (a dictionary lookup, not a chain of comparisons: verify runs this
+for every answer of every record in a batch)."""
 
 
 def parse_text(question: Question, text: str, *, today: dt.date) -> Value | None:

@@ -420,7 +420,7 @@ def _signoff(record: Record, checklist: Checklist | None, today: dt.date) -> Che
             "; ".join(d.message for d in problems),
             tuple(problems),
         )
-    stamp = record.created.strftime("%Y-%m-%d %H:%M UTC")
+    stamp = record.created.isoformat(" ", "minutes")[:16] + " UTC"  # created is UTC (see record.py)
     note = "" if checklist is not None else " (declaration not compared: checklist unknown)"
     return CheckResult(
         "signoff",

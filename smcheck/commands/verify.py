@@ -88,14 +88,16 @@ def run(
             if mode in ("text", "quiet"):
                 console.plain_error(exc.message)
             continue
-        valid, invalid = valid + report.valid, invalid + (not report.valid)
+        ok = report.valid
+        valid, invalid = valid + ok, invalid + (not ok)
         warnings = _repeats(report, seen_ids, seen_channels)
-        failed = ", ".join(c.check for c in report.checks if c.verdict.value == "FAIL")
-        if not report.valid or len(items) <= TABLE_ALL_UP_TO:
-            state = "VALID" if report.valid else "INVALID"
-            rows.append((state, report.path, f"fails: {failed}" if failed else ""))
+        failed = "" if ok else ", ".join(c.check for c in report.checks if c.verdict == "FAIL")
+        if not ok or len(items) <= TABLE_ALL_UP_TO:
+            rows.append(
+                ("VALID" if ok else "INVALID", report.path, f"fails: {failed}" if failed else "")
+            )
         if mode == "quiet":
-            if not report.valid:
+            if not ok:
                 console.show_lines([f"INVALID {report.path}: fails {failed}"], out=True)
         elif mode == "text":
             console.show_report(report)
