@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Literal, NamedTuple, TypeAlias
 
 from smcheck.errors import FileProblem
+from smcheck.fsutil import read_capped
 from smcheck.tomlread import Problems, Table, TomlProblem, loads_guarded, type_name
 
 FORMAT = 1
@@ -359,7 +360,7 @@ def lint_checklist(path: Path) -> list[str]:
 def _read_bytes(path: Path) -> bytes:
     try:
         with path.open("rb") as handle:
-            data = handle.read(MAX_CHECKLIST_BYTES + 1)
+            data = read_capped(handle, MAX_CHECKLIST_BYTES)
     except FileNotFoundError:
         raise FileProblem(str(path), [f"{path}: no such file"]) from None
     except IsADirectoryError:

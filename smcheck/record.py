@@ -19,7 +19,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
-import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -28,6 +27,7 @@ from typing import NamedTuple
 from smcheck import __version__
 from smcheck.checklist import Checklist, Level, Value
 from smcheck.errors import CannotOpen
+from smcheck.fsutil import read_capped
 from smcheck.outcome import Finding, Outcome, Status
 from smcheck.signoff import SignOff
 from smcheck.tomlread import Problems, Table, TomlProblem, flatten, loads_guarded, nest
@@ -239,14 +239,7 @@ def read_limited(path: Path, limit: int = MAX_RECORD_BYTES) -> bytes:
     """
     try:
         with path.open("rb") as handle:
-            # Ask for the file's size (plus one byte), not for limit + 1: reading allocates what is
-            # asked for, and a megabyte per record was most of a batch's reading time. A file that is
-            # not regular (size 0) or grew since the stat is read on, still at most limit + 1.
-            want = min(os.fstat(handle.fileno()).st_size, limit) + 1
-            data = handle.read(want)
-            if len(data) == want and want <= limit:
-                data += handle.read(limit + 1 - want)
-            return data
+            return read_capped(handle, limit)
     except FileNotFoundError:
         raise CannotOpen(str(path), "no such file") from None
     except IsADirectoryError:

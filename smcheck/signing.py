@@ -46,7 +46,7 @@ from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from smcheck.errors import CannotOpen, FileProblem, OutputExists, SmcheckError
-from smcheck.fsutil import atomic_write
+from smcheck.fsutil import atomic_write, read_capped
 
 __all__ = [
     "HASH_ALGORITHM",
@@ -375,7 +375,7 @@ def load_private_key(path: Path, passphrase: bytes | None = None) -> Ed25519Priv
     """
     try:
         with path.open("rb") as handle:
-            data = handle.read(MAX_KEY_FILE_BYTES + 1)
+            data = read_capped(handle, MAX_KEY_FILE_BYTES)
     except FileNotFoundError:
         raise KeyProblem(f"{path}: no such key file", hint=_KEY_HINT) from None
     except IsADirectoryError:
@@ -719,7 +719,7 @@ def _read_text(path: Path, what: str, limit: int) -> str:
     """Read a small UTF-8 text file, refusing what would not be one (a binary KRL above all)."""
     try:
         with path.open("rb") as handle:
-            data = handle.read(limit + 1)
+            data = read_capped(handle, limit)
     except FileNotFoundError:
         raise CannotOpen(str(path), f"no such {what}") from None
     except IsADirectoryError:
