@@ -863,6 +863,7 @@ class _CountingFile:
     def __init__(self, raw: io.BufferedReader) -> None:
         self.raw = raw
         self.sizes: list[int] = []
+        self.asked: list[int] = []
 
     def __enter__(self) -> _CountingFile:
         return self
@@ -875,12 +876,14 @@ class _CountingFile:
 
     def read(self, size: int = -1) -> bytes:
         assert size is not None and size >= 0, "read the whole file"
+        self.asked.append(size)
         data = self.raw.read(size)
         self.sizes.append(len(data))
         return data
 
 
-def test_huge_file_is_not_read_whole(tmp_path: Path, record_bytes: bytes) -> None:
+def _spied(path: Path) -> tuple[Path, list[_CountingFile]]:
+    """``path``, as a Path whose every open is recorded: what each read asked for and got."""
     opened: list[_CountingFile] = []
 
     class SpyPath(type(Path())):  # type: ignore[misc]
@@ -889,7 +892,11 @@ def test_huge_file_is_not_read_whole(tmp_path: Path, record_bytes: bytes) -> Non
             opened.append(handle)
             return handle
 
-    path = SpyPath(tmp_path / "huge.smcheck.toml")
+    return SpyPath(path), opened
+
+
+def test_huge_file_is_not_read_whole(tmp_path: Path, record_bytes: bytes) -> None:
+    path, opened = _spied(tmp_path / "huge.smcheck.toml")
     with path.open("wb") as handle:
         handle.raw.write(record_bytes)
         handle.raw.truncate(64 * MAX_RECORD_BYTES)  # sparse: cheap to make, costly to read whole
@@ -901,17 +908,10 @@ def test_huge_file_is_not_read_whole(tmp_path: Path, record_bytes: bytes) -> Non
 def test_record_is_read_in_one_call_of_its_own_size(tmp_path: Path, record_bytes: bytes) -> None:
     """A record is read by asking for its size (plus one byte), not for the cap: asking for a megabyte
     allocates one, per record."""
-    opened: list[_CountingFile] = []
-
-    class SpyPath(type(Path())):  # type: ignore[misc]
-        def open(self, *args: Any, **kwargs: Any) -> Any:
-            handle = _CountingFile(super().open(*args, **kwargs))
-            opened.append(handle)
-            return handle
-
     (tmp_path / "r.smcheck.toml").write_bytes(record_bytes)
-    path = SpyPath(tmp_path / "r.smcheck.toml")
+    path, opened = _spied(tmp_path / "r.smcheck.toml")
     assert read_limited(path) == record_bytes
+    assert opened[-1].asked == [len(record_bytes) + 1]
     assert opened[-1].sizes == [len(record_bytes)]
 
 
