@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Literal, NamedTuple, TypeAlias
 
 from smcheck.errors import FileProblem
-from smcheck.fsutil import read_capped
+from smcheck.fsutil import read_regular
+from smcheck.text import codepoint, first_hidden
 from smcheck.tomlread import Problems, Table, TomlProblem, loads_guarded, type_name
 
 FORMAT = 1
@@ -358,15 +359,7 @@ def lint_checklist(path: Path) -> list[str]:
 
 
 def _read_bytes(path: Path) -> bytes:
-    try:
-        with path.open("rb") as handle:
-            data = read_capped(handle, MAX_CHECKLIST_BYTES)
-    except FileNotFoundError:
-        raise FileProblem(str(path), [f"{path}: no such file"]) from None
-    except IsADirectoryError:
-        raise FileProblem(str(path), [f"{path}: is a folder, not a checklist file"]) from None
-    except OSError as exc:
-        raise FileProblem(str(path), [f"{path}: cannot read ({exc.strerror})"]) from None
+    data = read_regular(path, MAX_CHECKLIST_BYTES, "checklist file")
     if len(data) > MAX_CHECKLIST_BYTES:
         raise FileProblem(str(path), [f"{path}: larger than {MAX_CHECKLIST_BYTES} bytes"])
     return data
@@ -455,32 +448,22 @@ def _plainly_printable(data: bytes) -> bool:
     printable (line breaks and tabs aside) and has no escape that makes one (\\b \\f \\r \\u \\U).
     A fast path: when it is False, every string is looked at."""
     text = data.decode("utf-8").replace("\n", " ").replace("\t", " ")
-    return text.isprintable() and _ESCAPE_OF_CONTROL.search(data) is None
+    return first_hidden(text) is None and _ESCAPE_OF_CONTROL.search(data) is None
 
 
 def _refuse_hidden_characters(node: object, where: str, problems: Problems) -> None:
-    """Checklist text is shown in terminals: refuse control, bidi and zero-width characters in it."""
-    import unicodedata
-
+    """Checklist text is shown in terminals: refuse hidden characters in it (smcheck.text's rule; line
+    breaks and tabs are allowed in checklist text)."""
     if isinstance(node, dict):
         for key, value in node.items():
             _refuse_hidden_characters(value, f"{where}.{key}" if where else key, problems)
     elif isinstance(node, list):
         for index, value in enumerate(node):
             _refuse_hidden_characters(value, f"{where}[{index}]", problems)
-    elif isinstance(node, str) and not node.replace("\n", " ").replace("\t", " ").isprintable():
-        # isprintable() is the fast path; only text that fails it is looked at character by character.
-        for char in node:
-            if char not in "\n\t" and unicodedata.category(char) in (
-                "Cc",
-                "Cf",
-                "Co",
-                "Cn",
-                "Zl",
-                "Zp",
-            ):
-                problems.add(where, f"holds a control or invisible character (U+{ord(char):04X})")
-                break
+    elif isinstance(node, str):
+        char = first_hidden(node, allow="\n\t")
+        if char is not None:
+            problems.add(where, f"holds a control or invisible character ({codepoint(char)})")
 
 
 class _Context:

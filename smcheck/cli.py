@@ -171,9 +171,9 @@ def keygen(
     ] = None,
 ) -> None:
     """Make an Ed25519 signing key; print the line to send to the reviewer."""
-    from smcheck.commands import signatures as command
+    from smcheck.commands import keygen as command
 
-    _run(command.run_keygen, output, passphrase=passphrase, email=email)
+    _run(command.run, output, passphrase=passphrase, email=email)
 
 
 @app.command()
@@ -182,9 +182,9 @@ def sign(
     key: Annotated[Path | None, typer.Option("--key", "-k", help="Your Ed25519 key.")] = None,
 ) -> None:
     """Sign a record that was made without a key."""
-    from smcheck.commands import signatures as command
+    from smcheck.commands import sign as command
 
-    _run(command.run_sign, record, key_path=key)
+    _run(command.run, record, key_path=key)
 
 
 @app.command()
@@ -210,10 +210,10 @@ def approve(
     ] = None,
 ) -> None:
     """Countersign a record that verifies: the decision, you, the time and a comment."""
-    from smcheck.commands import signatures as command
+    from smcheck.commands import approve as command
 
     _run(
-        command.run_approve,
+        command.run,
         record,
         key_path=key,
         decision=decision,
@@ -243,10 +243,10 @@ def show(
     ] = None,
 ) -> None:
     """Show a record for a person, or the bytes and signatures for ssh-keygen -Y verify."""
-    from smcheck.commands import signatures as command
+    from smcheck.commands import show as command
 
     _run(
-        command.run_show,
+        command.run,
         record,
         signed_bytes=signed_bytes,
         signature=signature,
@@ -399,7 +399,7 @@ def _run(function: Callable[..., int], *args: Any, **kwargs: Any) -> None:
             console.say(f"  {exc.hint}", style="yellow")
         raise typer.Exit(exc.exit_code) from None
     except SmcheckError as exc:
-        console.error(exc.message, exc.hint)
+        console.error(exc.message, exc.hint, exc.details)
         raise typer.Exit(exc.exit_code) from None
     if code:
         raise typer.Exit(code)

@@ -19,8 +19,11 @@ import os
 from pathlib import Path
 from typing import NamedTuple
 
-from smcheck.errors import FileProblem
+from smcheck.errors import CannotOpen, FileProblem
+from smcheck.fsutil import read_regular
 from smcheck.tomlread import Problems, Table, TomlProblem, loads_guarded
+
+MAX_CONFIG_BYTES = 64 * 1024
 
 ALLOWED_SIGNERS_ENV = "SMCHECK_ALLOWED_SIGNERS"
 """An environment variable naming the trust file (between --allowed-signers and the config file)."""
@@ -48,12 +51,14 @@ def config_path() -> Path:
 def load_config() -> Config:
     """Read the config file strictly; an absent file is an empty config."""
     path = config_path()
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         return Config(None, None, None, None)
-    except OSError as exc:
-        raise FileProblem(str(path), [f"{path}: cannot read ({exc.strerror})"]) from None
+    try:
+        data = read_regular(path, MAX_CONFIG_BYTES, "config file")
+    except CannotOpen as exc:
+        raise FileProblem(str(path), [exc.message]) from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise FileProblem(str(path), [f"{path}: larger than {MAX_CONFIG_BYTES} bytes"])
     problems = Problems(str(path))
     try:
         doc = loads_guarded(data.decode("utf-8"))

@@ -10,47 +10,16 @@ from __future__ import annotations
 
 import os
 import sys
-import unicodedata
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-from smcheck.values import BLANK as _BLANK
-
-_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+from smcheck.text import visible
 
 _out: Console | None = None
 _err: Console | None = None
-
-
-def visible(text: str, *, keep_newlines: bool = False) -> str:
-    """``text`` with every control, format (bidi, zero-width) or unassigned character shown as an escape."""
-    if text.isprintable() and not _BLANK.intersection(text):
-        return text
-    out: list[str] = []
-    for char in text:
-        if keep_newlines and char == "\n":
-            out.append(char)
-            continue
-        if unicodedata.category(char) in _UNSAFE_CATEGORIES or char in _BLANK:
-            code = ord(char)
-            out.append(
-                f"\\x{code:02x}"
-                if code < 0x100
-                else f"\\u{code:04x}"
-                if code < 0x10000
-                else f"\\U{code:08x}"
-            )
-        else:
-            out.append(char)
-    return "".join(out)
-
-
-def is_clean(text: str) -> bool:
-    """Whether ``text`` would be shown unchanged by :func:`visible`."""
-    return visible(text) == text
 
 
 def safe(text: object, style: str = "") -> Text:
@@ -80,17 +49,25 @@ def stderr() -> Console:
     return _err
 
 
-def error(message: str, hint: str | None = None) -> None:
-    """Print one error line and its hint on stderr (messages may hold untrusted text: shown safely)."""
+def error(message: str, hint: str | None = None, details: tuple[str, ...] = ()) -> None:
+    """Print one error line, its details (every bad line of a file) and its hint on stderr (messages
+    may hold untrusted text: shown safely)."""
     from rich.text import Text
 
     line = Text("smcheck: error: ", style="bold red")
     line.append_text(safe(message))
     stderr().print(line, soft_wrap=True)
+    for detail in details:
+        stderr().print(safe(f"  - {detail}"), soft_wrap=True)
     if hint:
         tip = Text("  hint: ", style="yellow")
         tip.append_text(safe(hint))
         stderr().print(tip, soft_wrap=True)
+
+
+def note(message: str) -> None:
+    """A note on stderr: something smcheck skipped or assumed, that the user may want to know."""
+    sys.stderr.write(f"smcheck: note: {visible(message)}\n")
 
 
 def plain_error(message: str) -> None:

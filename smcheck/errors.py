@@ -8,10 +8,14 @@ class SmcheckError(Exception):
 
     exit_code: int = 1
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, hint: str | None = None, details: tuple[str, ...] = ()
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.details = details
+        """Further lines shown under the message (every bad line of a file, say)."""
 
 
 class UsageError(SmcheckError):
@@ -29,7 +33,9 @@ class FileProblem(SmcheckError):
     def __init__(self, path: str, problems: list[str], *, hint: str | None = None) -> None:
         first = problems[0] if problems else f"{path}: unreadable"
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        super().__init__(first + more, hint=hint)
+        super().__init__(
+            first + more, hint=hint, details=tuple(problems) if len(problems) > 1 else ()
+        )
         self.path = path
         self.problems = problems
 

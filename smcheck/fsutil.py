@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from smcheck.errors import OutputExists, SmcheckError
+from smcheck.errors import CannotOpen, OutputExists, SmcheckError
 
 
 def read_capped(handle: BinaryIO, limit: int) -> bytes:
@@ -23,6 +25,79 @@ def read_capped(handle: BinaryIO, limit: int) -> bytes:
     if len(data) == want and want <= limit:
         data += handle.read(limit + 1 - want)
     return data
+
+
+def _kind(mode: int) -> str | None:
+    """What a file that is not a regular file is, in words (None for a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+"""Opening never waits: a FIFO opened without O_NONBLOCK blocks until someone writes to it."""
+
+
+def read_regular(path: Path, limit: int, what: str = "file") -> bytes:
+    """At most ``limit + 1`` bytes of ``path``, which must be a regular file (or a link to one).
+
+    A folder, a FIFO, a device or a socket (or a link to one) is refused unread, and opening never
+    blocks, so a file someone else controls cannot make smcheck wait for ever or read a device. Raises
+    :class:`~smcheck.errors.CannotOpen` naming the file and why (``what`` says what it should be).
+    """
+    try:
+        kind = _kind(path.stat().st_mode)  # before opening: opening a device can act on it
+        if kind is not None:
+            raise CannotOpen(str(path), f"is {kind}, not a {what}: not read")
+        fd = os.open(path, _OPEN_FLAGS)
+    except FileNotFoundError:
+        raise CannotOpen(str(path), "no such file") from None
+    except PermissionError:
+        raise CannotOpen(str(path), "permission denied") from None
+    except OSError as exc:
+        raise CannotOpen(str(path), f"cannot read ({exc.strerror})") from None
+    try:
+        kind = _kind(os.fstat(fd).st_mode)  # again, on what was opened: it may have been swapped
+        if kind is not None:
+            raise CannotOpen(str(path), f"is {kind}, not a {what}: not read")
+        with os.fdopen(fd, "rb") as handle:
+            fd = -1
+            return read_capped(handle, limit)
+    except OSError as exc:
+        raise CannotOpen(str(path), f"cannot read ({exc.strerror})") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
+def find_files(paths: list[Path], suffixes: tuple[str, ...]) -> Iterator[Path | CannotOpen]:
+    """Files as given; folders walked recursively for names ending in one of ``suffixes``, in a stable
+    order (sorted), so runs repeat. Symbolic links to folders are not followed (no loops); a folder
+    that cannot be read is reported. What is found is not opened here: a FIFO or a device named like a
+    record is refused when it is read (:func:`read_regular`)."""
+    for path in paths:
+        if not path.is_dir():
+            yield path
+            continue
+        errors: list[OSError] = []
+        for root, folders, files in os.walk(path, onerror=errors.append):
+            folders.sort()
+            for name in sorted(files):
+                if name.endswith(suffixes):
+                    yield Path(root) / name
+            while errors:
+                error = errors.pop(0)
+                yield CannotOpen(str(error.filename), f"cannot read ({error.strerror})")
+        for error in errors:
+            yield CannotOpen(str(error.filename), f"cannot read ({error.strerror})")
 
 
 def atomic_write(path: Path, data: bytes, *, overwrite: bool, mode: int = 0o644) -> None:

@@ -11,10 +11,10 @@ import datetime as dt
 import html
 from typing import TYPE_CHECKING
 
-from smcheck.console import visible
+from smcheck.text import visible
 
 if TYPE_CHECKING:
-    from smcheck.commands.status import Entry
+    from smcheck.register import Entry
 
 CSS = """
 body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
@@ -27,8 +27,11 @@ th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid #ddd;
          overflow-wrap: anywhere; }
 .note { color: #555; font-size: .9em; }
 .state { font-weight: 600; white-space: nowrap; }
-.invalid, .review-overdue, .rejected { color: #a00; } .review-due, .awaiting-approval { color: #8a5a00; }
+.invalid, .review-overdue, .rejected { color: #a00; }
+.review-due, .awaiting-reviewer, .awaiting-cosign, .unsigned, .not-checked { color: #8a5a00; }
 .approved { color: #060; } .draft { color: #555; }
+.banner { border: 2px solid; padding: .2rem 1rem; margin: 1rem 0; }
+.banner.invalid { border-color: #a00; background: #fee; } .banner.valid { border-color: #060; }
 @media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } tr, dl { break-inside: avoid; }
                .state { color: #000; } }
 """

@@ -26,8 +26,7 @@ from typing import NamedTuple
 
 from smcheck import __version__
 from smcheck.checklist import Checklist, Level, Value
-from smcheck.errors import CannotOpen
-from smcheck.fsutil import read_capped
+from smcheck.fsutil import read_regular
 from smcheck.outcome import Finding, Outcome, Status
 from smcheck.signoff import SignOff
 from smcheck.tomlread import Problems, Table, TomlProblem, flatten, loads_guarded, nest
@@ -232,22 +231,27 @@ def sha256(data: bytes) -> str:
 # Reading
 
 
-def read_limited(path: Path, limit: int = MAX_RECORD_BYTES) -> bytes:
-    """Read at most ``limit + 1`` bytes (so an oversized file is detected without reading it all).
+def read_limited(path: Path, limit: int = MAX_RECORD_BYTES, what: str = "record") -> bytes:
+    """At most ``limit + 1`` bytes of a record file (so an oversized file is detected without reading it
+    all); only a regular file is read (:func:`~smcheck.fsutil.read_regular`).
 
     Raises :class:`CannotOpen` for files that cannot be opened at all.
     """
-    try:
-        with path.open("rb") as handle:
-            return read_capped(handle, limit)
-    except FileNotFoundError:
-        raise CannotOpen(str(path), "no such file") from None
-    except IsADirectoryError:
-        raise CannotOpen(str(path), "is a folder, not a record") from None
-    except PermissionError:
-        raise CannotOpen(str(path), "permission denied") from None
-    except OSError as exc:
-        raise CannotOpen(str(path), f"cannot read ({exc.strerror})") from None
+    return read_regular(path, limit, what)
+
+
+def rewrite_record(path: Path, before: bytes, after: bytes) -> None:
+    """Replace a record atomically with ``after``, refusing if it changed since ``before`` was read (a
+    signature appended meanwhile by someone else would be lost)."""
+    from smcheck.errors import SmcheckError
+    from smcheck.fsutil import atomic_write
+
+    if read_limited(path) != before:
+        raise SmcheckError(
+            f"{path} changed while smcheck was working on it; nothing was written",
+            hint="run the command again",
+        )
+    atomic_write(path, after, overwrite=True)
 
 
 def split(data: bytes) -> tuple[bytes, bytes]:
@@ -316,15 +320,27 @@ def open_record(path: Path) -> tuple[bytes, RecordFile]:
     Raises :class:`~smcheck.errors.CannotOpen` or :class:`~smcheck.errors.FileProblem` (one line, with
     a hint to run verify), never a traceback.
     """
+    data = read_limited(path)
+    content, seals = read_layout_of(path, data)
+    try:
+        return data, RecordFile(content, parse_content(content), seals)
+    except RecordError as exc:
+        raise _problem(path, exc) from None
+
+
+def read_layout_of(path: Path, data: bytes) -> tuple[bytes, tuple[Seal, ...]]:
+    """:func:`read_layout` for a command given a file: a file that is not a record is one clear error
+    (:class:`~smcheck.errors.FileProblem`) naming it, never a traceback."""
+    try:
+        return read_layout(data)
+    except RecordError as exc:
+        raise _problem(path, exc) from None
+
+
+def _problem(path: Path, exc: RecordError) -> Exception:
     from smcheck.errors import FileProblem
 
-    data = read_limited(path)
-    try:
-        return data, parse_record(data)
-    except RecordError as exc:
-        raise FileProblem(
-            str(path), [f"{path}: {exc.message}"], hint=f"smcheck verify {path}"
-        ) from None
+    return FileProblem(str(path), [f"{path}: {exc.message}"], hint=f"smcheck verify {path}")
 
 
 def read_layout(data: bytes) -> tuple[bytes, tuple[Seal, ...]]:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 from smcheck.checklist import Checklist, load_checklist
-from smcheck.errors import UsageError
+from smcheck.errors import SmcheckError, UsageError
 
 DEFAULT_CHECKLIST = "essex-social-media"
+
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def checklists_dir() -> Path:
@@ -29,8 +33,20 @@ def shipped() -> list[Checklist]:
     return [load_checklist(path) for path in shipped_paths()]
 
 
+def is_checklist_id(text: str) -> bool:
+    """Whether ``text`` is a checklist id (lower-case letters, digits and dashes): an id names a shipped
+    checklist and is never a path, whoever wrote it (a record, a draft, an answers file)."""
+    return len(text) <= 100 and _ID.fullmatch(text) is not None
+
+
 def by_id(checklist_id: str) -> Checklist | None:
-    """The shipped checklist with this id, if any (file names are the ids: cheap to look up)."""
+    """The shipped checklist with this id, if any (file names are the ids: cheap to look up).
+
+    Anything that is not an id (``../../elsewhere``, say) names no checklist: only ``--checklist``
+    names a file.
+    """
+    if not is_checklist_id(checklist_id):
+        return None
     path = checklists_dir() / f"{checklist_id}.toml"
     if path.is_file():
         checklist = load_checklist(path)
@@ -42,6 +58,28 @@ def by_id(checklist_id: str) -> Checklist | None:
     return None
 
 
+Lookup = Callable[[str], "Checklist | None"]
+
+
+def lookup(explicit: Checklist | None = None) -> Lookup:
+    """A checklist lookup for one run: each checklist parsed once, however many records name it. With
+    ``explicit`` (``--checklist``), every record is checked against that one. A shipped checklist that
+    cannot be loaded counts as unknown (the record's checklist check says so)."""
+    cache: dict[str, Checklist | None] = {}
+
+    def find(checklist_id: str) -> Checklist | None:
+        if explicit is not None:
+            return explicit
+        if checklist_id not in cache:
+            try:
+                cache[checklist_id] = by_id(checklist_id)
+            except SmcheckError:
+                cache[checklist_id] = None
+        return cache[checklist_id]
+
+    return find
+
+
 def is_shipped(checklist: Checklist) -> bool:
     """Whether this checklist is one of the files smcheck ships."""
     try:
@@ -51,11 +89,21 @@ def is_shipped(checklist: Checklist) -> bool:
 
 
 def resolve(ref: str) -> Checklist:
-    """A checklist named by id (shipped) or by path (a file of a policy owner's)."""
+    """A checklist named on the command line: by id (shipped) or by path (a file of a policy owner's)."""
     if ref.endswith(".toml") or "/" in ref or "\\" in ref:
         return load_checklist(Path(ref))
-    found = by_id(ref)
+    return shipped_by_id(ref)
+
+
+def shipped_by_id(checklist_id: str, *, named_in: str | None = None) -> Checklist:
+    """The shipped checklist a file names by id (a record, a draft, an answers file): never a path, so
+    a file cannot make smcheck read another file. Raises a usage error naming the file."""
+    found = by_id(checklist_id)
     if found is None:
         known = ", ".join(c.id for c in shipped()) or "none"
-        raise UsageError(f"no checklist with id {ref!r}", hint=f"shipped checklists: {known}")
+        where = f"{named_in} names " if named_in else ""
+        raise UsageError(
+            f"{where}no shipped checklist with id {checklist_id!r}",
+            hint=f"shipped checklists: {known}; for another, give its file with --checklist PATH",
+        )
     return found

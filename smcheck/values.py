@@ -10,17 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Callable
 
 from smcheck.checklist import DateBound, QType, Question, Value, format_value
+from smcheck.text import codepoint, first_hidden
 from smcheck.tomlread import type_name
 
 DEFAULT_MAX_TEXT = 2000
-
-BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
-"""Printable by Unicode's rules, yet drawn as nothing: Hangul fillers and the blank Braille pattern."""
-_BLANKS = re.compile(f"[{''.join(sorted(BLANK))}]")
 
 _EMAIL = re.compile(
     r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+)"
@@ -35,17 +31,6 @@ _NO = {"n", "no", "false"}
 
 class AnswerError(ValueError):
     """An answer is not acceptable; the message says why in plain words."""
-
-
-def _bad_character(text: str) -> str | None:
-    """The first character an answer may not hold: controls, format characters (bidi, zero-width)."""
-    if text.isprintable() and (text.isascii() or _BLANKS.search(text) is None):
-        return None
-    for char in text:
-        category = unicodedata.category(char)
-        if category in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp") or char in BLANK:
-            return char
-    return None
 
 
 def _resolve(bound: DateBound, today: dt.date) -> dt.date:
@@ -112,10 +97,10 @@ def _one_line(value: object) -> str:
     text = value.strip()
     if not text:
         raise AnswerError("must not be empty")
-    bad = _bad_character(text)
+    bad = first_hidden(text)
     if bad is not None:
         raise AnswerError(
-            f"contains a control or invisible character (U+{ord(bad):04X}); type the answer on one line"
+            f"contains a control or invisible character ({codepoint(bad)}); type the answer on one line"
         )
     return text
 

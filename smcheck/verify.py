@@ -27,7 +27,6 @@ from smcheck.record import (
     Record,
     RecordError,
     RecordFile,
-    Seal,
     add_months,
     parse_content,
     read_layout,
@@ -35,11 +34,20 @@ from smcheck.record import (
     sha256,
 )
 from smcheck.signoff import SIGNOFF_QUESTIONS
+from smcheck.trust.policy import (
+    NAMESPACE_RECORD,
+    Judged,
+    Roles,
+    SignatureReport,
+    Standing,
+    State,
+    judge,
+)
 from smcheck.values import AnswerError, check_typed
 
 if TYPE_CHECKING:
-    from smcheck.sigcheck import SignatureReport
-    from smcheck.signing import Sshsig, TrustFile
+    from smcheck.trust.allowed import TrustFile
+    from smcheck.trust.sshsig import Sshsig
 
 
 class Verdict(StrEnum):
@@ -106,11 +114,31 @@ class Report(NamedTuple):
     channel: str | None = None
     """The channel the record is about, from the checklist's ``name_from`` answers (e.g. platform and
     handle), to notice two records for one channel in a batch."""
+    judged: Judged | None = None
+    """Every signature judged by the trust policy, and the standing that follows (None when the record
+    could not be read that far)."""
+    roles: Roles = Roles()
+    """The approving roles of the record's checklist, and those its answers require."""
+    record: Record | None = None
+    """The record's content as parsed (None when it could not be read), so that views need not parse
+    it again. Trust it only as far as :attr:`valid` says."""
+
+    @property
+    def standing(self) -> Standing | None:
+        """Where the record stands by its signatures."""
+        return self.judged.standing if self.judged is not None else None
 
     @property
     def valid(self) -> bool:
         """True when no check failed."""
         return all(c.verdict is not Verdict.FAIL for c in self.checks)
+
+    @property
+    def state(self) -> State:
+        """Where the record stands: ``invalid`` whenever a check fails, else its signatures' standing."""
+        if not self.valid or self.standing is None:
+            return State.INVALID
+        return self.standing.state
 
     @property
     def warnings(self) -> int:
@@ -175,11 +203,13 @@ def verify_bytes(
         )
     sig = None
     if proposer:
-        from smcheck import sigcheck
-        from smcheck.signing import SignatureError
+        from smcheck.trust.sshsig import SignatureError, signature_from_base64
+        from smcheck.trust.sshsig import verify as verify_signature
 
         try:
-            sig = sigcheck.check_proposer(proposer[0], content)
+            assert proposer[0].sshsig is not None  # the record reader ensures it
+            sig = signature_from_base64(proposer[0].sshsig)
+            verify_signature(sig, content, NAMESPACE_RECORD)
         except SignatureError as exc:
             return _refused(
                 source,
@@ -216,16 +246,16 @@ def verify_bytes(
     rows.append(_signoff(record, checklist, today))
     rows.append(_integrity(parsed, signed=sig is not None))
     now = demands.now or dt.datetime.now(dt.UTC)
-    signature_rows, reports = _signatures(
-        parsed, sig, proposer[0] if proposer else None, checklist, accepted, demands, now
-    )
-    rows.extend(signature_rows)
+    roles = roles_of(checklist, accepted)
+    signatures = _judge(parsed, sig, roles, demands, now)
+    rows.extend(_signature_rows(signatures, roles, checklist, demands))
     rows.append(_review(record, checklist, today))
     channel = None
     if checklist is not None and checklist.name_from:
         parts = [str(accepted[q]) for q in checklist.name_from if q in accepted]
         channel = " ".join(parts) if parts else None
-    return Report(source, tuple(rows), record.id, tuple(reports), channel)
+    reports = (*((signatures.proposer,) if signatures.proposer else ()), *signatures.decisions)
+    return Report(source, tuple(rows), record.id, reports, channel, signatures, roles, record)
 
 
 def _broken(source: str, exc: RecordError) -> Report:
@@ -490,6 +520,39 @@ def _refused(source: str, check: str, code: str, message: str) -> Report:
     return Report(source, tuple(rows))
 
 
+def roles_of(checklist: Checklist | None, accepted: dict[str, object]) -> Roles:
+    """The approving roles of a record's checklist, and the co-signers its answers require."""
+    if checklist is None:
+        return Roles()
+    # `accepted` holds only the shown questions' valid answers (judge_answers): no second walk needed.
+    needed = cosigners_for_shown(checklist, accepted)  # type: ignore[arg-type]
+    return Roles(
+        reviewer=checklist.policy.reviewer or "the reviewer",
+        cosigners={c.role: c.title for c in checklist.cosigners},
+        needed=tuple(c.role for c in needed),
+    )
+
+
+def _judge(
+    parsed: RecordFile, sig: Sshsig | None, roles: Roles, demands: Demands, now: dt.datetime
+) -> Judged:
+    """Every signature judged by the trust policy (the trust file is loaded only for signed records)."""
+    signed = any(s.method == "sshsig" for s in parsed.seals)
+    if signed and demands.trust is None and demands.load_trust is not None:
+        trust, revoked = demands.load_trust()
+        demands = demands._replace(trust=trust, revoked=revoked | demands.revoked)
+    return judge(
+        parsed.record,
+        parsed.content,
+        parsed.seals,
+        sig,
+        trust=demands.trust,
+        revoked=demands.revoked,
+        now=now,
+        roles=roles,
+    )
+
+
 def _state(
     check: str, code: str, message: str, demands: Demands, needed_for: tuple[str, ...]
 ) -> CheckResult:
@@ -501,189 +564,135 @@ def _state(
     return CheckResult(check, Verdict.INFO, code, message)
 
 
-def _signatures(
-    parsed: RecordFile,
-    sig: Sshsig | None,
-    proposer: Seal | None,
-    checklist: Checklist | None,
-    accepted: dict[str, object],
-    demands: Demands,
-    now: dt.datetime,
-) -> tuple[list[CheckResult], list[SignatureReport]]:
-    """The signature, approval and co-signature rows, and a report of each signature."""
-    signed = [s for s in parsed.seals if s.method == "sshsig" and s.role != PROPOSER]
-    if sig is None:
-        rows = [
-            _state(
-                "signature",
-                "unsigned",
-                "not signed: UNSIGNED, integrity only",
-                demands,
-                ("signed", "approved"),
-            )
-        ]
-        if signed:
-            rows.append(
-                CheckResult(
-                    "approval",
-                    Verdict.FAIL,
-                    "approval-unsigned-record",
-                    "an approval on an unsigned record binds nothing",
-                )
-            )
-        else:
-            rows.append(
-                _state(
-                    "approval",
-                    "not-approved",
-                    "not approved yet (no signature)",
-                    demands,
-                    ("approved",),
-                )
-            )
-        rows.append(_cosign_state(checklist, accepted, [], demands))
-        return rows, []
-
-    from smcheck import sigcheck
-
-    if demands.trust is None and demands.load_trust is not None:
-        trust, revoked = demands.load_trust()
-        demands = demands._replace(trust=trust, revoked=revoked | demands.revoked)
-    record = parsed.record
-    reports: list[SignatureReport] = []
-    mine = sigcheck.trust_of(
-        sig,
-        role=PROPOSER,
-        principal=record.signoff.email,
-        namespace=sigcheck.NAMESPACE_RECORD,
-        trust=demands.trust,
-        revoked=demands.revoked,
-        at=now,
-    )
-    reports.append(mine)
-    rows = [_trust_row("signature", mine, demands, what="signed")]
-
-    def approval_of(seal: Seal) -> SignatureReport:
-        return sigcheck.check_approval(
-            seal,
-            record_id=record.id,
-            content=parsed.content,
-            proposer=proposer,
-            trust=demands.trust,
-            revoked=demands.revoked,
-            at=now,
+def _signature_rows(
+    judged: Judged, roles: Roles, checklist: Checklist | None, demands: Demands
+) -> list[CheckResult]:
+    """The signature, approval and co-signature rows."""
+    proposer = judged.proposer
+    if proposer is None:
+        signature = _state(
+            "signature",
+            "unsigned",
+            "not signed: UNSIGNED, integrity only",
+            demands,
+            ("signed", "approved"),
         )
-
-    reviewer = [s for s in signed if s.role == REVIEWER]
-    if len(reviewer) > 1:
-        rows.append(
-            CheckResult(
-                "approval",
-                Verdict.FAIL,
-                "approval-repeated",
-                "the record carries more than one review",
-            )
+    elif proposer.status == "trusted":
+        signature = CheckResult(
+            "signature",
+            Verdict.PASS,
+            "ok",
+            f"signed by {proposer.principal} (key {proposer.fingerprint}): trusted",
         )
-    elif not reviewer:
-        rows.append(_state("approval", "not-approved", "not approved yet", demands, ("approved",)))
+    elif proposer.status == "not-checked":
+        signature = _unchecked("signature", proposer.message, demands)
     else:
-        review = approval_of(reviewer[0])
-        reports.append(review)
-        rows.append(_approval_row("approval", review, demands))
-
-    cosigned = [s for s in signed if s.role != REVIEWER]
-    cosign_reports = [approval_of(s) for s in cosigned]
-    reports.extend(cosign_reports)
-    rows.append(_cosign_state(checklist, accepted, cosign_reports, demands))
-    return rows, reports
-
-
-def _trust_row(check: str, report: SignatureReport, demands: Demands, *, what: str) -> CheckResult:
-    who = (
-        f"{report.principal} (key {report.fingerprint})"
-        if report.principal
-        else f"key {report.fingerprint}"
-    )
-    if report.status == "trusted":
-        return CheckResult(check, Verdict.PASS, "ok", f"{what} by {who}: trusted")
-    if report.status == "no-trust-file":
-        if demands.require is not None:
-            return CheckResult(check, Verdict.FAIL, "no-trust-file", report.message)
-        return CheckResult(check, Verdict.WARN, "no-trust-file", report.message)
-    return CheckResult(check, Verdict.FAIL, f"{check}-{report.status}", report.message)
+        signature = CheckResult(
+            "signature", Verdict.FAIL, f"signature-{proposer.status}", proposer.message
+        )
+    reviews = [d for d in judged.decisions if d.role == REVIEWER]
+    if reviews:
+        approval = _decision_row("approval", reviews, demands, roles_title=None)
+    elif proposer is None:
+        approval = _state(
+            "approval", "not-approved", "not approved yet (no signature)", demands, ("approved",)
+        )
+    else:
+        approval = _state("approval", "not-approved", "not approved yet", demands, ("approved",))
+    return [signature, approval, _cosign_row(judged, roles, checklist, demands)]
 
 
-def _approval_row(check: str, report: SignatureReport, demands: Demands) -> CheckResult:
+def _unchecked(check: str, message: str, demands: Demands) -> CheckResult:
+    """Intact, but whose it is is not known: INFO, or a FAIL when --require asks for trust."""
+    if demands.require is not None:
+        return CheckResult(check, Verdict.FAIL, "no-trust-file", message)
+    return CheckResult(check, Verdict.INFO, "not-checked", message)
+
+
+_CODES = {"unknown-role": "cosign-unknown-role"}
+
+
+def _code(check: str, report: SignatureReport) -> str:
+    return _CODES.get(report.status, f"{check}-{report.status}")
+
+
+def _said(report: SignatureReport) -> str:
+    """A decision in words: ``approved by X on 2026-11-30: comment``."""
     approval = report.approval
-    if approval is None or report.status == "broken":
-        return CheckResult(check, Verdict.FAIL, f"{check}-broken", report.message)
-    row = _trust_row(check, report, demands, what=approval.decision)
-    if row.verdict is not Verdict.PASS:
-        return row
-    said = f"{approval.decision} by {report.principal} on {approval.time:%Y-%m-%d}"
-    said += f": {approval.comment}" if approval.comment else ""
-    if approval.decision != "approved":
-        if demands.require == "approved":
-            return CheckResult(check, Verdict.FAIL, "rejected", said)
-        return CheckResult(check, Verdict.WARN, "rejected", said)
-    return CheckResult(check, Verdict.PASS, "ok", said)
+    assert approval is not None
+    who = report.principal or f"{approval.approver} (as the statement says)"
+    said = f"{approval.decision} by {who} on {approval.time:%Y-%m-%d}"
+    return said + (f": {approval.comment}" if approval.comment else "")
 
 
-def _cosign_state(
-    checklist: Checklist | None,
-    accepted: dict[str, object],
+def _decision_row(
+    check: str,
     reports: list[SignatureReport],
     demands: Demands,
+    *,
+    roles_title: dict[str, str] | None,
+    parts: list[str] | None = None,
+    awaiting: bool = False,
 ) -> CheckResult:
+    """One row for the decisions of one check: a FAIL for any that does not stand (all listed), then a
+    rejection, then what is not checked or still awaited, else PASS."""
+    bad = [r for r in reports if not r.good]
+    if bad:
+        details = tuple(Detail(_code(check, r), r.message, r.role) for r in bad)
+        first = bad[0]
+        return CheckResult(check, Verdict.FAIL, _code(check, first), first.message, details)
+    words = list(parts or [])
+    for report in reports:
+        title = f"{roles_title.get(report.role, report.role)}: " if roles_title else ""
+        extra = "" if report.required else " (not required by these answers)"
+        if report.status == "not-checked":
+            words.append(
+                f"{title}{_said(report)}{extra}; not checked: no trust file, so who signed is not"
+                " known"
+            )
+        else:
+            words.append(f"{title}{_said(report)}{extra}")
+    summary = "; ".join(words)
+    rejected = any(r.approval and r.approval.decision != "approved" for r in reports)
+    unchecked = any(r.status == "not-checked" for r in reports)
+    if rejected and not unchecked:
+        if demands.require == "approved":
+            return CheckResult(check, Verdict.FAIL, "rejected", summary)
+        return CheckResult(check, Verdict.WARN, "rejected", summary)
+    if unchecked:
+        return _unchecked(check, summary, demands)
+    if awaiting:
+        return _state(check, "awaiting-cosign", summary, demands, ("approved",))
+    return CheckResult(check, Verdict.PASS, "ok", summary)
+
+
+def _cosign_row(
+    judged: Judged, roles: Roles, checklist: Checklist | None, demands: Demands
+) -> CheckResult:
+    cosigns = [d for d in judged.decisions if d.role != REVIEWER]
     if checklist is None:
+        if any(not r.good for r in cosigns):
+            return _decision_row("cosign", cosigns, demands, roles_title=None)
         return CheckResult(
             "cosign", Verdict.SKIP, "skipped", "needs the checklist the record was made against"
         )
-    # `accepted` holds only the shown questions' valid answers (judge_answers): no second walk needed.
-    needed = {c.role: c for c in cosigners_for_shown(checklist, accepted)}  # type: ignore[arg-type]
-    known = {c.role for c in checklist.cosigners}
-    roles = [r.role for r in reports]
-    repeated = sorted({role for role in roles if roles.count(role) > 1})
-    if repeated:
-        return CheckResult(
-            "cosign",
-            Verdict.FAIL,
-            "cosign-repeated",
-            f"the record carries more than one co-signature for role {repeated[0]!r}",
-        )
-    by_role = {r.role: r for r in reports}
-    for report in reports:
-        if report.role not in known:
-            return CheckResult(
-                "cosign",
-                Verdict.FAIL,
-                "cosign-unknown-role",
-                f"a co-signature for role {report.role!r}, which the checklist does not know",
-            )
-    if not needed:
+    present = {r.role for r in cosigns}
+    missing = [
+        f"awaiting {c.title}'s co-signature ({', '.join(c.clauses)})"
+        for c in checklist.cosigners
+        if c.role in roles.needed and c.role not in present
+    ]
+    if not cosigns and not missing:
         return CheckResult("cosign", Verdict.PASS, "ok", "no co-signature required by the answers")
-    parts: list[str] = []
-    for role, cosigner in needed.items():
-        found = by_role.get(role)
-        if found is None:
-            row = _state(
-                "cosign",
-                "awaiting-cosign",
-                f"awaiting {cosigner.title}'s co-signature ({', '.join(cosigner.clauses)})",
-                demands,
-                ("approved",),
-            )
-            if row.verdict is Verdict.FAIL:
-                return row
-            parts.append(row.summary)
-            continue
-        row = _approval_row("cosign", found, demands)
-        if row.verdict is not Verdict.PASS:
-            return row
-        parts.append(f"{cosigner.title}: {row.summary}")
-    verdict = Verdict.PASS if all(r in by_role for r in needed) else Verdict.INFO
-    return CheckResult(
-        "cosign", verdict, "ok" if verdict is Verdict.PASS else "awaiting-cosign", "; ".join(parts)
+    if not cosigns:
+        return _state("cosign", "awaiting-cosign", "; ".join(missing), demands, ("approved",))
+    return _decision_row(
+        "cosign",
+        cosigns,
+        demands,
+        roles_title=roles.cosigners,
+        parts=missing,
+        awaiting=bool(missing),
     )
 
 
@@ -718,6 +727,7 @@ def report_json(report: Report) -> dict[str, object]:
     return {
         "path": report.path,
         "valid": report.valid,
+        "state": report.state.value,
         "record_id": report.record_id,
         "checks": [
             {"check": c.check, "status": c.verdict.value, "code": c.code, "message": c.summary}
@@ -730,8 +740,13 @@ def report_json(report: Report) -> dict[str, object]:
                 "fingerprint": r.fingerprint,
                 "trust": r.status,
                 "message": r.message,
+                "required": r.required,
                 **(
-                    {"decision": r.approval.decision, "time": r.approval.time.isoformat()}
+                    {
+                        "decision": r.approval.decision,
+                        "approver": r.approval.approver,
+                        "time": r.approval.time.isoformat(),
+                    }
                     if r.approval is not None
                     else {}
                 ),

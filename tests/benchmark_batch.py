@@ -71,9 +71,9 @@ def make_records(folder: Path, count: int, key: Path) -> None:
 
     from smcheck import registry
     from smcheck.answers import apply_answers, load_answers_file
-    from smcheck.commands.signatures import proposer_seal
     from smcheck.outcome import evaluate
     from smcheck.record import append_seal, build_record, read_layout, render
+    from smcheck.trust.policy import seal_record
 
     checklist = registry.by_id("essex-social-media")
     assert checklist is not None
@@ -85,7 +85,7 @@ def make_records(folder: Path, count: int, key: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for number in range(count):
         data = render(build_record(checklist, applied.answers, outcome, applied.signoff, now=now))
-        data = append_seal(data, proposer_seal(private, read_layout(data)[0]))  # type: ignore[arg-type]
+        data = append_seal(data, seal_record(private, read_layout(data)[0]))  # type: ignore[arg-type]
         (folder / f"r{number:05}.smcheck.toml").write_bytes(data)
 
 
@@ -112,7 +112,7 @@ def main() -> int:
     parser.add_argument("--memory-records", type=int, default=10000)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    from smcheck.signing import generate_key_pair
+    from smcheck.trust.keys import generate_key_pair
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)

@@ -24,6 +24,7 @@ from rich.console import Console
 from rich.errors import MarkupError
 
 from smcheck import console, registry
+from smcheck.text import is_clean, visible
 from smcheck.verify import Verdict, verify_bytes
 
 MARKUP = "[bold red]APPROVED[/]"
@@ -75,24 +76,24 @@ def assert_nothing_raw(text: str) -> None:
     ],
 )
 def test_visible_escapes_every_hidden_character(text: str, shown: str) -> None:
-    assert console.visible(text) == shown
-    assert console.is_clean(shown)
-    assert console.is_clean(text) == (text == shown)
+    assert visible(text) == shown
+    assert is_clean(shown)
+    assert is_clean(text) == (text == shown)
 
 
 def test_visible_keeps_newlines_only_when_asked() -> None:
-    assert console.visible("a\nb\x1b", keep_newlines=True) == "a\nb\\x1b"
-    assert console.visible("a\nb", keep_newlines=False) == "a\\x0ab"
+    assert visible("a\nb\x1b", keep_newlines=True) == "a\nb\\x1b"
+    assert visible("a\nb", keep_newlines=False) == "a\\x0ab"
 
 
 @settings(max_examples=200, deadline=None)
 @given(text=st.text())
 def test_visible_leaves_nothing_hidden(text: str) -> None:
-    shown = console.visible(text)
+    shown = visible(text)
     assert not any(unicodedata.category(c) in UNSAFE for c in shown)
-    assert console.visible(shown) == shown
-    assert console.is_clean(shown)
-    if console.is_clean(text):
+    assert visible(shown) == shown
+    assert is_clean(shown)
+    if is_clean(text):
         assert shown == text
 
 
@@ -116,7 +117,7 @@ def test_markup_is_dangerous_without_safe() -> None:
 
 def test_safe_is_never_markup() -> None:
     text = console.safe(HOSTILE)
-    assert text.plain == console.visible(HOSTILE)
+    assert text.plain == visible(HOSTILE)
     assert not text.spans
     term, buffer = rich_console(color_system=None)
     term.print(text)
@@ -283,7 +284,7 @@ def test_cli_json_of_a_hostile_record_is_ascii(tmp_path: Path) -> None:
 def test_characters_that_draw_nothing_are_made_visible(blank: str) -> None:
     # Printable by Unicode's rules, yet blank on screen: a name of only these would look empty.
     assert blank.isprintable()
-    assert console.visible(f"Dr{blank}Marsh") == f"Dr\\u{ord(blank):04x}Marsh"
+    assert visible(f"Dr{blank}Marsh") == f"Dr\\u{ord(blank):04x}Marsh"
 
 
 def test_a_long_escape_is_never_split_across_lines() -> None:

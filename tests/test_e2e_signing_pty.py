@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from test_e2e_pty import ENTER, Terminal, plain, smcheck_script, start_terminal
 
-from smcheck.signing import KeyProblem, load_private_key
+from smcheck.trust.keys import load_private_key
+from smcheck.trust.wire import KeyProblem
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 

@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 
 from smcheck.answers import apply_answers, load_answers_file
 from smcheck.checklist import Checklist
-from smcheck.commands.new import default_output, slug
 from smcheck.outcome import Status, evaluate
 from smcheck.record import (
     HEADER,
@@ -30,6 +29,7 @@ from smcheck.record import (
     render,
     sha256,
 )
+from smcheck.session import default_output, slug
 from smcheck.signoff import SignOff
 
 SIGNOFF = SignOff("Ann Lee", "a.lee@example.ac.uk", "Secretary", "Chess Club")

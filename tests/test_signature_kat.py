@@ -11,12 +11,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from smcheck.approval import Approval, render_statement
 from smcheck.checklist import Checklist
-from smcheck.commands.signatures import blob_of, proposer_seal
 from smcheck.outcome import evaluate
 from smcheck.record import Seal, append_seal, build_record, read_layout, render
-from smcheck.sigcheck import blob_sha256
-from smcheck.signing import NAMESPACE_APPROVAL, sign
 from smcheck.signoff import SignOff
+from smcheck.trust.policy import NAMESPACE_APPROVAL, blob_sha256, seal_record
+from smcheck.trust.sshsig import blob_of, sign
 from smcheck.verify import Demands, Verdict, verify_bytes
 
 SEED = bytes(range(32))
@@ -35,8 +34,8 @@ def test_a_fixed_key_signs_a_fixed_record_to_known_bytes(tiny: Checklist) -> Non
     data = fixed_record(tiny)
     content, _ = read_layout(data)
     key = Ed25519PrivateKey.from_private_bytes(SEED)
-    seal = proposer_seal(key, content)
-    again = proposer_seal(Ed25519PrivateKey.from_private_bytes(SEED), content)
+    seal = seal_record(key, content)
+    again = seal_record(Ed25519PrivateKey.from_private_bytes(SEED), content)
     assert seal == again  # deterministic
     assert seal.sshsig is not None
     # Frozen: a change in the record's bytes or in the signing code shows up here.
@@ -48,7 +47,7 @@ def test_a_self_approval_crafted_by_hand_is_refused_by_verify(tiny: Checklist) -
     key = Ed25519PrivateKey.from_private_bytes(SEED)
     data = fixed_record(tiny)
     content, _ = read_layout(data)
-    proposer = proposer_seal(key, content)
+    proposer = seal_record(key, content)
     signed = append_seal(data, proposer)
     statement = render_statement(
         Approval(

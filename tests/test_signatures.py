@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from smcheck.cli import app
 from smcheck.record import MARKER
-from smcheck.signing import generate_key_pair
+from smcheck.trust.keys import generate_key_pair
 
 runner = CliRunner()
 PROPOSER_EMAIL = "h.marsh@essex.ac.uk"  # the example's sign-off email

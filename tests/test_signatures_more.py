@@ -26,6 +26,7 @@ import pytest
 from conftest import EXAMPLE_ANSWERS, FIXED_NOW, make_record_bytes, reseal
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_signatures import PROPOSER_EMAIL, Desk, row, runner
@@ -33,18 +34,13 @@ from test_signatures import PROPOSER_EMAIL, Desk, row, runner
 from smcheck import registry
 from smcheck.approval import Approval, render_statement
 from smcheck.cli import app
-from smcheck.commands.signatures import proposer_seal, write_if_unchanged
 from smcheck.errors import SmcheckError
-from smcheck.record import MARKER, Seal, append_seal, read_layout
-from smcheck.signing import (
-    Ed25519PrivateKey,
-    Signer,
-    TrustFile,
-    load_private_key,
-    parse_public_key,
-    public_key_of,
-    sign,
-)
+from smcheck.record import MARKER, Seal, append_seal, read_layout, rewrite_record
+from smcheck.trust.allowed import AllowedSigner, TrustFile
+from smcheck.trust.keys import load_private_key, public_key_of
+from smcheck.trust.policy import seal_record
+from smcheck.trust.sshsig import sign
+from smcheck.trust.wire import parse_public_key
 from smcheck.verify import Demands, Report, Verdict, verify_bytes
 
 SSH_KEYGEN = shutil.which("ssh-keygen")
@@ -847,7 +843,7 @@ def test_json_with_a_missing_trust_file_names_the_records_not_the_trust_file(
     assert str(missing) in result.output
 
 
-# --- write_if_unchanged ---------------------------------------------------------------------------
+# --- rewrite_record ---------------------------------------------------------------------------
 
 
 def test_write_if_unchanged_refuses_when_the_file_changed_after_it_was_read(tmp_path: Path) -> None:
@@ -856,18 +852,18 @@ def test_write_if_unchanged_refuses_when_the_file_changed_after_it_was_read(tmp_
     before = path.read_bytes()
     path.write_bytes(b"changed by someone else\n")
     with pytest.raises(SmcheckError, match="changed while smcheck was working on it") as caught:
-        write_if_unchanged(path, before, b"as read\nand signed\n")
+        rewrite_record(path, before, b"as read\nand signed\n")
     assert "nothing was written" in caught.value.message
     assert caught.value.hint == "run the command again"
     assert path.read_bytes() == b"changed by someone else\n"
 
     path.unlink()  # removed meanwhile: refused too, and not re-created
     with pytest.raises(SmcheckError):
-        write_if_unchanged(path, before, b"as read\nand signed\n")
+        rewrite_record(path, before, b"as read\nand signed\n")
     assert not path.exists()
 
     path.write_bytes(before)  # unchanged: written
-    write_if_unchanged(path, before, b"as read\nand signed\n")
+    rewrite_record(path, before, b"as read\nand signed\n")
     assert path.read_bytes() == b"as read\nand signed\n"
     assert [p.name for p in tmp_path.iterdir()] == ["r.smcheck.toml"]  # no temporary file left
 
@@ -881,10 +877,10 @@ def signed_record() -> tuple[bytes, TrustFile]:
     key = Ed25519PrivateKey.generate()
     data = make_record_bytes()
     content, _ = read_layout(data)
-    signed = append_seal(data, proposer_seal(key, content))
+    signed = append_seal(data, seal_record(key, content))
     trust = TrustFile(
         Path("allowed_signers"),
-        (Signer((PROPOSER_EMAIL,), public_key_of(key), ("smcheck-record",), None, None, 1),),
+        (AllowedSigner((PROPOSER_EMAIL,), public_key_of(key), ("smcheck-record",), None, None, 1),),
     )
     return signed, trust
 

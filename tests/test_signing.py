@@ -22,27 +22,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smcheck.errors import CannotOpen, FileProblem
-from smcheck.signing import (
-    NAMESPACE_APPROVAL,
-    NAMESPACE_RECORD,
-    KeyProblem,
-    PublicKey,
-    SignatureError,
-    Signer,
+from smcheck.trust.allowed import (
+    AllowedSigner,
     Trust,
     TrustFile,
     decide_trust,
-    generate_key_pair,
-    is_small_order,
     load_allowed_signers,
-    load_private_key,
     load_revoked,
-    parse_public_key,
-    parse_signature,
-    public_key_of,
-    sign,
-    verify,
 )
+from smcheck.trust.keys import generate_key_pair, load_private_key, public_key_of
+from smcheck.trust.policy import NAMESPACE_APPROVAL, NAMESPACE_RECORD
+from smcheck.trust.sshsig import SignatureError, parse_signature, sign, verify
+from smcheck.trust.wire import KeyProblem, PublicKey, is_small_order, parse_public_key
 
 SSH_KEYGEN = shutil.which("ssh-keygen") or (
     "/usr/bin/ssh-keygen" if Path("/usr/bin/ssh-keygen").exists() else None
@@ -818,9 +809,11 @@ def test_allowed_signers_parsing(tmp_path: Path) -> None:
     trust = trust_file(tmp_path, text)
     assert trust.path == tmp_path / "allowed_signers"
     assert trust.signers == (
-        Signer(("jo@example.ac.uk", "*@review.example.ac.uk"), some_key(1), None, None, None, 3),
-        Signer(("Jo Bloggs <jo@example.ac.uk>", "!x@y"), some_key(2), None, None, None, 4),
-        Signer(
+        AllowedSigner(
+            ("jo@example.ac.uk", "*@review.example.ac.uk"), some_key(1), None, None, None, 3
+        ),
+        AllowedSigner(("Jo Bloggs <jo@example.ac.uk>", "!x@y"), some_key(2), None, None, None, 4),
+        AllowedSigner(
             ("sam@example.ac.uk",),
             some_key(3),
             ("smcheck-record", "smcheck-approval"),
@@ -828,7 +821,7 @@ def test_allowed_signers_parsing(tmp_path: Path) -> None:
             None,
             5,
         ),
-        Signer(
+        AllowedSigner(
             ("kim@example.ac.uk",),
             some_key(4),
             ('a"b',),
@@ -836,7 +829,7 @@ def test_allowed_signers_parsing(tmp_path: Path) -> None:
             dt.datetime(2026, 12, 31, 23, 59, 59, tzinfo=dt.UTC),
             6,
         ),
-        Signer(("tab@example.ac.uk",), some_key(1), ("x\ty",), None, None, 8),
+        AllowedSigner(("tab@example.ac.uk",), some_key(1), ("x\ty",), None, None, 8),
     )
 
 

@@ -17,10 +17,10 @@ from test_signatures import Desk, open_desk, runner
 from smcheck import registry
 from smcheck.answers import apply_answers, load_answers_file
 from smcheck.cli import app
-from smcheck.commands.signatures import proposer_seal
 from smcheck.outcome import evaluate
 from smcheck.record import append_seal, build_record, read_layout, render
-from smcheck.signing import load_private_key
+from smcheck.trust.keys import load_private_key
+from smcheck.trust.policy import seal_record
 
 TODAY = dt.datetime.now(dt.UTC)
 HOSTILE = "<script>document.title='pwned'</script><img src=x onerror=alert(1)>"
@@ -58,7 +58,7 @@ def signed_record(
     )
     data = render(record)
     data = append_seal(
-        data, proposer_seal(load_private_key(desk.keys["proposer"]), read_layout(data)[0])
+        data, seal_record(load_private_key(desk.keys["proposer"]), read_layout(data)[0])
     )
     path = desk.root / "register" / f"{name}.smcheck.toml"
     path.parent.mkdir(exist_ok=True)

@@ -36,6 +36,7 @@ from typer.testing import CliRunner
 
 from smcheck.checklist import Checklist, load_checklist
 from smcheck.cli import app
+from smcheck.errors import CannotOpen
 from smcheck.outcome import evaluate
 from smcheck.record import MARKER, MAX_RECORD_BYTES, build_record, read_limited, render, sha256
 from smcheck.signoff import SignOff
@@ -882,61 +883,74 @@ class _CountingFile:
         return data
 
 
-def _spied(path: Path) -> tuple[Path, list[_CountingFile]]:
-    """``path``, as a Path whose every open is recorded: what each read asked for and got."""
-    opened: list[_CountingFile] = []
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[_CountingFile]:
+    """Every capped read of a file, recorded: what each read asked for and got."""
+    from smcheck import fsutil
 
-    class SpyPath(type(Path())):  # type: ignore[misc]
-        def open(self, *args: Any, **kwargs: Any) -> Any:
-            handle = _CountingFile(super().open(*args, **kwargs))
-            opened.append(handle)
-            return handle
+    seen: list[_CountingFile] = []
+    real = fsutil.read_capped
 
-    return SpyPath(path), opened
+    def spy(handle: Any, limit: int) -> bytes:
+        counting = _CountingFile(handle)
+        seen.append(counting)
+        return real(counting, limit)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fsutil, "read_capped", spy)
+    return seen
 
 
-def test_huge_file_is_not_read_whole(tmp_path: Path, record_bytes: bytes) -> None:
-    path, opened = _spied(tmp_path / "huge.smcheck.toml")
+def test_huge_file_is_not_read_whole(
+    tmp_path: Path, record_bytes: bytes, opened: list[_CountingFile]
+) -> None:
+    path = tmp_path / "huge.smcheck.toml"
     with path.open("wb") as handle:
-        handle.raw.write(record_bytes)
-        handle.raw.truncate(64 * MAX_RECORD_BYTES)  # sparse: cheap to make, costly to read whole
+        handle.write(record_bytes)
+        handle.truncate(64 * MAX_RECORD_BYTES)  # sparse: cheap to make, costly to read whole
     report = verify_path(path, lookup=_essex_lookup, today=TODAY)
     assert_unreadable(report, "well-formed", "too-large")
     assert sum(opened[-1].sizes) <= MAX_RECORD_BYTES + 1
 
 
-def test_record_is_read_in_one_call_of_its_own_size(tmp_path: Path, record_bytes: bytes) -> None:
+def test_record_is_read_in_one_call_of_its_own_size(
+    tmp_path: Path, record_bytes: bytes, opened: list[_CountingFile]
+) -> None:
     """A record is read by asking for its size (plus one byte), not for the cap: asking for a megabyte
     allocates one, per record."""
-    (tmp_path / "r.smcheck.toml").write_bytes(record_bytes)
-    path, opened = _spied(tmp_path / "r.smcheck.toml")
+    path = tmp_path / "r.smcheck.toml"
+    path.write_bytes(record_bytes)
     assert read_limited(path) == record_bytes
     assert opened[-1].asked == [len(record_bytes) + 1]
     assert opened[-1].sizes == [len(record_bytes)]
 
 
-def test_a_file_without_a_size_is_read_to_the_cap(tmp_path: Path, record_bytes: bytes) -> None:
-    """A named pipe reports size 0: it is read on, still at most the cap plus one byte."""
+def test_a_stream_without_a_size_is_read_to_the_cap(record_bytes: bytes) -> None:
+    """A pipe reports size 0: read_capped reads on, still at most the cap plus one byte."""
+    from smcheck.fsutil import read_capped
+
+    for data, expected in ((record_bytes, record_bytes), (b"#" * (MAX_RECORD_BYTES + 100), None)):
+        read_end, write_end = os.pipe()
+        writer = threading.Thread(target=_write_ignoring_broken_pipe, args=(write_end, data))
+        writer.start()
+        try:
+            with os.fdopen(read_end, "rb") as handle:
+                got = read_capped(handle, MAX_RECORD_BYTES)
+        finally:
+            writer.join()
+        assert got == expected if expected is not None else len(got) == MAX_RECORD_BYTES + 1
+
+
+def test_a_fifo_named_like_a_record_is_refused_at_once(tmp_path: Path) -> None:
+    """Nobody writes to it: reading it would wait for ever. It is refused unread, at once."""
     fifo = tmp_path / "pipe.smcheck.toml"
     os.mkfifo(fifo)
-    writer = threading.Thread(target=lambda: fifo.write_bytes(record_bytes))
-    writer.start()
-    try:
-        assert read_limited(fifo) == record_bytes
-    finally:
-        writer.join()
-    big = b"#" * (MAX_RECORD_BYTES + 100)
-    writer = threading.Thread(target=lambda: _write_ignoring_broken_pipe(fifo, big))
-    writer.start()
-    try:
-        assert len(read_limited(fifo)) == MAX_RECORD_BYTES + 1
-    finally:
-        writer.join()
+    with pytest.raises(CannotOpen, match=r"is a named pipe \(FIFO\), not a record: not read"):
+        read_limited(fifo)
 
 
-def _write_ignoring_broken_pipe(path: Path, data: bytes) -> None:
-    with contextlib.suppress(BrokenPipeError):
-        path.write_bytes(data)
+def _write_ignoring_broken_pipe(fd: int, data: bytes) -> None:
+    with contextlib.suppress(BrokenPipeError), os.fdopen(fd, "wb") as handle:
+        handle.write(data)
 
 
 def test_file_at_the_cap_is_read(tmp_path: Path, record_bytes: bytes) -> None:

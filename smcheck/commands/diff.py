@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from smcheck import console, registry
 from smcheck.checklist import Checklist, format_value
 from smcheck.record import Record, Seal, open_record
+from smcheck.registry import Lookup
+
+if TYPE_CHECKING:
+    from smcheck.verify import Report
 
 
 class Change(NamedTuple):
@@ -25,9 +29,32 @@ class Change(NamedTuple):
     """The question's prompt, when there is one."""
 
 
-def _read(path: Path) -> tuple[Record, tuple[Seal, ...]]:
-    parsed = open_record(path)[1]
-    return parsed.record, parsed.seals
+def _read(path: Path, lookup: Lookup) -> tuple[Record, tuple[Seal, ...], Report]:
+    """A record, its trailing entries, and what verify says of it (a diff is no kinder than verify)."""
+    import datetime as dt
+
+    from smcheck.trust.allowed import trust_loader
+    from smcheck.verify import Demands, verify_bytes
+
+    data, parsed = open_record(path)
+    report = verify_bytes(
+        data,
+        str(path),
+        lookup=lookup,
+        today=dt.datetime.now(dt.UTC).date(),
+        demands=Demands(load_trust=trust_loader(None, notify=console.note)),
+    )
+    return parsed.record, parsed.seals, report
+
+
+def verdict(report: Report) -> str:
+    """One line on what verify says of a record."""
+    from smcheck.verify import Verdict
+
+    if report.valid:
+        return f"verifies ({report.state.value.replace('-', ' ')})"
+    failed = ", ".join(c.title for c in report.checks if c.verdict is Verdict.FAIL)
+    return f"DOES NOT VERIFY (fails {failed}): smcheck verify {report.path}"
 
 
 def _text(value: object) -> str:
@@ -86,10 +113,12 @@ def compare(
 
 
 def run(old_path: Path, new_path: Path, *, as_json: bool) -> int:
-    """Print the differences; exit 0 when the records say the same, 1 when they differ."""
-    old, old_seals = _read(old_path)
-    new, new_seals = _read(new_path)
-    checklist = registry.by_id(new.checklist_id)
+    """Print the differences; exit 0 when the records say the same, 1 when they differ (or when either
+    does not verify)."""
+    lookup = registry.lookup()
+    old, old_seals, old_report = _read(old_path, lookup)
+    new, new_seals, new_report = _read(new_path, lookup)
+    checklist = lookup(new.checklist_id)
     changes = compare(old, new, old_seals, new_seals, checklist)
     same_channel = checklist is None or all(
         old.answers.get(q) == new.answers.get(q) for q in checklist.name_from
@@ -100,14 +129,20 @@ def run(old_path: Path, new_path: Path, *, as_json: bool) -> int:
                 "old": str(old_path),
                 "new": str(new_path),
                 "same_channel": same_channel,
+                "old_valid": old_report.valid,
+                "new_valid": new_report.valid,
+                "old_state": old_report.state.value,
+                "new_state": new_report.state.value,
                 "changes": [c._asdict() for c in changes],
             }
         )
-        return 1 if changes else 0
+        return 1 if changes or not (old_report.valid and new_report.valid) else 0
     lines = [
         f"--- {old_path}  ({old.id}, {old.created:%Y-%m-%d})",
         f"+++ {new_path}  ({new.id}, {new.created:%Y-%m-%d})",
     ]
+    lines.append(f"old: {verdict(old_report)}")
+    lines.append(f"new: {verdict(new_report)}")
     if not same_channel:
         lines.append("! these records are about different channels")
     part = ""
@@ -126,4 +161,4 @@ def run(old_path: Path, new_path: Path, *, as_json: bool) -> int:
     if not changes:
         lines.append("no differences in answers, outcome or signatures")
     console.show_lines(lines, out=True)
-    return 1 if changes else 0
+    return 1 if changes or not (old_report.valid and new_report.valid) else 0

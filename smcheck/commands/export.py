@@ -11,14 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from smcheck import registry
 from smcheck.checklist import Checklist, format_value
-from smcheck.console import visible
-from smcheck.errors import UsageError
+from smcheck.errors import FileProblem, UsageError
 from smcheck.fsutil import atomic_write
-from smcheck.record import Record, open_record
+from smcheck.record import Record, RecordError
+from smcheck.text import visible
+
+if TYPE_CHECKING:
+    from smcheck.verify import Report
 
 
 class Row(NamedTuple):
@@ -37,15 +40,29 @@ class Part(NamedTuple):
     rows: tuple[Row, ...]
 
 
+class Banner(NamedTuple):
+    """What verify says of the record, shown before anything the record says."""
+
+    valid: bool
+    headline: str
+    reasons: tuple[str, ...] = ()
+
+
 class Document(NamedTuple):
     """What an export says, before it is rendered."""
 
     title: str
     subtitle: str
     parts: tuple[Part, ...]
+    banner: Banner | None = None
 
 
-def build(record: Record, checklist: Checklist | None, signatures: list[Row]) -> Document:
+def build(
+    record: Record,
+    checklist: Checklist | None,
+    signatures: list[Row],
+    banner: Banner | None = None,
+) -> Document:
     """The document for a record (with its checklist, when known, for prompts and clauses)."""
     from smcheck.values import as_text
 
@@ -113,7 +130,7 @@ def build(record: Record, checklist: Checklist | None, signatures: list[Row]) ->
         Part("Signatures", "As verified when this document was exported.", tuple(signatures))
     )
     title = checklist.title if checklist else record.checklist_id
-    return Document(title, channel, tuple(parts))
+    return Document(title, channel, tuple(parts), banner)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
@@ -127,6 +144,11 @@ def _md(text: str) -> str:
 def to_markdown(doc: Document) -> str:
     """The document as Markdown."""
     out = [f"# {_md(doc.title)}", ""]
+    if doc.banner is not None:
+        mark = "Verified" if doc.banner.valid else "DOES NOT VERIFY"
+        out.append(f"> **{mark}:** {_md(doc.banner.headline)}")
+        out.extend(f"> - {_md(reason)}" for reason in doc.banner.reasons)
+        out.append("")
     if doc.subtitle:
         out += [f"**{_md(doc.subtitle)}**", ""]
     for part in doc.parts:
@@ -146,6 +168,15 @@ def to_html(doc: Document) -> str:
     from smcheck.htmlpage import escape, page
 
     body = [f"<h1>{escape(doc.title)}</h1>"]
+    if doc.banner is not None:
+        kind, mark = ("valid", "Verified") if doc.banner.valid else ("invalid", "DOES NOT VERIFY")
+        reasons = "".join(f"<li>{escape(r)}</li>" for r in doc.banner.reasons)
+        body.append(
+            f'<div class="banner {kind}" role="alert"><p><strong>{mark}:</strong>'
+            f" {escape(doc.banner.headline)}</p>"
+            + (f"<ul>{reasons}</ul>" if reasons else "")
+            + "</div>"
+        )
     if doc.subtitle:
         body.append(f"<p><strong>{escape(doc.subtitle)}</strong></p>")
     for part in doc.parts:
@@ -164,14 +195,39 @@ def to_html(doc: Document) -> str:
 def run(
     path: Path, *, fmt: str, output: Path | None, force: bool, allowed_signers: Path | None
 ) -> int:
-    """Write the document to --output, or to stdout."""
+    """Write the document to --output, or to stdout. It opens with verify's verdict, so a record that
+    does not verify can never pass for one that does."""
+    from smcheck import console
+    from smcheck.record import parse_record, read_limited
+    from smcheck.trust.allowed import trust_loader
+    from smcheck.verify import Demands, verify_bytes
+
     if fmt not in ("md", "html"):
         raise UsageError(f"--format takes md or html, not {fmt!r}")
-    data, parsed = open_record(path)
-    record = parsed.record
-    checklist = registry.by_id(record.checklist_id)
-    signatures = _signature_rows(data, str(path), allowed_signers)
-    doc = build(record, checklist, signatures)
+    data = read_limited(path)
+    lookup = registry.lookup()
+    load_trust = trust_loader(allowed_signers, notify=console.note)
+    if allowed_signers is not None:
+        load_trust()
+    report = verify_bytes(
+        data,
+        str(path),
+        lookup=lookup,
+        today=dt.datetime.now(dt.UTC).date(),
+        demands=Demands(load_trust=load_trust),
+    )
+    record = report.record
+    if record is None:
+        # The proposer's signature failed before the content was read, or the file is no record: read
+        # the content for the document anyway, under the banner that says it does not verify.
+        try:
+            record = parse_record(data).record
+        except RecordError as exc:
+            raise FileProblem(
+                str(path), [f"{path}: {exc.message}"], hint=f"smcheck verify {path}"
+            ) from None
+    checklist = lookup(record.checklist_id)
+    doc = build(record, checklist, signature_rows(report), banner_of(report))
     text = to_markdown(doc) if fmt == "md" else to_html(doc)
     if output is None:
         import sys
@@ -182,26 +238,42 @@ def run(
     return 0
 
 
-def _signature_rows(data: bytes, source: str, allowed_signers: Path | None) -> list[Row]:
-    """Each signature with its trust status now, as verify sees it."""
-    from smcheck.commands.verify import trust_loader
-    from smcheck.verify import Demands, verify_bytes
+def banner_of(report: Report) -> Banner:
+    """verify's verdict in a sentence, and each failed check's reason."""
+    from smcheck.verify import Verdict
 
-    report = verify_bytes(
-        data,
-        source,
-        lookup=registry.by_id,
-        today=dt.datetime.now(dt.UTC).date(),
-        demands=Demands(load_trust=trust_loader(allowed_signers)),
-    )
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    if not report.valid:
+        failed = tuple(
+            f"{c.title}: {c.summary}" for c in report.checks if c.verdict is Verdict.FAIL
+        )
+        return Banner(
+            False,
+            f"smcheck verify refused this record on {today}. What follows is what the file says,"
+            " not what was signed off or approved.",
+            failed,
+        )
+    standing = report.standing
+    said = standing.summary if standing is not None else report.state.value
+    return Banner(True, f"smcheck verify accepted this record on {today}: {said}.")
+
+
+def signature_rows(report: Report) -> list[Row]:
+    """Each signature with its real status, as verify judged it."""
     rows = []
     for r in report.signatures:
-        said = f"{r.status}: {r.message}"
+        title = report.roles.title(r.role) if r.role != "proposer" else "the proposer"
+        said = f"{r.status.replace('-', ' ')}: {r.message}"
         if r.approval is not None:
             comment = f": {r.approval.comment}" if r.approval.comment else ""
-            said += f". {r.approval.decision} on {r.approval.time:%Y-%m-%d}{comment}"
-        rows.append(Row(r.role, said))
-    if not rows:
-        rows.append(Row("none", "not signed (integrity only)"))
-    rows.append(Row("verify", "VALID" if report.valid else "INVALID"))
+            said += (
+                f". {r.approval.decision} by {r.approval.approver} on"
+                f" {r.approval.time:%Y-%m-%d}{comment}"
+            )
+            if not r.required:
+                said += " (not required by these answers)"
+        rows.append(Row(title, said))
+    if not any(r.role == "proposer" for r in report.signatures):
+        rows.insert(0, Row("the proposer", "not signed: integrity only"))
+    rows.append(Row("verify", report.state.value.replace("-", " ")))
     return rows

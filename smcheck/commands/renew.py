@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
-from smcheck import console, registry
+from smcheck import console, registry, session
 from smcheck.checklist import Checklist, Value
 from smcheck.errors import UsageError
 from smcheck.interview import Progress
@@ -61,8 +61,8 @@ def progress_from(record: Record) -> Progress:
 
 def run(path: Path, *, output: Path | None, force: bool, sign_with: Path | None) -> int:
     """Renew a record interactively."""
-    from smcheck.commands.new import _signer, interview_to_record
     from smcheck.drafts import new_draft_path
+    from smcheck.session import interview_to_record, signer_for
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError(
@@ -70,12 +70,9 @@ def run(path: Path, *, output: Path | None, force: bool, sign_with: Path | None)
             hint="to renew without prompts: smcheck new --answers OLD-RECORD --agree",
         )
     record = open_record(path)[1].record
-    checklist = registry.by_id(record.checklist_id)
-    if checklist is None:
-        raise UsageError(
-            f"{path} was made against checklist {record.checklist_id!r}, which smcheck does not ship"
-        )
-    signer = _signer(sign_with)
+    checklist = registry.shipped_by_id(record.checklist_id, named_in=str(path))
+    session.refuse_unverified(path, checklist, force=force, action="renew from it")
+    signer = signer_for(sign_with)
     changes = checklist_changes(record, checklist)
     console.say(
         f"Renewing {path} (signed off {record.created:%Y-%m-%d}, review due {record.review_by}).",

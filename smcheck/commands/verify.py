@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from smcheck import console, registry
-from smcheck.checklist import Checklist
-from smcheck.errors import CannotOpen, SmcheckError, UsageError
+from smcheck.errors import CannotOpen, UsageError
+from smcheck.fsutil import find_files
 from smcheck.record import SUFFIX
+from smcheck.trust.allowed import trust_loader
 
 if TYPE_CHECKING:
-    from smcheck.signing import TrustFile
     from smcheck.verify import Report
 
 REQUIRE = ("signed", "approved")
@@ -40,24 +38,12 @@ def run(
     mode = "jsonl" if as_jsonl else "json" if as_json else "quiet" if quiet else "text"
     if require is not None and require not in REQUIRE:
         raise UsageError(f"--require takes signed or approved, not {require!r}")
-    load_trust = trust_loader(allowed_signers, revoked)
+    load_trust = trust_loader(allowed_signers, revoked, notify=console.note)
     if allowed_signers is not None or revoked is not None:
         load_trust()  # named on the command line: check it even if no record is signed
 
     demands = Demands(require=require, load_trust=load_trust)
-
-    explicit = registry.resolve(checklist_ref) if checklist_ref else None
-    cache: dict[str, Checklist | None] = {}
-
-    def lookup(checklist_id: str) -> Checklist | None:
-        if explicit is not None:
-            return explicit
-        if checklist_id not in cache:
-            try:
-                cache[checklist_id] = registry.by_id(checklist_id)
-            except SmcheckError:
-                cache[checklist_id] = None
-        return cache[checklist_id]
+    lookup = registry.lookup(registry.resolve(checklist_ref) if checklist_ref else None)
 
     today = dt.datetime.now(dt.UTC).date()
     valid = invalid = 0  # records are streamed: only counts and the problems' rows are kept
@@ -68,7 +54,7 @@ def run(
     seen_channels: dict[str, str] = {}
     # The file list (not the records) is held, to size the progress bar: as text, since a Path object
     # weighs several times its string (10,000 of them were most of a large batch's memory growth).
-    items = [str(item) if isinstance(item, Path) else item for item in expand(paths)]
+    items = [str(item) if isinstance(item, Path) else item for item in find_files(paths, (SUFFIX,))]
     if len(items) > 1:
         import gc
 
@@ -131,51 +117,6 @@ def _progress(total: int) -> console.Progress | None:
     if total < PROGRESS_FROM or not sys.stdout.isatty():
         return None
     return console.Progress(total, "Verifying")
-
-
-def trust_loader(
-    allowed_signers: Path | None, revoked: Path | None = None
-) -> Callable[[], tuple[TrustFile | None, frozenset[bytes]]]:
-    """The trust file and revoked keys, loaded on first call and kept: verify calls it only for a
-    signed record, so the config and cryptography stay unloaded for unsigned ones. A bad trust file is
-    one usage error, not a bad record."""
-    loaded: list[tuple[TrustFile | None, frozenset[bytes]]] = []
-
-    def load() -> tuple[TrustFile | None, frozenset[bytes]]:
-        if not loaded:
-            from smcheck.commands.signatures import resolve_trust
-
-            try:
-                loaded.append(resolve_trust(allowed_signers, revoked))
-            except SmcheckError as exc:
-                raise UsageError(
-                    f"the trust file cannot be used: {exc.message}", hint=exc.hint
-                ) from None
-        return loaded[0]
-
-    return load
-
-
-def expand(paths: list[Path]) -> Iterator[Path | CannotOpen]:
-    """Files as given; folders walked recursively for ``*.smcheck.toml`` (sorted, so runs repeat).
-
-    Symbolic links to folders are not followed (no loops); a folder that cannot be read is reported.
-    """
-    for path in paths:
-        if not path.is_dir():
-            yield path
-            continue
-        errors: list[OSError] = []
-        for root, folders, files in os.walk(path, onerror=errors.append):
-            folders.sort()
-            for name in sorted(files):
-                if name.endswith(SUFFIX):
-                    yield Path(root) / name
-            while errors:
-                error = errors.pop(0)
-                yield CannotOpen(str(error.filename), f"cannot read ({error.strerror})")
-        for error in errors:
-            yield CannotOpen(str(error.filename), f"cannot read ({error.strerror})")
 
 
 def emit(obj: dict[str, object], objects: list[dict[str, object]], mode: str) -> None:

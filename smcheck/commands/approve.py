@@ -1,0 +1,106 @@
+"""``smcheck approve RECORD``: the reviewer's (or a co-signer's) decision, signed, appended to the record.
+
+Everything verify would refuse is refused here first, with verify's reason (the trust policy decides
+both): a record that does not verify, a role already decided, a key the trust file does not name for
+the role, the proposer or one person in two roles. The decision is then checked by verify itself before
+a byte is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from smcheck import console, registry
+from smcheck.config import ALLOWED_SIGNERS_ENV
+from smcheck.errors import SmcheckError, UsageError
+from smcheck.record import append_seal, read_limited, rewrite_record
+from smcheck.trust.policy import Refused, approver_for, blob_sha256, seal_decision
+
+
+def run(
+    record: Path,
+    *,
+    key_path: Path | None,
+    decision: str,
+    comment: str,
+    role: str,
+    allowed_signers: Path | None,
+    revoked: Path | None = None,
+) -> int:
+    """Append a decision to a record that verifies."""
+    from smcheck.approval import DECISIONS, Approval
+    from smcheck.trust.allowed import resolve_trust
+    from smcheck.trust.keys import open_key
+    from smcheck.trust.policy import sha256_hex
+    from smcheck.verify import Demands, Verdict, verify_bytes
+
+    if decision not in DECISIONS:
+        raise UsageError(f"--decision must be approved or rejected, not {decision!r}")
+    before = read_limited(record)
+    trust, revoked_keys = resolve_trust(allowed_signers, revoked)
+    if trust is None:
+        raise UsageError(
+            "deciding needs your trust file, to check the proposer's signature and find your own name",
+            hint=f"pass --allowed-signers FILE, set {ALLOWED_SIGNERS_ENV}, or name it in the config file",
+        )
+    for note in trust.notes:
+        console.note(note)
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    lookup = registry.lookup()
+    demands = Demands(trust=trust, revoked=revoked_keys, now=now)
+    report = verify_bytes(
+        before,
+        str(record),
+        lookup=lookup,
+        today=now.date(),
+        demands=demands._replace(require="signed"),
+    )
+    if not report.valid:
+        failed = [c for c in report.checks if c.verdict is Verdict.FAIL]
+        raise SmcheckError(
+            f"{record} does not verify ({failed[0].title}: {failed[0].summary}); nothing was decided",
+            hint=f"see: smcheck verify --allowed-signers {trust.path} {record}",
+        )
+    judged = report.judged
+    assert judged is not None and report.record_id is not None  # a valid, signed record
+    from smcheck.record import parse_record
+
+    parsed = parse_record(before)
+    key = open_key(key_path)
+    approver = approver_for(
+        key.public,
+        role=role,
+        judged=judged,
+        record=parsed.record,
+        trust=trust,
+        revoked=revoked_keys,
+        now=now,
+        roles=report.roles,
+    )
+    proposer = next(s for s in parsed.seals if s.role == "proposer")
+    approval = Approval(
+        record_id=parsed.record.id,
+        content_sha256=sha256_hex(parsed.content),
+        proposer_signature_sha256=blob_sha256(proposer),
+        role=role,
+        decision=decision,
+        approver=approver,
+        time=now,
+        comment=comment,
+    )
+    after = append_seal(before, seal_decision(key, approval))
+    # The last guard: verify itself, on the bytes about to be written.
+    check = verify_bytes(after, str(record), lookup=lookup, today=now.date(), demands=demands)
+    mine = check.judged.decisions[-1] if check.judged and check.judged.decisions else None
+    if mine is None or mine.status != "trusted":
+        raise Refused(
+            f"verify would not accept this decision: {mine.message if mine else 'not found'};"
+            " nothing was written"
+        )
+    rewrite_record(record, before, after)
+    title = report.roles.title(role)
+    console.say(f"{decision.capitalize()} {record} as {title} ({approver}).", style="bold green")
+    if check.standing is not None:
+        console.show_lines([f"The record now stands: {check.standing.summary}."])
+    return 0

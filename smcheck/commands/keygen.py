@@ -1,0 +1,49 @@
+"""``smcheck keygen``: make an Ed25519 signing key and print the trust line to send to the reviewer."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+
+from smcheck import console
+from smcheck.errors import UsageError
+from smcheck.trust.keys import generate_key_pair
+from smcheck.trust.policy import COSIGN_PREFIX, NAMESPACE_APPROVAL, NAMESPACE_RECORD
+
+
+def default_key_path() -> Path:
+    """Where ``smcheck keygen`` puts a key by default: the user's data folder."""
+    from platformdirs import user_data_path
+
+    return user_data_path("smcheck", appauthor=False) / "keys" / "id_ed25519"
+
+
+def run(output: Path | None, *, passphrase: bool, email: str | None) -> int:
+    """Make an Ed25519 key pair; print the line a reviewer adds to their trust file."""
+    path = output or default_key_path()
+    secret: bytes | None = None
+    if passphrase:
+        if not sys.stdin.isatty():
+            raise UsageError("a passphrase is typed at a terminal, and there is none here")
+        first = getpass.getpass("Passphrase for the new key: ")
+        if not first:
+            raise UsageError("an empty passphrase: leave out --passphrase for a key without one")
+        if getpass.getpass("Same passphrase again: ") != first:
+            raise UsageError("the two passphrases differ; no key was written")
+        secret = first.encode("utf-8")
+    comment = email or f"{getpass.getuser()}@smcheck"
+    public = generate_key_pair(path, passphrase=secret, comment=comment)
+    console.say(f"Private key: {path} (keep it to yourself; mode 0600)", style="bold green")
+    console.say(f"Public key:  {path}.pub   fingerprint {public.fingerprint()}")
+    principal = email or "YOUR-EMAIL"
+    console.say("Send this line to the reviewer, for their allowed_signers file:")
+    console.show_lines(
+        [f'{principal} namespaces="{NAMESPACE_RECORD}" {public.openssh()}'], out=True
+    )
+    console.say(
+        f"(A reviewer's own line uses namespaces=\"{NAMESPACE_APPROVAL}\"; a co-signer's uses"
+        f' namespaces="{COSIGN_PREFIX}ROLE", e.g. {COSIGN_PREFIX}advancement-office.)',
+        style="dim",
+    )
+    return 0

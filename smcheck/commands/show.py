@@ -1,0 +1,74 @@
+"""``smcheck show RECORD``: a record for a person, or its exact bytes and signatures for ssh-keygen."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from smcheck import console, registry
+from smcheck.errors import UsageError
+from smcheck.record import open_record, read_layout_of, read_limited
+
+
+def run(record: Path, *, signed_bytes: bool, signature: str | None, statement: str | None) -> int:
+    """Show a record for a person, or write the exact bytes a signature covers, or the signature itself
+    in OpenSSH's armoured form, so that anyone can check it with stock ``ssh-keygen -Y verify``."""
+    if signed_bytes or statement is not None or signature is not None:
+        data = read_limited(record)
+        content, seals = read_layout_of(record, data)
+        if signed_bytes:
+            sys.stdout.buffer.write(content)
+            return 0
+        if statement is not None:
+            found = [s.statement for s in seals if s.role == statement and s.statement is not None]
+            if not found:
+                raise UsageError(f"{record} has no statement signed by role {statement!r}")
+            sys.stdout.buffer.write(found[0].encode("utf-8"))
+            return 0
+        from smcheck.trust.policy import namespace_for
+        from smcheck.trust.sshsig import armour
+
+        blobs = [s.sshsig for s in seals if s.method == "sshsig" and s.role == signature]
+        if not blobs or blobs[0] is None:
+            raise UsageError(f"{record} has no {signature} signature")
+        sys.stdout.write(armour(blobs[0]))
+        assert signature is not None
+        what = (
+            "the record's content (--signed-bytes)"
+            if signature == "proposer"
+            else (f"a statement (--statement {signature})")
+        )
+        sys.stderr.write(f"(it signs {what}, in namespace {namespace_for(signature)})\n")
+        return 0
+    from smcheck.checklist import format_value
+    from smcheck.values import as_text
+
+    _, parsed = open_record(record)
+    record_ = parsed.record
+    checklist = registry.by_id(record_.checklist_id)
+    lines = [
+        f"Record {record_.id}",
+        f"  made {record_.created:%Y-%m-%d %H:%M} UTC with smcheck {record_.smcheck_version}",
+        f"  checklist {record_.checklist_id} {record_.checklist_version}; review by"
+        f" {record_.review_by}",
+        f"  outcome: {record_.status}",
+        f"  signed off by {record_.signoff.name} <{record_.signoff.email}>, {record_.signoff.role},"
+        f" {record_.signoff.department}",
+        "",
+    ]
+    for qid, value in record_.answers.items():
+        question = checklist.question(qid) if checklist else None
+        lines.append(f"  {question.prompt if question else qid}")
+        shown = as_text(question, value) if question is not None else format_value(value)  # type: ignore[arg-type]
+        lines.append(f"      {shown}")
+    lines.append("")
+    for action in record_.actions:
+        lines.append(f"  {action.level.value}: {action.action} ({', '.join(action.clauses)})")
+    for seal in parsed.seals:
+        if seal.method == "sshsig":
+            what = "approval statement" if seal.statement else "content"
+            lines.append(
+                f"  signature by role {seal.role} over the {what} (smcheck verify says whose)"
+            )
+    console.show_lines(lines, out=True)
+    return 0

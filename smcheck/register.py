@@ -1,0 +1,225 @@
+"""The register of channels: every file in a register folder accounted for, one row per channel.
+
+``status`` and its HTML page are views of what ``verify`` established, never kinder:
+
+- every file is verified exactly as ``verify`` would (each read and parsed once);
+- every file that does not verify, or cannot be read (a FIFO, a device, a broken draft), is a row of its
+  own, with its path and the reason; it never disappears into a channel's row;
+- a channel's state comes from its latest *valid* record (by its sign-off time, then its path); every
+  other file for the channel is named in that row's notes, so no file hides another by its name, its
+  order or a time it declares about itself;
+- a draft stands for a channel only when the channel has no valid record, and is noted otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import NamedTuple
+
+from smcheck.checklist import Checklist, format_value
+from smcheck.errors import CannotOpen, SmcheckError
+from smcheck.registry import Lookup
+from smcheck.trust.policy import State
+from smcheck.verify import Demands, Report, verify_bytes
+
+STATES = (
+    "invalid",
+    "review-overdue",
+    "rejected",
+    "review-due",
+    "awaiting-reviewer",
+    "awaiting-cosign",
+    "unsigned",
+    "not-checked",
+    "draft",
+    "approved",
+)
+"""Every state of a register row, most urgent first (the register's sort order)."""
+
+DUE_WITHIN = dt.timedelta(days=30)
+DRAFT_SUFFIX = ".draft.toml"
+
+
+class Entry(NamedTuple):
+    """One row of the register: a channel, or a file that does not verify."""
+
+    path: str
+    channel: str
+    columns: tuple[str, ...]
+    state: str
+    review_by: dt.date | None
+    when: dt.datetime | None
+    """When the record was signed off (or the draft started)."""
+    detail: str
+    """Why (for an invalid file), or who decided or must act next."""
+    labels: tuple[str, ...] = ()
+    """The register's column labels, from this file's checklist."""
+    notes: tuple[str, ...] = ()
+    """The other files for this channel: nothing is hidden."""
+
+
+class Register(NamedTuple):
+    """The rows, most urgent first, with their column labels and the counts."""
+
+    rows: tuple[Entry, ...]
+    columns: tuple[str, ...]
+    counts: dict[str, int]
+
+    @property
+    def invalid(self) -> int:
+        """How many files do not verify or cannot be read."""
+        return self.counts["invalid"]
+
+
+def _labels(checklist: Checklist | None) -> tuple[str, ...]:
+    return tuple(c.label for c in checklist.register) if checklist is not None else ()
+
+
+def _columns(checklist: Checklist | None, answers: Mapping[str, object]) -> tuple[str, ...]:
+    if checklist is None:
+        return ()
+    cells = []
+    for column in checklist.register:
+        question = checklist.question(column.question)
+        value = answers.get(column.question)
+        if value is None:
+            cells.append("")
+        elif question is not None and question.choices and isinstance(value, str):
+            cells.append(question.label_of(value))
+        else:
+            cells.append(format_value(value))
+    return tuple(cells)
+
+
+def _channel(checklist: Checklist | None, answers: Mapping[str, object]) -> str | None:
+    if checklist is None or not checklist.name_from:
+        return None
+    parts = [str(answers[q]) for q in checklist.name_from if q in answers]
+    return " ".join(parts) or None
+
+
+def _invalid(path: str, reason: str) -> Entry:
+    return Entry(path, path, (), "invalid", None, None, reason)
+
+
+def record_entry(report: Report, *, lookup: Lookup, today: dt.date) -> Entry:
+    """The row of one verified record."""
+    from smcheck.verify import Verdict
+
+    record = report.record
+    checklist = lookup(record.checklist_id) if record is not None else None
+    if not report.valid or record is None:
+        failed = [c for c in report.checks if c.verdict is Verdict.FAIL]
+        reason = "; ".join(f"{c.title}: {c.summary}" for c in failed) or "does not verify"
+        claimed = _channel(checklist, record.answers) if record is not None else None
+        return _invalid(report.path, f"fails {reason}")._replace(channel=claimed or report.path)
+    state = report.state
+    detail = report.standing.summary if report.standing else ""
+    shown = state.value
+    if state is State.APPROVED:
+        if record.review_by < today:
+            shown, detail = "review-overdue", f"approved; re-review was due {record.review_by}"
+        elif record.review_by - today <= DUE_WITHIN:
+            shown, detail = "review-due", f"approved; re-review due {record.review_by}"
+    return Entry(
+        report.path,
+        _channel(checklist, record.answers) or f"record {record.id}",
+        _columns(checklist, record.answers),
+        shown,
+        record.review_by,
+        record.created,
+        detail,
+        _labels(checklist),
+    )
+
+
+def draft_entry(path: Path, *, lookup: Lookup) -> Entry:
+    """The row of one draft (a draft that cannot be read is an invalid row)."""
+    from smcheck.drafts import load_draft
+
+    draft = load_draft(path)
+    checklist = lookup(draft.checklist_id)
+    answers: Mapping[str, object] = draft.progress.answers
+    return Entry(
+        str(path),
+        _channel(checklist, answers) or f"draft {path.name}",
+        _columns(checklist, answers),
+        "draft",
+        None,
+        draft.started,
+        "unfinished: not yet signed off",
+        _labels(checklist),
+    )
+
+
+def build(
+    files: Iterable[Path | CannotOpen], *, lookup: Lookup, today: dt.date, demands: Demands
+) -> Register:
+    """Verify every file and make the register."""
+    from smcheck.record import read_limited
+
+    entries: list[Entry] = []
+    for item in files:
+        if isinstance(item, CannotOpen):
+            entries.append(_invalid(item.path, item.reason))
+            continue
+        try:
+            if item.name.endswith(DRAFT_SUFFIX):
+                entries.append(draft_entry(item, lookup=lookup))
+                continue
+            data = read_limited(item)
+        except CannotOpen as exc:
+            entries.append(_invalid(str(item), exc.reason))
+            continue
+        except SmcheckError as exc:
+            entries.append(_invalid(str(item), exc.message))
+            continue
+        report = verify_bytes(data, str(item), lookup=lookup, today=today, demands=demands)
+        entries.append(record_entry(report, lookup=lookup, today=today))
+    rows = arrange(entries)
+    columns = next((e.labels for e in rows if e.labels), ())
+    return Register(tuple(rows), columns, count(rows))
+
+
+def arrange(entries: list[Entry]) -> list[Entry]:
+    """Every invalid file as its own row; one row per channel from its latest valid record (a draft
+    only where there is none), the channel's other files named in its notes; most urgent first."""
+    problems = [e for e in entries if e.state == "invalid"]
+    by_channel: dict[str, list[Entry]] = {}
+    for entry in entries:
+        if entry.state != "invalid":
+            by_channel.setdefault(entry.channel, []).append(entry)
+    floor = dt.datetime.min.replace(tzinfo=dt.UTC)
+    rows = list(problems)
+    for channel_entries in by_channel.values():
+        records = [e for e in channel_entries if e.state != "draft"]
+        pool = records or channel_entries
+        chosen = max(pool, key=lambda e: (e.when or floor, e.path))
+        others = sorted((e for e in channel_entries if e is not chosen), key=lambda e: e.path)
+        notes = tuple(
+            f"also {e.path}: {e.state.replace('-', ' ')}"
+            + (f", signed off {e.when:%Y-%m-%d}" if e.when and e.state != "draft" else "")
+            for e in others
+        )
+        rows.append(chosen._replace(notes=notes))
+    for index, row in enumerate(rows):
+        if row.state == "invalid":
+            continue
+        # A file that does not verify but claims this channel is named on its row too.
+        claims = tuple(
+            f"also {e.path}: invalid (does not verify)"
+            for e in problems
+            if e.channel == row.channel
+        )
+        if claims:
+            rows[index] = row._replace(notes=row.notes + claims)
+    return sorted(
+        rows, key=lambda e: (STATES.index(e.state), e.review_by or dt.date.max, e.channel, e.path)
+    )
+
+
+def count(rows: list[Entry]) -> dict[str, int]:
+    """How many rows are in each state (every state listed, in urgency order)."""
+    return {state: sum(e.state == state for e in rows) for state in STATES}

@@ -1,0 +1,92 @@
+"""The one rule for "is this text safe to show" and "make it visible".
+
+Text from a record, an answers file, a draft, a checklist, a trust file or a file name is untrusted: a
+terminal obeys ESC sequences and C1 controls, bidi overrides reorder what is shown (Trojan Source), and
+zero-width or blank characters hide what is there. One rule decides which characters are *hidden*:
+
+- the Unicode categories Cc (controls), Cf (format: bidi, zero-width), Cs (surrogates), Co (private use),
+  Cn (unassigned), Zl and Zp (line and paragraph separators);
+- and :data:`BLANK`, characters Unicode calls printable that are drawn as nothing.
+
+Answers refuse such characters (:func:`first_hidden`), the checklist linter refuses them in checklist
+text (line breaks and tabs aside), and every view shows them as escapes (:func:`visible`).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+"""Unicode categories that are never shown as they are."""
+
+BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+"""Printable by Unicode's rules, yet drawn as nothing: Hangul fillers and the blank Braille pattern."""
+
+
+def is_hidden(char: str) -> bool:
+    """Whether one character would not be seen for what it is on a screen."""
+    return char in BLANK or unicodedata.category(char) in HIDDEN_CATEGORIES
+
+
+def _plain(text: str) -> bool:
+    """The fast path: printable and without a blank character (isprintable() already refuses every
+    category in HIDDEN_CATEGORIES; the blank characters are the only printable ones that hide)."""
+    return text.isprintable() and (text.isascii() or BLANK.isdisjoint(text))
+
+
+def first_hidden(text: str, *, allow: str = "") -> str | None:
+    """The first hidden character of ``text`` that is not in ``allow``, or None."""
+    if _plain(text):
+        return None
+    for char in text:
+        if char not in allow and is_hidden(char):
+            return char
+    return None
+
+
+def codepoint(char: str) -> str:
+    """``U+001B``: how a message names a character."""
+    return f"U+{ord(char):04X}"
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def visible(text: str, *, keep_newlines: bool = False) -> str:
+    """``text`` with every hidden character shown as an escape (``\\x1b``, ``\\u202e``)."""
+    if _plain(text):
+        return text
+    return "".join(
+        char if (keep_newlines and char == "\n") or not is_hidden(char) else _escape(char)
+        for char in text
+    )
+
+
+def is_clean(text: str) -> bool:
+    """Whether :func:`visible` would show ``text`` unchanged."""
+    return _plain(text) or first_hidden(text) is None
+
+
+def quoted(text: str, limit: int = 80) -> str:
+    """Untrusted text quoted for a message: ``'text'``, cut after ``limit`` characters, made visible."""
+    if len(text) > limit:
+        text = text[:limit] + "..."
+    return "'" + visible(text).replace("'", "\\'") + "'"
+
+
+__all__ = [
+    "BLANK",
+    "HIDDEN_CATEGORIES",
+    "codepoint",
+    "first_hidden",
+    "is_clean",
+    "is_hidden",
+    "quoted",
+    "visible",
+]

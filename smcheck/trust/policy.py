@@ -1,0 +1,584 @@
+"""Who may sign what, in which role, and when: the one place that decides.
+
+``verify``, ``approve``, ``status``, ``export`` and ``diff`` all ask this module; none re-derives any of
+it. The mechanism (SSHSIG over exact bytes, the ``allowed_signers`` file) is elsewhere in
+:mod:`smcheck.trust`; this module is the policy on top of it.
+
+The rules, as the README states them:
+
+1. **Roles and namespaces.** The proposer signs the record's content in ``smcheck-record``; the reviewer
+   signs an approval statement in ``smcheck-approval``; a co-signer of role R (a checklist's
+   ``[[cosign]]``) signs in ``smcheck-cosign-R``. The trust file grants a role by naming both the person
+   (no wildcard) and the role's namespace in ``namespaces=`` on the person's line. A line without
+   ``namespaces=`` (OpenSSH: any namespace) grants no approving role.
+2. **One person, one role.** The proposer (the sign-off email, compared without regard to case, and
+   every key the trust file holds for it) fills no approving role; the reviewer and each co-signer are
+   different people: different principals (without regard to case) and different keys, where a
+   person's keys are the one they signed with and every key the trust file holds for them.
+3. **Times.** An approval is dated after the record's sign-off and not in the future (beyond
+   :data:`CLOCK_SKEW`); each signer's key is within its ``valid-after``/``valid-before`` window, and not
+   revoked, both when they signed (the sign-off or the approval time) and now.
+4. **Every signature present is judged**, needed or not: one that is broken, untrusted, misdated or in
+   a second role makes the record invalid.
+5. **Decisions.** Each role decides at most once on a record: the signatures part is not itself
+   signed, so a later decision could be stripped to uncover an earlier one; a new decision is a new
+   record. A rejection by any role present (needed or not) makes the record *rejected*. A record is
+   *approved* when it is signed by its proposer, the reviewer approved it, and every co-signer the
+   answers require approved it. Otherwise it awaits the reviewer, or the co-signers still missing.
+6. **Without a trust file nothing is trusted**: signatures are checked as bytes, but whose they are is
+   *not checked*, and no state that depends on it (approved, rejected, awaiting) is claimed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from enum import StrEnum
+from typing import TYPE_CHECKING, NamedTuple
+
+from smcheck.approval import Approval, StatementError, parse_statement
+from smcheck.errors import SmcheckError
+from smcheck.record import PROPOSER, REVIEWER, Record, Seal
+from smcheck.text import quoted
+
+if TYPE_CHECKING:
+    from smcheck.trust.allowed import TrustDecision, TrustFile
+    from smcheck.trust.keys import SigningKey
+    from smcheck.trust.sshsig import Sshsig
+    from smcheck.trust.wire import PublicKey
+
+NAMESPACE_RECORD = "smcheck-record"
+"""The SSHSIG namespace of a proposer's signature over a record's content."""
+
+NAMESPACE_APPROVAL = "smcheck-approval"
+"""The SSHSIG namespace of the reviewer's approval statement."""
+
+COSIGN_PREFIX = "smcheck-cosign-"
+"""A co-signer of role R signs in the namespace ``smcheck-cosign-R``."""
+
+CLOCK_SKEW = dt.timedelta(minutes=5)
+"""How far in the future an approval may be dated: the approver's clock may run a little ahead."""
+
+TRUSTED = "trusted"
+NOT_CHECKED = "not-checked"
+GOOD = frozenset({TRUSTED, NOT_CHECKED})
+"""Signature statuses that do not make a record invalid (every other status does)."""
+
+
+def namespace_for(role: str) -> str:
+    """The SSHSIG namespace a role signs in."""
+    if role == PROPOSER:
+        return NAMESPACE_RECORD
+    if role == REVIEWER:
+        return NAMESPACE_APPROVAL
+    return COSIGN_PREFIX + role
+
+
+class State(StrEnum):
+    """Where a record stands, and so who must act next."""
+
+    INVALID = "invalid"
+    """It fails verify: nobody should act on it."""
+    REJECTED = "rejected"
+    """A role rejected it: the proposer must submit a new record."""
+    AWAITING_REVIEWER = "awaiting-reviewer"
+    """Signed and trusted: the reviewer must decide."""
+    AWAITING_COSIGN = "awaiting-cosign"
+    """The reviewer approved; a co-signer the answers require must decide."""
+    APPROVED = "approved"
+    UNSIGNED = "unsigned"
+    """Integrity only: the proposer must sign it before anyone can approve it."""
+    NOT_CHECKED = "not-checked"
+    """Signed, but with no trust file whose signatures they are is not known."""
+
+
+class Roles(NamedTuple):
+    """The approving roles a record's checklist knows, and the ones its answers require."""
+
+    reviewer: str = "the reviewer"
+    """The reviewer's title, for messages (the checklist's ``policy.reviewer``)."""
+    cosigners: dict[str, str] | None = None
+    """Each co-signer role the checklist knows, with its title; None when the checklist is unknown."""
+    needed: tuple[str, ...] = ()
+    """The co-signer roles the answers require."""
+
+    def title(self, role: str) -> str:
+        """A role's title in words."""
+        if role == REVIEWER:
+            return self.reviewer
+        return (self.cosigners or {}).get(role, quoted(role))
+
+
+class SignatureReport(NamedTuple):
+    """What was established about one signature (for the report, ``--json``, status and export)."""
+
+    role: str
+    status: str
+    """``trusted``, ``not-checked``, ``broken``, a :class:`~smcheck.trust.allowed.Trust` value, or a
+    rule this module applies: ``unknown-role``, ``repeated``, ``own-record``, ``two-roles``,
+    ``before-signoff``, ``in-future``, ``unsigned-record``."""
+    principal: str | None
+    """Who the trust file says signed (never taken from the record)."""
+    fingerprint: str | None
+    message: str
+    approval: Approval | None = None
+    """An approver's statement, once its signature verified."""
+    required: bool = True
+    """False for a co-signature the answers do not require (judged all the same)."""
+
+    @property
+    def good(self) -> bool:
+        """Whether this signature leaves the record valid."""
+        return self.status in GOOD
+
+
+class Standing(NamedTuple):
+    """Where the record stands once every signature has been judged."""
+
+    state: State
+    summary: str
+    """The state in plain words: who decided, or who must act next."""
+    awaiting: tuple[str, ...] = ()
+    """The roles that must still decide."""
+    rejected_by: tuple[str, ...] = ()
+
+
+class Judged(NamedTuple):
+    """Every signature of a record judged, and the standing that follows."""
+
+    proposer: SignatureReport | None
+    decisions: tuple[SignatureReport, ...]
+    """Every approval or co-signature, in the order the file holds them."""
+    standing: Standing
+    people: tuple[_Person | None, ...] = ()
+    """Who made each decision (None where it did not verify), for :func:`approver_for`."""
+    proposer_person: _Person | None = None
+
+
+class Refused(SmcheckError):
+    """``approve`` will not write a decision that verify would refuse."""
+
+
+class _Person(NamedTuple):
+    principal: str
+    """Case-folded."""
+    keys: frozenset[bytes]
+
+
+def _same(a: _Person, b: _Person) -> bool:
+    return a.principal == b.principal or not a.keys.isdisjoint(b.keys)
+
+
+def _when(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+# --- one signature: trust at the times that matter ---------------------------------------------------
+
+
+def trust_at(
+    key: PublicKey,
+    *,
+    role: str,
+    principal: str,
+    trust: TrustFile | None,
+    revoked: frozenset[bytes],
+    signed_at: dt.datetime,
+    now: dt.datetime,
+) -> tuple[str, str | None, str]:
+    """Whether ``key`` may sign as ``principal`` in ``role``, both at ``signed_at`` and ``now``.
+
+    Returns (status, the trust file's principal, message). Revocation needs no trust file; without one,
+    anything else is ``not-checked``.
+    """
+    from smcheck.trust.allowed import Trust, decide_trust
+
+    fingerprint = key.fingerprint()
+    if key.wire() in revoked:
+        return Trust.REVOKED.value, None, f"the key {fingerprint} has been revoked"
+    if trust is None:
+        return (
+            NOT_CHECKED,
+            None,
+            f"intact (key {fingerprint}), but not checked: no trust file was given, so who signed is"
+            " not known; give --allowed-signers FILE",
+        )
+    named = role != PROPOSER
+    namespace = namespace_for(role)
+    decisions: list[tuple[str, TrustDecision]] = []
+    for label, moment in (("when it was signed", signed_at), ("now", now)):
+        decision = decide_trust(
+            key,
+            trust=trust,
+            revoked=revoked,
+            principal=principal,
+            namespace=namespace,
+            at=moment,
+            named=named,
+        )
+        decisions.append((label, decision))
+        if decision.status is not Trust.TRUSTED:
+            timed = decision.status in (Trust.EXPIRED, Trust.NOT_YET_VALID)
+            where = f" ({label}, {_when(moment)})" if timed else ""
+            return decision.status.value, decision.principal, decision.message + where
+    return TRUSTED, decisions[-1][1].principal, decisions[-1][1].message
+
+
+def _person(principal: str, key: PublicKey, trust: TrustFile | None) -> _Person:
+    from smcheck.trust.allowed import keys_of
+
+    keys = {key.raw}
+    if trust is not None:
+        keys |= keys_of(trust, principal)
+    return _Person(principal.casefold(), frozenset(keys))
+
+
+# --- a whole record ----------------------------------------------------------------------------------
+
+
+def judge(
+    record: Record,
+    content: bytes,
+    seals: tuple[Seal, ...],
+    proposer_sig: Sshsig | None,
+    *,
+    trust: TrustFile | None,
+    revoked: frozenset[bytes],
+    now: dt.datetime,
+    roles: Roles,
+) -> Judged:
+    """Judge the proposer's signature (already checked over the content bytes) and every decision."""
+    proposer: SignatureReport | None = None
+    proposer_person: _Person | None = None
+    if proposer_sig is not None:
+        status, principal, message = trust_at(
+            proposer_sig.public_key,
+            role=PROPOSER,
+            principal=record.signoff.email,
+            trust=trust,
+            revoked=revoked,
+            signed_at=record.created,
+            now=now,
+        )
+        proposer = SignatureReport(
+            PROPOSER, status, principal, proposer_sig.public_key.fingerprint(), message
+        )
+        proposer_person = _person(record.signoff.email, proposer_sig.public_key, trust)
+    proposer_seal = next((s for s in seals if s.method == "sshsig" and s.role == PROPOSER), None)
+    decided: list[tuple[SignatureReport, _Person | None]] = []
+    for seal in seals:
+        if seal.method != "sshsig" or seal.role == PROPOSER:
+            continue
+        report, person = _decision(
+            seal,
+            record=record,
+            content=content,
+            proposer_seal=proposer_seal if proposer_sig is not None else None,
+            proposer=proposer_person,
+            trust=trust,
+            revoked=revoked,
+            now=now,
+            roles=roles,
+        )
+        if report.good and person is not None:
+            report = _against_others(report, person, decided, roles)
+        decided.append((report, person))
+    decisions = tuple(report for report, _ in decided)
+    return Judged(
+        proposer,
+        decisions,
+        standing(proposer, decisions, roles),
+        tuple(person for _, person in decided),
+        proposer_person,
+    )
+
+
+def blob_sha256(seal: Seal) -> str:
+    """SHA-256 of an entry's SSHSIG blob: what a decision's statement binds to."""
+    import base64
+
+    assert seal.sshsig is not None
+    return hashlib.sha256(base64.b64decode(seal.sshsig)).hexdigest()
+
+
+def _decision(
+    seal: Seal,
+    *,
+    record: Record,
+    content: bytes,
+    proposer_seal: Seal | None,
+    proposer: _Person | None,
+    trust: TrustFile | None,
+    revoked: frozenset[bytes],
+    now: dt.datetime,
+    roles: Roles,
+) -> tuple[SignatureReport, _Person | None]:
+    """One approval or co-signature: bytes, statement, binding, role, times, the proposer, trust."""
+    from smcheck.trust.sshsig import SignatureError, signature_from_base64, verify
+
+    role = seal.role or REVIEWER
+    required = role == REVIEWER or role in roles.needed
+    fingerprint: str | None = None
+    approval: Approval | None = None
+
+    def refused(status: str, message: str) -> tuple[SignatureReport, _Person | None]:
+        return SignatureReport(role, status, None, fingerprint, message, approval, required), None
+
+    if role != REVIEWER and roles.cosigners is not None and role not in roles.cosigners:
+        return refused(
+            "unknown-role",
+            f"a co-signature for role {quoted(role)}, which the checklist does not know",
+        )
+    assert seal.statement is not None and seal.sshsig is not None  # the record reader ensures it
+    try:
+        sig = signature_from_base64(seal.sshsig)
+        verify(sig, seal.statement.encode("utf-8"), namespace_for(role))
+    except SignatureError as exc:
+        return refused("broken", exc.message)
+    fingerprint = sig.public_key.fingerprint()
+    try:
+        stated = parse_statement(seal.statement)
+    except StatementError as exc:
+        return refused("broken", str(exc))
+    if stated.role != role:
+        return refused(
+            "broken", f"the statement is for role {quoted(stated.role)}, not {quoted(role)}"
+        )
+    if stated.record_id != record.id or stated.content_sha256 != sha256_hex(content):
+        return refused("broken", "the decision was made for another record (its content differs)")
+    if proposer_seal is None or proposer is None:
+        return refused(
+            "unsigned-record",
+            "a decision on an unsigned record binds nothing: the proposer must sign it first",
+        )
+    if stated.proposer_signature_sha256 != blob_sha256(proposer_seal):
+        return refused(
+            "broken",
+            "the decision covers another proposer signature than the one this record carries",
+        )
+    approval = stated
+    if approval.time < record.created:
+        return refused(
+            "before-signoff",
+            f"dated {_when(approval.time)}, before the record was signed off"
+            f" ({_when(record.created)})",
+        )
+    if approval.time > now + CLOCK_SKEW:
+        return refused(
+            "in-future", f"dated {_when(approval.time)}, in the future (it is {_when(now)})"
+        )
+    person = _person(approval.approver, sig.public_key, trust)
+    if _same(person, proposer):
+        why = (
+            "names the proposer as the approver"
+            if person.principal == proposer.principal
+            else "is signed with a key of the proposer's"
+        )
+        return refused(
+            "own-record",
+            f"the decision as {roles.title(role)} {why}: no one decides on their own record",
+        )
+    status, principal, message = trust_at(
+        sig.public_key,
+        role=role,
+        principal=approval.approver,
+        trust=trust,
+        revoked=revoked,
+        signed_at=approval.time,
+        now=now,
+    )
+    return SignatureReport(
+        role, status, principal, fingerprint, message, approval, required
+    ), person
+
+
+def sha256_hex(data: bytes) -> str:
+    """Hex SHA-256."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def _against_others(
+    report: SignatureReport,
+    person: _Person,
+    decided: list[tuple[SignatureReport, _Person | None]],
+    roles: Roles,
+) -> SignatureReport:
+    """The one-decision-per-role and one-person-one-role rules, against the decisions before it."""
+    for earlier, other in decided:
+        if not earlier.good or other is None:
+            continue
+        if earlier.role == report.role:
+            return report._replace(
+                status="repeated",
+                message=f"a second decision for {roles.title(report.role)}: each role decides once"
+                " on a record (a changed decision needs a new record)",
+            )
+        if _same(person, other):
+            return report._replace(
+                status="two-roles",
+                message=f"the same person decided as {roles.title(earlier.role)} and as"
+                f" {roles.title(report.role)}: each role needs a different person, with a"
+                " different key",
+            )
+    return report
+
+
+def standing(
+    proposer: SignatureReport | None, decisions: tuple[SignatureReport, ...], roles: Roles
+) -> Standing:
+    """The record's standing from its judged signatures (rule 5 and 6 above)."""
+    if proposer is None:
+        if decisions:
+            return Standing(State.INVALID, "decisions on an unsigned record")
+        return Standing(
+            State.UNSIGNED, "unsigned (integrity only): the proposer must sign it before approval"
+        )
+    if not proposer.good or not all(d.good for d in decisions):
+        return Standing(State.INVALID, "a signature does not stand")
+    if proposer.status == NOT_CHECKED or any(d.status == NOT_CHECKED for d in decisions):
+        return Standing(
+            State.NOT_CHECKED,
+            "signatures not checked: no trust file, so whose they are is not known",
+        )
+    rejected = tuple(d.role for d in decisions if d.approval and d.approval.decision != "approved")
+    if rejected:
+        who = " and ".join(roles.title(r) for r in rejected)
+        return Standing(State.REJECTED, f"rejected by {who}", rejected_by=rejected)
+    done = {d.role for d in decisions}
+    awaiting = tuple(r for r in (REVIEWER, *roles.needed) if r not in done)
+    if awaiting:
+        who = " and ".join(roles.title(r) for r in awaiting)
+        state = State.AWAITING_REVIEWER if REVIEWER in awaiting else State.AWAITING_COSIGN
+        return Standing(state, f"awaiting {who}", awaiting=awaiting)
+    return Standing(State.APPROVED, "approved")
+
+
+# --- making signatures in the right namespace -------------------------------------------------------
+
+
+def seal_record(key: SigningKey, content: bytes) -> Seal:
+    """The proposer's signature over a record's exact content bytes, as a trailing entry."""
+    from smcheck.trust.sshsig import blob_of, sign
+
+    return Seal("sshsig", role=PROPOSER, sshsig=blob_of(sign(key, content, NAMESPACE_RECORD)))
+
+
+def seal_decision(key: SigningKey, approval: Approval) -> Seal:
+    """An approver's signature over their statement, in their role's namespace, as a trailing entry."""
+    from smcheck.approval import render_statement
+    from smcheck.trust.sshsig import blob_of, sign
+
+    statement = render_statement(approval)
+    blob = blob_of(sign(key, statement.encode("utf-8"), namespace_for(approval.role)))
+    return Seal("sshsig", role=approval.role, statement=statement, sshsig=blob)
+
+
+# --- approve: refuse up front what verify would refuse ----------------------------------------------
+
+
+def approver_for(
+    key: PublicKey,
+    *,
+    role: str,
+    judged: Judged,
+    record: Record,
+    trust: TrustFile,
+    revoked: frozenset[bytes],
+    now: dt.datetime,
+    roles: Roles,
+) -> str:
+    """The principal ``key`` may decide as, in ``role``, on a record already judged; or
+    :class:`Refused` with verify's reason. The same rules as :func:`judge`, asked before signing."""
+    from smcheck.trust.allowed import is_wildcard
+
+    title = roles.title(role)
+    if role != REVIEWER and roles.cosigners is not None and role not in roles.cosigners:
+        known = ", ".join(sorted(roles.cosigners)) or "none"
+        raise Refused(
+            f"the checklist has no co-signer role {quoted(role)}",
+            hint=f"its co-signer roles: {known}",
+        )
+    for earlier in judged.decisions:
+        if earlier.role == role:
+            said = earlier.approval
+            when = f" on {_when(said.time)}" if said else ""
+            raise Refused(
+                f"the record already carries a decision for {title}{when}: each role decides once"
+                " on a record",
+                hint="a changed decision needs a new record from the proposer",
+            )
+    if judged.proposer is None or judged.proposer_person is None:
+        raise Refused("the record is not signed by its proposer: there is nothing to approve")
+    candidates = sorted(
+        {
+            principal
+            for line in trust.signers
+            if line.public_key == key
+            for principal in line.principals
+            if not is_wildcard(principal)
+        }
+    )
+    reasons: list[str] = []
+    for principal in candidates:
+        person = _person(principal, key, trust)
+        if judged.proposer_person is not None and _same(person, judged.proposer_person):
+            reasons.append(f"{quoted(principal)} is the proposer, or holds a key of theirs")
+            continue
+        status, _, message = trust_at(
+            key,
+            role=role,
+            principal=principal,
+            trust=trust,
+            revoked=revoked,
+            signed_at=now,
+            now=now,
+        )
+        if status != TRUSTED:
+            reasons.append(message)
+            continue
+        clash = next(
+            (
+                decision
+                for decision, other in zip(judged.decisions, judged.people, strict=True)
+                if other is not None and decision.good and _same(person, other)
+            ),
+            None,
+        )
+        if clash is not None:
+            reasons.append(
+                f"{quoted(principal)} already decided on this record as {roles.title(clash.role)}"
+            )
+            continue
+        return principal
+    if not candidates:
+        raise Refused(
+            f"{trust.path} does not name your key ({key.fingerprint()}) for any person",
+            hint=f'add your line: YOUR-EMAIL namespaces="{namespace_for(role)}" {key.openssh()}',
+        )
+    raise Refused(
+        f"you may not decide as {title} on this record: {reasons[0]}",
+        hint=f'your own line must name you, with namespaces="{namespace_for(role)}", valid now,'
+        " and you may fill only one role on a record, never on your own",
+    )
+
+
+__all__ = [
+    "CLOCK_SKEW",
+    "COSIGN_PREFIX",
+    "NAMESPACE_APPROVAL",
+    "NAMESPACE_RECORD",
+    "Judged",
+    "Refused",
+    "Roles",
+    "SignatureReport",
+    "Standing",
+    "State",
+    "approver_for",
+    "blob_sha256",
+    "judge",
+    "namespace_for",
+    "seal_decision",
+    "seal_record",
+    "standing",
+    "trust_at",
+]
