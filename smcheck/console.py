@@ -324,7 +324,8 @@ def report_text(report: Report, *, colour: bool = False, width: int = 100) -> st
             if report.warnings
             else ""
         )
-        lines.append("  => " + _paint(f"VALID{extra}", "VALID", colour))
+        standing = f": {report.standing.summary}" if report.standing is not None else ""
+        lines.append("  => " + _paint(f"VALID{extra}", "VALID", colour) + visible(standing))
     else:
         lines.append("  => " + _paint("INVALID", "INVALID", colour))
     return "\n".join(lines) + "\n\n"

@@ -65,23 +65,33 @@ def register_page(
     rows: list[Entry], columns: tuple[str, ...], tally: dict[str, int], today: dt.date
 ) -> str:
     """The register as one printable page."""
+    channels = sum(1 for e in rows if e.state != "invalid")
     summary = (
-        ", ".join(f"{n} {state.replace('-', ' ')}" for state, n in tally.items() if n) or "none"
+        ", ".join(
+            f"{n} {state.replace('-', ' ')}" for state, n in tally.items() if n and state != "invalid"
+        )
+        or "none"
     )
+    bad = tally.get("invalid", 0)
+    problems = f"; {bad} file{'s' if bad != 1 else ''} that do{'es' if bad == 1 else ''} not verify" if bad else ""
     body = [
         "<h1>Register of official social media channels</h1>",
-        f"<p>{len(rows)} channels on {today.isoformat()}: {escape(summary)}.</p>",
+        f"<p>{channels} channel{'s' if channels != 1 else ''} on {today.isoformat()}:"
+        f" {escape(summary)}{escape(problems)}.</p>",
         "<table><thead><tr><th>State</th>"
         + "".join(f"<th>{escape(c)}</th>" for c in columns)
         + "<th>Review by</th><th>Notes</th></tr></thead><tbody>",
     ]
     for entry in rows:
-        cells = "".join(f"<td>{escape(v)}</td>" for v in entry.columns)
+        values = entry.columns or ("",) * len(columns)
+        cells = "".join(f"<td>{escape(v)}</td>" for v in values)
         review = entry.review_by.isoformat() if entry.review_by else ""
         body.append(
             f'<tr><td class="state {escape(entry.state)}">{escape(entry.state.replace("-", " "))}</td>'
             f"{cells}<td>{escape(review)}</td>"
-            f'<td class="note">{escape(entry.detail)}<br>{escape(entry.path)}</td></tr>'
+            f'<td class="note">{escape(entry.detail)}<br>{escape(entry.path)}'
+            + "".join(f"<br>{escape(note)}" for note in entry.notes)
+            + "</td></tr>"
         )
     body.append("</tbody></table>")
     return page("Register of official social media channels", body)

@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from smcheck.checklist import Checklist, format_value
 from smcheck.errors import CannotOpen, SmcheckError
+from smcheck.record import Record
 from smcheck.registry import Lookup
 from smcheck.trust.policy import State
 from smcheck.verify import Demands, Report, verify_bytes
@@ -104,17 +105,33 @@ def _invalid(path: str, reason: str) -> Entry:
     return Entry(path, path, (), "invalid", None, None, reason)
 
 
-def record_entry(report: Report, *, lookup: Lookup, today: dt.date) -> Entry:
-    """The row of one verified record."""
+def record_entry(report: Report, *, lookup: Lookup, today: dt.date, data: bytes = b"") -> Entry:
+    """The row of one verified record.
+
+    A record that does not verify is a row of its own, ``invalid``, with every failed check's reason;
+    what it claims (its channel and columns) is shown beside, when its content can be read at all,
+    so the reviewer knows which channel a bad file is about.
+    """
     from smcheck.verify import Verdict
 
     record = report.record
-    checklist = lookup(record.checklist_id) if record is not None else None
     if not report.valid or record is None:
         failed = [c for c in report.checks if c.verdict is Verdict.FAIL]
         reason = "; ".join(f"{c.title}: {c.summary}" for c in failed) or "does not verify"
-        claimed = _channel(checklist, record.answers) if record is not None else None
-        return _invalid(report.path, f"fails {reason}")._replace(channel=claimed or report.path)
+        claimed = record or _claimed(data)
+        checklist = lookup(claimed.checklist_id) if claimed is not None else None
+        answers = claimed.answers if claimed is not None else {}
+        return Entry(
+            report.path,
+            _channel(checklist, answers) or report.path,
+            _columns(checklist, answers),
+            "invalid",
+            None,
+            None,
+            f"fails {reason}",
+            _labels(checklist),
+        )
+    checklist = lookup(record.checklist_id)
     state = report.state
     detail = report.standing.summary if report.standing else ""
     shown = state.value
@@ -133,6 +150,17 @@ def record_entry(report: Report, *, lookup: Lookup, today: dt.date) -> Entry:
         detail,
         _labels(checklist),
     )
+
+
+def _claimed(data: bytes) -> Record | None:
+    """What a file that does not verify says of itself, read as strictly as any record (None if it
+    cannot be read at all)."""
+    from smcheck.record import RecordError, parse_record
+
+    try:
+        return parse_record(data).record
+    except RecordError:
+        return None
 
 
 def draft_entry(path: Path, *, lookup: Lookup) -> Entry:
@@ -177,7 +205,7 @@ def build(
             entries.append(_invalid(str(item), exc.message))
             continue
         report = verify_bytes(data, str(item), lookup=lookup, today=today, demands=demands)
-        entries.append(record_entry(report, lookup=lookup, today=today))
+        entries.append(record_entry(report, lookup=lookup, today=today, data=data))
     rows = arrange(entries)
     columns = next((e.labels for e in rows if e.labels), ())
     return Register(tuple(rows), columns, count(rows))

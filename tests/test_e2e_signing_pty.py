@@ -99,7 +99,9 @@ def test_keys_a_signed_record_two_approvals_and_verify_in_a_real_terminal(tmp_pa
         load_private_key(reviewer_key, PASSPHRASE.encode())  # the passphrase typed unlocks it
         public = (work / "keys" / "reviewer.pub").read_text().split()
         lines["reviewer"] = f'{REVIEWER} namespaces="smcheck-approval" {public[0]} {public[1]}'
-        lines["advancement"] = lines["advancement"].replace("smcheck-record", "smcheck-approval")
+        lines["advancement"] = lines["advancement"].replace(
+            "smcheck-record", "smcheck-cosign-advancement-office"
+        )
 
         # Two passphrases that differ: refused, and no key (nor .pub) written.
         term = spawn("keygen", "--passphrase", "--output", "keys/typo")
@@ -138,7 +140,7 @@ def test_keys_a_signed_record_two_approvals_and_verify_in_a_real_terminal(tmp_pa
             "--allowed-signers", "allowed_signers", "--comment", "Good plan; launch when ready.",
         )  # fmt: skip
         term.answer("Passphrase for keys/reviewer:", PASSPHRASE + ENTER)
-        term.expect(f"Approved history.smcheck.toml as reviewer ({REVIEWER}).")
+        term.expect(f"Approved history.smcheck.toml as the Digital Marketing Officer ({REVIEWER}).")
         assert term.finish() == 0, term.transcript
         assert PASSPHRASE not in term.transcript
 
@@ -147,7 +149,7 @@ def test_keys_a_signed_record_two_approvals_and_verify_in_a_real_terminal(tmp_pa
             "approve", "history.smcheck.toml", "--key", "keys/advancement",
             "--allowed-signers", "allowed_signers", "--role", "advancement-office",
         )  # fmt: skip
-        term.expect(f"Approved history.smcheck.toml as advancement-office ({ADVANCEMENT}).")
+        term.expect(f"Approved history.smcheck.toml as the Advancement Office ({ADVANCEMENT}).")
         assert term.finish() == 0, term.transcript
         assert "Passphrase" not in term.transcript
 

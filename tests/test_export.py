@@ -49,7 +49,7 @@ def test_markdown_has_each_section_with_its_answers_and_clauses(record: Path) ->
         assert heading in md
     assert "- **Which platform will the channel be on?**: Instagram" in md
     assert "*(Policy: GG-1)*" in md
-    assert "not signed (integrity only)" in md
+    assert "not signed: integrity only" in md
 
 
 def test_html_is_self_contained_and_has_no_scripts(record: Path, tmp_path: Path) -> None:

@@ -77,7 +77,7 @@ def test_a_self_approval_crafted_by_hand_is_refused_by_verify(tiny: Checklist) -
     )
     approval_row = next(c for c in report.checks if c.check == "approval")
     assert approval_row.verdict is Verdict.FAIL
-    assert "no one approves their own record" in approval_row.summary
+    assert "no one decides on their own record" in approval_row.summary
     assert not report.valid
 
 

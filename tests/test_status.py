@@ -97,7 +97,7 @@ def test_states_sorted_by_urgency_with_counts(desk: Desk, register: Path) -> Non
     result = runner.invoke(
         app, ["status", "--json", "--allowed-signers", str(desk.trust), str(register)]
     )
-    assert result.exit_code == 1  # one channel is invalid
+    assert result.exit_code == 1  # one file does not verify
     data = json.loads(result.stdout)
     states = [(c["columns"]["Handle"], c["state"]) for c in data["channels"]]
     assert states == [
@@ -105,7 +105,7 @@ def test_states_sorted_by_urgency_with_counts(desk: Desk, register: Path) -> Non
         ("@overdue", "review-overdue"),
         ("@rejected", "rejected"),
         ("@due", "review-due"),
-        ("@awaiting", "awaiting-approval"),
+        ("@awaiting", "awaiting-reviewer"),
         ("@approved", "approved"),
     ]
     assert data["counts"] == {
@@ -113,10 +113,16 @@ def test_states_sorted_by_urgency_with_counts(desk: Desk, register: Path) -> Non
         "review-overdue": 1,
         "rejected": 1,
         "review-due": 1,
-        "awaiting-approval": 1,
+        "awaiting-reviewer": 1,
+        "awaiting-cosign": 0,
+        "unsigned": 0,
+        "not-checked": 0,
         "draft": 0,
         "approved": 1,
     }
+    invalid = data["channels"][0]
+    assert invalid["path"].endswith("invalid.smcheck.toml")
+    assert "signature" in invalid["detail"] and "does not verify" in invalid["detail"]
     approved = data["channels"][-1]
     assert (
         approved["path"].endswith("approved.smcheck.toml")
@@ -126,7 +132,8 @@ def test_states_sorted_by_urgency_with_counts(desk: Desk, register: Path) -> Non
         app, ["status", "--allowed-signers", str(desk.trust), str(register)]
     ).stdout
     assert text.startswith(
-        "6 channels: 1 invalid, 1 review overdue, 1 rejected, 1 review due, 1 awaiting approval, 1 approved"
+        "5 channels: 1 review overdue, 1 rejected, 1 review due, 1 awaiting reviewer, 1 approved;"
+        " 1 file that does not verify"
     )
 
 
@@ -193,9 +200,10 @@ def test_the_html_page_renders_in_a_real_browser_and_runs_nothing(
     # ...and shows it as text.
     assert HOSTILE in rendered
     for text in (
-        "6 channels on",
+        "5 channels on",
+        "1 file that does not verify",
         "review overdue",
-        "awaiting approval",
+        "awaiting reviewer",
         "@approved",
         "Department of History",
     ):

@@ -41,7 +41,7 @@ def run(
     trust, revoked_keys = resolve_trust(allowed_signers, revoked)
     if trust is None:
         raise UsageError(
-            "deciding needs your trust file, to check the proposer's signature and find your own name",
+            "approving needs your trust file, to check the proposer's signature and find your own name",
             hint=f"pass --allowed-signers FILE, set {ALLOWED_SIGNERS_ENV}, or name it in the config file",
         )
     for note in trust.notes:

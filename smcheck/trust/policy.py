@@ -493,8 +493,10 @@ def approver_for(
 
     title = roles.title(role)
     if role != REVIEWER and roles.cosigners is not None and role not in roles.cosigners:
+        from smcheck.errors import UsageError
+
         known = ", ".join(sorted(roles.cosigners)) or "none"
-        raise Refused(
+        raise UsageError(
             f"the checklist has no co-signer role {quoted(role)}",
             hint=f"its co-signer roles: {known}",
         )
@@ -522,7 +524,10 @@ def approver_for(
     for principal in candidates:
         person = _person(principal, key, trust)
         if judged.proposer_person is not None and _same(person, judged.proposer_person):
-            reasons.append(f"{quoted(principal)} is the proposer, or holds a key of theirs")
+            reasons.append(
+                f"{quoted(principal)} is the proposer ({record.signoff.email}), or shares a key with"
+                " them: no one decides on their own record"
+            )
             continue
         status, _, message = trust_at(
             key,
