@@ -20,6 +20,7 @@ from smcheck.fsutil import atomic_write
 from smcheck.interview import Progress
 from smcheck.outcome import evaluate
 from smcheck.record import read_limited
+from smcheck.text import shell_word
 from smcheck.tomlread import Problems, Table, flatten, nest
 
 DRAFT_SUFFIX = ".draft.toml"
@@ -84,7 +85,7 @@ def save_draft(path: Path, checklist: Checklist, progress: Progress, started: dt
     outcome = evaluate(checklist, progress.answers)
     lines = [
         "# smcheck draft: unfinished answers. Nothing here is sent anywhere.",
-        f"# Resume with: smcheck new --resume {path}",
+        f"# Resume with: smcheck new --resume {shell_word(path)}",
     ]
     todo = [f for f in outcome.findings if f.level.value != "warning"]
     if todo:

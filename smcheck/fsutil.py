@@ -56,7 +56,7 @@ def read_regular(path: Path, limit: int, what: str = "file") -> bytes:
     try:
         kind = _kind(path.stat().st_mode)  # before opening: opening a device can act on it
         if kind is not None:
-            raise CannotOpen(str(path), f"is {kind}, not a {what}: not read")
+            raise CannotOpen(str(path), f"is {kind}, not a regular file: not read")
         fd = os.open(path, _OPEN_FLAGS)
     except FileNotFoundError:
         raise CannotOpen(str(path), "no such file") from None
@@ -67,7 +67,7 @@ def read_regular(path: Path, limit: int, what: str = "file") -> bytes:
     try:
         kind = _kind(os.fstat(fd).st_mode)  # again, on what was opened: it may have been swapped
         if kind is not None:
-            raise CannotOpen(str(path), f"is {kind}, not a {what}: not read")
+            raise CannotOpen(str(path), f"is {kind}, not a regular file: not read")
         with os.fdopen(fd, "rb") as handle:
             fd = -1
             return read_capped(handle, limit)

@@ -21,6 +21,7 @@ from smcheck.interview import Interview, Progress, blocking
 from smcheck.outcome import Outcome
 from smcheck.record import SUFFIX, build_record, render
 from smcheck.signoff import SignOff
+from smcheck.text import shell_word
 
 
 def utcnow() -> dt.datetime:
@@ -91,8 +92,10 @@ def next_steps(path: Path, checklist: Checklist, outcome: Outcome) -> None:
         console.show_outcome(outcome)
     reviewer = f" for {checklist.policy.reviewer}" if checklist.policy.reviewer else ""
     console.say(f"Next: attach this file, unchanged, to your proposal{reviewer}.")
-    option = "" if registry.is_shipped(checklist) else f"--checklist {checklist.path} "
-    console.show_lines([f"Anyone can check it with: smcheck verify {option}{path}"], style="dim")
+    option = "" if registry.is_shipped(checklist) else f"--checklist {shell_word(checklist.path)} "
+    console.show_lines(
+        [f"Anyone can check it with: smcheck verify {option}{shell_word(path)}"], style="dim"
+    )
 
 
 def blocked(outcome: Outcome, resume: str | None) -> int:
@@ -127,7 +130,7 @@ def interview_to_record(
     from smcheck.drafts import save_draft
     from smcheck.prompts import QuestionaryAsker
 
-    resume_hint = f"smcheck new --resume {draft_path}"
+    resume_hint = f"smcheck new --resume {shell_word(draft_path)}"
 
     def save(state: Progress) -> None:
         save_draft(draft_path, checklist, state, started)
@@ -183,7 +186,7 @@ def refuse_unverified(path: Path, checklist: Checklist, *, force: bool, action: 
         raise SmcheckError(
             f"{path} does not verify (fails {'; '.join(failed)}): its answers may not be the ones"
             " that were signed off",
-            hint=f"check it with: smcheck verify {path}; to {action} anyway, add --force",
+            hint=f"check it with: smcheck verify {shell_word(path)}; to {action} anyway, add --force",
         )
     console.say(
         f"{path} does not verify (fails {'; '.join(failed)}); going on, as --force asks.",

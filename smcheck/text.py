@@ -80,6 +80,14 @@ def quoted(text: str, limit: int = 80) -> str:
     return "'" + visible(text).replace("'", "\\'") + "'"
 
 
+def shell_word(value: object) -> str:
+    """A file name as one word of a command a person can paste into a POSIX shell (quoted only when it
+    needs to be), for the commands smcheck's messages suggest."""
+    import shlex
+
+    return shlex.quote(str(value))
+
+
 __all__ = [
     "BLANK",
     "HIDDEN_CATEGORIES",
@@ -88,5 +96,6 @@ __all__ = [
     "is_clean",
     "is_hidden",
     "quoted",
+    "shell_word",
     "visible",
 ]

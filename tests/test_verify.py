@@ -944,7 +944,7 @@ def test_a_fifo_named_like_a_record_is_refused_at_once(tmp_path: Path) -> None:
     """Nobody writes to it: reading it would wait for ever. It is refused unread, at once."""
     fifo = tmp_path / "pipe.smcheck.toml"
     os.mkfifo(fifo)
-    with pytest.raises(CannotOpen, match=r"is a named pipe \(FIFO\), not a record: not read"):
+    with pytest.raises(CannotOpen, match=r"is a named pipe \(FIFO\), not a regular file: not read"):
         read_limited(fifo)
 
 

@@ -15,6 +15,7 @@ from smcheck import console, registry
 from smcheck.config import ALLOWED_SIGNERS_ENV
 from smcheck.errors import SmcheckError, UsageError
 from smcheck.record import append_seal, read_limited, rewrite_record
+from smcheck.text import shell_word
 from smcheck.trust.policy import Refused, approver_for, blob_sha256, seal_decision
 
 
@@ -60,7 +61,7 @@ def run(
         failed = [c for c in report.checks if c.verdict is Verdict.FAIL]
         raise SmcheckError(
             f"{record} does not verify ({failed[0].title}: {failed[0].summary}); nothing was decided",
-            hint=f"see: smcheck verify --allowed-signers {trust.path} {record}",
+            hint=f"see: smcheck verify --allowed-signers {shell_word(trust.path)} {shell_word(record)}",
         )
     judged = report.judged
     assert judged is not None and report.record_id is not None  # a valid, signed record

@@ -9,6 +9,7 @@ from smcheck import console, registry
 from smcheck.checklist import Checklist, format_value
 from smcheck.record import Record, Seal, open_record
 from smcheck.registry import Lookup
+from smcheck.text import shell_word
 
 if TYPE_CHECKING:
     from smcheck.verify import Report
@@ -54,7 +55,7 @@ def verdict(report: Report) -> str:
     if report.valid:
         return f"verifies ({report.state.value.replace('-', ' ')})"
     failed = ", ".join(c.title for c in report.checks if c.verdict is Verdict.FAIL)
-    return f"DOES NOT VERIFY (fails {failed}): smcheck verify {report.path}"
+    return f"DOES NOT VERIFY (fails {failed}): smcheck verify {shell_word(report.path)}"
 
 
 def _text(value: object) -> str:

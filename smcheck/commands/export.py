@@ -18,7 +18,7 @@ from smcheck.checklist import Checklist, format_value
 from smcheck.errors import FileProblem, UsageError
 from smcheck.fsutil import atomic_write
 from smcheck.record import Record, RecordError
-from smcheck.text import visible
+from smcheck.text import shell_word, visible
 
 if TYPE_CHECKING:
     from smcheck.verify import Report
@@ -224,7 +224,7 @@ def run(
             record = parse_record(data).record
         except RecordError as exc:
             raise FileProblem(
-                str(path), [f"{path}: {exc.message}"], hint=f"smcheck verify {path}"
+                str(path), [f"{path}: {exc.message}"], hint=f"smcheck verify {shell_word(path)}"
             ) from None
     checklist = lookup(record.checklist_id)
     doc = build(record, checklist, signature_rows(report), banner_of(report))

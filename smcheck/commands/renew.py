@@ -18,6 +18,7 @@ from smcheck.checklist import Checklist, Value
 from smcheck.errors import UsageError
 from smcheck.interview import Progress
 from smcheck.record import Record, open_record
+from smcheck.text import shell_word
 
 
 class ChecklistChanges(NamedTuple):
@@ -64,14 +65,15 @@ def run(path: Path, *, output: Path | None, force: bool, sign_with: Path | None)
     from smcheck.drafts import new_draft_path
     from smcheck.session import interview_to_record, signer_for
 
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise UsageError(
-            "smcheck renew asks its questions in a terminal, and there is none here",
-            hint="to renew without prompts: smcheck new --answers OLD-RECORD --agree",
-        )
+    # The old record is judged first: a tampered one is refused with or without a terminal.
     record = open_record(path)[1].record
     checklist = registry.shipped_by_id(record.checklist_id, named_in=str(path))
     session.refuse_unverified(path, checklist, force=force, action="renew from it")
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError(
+            "smcheck renew asks its questions in a terminal, and there is none here",
+            hint=f"to renew without prompts: smcheck new --answers {shell_word(path)} --agree",
+        )
     signer = signer_for(sign_with)
     changes = checklist_changes(record, checklist)
     console.say(

@@ -43,10 +43,13 @@ def run(record: Path, *, signed_bytes: bool, signature: str | None, statement: s
     from smcheck.checklist import format_value
     from smcheck.values import as_text
 
-    _, parsed = open_record(record)
+    data, parsed = open_record(record)
     record_ = parsed.record
-    checklist = registry.by_id(record_.checklist_id)
+    lookup = registry.lookup()
+    checklist = lookup(record_.checklist_id)
     lines = [
+        _verdict(record, data, lookup),
+        "",
         f"Record {record_.id}",
         f"  made {record_.created:%Y-%m-%d %H:%M} UTC with smcheck {record_.smcheck_version}",
         f"  checklist {record_.checklist_id} {record_.checklist_version}; review by"
@@ -72,3 +75,29 @@ def run(record: Path, *, signed_bytes: bool, signature: str | None, statement: s
             )
     console.show_lines(lines, out=True)
     return 0
+
+
+def _verdict(path: Path, data: bytes, lookup: registry.Lookup) -> str:
+    """What verify says, first: a view is never kinder than verify."""
+    import datetime as dt
+
+    from smcheck.trust.allowed import trust_loader
+    from smcheck.verify import Demands, Verdict, verify_bytes
+
+    report = verify_bytes(
+        data,
+        str(path),
+        lookup=lookup,
+        today=dt.datetime.now(dt.UTC).date(),
+        demands=Demands(load_trust=trust_loader(None, notify=console.note)),
+    )
+    if report.valid:
+        said = report.standing.summary if report.standing else report.state.value
+        return f"smcheck verify: VALID: {said}"
+    failed = "; ".join(
+        f"{c.title}: {c.summary}" for c in report.checks if c.verdict is Verdict.FAIL
+    )
+    return (
+        f"smcheck verify: DOES NOT VERIFY ({failed}). What follows is what the file says, not what"
+        " was signed off or approved."
+    )

@@ -1,0 +1,256 @@
+"""No command hides or dresses up a bad record: status, export, show, diff, renew and new --answers
+OLD-RECORD each say what verify says, for every file they read (threat model case 20)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_signatures import Desk, open_desk, runner
+
+from smcheck.cli import app
+
+
+@pytest.fixture
+def desk(tmp_path: Path) -> Iterator[Desk]:
+    yield from open_desk(tmp_path)
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    return result.exit_code, result.stdout, result.stderr
+
+
+def approved(desk: Desk, output: str) -> Path:
+    record = desk.new(output=output)
+    assert desk.approve(record, "reviewer")[0] == 0
+    assert desk.approve(record, "advancement", "--role", "advancement-office")[0] == 0
+    return record
+
+
+def tampered(source: Path, target: Path) -> Path:
+    """A copy of a signed record with one answer edited (its signature no longer verifies)."""
+    data = source.read_bytes()
+    assert b"Tom Reid" in data
+    target.write_bytes(data.replace(b"Tom Reid", b"Tim Reid"))
+    return target
+
+
+# --- status -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("good", "bad"),
+    [("a.smcheck.toml", "z.smcheck.toml"), ("z.smcheck.toml", "a.smcheck.toml")],
+    ids=["good-first", "bad-first"],
+)
+def test_a_tampered_copy_never_hides_nor_stands_for_the_good_record(
+    desk: Desk, good: str, bad: str
+) -> None:
+    register = desk.root / "register"
+    register.mkdir()
+    record = approved(desk, f"register/{good}")
+    copy = tampered(record, register / bad)
+    code, out, _ = invoke("status", "--json", "--allowed-signers", str(desk.trust), str(register))
+    assert code == 1
+    data = json.loads(out)
+    states = {Path(c["path"]).name: c["state"] for c in data["channels"]}
+    assert states == {good: "approved", bad: "invalid"}
+    (bad_row,) = [c for c in data["channels"] if c["state"] == "invalid"]
+    assert "signature" in bad_row["detail"]
+    (good_row,) = [c for c in data["channels"] if c["state"] == "approved"]
+    assert any(f"{copy}: invalid" in note for note in good_row["notes"])
+    code, text, _ = invoke("status", "--allowed-signers", str(desk.trust), str(register))
+    assert code == 1
+    assert text.startswith("1 channel: 1 approved; 1 file that does not verify")
+    assert str(copy) in text
+
+
+def test_a_draft_never_hides_an_invalid_record(desk: Desk) -> None:
+    from test_status import TODAY
+
+    from smcheck import registry
+    from smcheck.drafts import save_draft
+    from smcheck.interview import Progress
+
+    register = desk.root / "register"
+    register.mkdir()
+    record = desk.new(output="register/r.smcheck.toml")
+    tampered(record, record)
+    checklist = registry.by_id("essex-social-media")
+    assert checklist is not None
+    answers = {"channel.platform": "instagram", "channel.handle": "@essexhistory"}
+    save_draft(
+        register / "later.draft.toml",
+        checklist,
+        Progress(answers=answers),
+        TODAY.replace(microsecond=0),
+    )
+    code, out, _ = invoke("status", "--json", "--allowed-signers", str(desk.trust), str(register))
+    assert code == 1
+    states = sorted((c["state"], Path(c["path"]).name) for c in json.loads(out)["channels"])
+    assert states == [("draft", "later.draft.toml"), ("invalid", "r.smcheck.toml")]
+
+
+def test_a_co_signers_rejection_is_shown_as_rejected(desk: Desk) -> None:
+    record = desk.new(output="register/r.smcheck.toml")
+    assert desk.approve(record, "reviewer")[0] == 0
+    code, out = desk.approve(
+        record, "advancement", "--role", "advancement-office", "--decision", "rejected"
+    )
+    assert code == 0, out
+    code, text, _ = invoke("status", "--allowed-signers", str(desk.trust), str(record.parent))
+    assert code == 0
+    assert text.startswith("1 channel: 1 rejected")
+    assert "rejected by the Advancement Office" in text
+
+
+def test_without_a_trust_file_status_claims_nothing_signatures_decide(desk: Desk) -> None:
+    approved(desk, "register/r.smcheck.toml")
+    code, out, _ = invoke("status", "--json", str(desk.root / "register"))
+    assert code == 0
+    (row,) = json.loads(out)["channels"]
+    assert row["state"] == "not-checked"
+
+
+def test_status_of_a_path_that_does_not_exist_is_a_usage_error(desk: Desk) -> None:
+    code, _, err = invoke("status", str(desk.root / "nowhere"))
+    assert code == 2 and "nowhere: no such file or folder" in err
+
+
+# --- export, show, diff -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_export_of_a_tampered_record_opens_with_a_banner_that_says_why(
+    desk: Desk, fmt: str
+) -> None:
+    record = approved(desk, "r.smcheck.toml")
+    copy = tampered(record, desk.root / "copy.smcheck.toml")
+    code, out, _ = invoke(
+        "export", str(copy), "--format", fmt, "--allowed-signers", str(desk.trust)
+    )
+    assert code == 0
+    head = out[: out.index("Tim Reid")]
+    assert "DOES NOT VERIFY" in head
+    assert "signature" in head and "does not verify" in head
+    if fmt == "html":
+        assert 'class="banner invalid" role="alert"' in head
+    # The good record says so too, with its real state.
+    code, out, _ = invoke(
+        "export", str(record), "--format", fmt, "--allowed-signers", str(desk.trust)
+    )
+    body = out[out.index("<body>") :] if fmt == "html" else out
+    assert "Verified" in body[:600] and "approved" in body[:600]
+
+
+def test_export_shows_each_signatures_real_status(desk: Desk) -> None:
+    record = desk.new()
+    assert (
+        desk.approve(record, "reviewer", "--decision", "rejected", "--comment", "No deputy")[0] == 0
+    )
+    _, out, _ = invoke("export", str(record), "--allowed-signers", str(desk.trust))
+    assert "rejected by dmo@essex.ac.uk" in out and "No deputy" in out
+    assert (
+        "smcheck verify accepted this record" in out
+        and "rejected by the Digital Marketing Officer" in out
+    )
+    _, out, _ = invoke("export", str(record))  # no trust file: nothing is called trusted
+    assert "not checked" in out and "trusted" not in out.replace("not checked", "")
+
+
+def test_show_says_first_what_verify_says(desk: Desk) -> None:
+    record = desk.new()
+    copy = tampered(record, desk.root / "copy.smcheck.toml")
+    _, out, _ = invoke("show", str(copy))
+    assert out.startswith("smcheck verify: DOES NOT VERIFY")
+    _, out, _ = invoke("show", str(record))
+    assert out.startswith("smcheck verify: VALID")
+
+
+def test_diff_says_when_either_record_fails(desk: Desk) -> None:
+    record = desk.new()
+    copy = tampered(record, desk.root / "copy.smcheck.toml")
+    code, out, _ = invoke("diff", str(record), str(copy))
+    assert code == 1
+    assert re.search(r"^old: verifies", out, re.M) and re.search(
+        r"^new: DOES NOT VERIFY", out, re.M
+    )
+    code, out, _ = invoke("diff", "--json", str(record), str(copy))
+    data = json.loads(out)
+    assert data["old_valid"] is True and data["new_valid"] is False
+    assert data["new_state"] == "invalid"
+    code, out, _ = invoke("diff", str(record), str(record))
+    assert code == 0 and "new: verifies" in out
+
+
+# --- renew and new --answers OLD-RECORD ---------------------------------------------------------
+
+
+def test_new_answers_from_a_record_that_fails_verify_is_refused_unless_forced(desk: Desk) -> None:
+    record = desk.new()
+    copy = tampered(record, desk.root / "copy.smcheck.toml")
+    out_path = desk.root / "again.smcheck.toml"
+    code, _, err = invoke("new", "--answers", str(copy), "--agree", "--output", str(out_path))
+    assert code == 1 and "does not verify" in err and "add --force" in err
+    assert not out_path.exists()
+    code, _, err = invoke(
+        "new", "--answers", str(copy), "--agree", "--output", str(out_path), "--force"
+    )
+    assert code == 0, err
+    assert "going on, as --force asks" in err and out_path.exists()
+    # A record that verifies is taken as it is.
+    code, _, err = invoke(
+        "new", "--answers", str(record), "--agree", "--output", str(desk.root / "b.smcheck.toml")
+    )
+    assert code == 0, err
+
+
+def test_renew_refuses_a_record_that_fails_verify(desk: Desk) -> None:
+    record = desk.new()
+    copy = tampered(record, desk.root / "copy.smcheck.toml")
+    before = copy.read_bytes()
+    code, _, err = invoke("renew", str(copy))
+    assert code == 1 and "does not verify" in err and "--force" in err
+    assert copy.read_bytes() == before
+    code, _, err = invoke("renew", str(record))  # a good one gets as far as the terminal check
+    assert code == 2 and "there is none here" in err
+
+
+# --- a record's checklist id is an id, never a path --------------------------------------------
+
+
+def test_a_checklist_id_that_looks_like_a_path_names_no_file(desk: Desk, tmp_path: Path) -> None:
+    """A record or answers file naming ``../somewhere`` never makes smcheck read that file."""
+    from smcheck import registry
+
+    evil = tmp_path / "evil.toml"
+    shutil.copyfile(registry.checklists_dir() / "essex-social-media.toml", evil)
+    relative = Path("..") / Path(*[".."] * 10) / str(evil.with_suffix("")).lstrip("/")
+    assert registry.by_id(str(relative)) is None
+    assert registry.by_id(str(evil.with_suffix(""))) is None
+    answers = desk.root / "answers.toml"
+    answers.write_text(f'checklist = "{evil}"\n[answers.channel]\nplatform = "instagram"\n')
+    code, _, err = invoke("new", "--answers", str(answers))
+    assert code == 2 and "no shipped checklist with id" in err
+
+
+# --- trust files people already have ------------------------------------------------------------
+
+
+def test_a_trust_file_with_syntax_errors_lists_every_bad_line(desk: Desk) -> None:
+    record = desk.new()
+    bad = desk.root / "bad_signers"
+    bad.write_text(
+        desk.trust.read_text()
+        + 'x@essex.ac.uk namespaces=git ssh-ed25519 AAAA\n"y@essex.ac.uk ssh-ed25519 A\n'
+    )
+    code, _, err = invoke("verify", "--allowed-signers", str(bad), str(record))
+    assert code == 2
+    assert f"  - {bad}:4: " in err and f"  - {bad}:5: " in err
