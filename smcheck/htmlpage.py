@@ -68,12 +68,18 @@ def register_page(
     channels = sum(1 for e in rows if e.state != "invalid")
     summary = (
         ", ".join(
-            f"{n} {state.replace('-', ' ')}" for state, n in tally.items() if n and state != "invalid"
+            f"{n} {state.replace('-', ' ')}"
+            for state, n in tally.items()
+            if n and state != "invalid"
         )
         or "none"
     )
     bad = tally.get("invalid", 0)
-    problems = f"; {bad} file{'s' if bad != 1 else ''} that do{'es' if bad == 1 else ''} not verify" if bad else ""
+    problems = (
+        f"; {bad} file{'s' if bad != 1 else ''} that do{'es' if bad == 1 else ''} not verify"
+        if bad
+        else ""
+    )
     body = [
         "<h1>Register of official social media channels</h1>",
         f"<p>{channels} channel{'s' if channels != 1 else ''} on {today.isoformat()}:"
