@@ -255,10 +255,11 @@ def show_lines(lines: list[str], style: str = "", *, out: bool = False) -> None:
 
 
 def say(message: str, style: str = "") -> None:
-    """A message from smcheck itself on stderr (plain text, still never markup)."""
+    """A message from smcheck on stderr: never markup, and what it quotes (a file name, a path from a
+    record) is made visible like any untrusted text; only its own line breaks are kept."""
     from rich.text import Text
 
-    stderr().print(Text(message, style=style), soft_wrap=True)
+    stderr().print(Text(visible(message, keep_newlines=True), style=style), soft_wrap=True)
 
 
 # The reviewer's path (verify) prints without rich: importing rich's console and table costs more
