@@ -26,7 +26,7 @@ from smcheck.checklist import Checklist, Value, decode_toml
 from smcheck.errors import FileProblem
 from smcheck.outcome import judge_answers
 from smcheck.record import MARKER, read_limited
-from smcheck.signoff import SIGNOFF_QUESTIONS, SignOff, agree_question
+from smcheck.signoff import SignOff, agree_question, signoff_questions
 from smcheck.tomlread import Problems, Table, flatten
 from smcheck.values import AnswerError, check_typed
 
@@ -111,7 +111,8 @@ def _signoff(
     checklist: Checklist, file: AnswersFile, problems: list[str], *, today: dt.date, agree: bool
 ) -> SignOff | None:
     values: dict[str, str] = {}
-    for question in SIGNOFF_QUESTIONS:
+    questions = signoff_questions(checklist)  # with the checklist's [signoff] rule
+    for question in questions:
         key = question.id.rsplit(".", 1)[1]
         if key not in file.signoff:
             problems.append(f"{question.id}: missing ({question.prompt.lower()})")
@@ -138,6 +139,6 @@ def _signoff(
             else:
                 if not accepted:
                     problems.append("signoff.agree: is false, so the declaration is not made")
-    if accepted and len(values) == len(SIGNOFF_QUESTIONS):
+    if accepted and len(values) == len(questions):
         return SignOff(values["name"], values["email"], values["role"], values["department"])
     return None

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal, NamedTuple, TypeAlias
+from typing import Any, Literal, NamedTuple, TypeAlias
 
 from smcheck.errors import FileProblem
 from smcheck.fsutil import read_regular
@@ -192,6 +192,95 @@ class Choice(NamedTuple):
 DateBound: TypeAlias = dt.date | Literal["today"]
 
 
+# --------------------------------------------------------------------------------------------------
+# Patterns: matched in time linear in the answer's length, whoever wrote the checklist
+
+MAX_PATTERN_LENGTH = 500
+"""The longest ``validate.pattern`` a checklist may carry, in characters."""
+
+PATTERN_MAX_MEM = 4 << 20
+"""The memory RE2 may use for one compiled pattern (its default is 8 MiB); a pattern that needs more is
+refused when the checklist is loaded, and matching never needs more."""
+
+_RE2_FEATURES = "backreferences, lookaround, atomic groups, possessive repeats, \\Z"
+
+
+class PatternError(ValueError):
+    """A pattern smcheck will not match; the message says why, in words."""
+
+
+class Pattern:
+    """A checklist's ``validate.pattern``, compiled by RE2 (google-re2): whatever the pattern, matching
+    takes time linear in the answer's length, so a pattern built to backtrack (``(a+)+$``) cannot hang
+    ``verify``. Compiled once, when the checklist is loaded; equal when the source text is."""
+
+    __slots__ = ("_regex", "source")
+
+    def __init__(self, source: str, regex: Any) -> None:
+        self.source = source
+        """The pattern as written in the checklist."""
+        self._regex = regex
+        """The compiled RE2 object (re2 has no type information)."""
+
+    def fullmatch(self, text: str) -> bool:
+        """Whether the whole of ``text`` matches."""
+        return self._regex.fullmatch(text) is not None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Pattern) and other.source == self.source
+
+    def __hash__(self) -> int:
+        return hash(self.source)
+
+    def __repr__(self) -> str:
+        return f"Pattern({self.source!r})"
+
+
+def compile_pattern(source: str) -> Pattern:
+    """Compile a checklist pattern with RE2, or raise :class:`PatternError` saying why it cannot be used.
+
+    re2 is imported here, not at start-up: only a checklist with a pattern needs it.
+    """
+    if len(source) > MAX_PATTERN_LENGTH:
+        raise PatternError(
+            f"is {len(source)} characters long; a pattern may have at most {MAX_PATTERN_LENGTH}"
+        )
+    import re2  # type: ignore[import-untyped]
+
+    options = re2.Options()
+    options.log_errors = False  # RE2 would otherwise write its own complaint to stderr
+    options.max_mem = PATTERN_MAX_MEM
+    options.never_capture = True  # only "does it match" is asked: groups need not be tracked
+    try:
+        return Pattern(source, re2.compile(source, options))
+    except re2.error as exc:
+        raise PatternError(_pattern_refusal(source, exc)) from None
+
+
+def _pattern_refusal(source: str, exc: Exception) -> str:
+    """Why RE2 refused a pattern, in words for the checklist's author."""
+    raw = exc.args[0] if exc.args else ""
+    detail = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+    if detail.startswith("pattern too large"):
+        return (
+            "is too large for smcheck's linear-time pattern engine (compiled, it needs more than"
+            f" {PATTERN_MAX_MEM >> 20} MiB); use fewer or smaller counted repeats"
+        )
+    if detail.startswith("invalid repetition size"):
+        return (
+            f"repeats too often ({detail.removeprefix('invalid repetition size: ')}): smcheck's"
+            " linear-time pattern engine allows counted repeats up to {1000} (nested counts multiply)"
+        )
+    try:
+        re.compile(source)
+    except (re.error, RecursionError, OverflowError) as python:
+        return f"not a valid regular expression: {python}"
+    return (
+        f"uses a feature smcheck's linear-time pattern engine does not support ({_RE2_FEATURES}):"
+        f" {detail}"
+    )
+
+
 class Validators(NamedTuple):
     """Extra constraints on an answer, beyond its type."""
 
@@ -209,6 +298,8 @@ class Validators(NamedTuple):
     max_date: DateBound | None = None
     min_items: int | None = None
     max_items: int | None = None
+    compiled: Pattern | None = None
+    """``pattern``, compiled when the checklist is loaded (matched for every answer of every record)."""
 
 
 # Every model is a typed NamedTuple: immutable, and cheap to define at start-up (a frozen dataclass costs
@@ -295,6 +386,14 @@ class CoSigner(NamedTuple):
     clauses: tuple[str, ...]
 
 
+class SignoffRule(NamedTuple):
+    """What the checklist asks of whoever signs a record off (``[signoff]``): the institution's rule, as
+    data, applied by the interview, ``--answers`` and ``verify`` alike."""
+
+    email_domains: tuple[str, ...] = ()
+    """The signer's address must be at one of these domains or a subdomain of one; empty: any address."""
+
+
 class Checklist(NamedTuple):
     """A whole checklist, as read from its file."""
 
@@ -318,6 +417,8 @@ class Checklist(NamedTuple):
     """SHA-256 of the file's exact bytes, recorded in every record."""
     register: tuple[Column, ...] = ()
     """The register's columns (``smcheck status``): answers that identify a channel at a glance."""
+    signoff: SignoffRule = SignoffRule()
+    """Who may sign off (``[signoff]``); by default anyone with an email address."""
 
     def question(self, qid: str) -> Question | None:
         """The question with this id, if any."""
@@ -412,6 +513,7 @@ def parse_checklist(data: bytes, path: Path, problems: Problems) -> Checklist | 
         declaration = declaration_table.nonempty("text")
         declaration_table.finish()
     name_from = top.strings("name_from", required=False) or []
+    signoff = _signoff_rule(top.table("signoff", required=False), problems)
 
     ctx = _Context(problems, {c.id: c for c in clauses})
     sections = tuple(_sections(top, ctx))
@@ -435,6 +537,7 @@ def parse_checklist(data: bytes, path: Path, problems: Problems) -> Checklist | 
         name_from=tuple(name_from),
         cosigners=cosigners,
         register=register,
+        signoff=signoff,
         path=path,
         sha256=hashlib.sha256(data).hexdigest(),
     )
@@ -493,6 +596,14 @@ def _policy(table: Table | None) -> Policy | None:
     if title is None or owner is None or source is None:
         return None
     return Policy(title, owner, source, url, reviewer)
+
+
+def _signoff_rule(table: Table | None, problems: Problems) -> SignoffRule:
+    if table is None:
+        return SignoffRule()
+    domains = _domains(table, "email_domains", problems, required=True)
+    table.finish()
+    return SignoffRule(email_domains=domains)
 
 
 def _clauses(top: Table, problems: Problems) -> list[Clause]:
@@ -676,16 +787,17 @@ def _validators(table: Table | None, kind: QType | None, problems: Problems) -> 
     ):
         if number is not None and number < 0:
             problems.add(table.at(key), "must not be negative")
-    pattern = table.string("pattern", required=False)
+    pattern = table.nonempty("pattern", required=False)
+    compiled = None
     if pattern is not None:
         try:
-            re.compile(pattern)
-        except re.error as exc:
-            problems.add(table.at("pattern"), f"not a valid regular expression: {exc}")
+            compiled = compile_pattern(pattern)
+        except PatternError as exc:
+            problems.add(table.at("pattern"), str(exc))
     hint = table.string("pattern_hint", required=False)
     if pattern is not None and hint is None:
         problems.add(table.at("pattern_hint"), "missing; say in words what the pattern asks for")
-    domains = table.strings("domains", required=False) or []
+    domains = _domains(table, "domains", problems, required=False)
     schemes = table.strings("schemes", required=False)
     bounds: list[DateBound | None] = []
     for key in ("min", "max"):
@@ -701,13 +813,49 @@ def _validators(table: Table | None, kind: QType | None, problems: Problems) -> 
         max_length=lengths[1],
         pattern=pattern,
         pattern_hint=hint,
-        domains=tuple(d.lower() for d in domains),
+        domains=domains,
         schemes=tuple(schemes) if schemes else ("https",),
         min_date=bounds[0],
         max_date=bounds[1],
         min_items=items[0],
         max_items=items[1],
+        compiled=compiled,
     )
+
+
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_DOMAIN = re.compile(rf"{_LABEL}(?:\.{_LABEL})+")
+"""A domain name of two or more labels (ASCII: an address's domain must be, to be an address at all)."""
+
+
+def _domains(table: Table, key: str, problems: Problems, *, required: bool) -> tuple[str, ...]:
+    """An array of email domains (``essex.ac.uk``), lower-cased: at least one, each a domain name of two
+    or more labels, none twice. An address is allowed at a domain or at any subdomain of it."""
+    values = table.strings(key, required=required)
+    if values is None:
+        return ()
+    if table.data.get(key) == []:  # (items of the wrong type are reported one by one)
+        problems.add(table.at(key), "must name at least one domain, like essex.ac.uk")
+    out: list[str] = []
+    for index, value in enumerate(values):
+        where = f"{table.at(key)}[{index}]"
+        domain = value.lower()
+        if domain.startswith(("@", "*.", ".")):
+            problems.add(
+                where,
+                f"{value!r}: write the domain alone, like essex.ac.uk (its subdomains are allowed too)",
+            )
+        elif len(domain) > 253 or not _DOMAIN.fullmatch(domain):
+            problems.add(
+                where,
+                f"{value!r} is not a domain name like essex.ac.uk (two or more labels of ASCII letters,"
+                " digits and inner dashes, joined by dots)",
+            )
+        elif domain in out:
+            problems.add(where, f"duplicate domain {value!r}")
+        else:
+            out.append(domain)
+    return tuple(out)
 
 
 _COMPARISONS = ("equals", "not_equals", "one_of", "contains", "answered")

@@ -21,7 +21,7 @@ from smcheck.checklist import (
     Value,
 )
 from smcheck.outcome import Finding, Outcome, evaluate, visible
-from smcheck.signoff import SIGNOFF_QUESTIONS, SignOff, agree_question
+from smcheck.signoff import SignOff, agree_question, signoff_questions
 from smcheck.values import AnswerError, check_typed
 
 
@@ -136,8 +136,9 @@ class Interview:
         outcome = self.outcome()
         assert outcome.status.can_sign_off, "sign-off asked while blockers remain"
         self.asker.start_signoff(self.checklist, outcome)
-        total = len(SIGNOFF_QUESTIONS) + 1
-        for number, question in enumerate(SIGNOFF_QUESTIONS, start=1):
+        questions = signoff_questions(self.checklist)  # with the checklist's [signoff] rule
+        total = len(questions) + 1
+        for number, question in enumerate(questions, start=1):
             key = question.id.rsplit(".", 1)[1]
             current = self.progress.signoff.get(key)
             position = Position(0, 0, "Sign-off", number, total)

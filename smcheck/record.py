@@ -29,6 +29,7 @@ from smcheck.checklist import Checklist, Level, Value
 from smcheck.fsutil import read_regular
 from smcheck.outcome import Finding, Outcome, Status
 from smcheck.signoff import SignOff
+from smcheck.text import is_clean, shell_word
 from smcheck.tomlread import Problems, Table, TomlProblem, flatten, loads_guarded, nest
 
 SCHEMA = 1
@@ -332,7 +333,7 @@ def read_layout_of(path: Path, data: bytes) -> tuple[bytes, tuple[Seal, ...]]:
     """:func:`read_layout` for a command given a file: a file that is not a record is one clear error
     (:class:`~smcheck.errors.FileProblem`) naming it, never a traceback."""
     try:
-        return read_layout(data)
+        return read_layout(data, source=str(path))
     except RecordError as exc:
         raise _problem(path, exc) from None
 
@@ -343,11 +344,29 @@ def _problem(path: Path, exc: RecordError) -> Exception:
     return FileProblem(str(path), [f"{path}: {exc.message}"], hint=f"smcheck verify {path}")
 
 
-def read_layout(data: bytes) -> tuple[bytes, tuple[Seal, ...]]:
+def read_layout(data: bytes, *, source: str | None = None) -> tuple[bytes, tuple[Seal, ...]]:
     """First phase: the file's bytes split into the exact content bytes and the trailing entries.
 
-    Nothing of the content is interpreted yet, so that signatures over it can be checked first.
+    Nothing of the content is interpreted yet, so that signatures over it can be checked first. With
+    ``source`` (the file's path, as the user gave it), a file that Windows or an e-mail program changed
+    (CRLF line endings, a byte-order mark) is refused with the command that restores its original bytes.
     """
+    try:
+        return _read_layout(data)
+    except RecordError as exc:
+        if source is None or exc.code not in ("bom", "line-endings"):
+            raise
+        fix = restoration(data, source)
+        if fix is None:
+            raise
+        raise RecordError(
+            exc.check,
+            exc.code,
+            f"{fix.cause}: an editor or an e-mail program re-saved it; {fix.advice}",
+        ) from None
+
+
+def _read_layout(data: bytes) -> tuple[bytes, tuple[Seal, ...]]:
     if len(data) > MAX_RECORD_BYTES:
         raise RecordError(
             "well-formed",
@@ -362,6 +381,106 @@ def read_layout(data: bytes) -> tuple[bytes, tuple[Seal, ...]]:
     # refuses nesting deep enough to recurse, and long dotted keys are refused before parsing).
     trailer_doc = _toml(_text(trailer, "the signatures part"), "the signatures part", depth=False)
     return content, _seals(trailer_doc)
+
+
+BOM = b"\xef\xbb\xbf"
+"""The UTF-8 byte-order mark some Windows editors put at the start of a file they save."""
+
+RESTORED = ".restored" + SUFFIX
+"""How a restored copy is named beside the file: ``x.smcheck.toml`` -> ``x.restored.smcheck.toml``
+(still a record's suffix, so ``verify FOLDER`` and ``status`` find it)."""
+
+
+class Restoration(NamedTuple):
+    """How a record file changed on its way (by Windows, or an e-mail program) can be undone exactly.
+
+    tomli-w never writes a raw CR byte (it escapes one in a string as ``\\r``), so a record holds none:
+    removing every CR undoes CRLF line endings, and removing the first three bytes undoes a BOM.
+    """
+
+    causes: tuple[str, ...]
+    """What happened to the file, in words, e.g. "the file's line endings were changed to CRLF"."""
+    command: str | None
+    """A portable POSIX shell command that writes the restored copy beside the file; None when the path
+    holds a character a terminal would not show as it is (the command could not be copied)."""
+    output: str
+    """The path the command writes to."""
+    restored: bytes
+    """The bytes the command writes (a well-formed record layout)."""
+    intact: bool
+    """Whether the restored content matches its SHA-256 digest: nothing but the line endings or the BOM
+    was changed."""
+
+    @property
+    def cause(self) -> str:
+        """What happened, as one clause."""
+        return " and ".join(self.causes)
+
+    @property
+    def advice(self) -> str:
+        """What to do about it: the command, or why there is none."""
+        if self.command is None:
+            return (
+                "to restore it, rename the file to plain characters and run smcheck verify on it again"
+                " for the command"
+            )
+        return f"to restore the original bytes, run: {self.command}"
+
+
+def restored_path(source: str) -> str:
+    """Where the restored copy of ``source`` is written: beside it, named ``NAME.restored.smcheck.toml``."""
+    folder, _, name = source.rpartition("/")
+    for suffix in (SUFFIX, ".toml"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            name = name[: -len(suffix)]
+            break
+    return f"{folder}/{name}{RESTORED}" if folder or source.startswith("/") else name + RESTORED
+
+
+def restore_command(source: str, output: str, *, bom: bool, crlf: bool) -> str:
+    """The POSIX shell command that undoes a BOM and/or CRLF line endings, writing ``output``. Both paths
+    are shell-quoted and redirected, never arguments, so a name starting with ``-`` is no option."""
+    src, out = shell_word(source), shell_word(output)
+    if bom and crlf:
+        return f"tail -c +4 < {src} | tr -d '\\r' > {out}"
+    if bom:
+        return f"tail -c +4 < {src} > {out}"
+    return f"tr -d '\\r' < {src} > {out}"
+
+
+def restoration(data: bytes, source: str) -> Restoration | None:
+    """If ``data`` is a record that only gained a BOM and/or CRLF line endings, how to restore it.
+
+    The undoing is applied here first: a command is offered only when its output reads as a record's
+    layout (content, marker, signature entries). None when there is nothing to undo or undoing it would
+    not give a record (a file damaged some other way, a stray CR that is not part of a CRLF).
+    """
+    bom = data.startswith(BOM)
+    crlf = b"\r" in data
+    if crlf and data.count(b"\r") != data.count(b"\r\n"):
+        return None  # not CRLF line endings: removing every CR would not be the inverse
+    if not (bom or crlf):
+        return None
+    restored = data[len(BOM) :] if bom else data
+    restored = restored.replace(b"\r", b"") if crlf else restored
+    try:
+        content, seals = _read_layout(restored)
+    except RecordError:
+        return None
+    digests = [seal.digest for seal in seals if seal.method == "sha256"]
+    causes = (
+        *(("a byte-order mark (BOM) was added at the start of the file",) if bom else ()),
+        *(("the file's line endings were changed to CRLF (Windows)",) if crlf else ()),
+    )
+    output = restored_path(source)
+    plain = is_clean(source) and is_clean(output)
+    return Restoration(
+        causes=causes,
+        command=restore_command(source, output, bom=bom, crlf=crlf) if plain else None,
+        output=output,
+        restored=restored,
+        intact=digests == [sha256(content)],
+    )
 
 
 def parse_content(content: bytes) -> Record:

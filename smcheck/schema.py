@@ -8,9 +8,10 @@ question's answer gets its exact type, choices and lengths, so a wrong choice is
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from smcheck.checklist import Applies, Checklist, Level, QType, Question
+from smcheck.checklist import MAX_PATTERN_LENGTH, Applies, Checklist, Level, QType, Question
 from smcheck.outcome import Status
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -31,6 +32,14 @@ _ID_REFS: Schema = {
     "type": "array",
     "items": {"type": "string", "pattern": "^[A-Z0-9]+(-[A-Z0-9]+)*$"},
 }
+_LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_DOMAINS: Schema = {
+    "type": "array",
+    "minItems": 1,
+    "uniqueItems": True,
+    "items": {"type": "string", "maxLength": 253, "pattern": f"^{_LABEL}(\\.{_LABEL})+$"},
+}
+"""Email domains (``validate.domains``, ``[signoff] email_domains``), as the linter reads them."""
 
 
 def _condition() -> Schema:
@@ -65,9 +74,9 @@ def checklist_schema() -> Schema:
         {
             "min_length": {"type": "integer", "minimum": 0},
             "max_length": {"type": "integer", "minimum": 0},
-            "pattern": {"type": "string"},
+            "pattern": {"type": "string", "minLength": 1, "maxLength": MAX_PATTERN_LENGTH},
             "pattern_hint": {"type": "string"},
-            "domains": _STRINGS,
+            "domains": _DOMAINS,
             "schemes": _STRINGS,
             "min": date_bound,
             "max": date_bound,
@@ -154,6 +163,7 @@ def checklist_schema() -> Schema:
                     ),
                 },
                 "declaration": _strict({"text": _STRING}, ["text"]),
+                "signoff": _strict({"email_domains": _DOMAINS}, ["email_domains"]),
                 "cosign": {
                     "type": "array",
                     "items": _strict(
@@ -205,12 +215,25 @@ def _answer(question: Question) -> Schema:
             "maxLength": rules.max_length or 2000,
         }
         if question.type is QType.EMAIL:
-            schema["format"] = "email"
+            schema.update(_email(rules.domains))
         elif question.type is QType.URL:
             schema["format"] = "uri"
         elif rules.pattern:
             schema["pattern"] = f"^(?:{rules.pattern})$"
     schema["description"] = question.prompt
+    return schema
+
+
+def _email(domains: tuple[str, ...]) -> Schema:
+    """An email address, at one of ``domains`` or a subdomain of one when there are any. JSON Schema
+    patterns take no flags, so the domain's letters match either case, as smcheck compares them."""
+    schema: Schema = {"format": "email"}
+    if domains:
+        either = "|".join(
+            "".join(f"[{c}{c.upper()}]" if c.isalpha() else re.escape(c) for c in domain)
+            for domain in domains
+        )
+        schema["pattern"] = f"@([^@]*\\.)?({either})$"
     return schema
 
 
@@ -264,7 +287,7 @@ def record_schema(checklist: Checklist) -> Schema:
                 "signoff": _strict(
                     {
                         "name": _STRING,
-                        "email": {"type": "string", "format": "email"},
+                        "email": {"type": "string", **_email(checklist.signoff.email_domains)},
                         "role": _STRING,
                         "department": _STRING,
                         "declaration": {"const": checklist.declaration},

@@ -3,6 +3,7 @@ as the checklist's own questions, and checked again by ``verify``."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple
 
 from smcheck.checklist import Checklist, QType, Question, Validators
@@ -31,7 +32,35 @@ SIGNOFF_QUESTIONS: tuple[Question, ...] = tuple(
         ("department", QType.TEXT, "Your department", "The department or section you work in."),
     )
 )
-"""The sign-off's identity questions: asked through the same asker and validators as the checklist's."""
+"""The sign-off's identity questions when no checklist rule applies (any email address may sign off):
+asked through the same asker and validators as the checklist's. Use :func:`signoff_questions`."""
+
+
+def signoff_questions(checklist: Checklist | None) -> tuple[Question, ...]:
+    """The sign-off's identity questions under a checklist's ``[signoff]`` rule: the email question takes
+    its ``email_domains`` (the same meaning as an email question's ``validate.domains``: the domain or a
+    subdomain). With no checklist, or one without the rule, :data:`SIGNOFF_QUESTIONS`.
+
+    The interview, ``--answers`` and ``verify`` all ask this function, so none is kinder than another.
+    """
+    if checklist is None or not checklist.signoff.email_domains:
+        return SIGNOFF_QUESTIONS
+    return _with_domains(checklist.signoff.email_domains)
+
+
+@lru_cache(maxsize=16)
+def _with_domains(domains: tuple[str, ...]) -> tuple[Question, ...]:
+    """Built once per rule (verify asks for every record of a batch)."""
+    at = " or ".join(domains)
+    return tuple(
+        question._replace(
+            help=f"{question.help.removesuffix('.')}: an address at {at}.",
+            validate=question.validate._replace(domains=domains),
+        )
+        if question.type is QType.EMAIL
+        else question
+        for question in SIGNOFF_QUESTIONS
+    )
 
 
 def agree_question(checklist: Checklist) -> Question:

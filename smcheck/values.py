@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
-from smcheck.checklist import DateBound, QType, Question, Value, format_value
+from smcheck.checklist import DateBound, QType, Question, Value, compile_pattern, format_value
 from smcheck.text import codepoint, first_hidden
 from smcheck.tomlread import type_name
 
@@ -161,10 +161,14 @@ def _url(question: Question, value: object, today: dt.date) -> Value:
 def _text(question: Question, value: object, today: dt.date) -> Value:
     text = _sized(question, value)
     rules = question.validate
-    if rules.pattern is not None and re.fullmatch(rules.pattern, text) is None:
-        raise AnswerError(
-            f"should be {rules.pattern_hint}" if rules.pattern_hint else "has the wrong form"
-        )
+    if rules.pattern is not None:
+        # RE2, never Python's backtracking re: the checklist may come from anyone (see checklist.Pattern).
+        # A loaded checklist brings its patterns compiled; a question built in code is compiled here.
+        pattern = rules.compiled or compile_pattern(rules.pattern)
+        if not pattern.fullmatch(text):
+            raise AnswerError(
+                f"should be {rules.pattern_hint}" if rules.pattern_hint else "has the wrong form"
+            )
     return text
 
 

@@ -56,6 +56,7 @@ def test_example_answers_make_a_record_that_verifies(tmp_path: Path) -> None:
 def test_every_missing_or_invalid_answer_is_listed_at_once_by_id(tmp_path: Path) -> None:
     text = (
         EXAMPLE.replace('handle = "@essexhistory"\n', "")
+        # Both the administrator's address and the sign-off's: the checklist's [signoff] rule holds too.
         .replace('email = "h.marsh@essex.ac.uk"', 'email = "h.marsh@gmail.com"')
         .replace("two_factor = true", 'two_factor = "yes"')
         .replace("[answers.channel]", '[answers.channel]\ncolour = "red"')
@@ -63,11 +64,12 @@ def test_every_missing_or_invalid_answer_is_listed_at_once_by_id(tmp_path: Path)
     code, output = new("--answers", str(write(tmp_path, text)))
     assert code == 1
     for expected in (
-        "channel.colour: not a question of checklist essex-social-media 1.0.0",
+        "channel.colour: not a question of checklist essex-social-media 1.1.0",
         "channel.handle: missing",
         "administrator.email: must be an address at essex.ac.uk",
         "account.two_factor: must be yes or no (true or false), not a string",
-        "4 missing or invalid answers",
+        "signoff.email: must be an address at essex.ac.uk",
+        "5 missing or invalid answers",
     ):
         assert expected in output
     assert records(tmp_path) == []

@@ -374,3 +374,88 @@ def test_conditions_of_different_kinds_are_never_equal() -> None:
     assert AllOf((inner,)) != AnyOf((inner,))
     assert Not(inner) != AllOf((inner,))
     assert AllOf((inner,)) == AllOf((inner,))
+
+
+# -- who may sign off ([signoff]) ----------------------------------------------------------------
+
+
+def with_signoff(table: str) -> str:
+    return TINY.replace("[declaration]", table + "\n\n[declaration]")
+
+
+def test_a_signoff_rule_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text(with_signoff('[signoff]\nemail_domains = ["Example.ac.uk", "partner.org"]'))
+    assert load_checklist(path).signoff.email_domains == ("example.ac.uk", "partner.org")
+    assert load_checklist(DATA / "tiny.toml").signoff.email_domains == ()
+
+
+@pytest.mark.parametrize(
+    ("table", "problem"),
+    [
+        (
+            '[signoff]\nemail_domains = ["example.ac.uk"]\nwho = "staff"',
+            "signoff.who: unknown key",
+        ),
+        ("[signoff]", "signoff.email_domains: missing; it must be an array"),
+        (
+            '[signoff]\nemail_domains = "example.ac.uk"',
+            "signoff.email_domains: must be an array, not a string",
+        ),
+        (
+            "[signoff]\nemail_domains = [1]",
+            "signoff.email_domains[0]: must be a string, not an integer",
+        ),
+        (
+            "[signoff]\nemail_domains = []",
+            "signoff.email_domains: must name at least one domain, like essex.ac.uk",
+        ),
+        (
+            '[signoff]\nemail_domains = ["@example.ac.uk"]',
+            "signoff.email_domains[0]: '@example.ac.uk': write the domain alone, like essex.ac.uk"
+            " (its subdomains are allowed too)",
+        ),
+        (
+            '[signoff]\nemail_domains = ["*.example.ac.uk"]',
+            "signoff.email_domains[0]: '*.example.ac.uk': write the domain alone, like essex.ac.uk"
+            " (its subdomains are allowed too)",
+        ),
+        (
+            '[signoff]\nemail_domains = ["localhost"]',
+            "signoff.email_domains[0]: 'localhost' is not a domain name like essex.ac.uk (two or"
+            " more labels of ASCII letters, digits and inner dashes, joined by dots)",
+        ),
+        (
+            '[signoff]\nemail_domains = ["exa mple.ac.uk"]',
+            "signoff.email_domains[0]: 'exa mple.ac.uk' is not a domain name like essex.ac.uk (two"
+            " or more labels of ASCII letters, digits and inner dashes, joined by dots)",
+        ),
+        (
+            '[signoff]\nemail_domains = ["-x.ac.uk"]',
+            "signoff.email_domains[0]: '-x.ac.uk' is not a domain name like essex.ac.uk (two or"
+            " more labels of ASCII letters, digits and inner dashes, joined by dots)",
+        ),
+        (
+            '[signoff]\nemail_domains = ["example.ac.uk", "EXAMPLE.ac.uk"]',
+            "signoff.email_domains[1]: duplicate domain 'EXAMPLE.ac.uk'",
+        ),
+        ('signoff = "staff only"', "signoff: must be a table, not a string"),
+    ],
+)
+def test_the_signoff_rule_is_linted_strictly(tmp_path: Path, table: str, problem: str) -> None:
+    text = (
+        with_signoff(table)
+        if table.startswith("[")
+        else TINY.replace("format = 1", f"format = 1\n{table}")
+    )
+    assert lint_text(tmp_path, text) == [problem]
+
+
+def test_an_email_questions_domains_are_linted_the_same_way(tmp_path: Path) -> None:
+    text = TINY.replace(
+        'validate = { domains = ["example.ac.uk"] }', 'validate = { domains = ["@example.ac.uk"] }'
+    )
+    assert lint_text(tmp_path, text) == [
+        "sections[0].questions[3].validate.domains[0]: '@example.ac.uk': write the domain alone,"
+        " like essex.ac.uk (its subdomains are allowed too)"
+    ]

@@ -92,3 +92,34 @@ def test_schema_for_another_checklist_and_a_bad_kind() -> None:
     assert schema["properties"]["checklist"]["properties"]["id"] == {"const": "tiny-club"}
     assert set(schema["properties"]["answers"]["properties"]) == {"club", "web"}
     assert runner.invoke(app, ["schema", "answers"]).exit_code == 2
+
+
+def test_the_checklist_schema_knows_the_signoff_rule() -> None:
+    schema = schema_of("checklist")
+    assert "signoff" in schema["properties"]
+    data = tomllib.loads((DATA / "tiny.toml").read_text())
+    data["signoff"] = {"email_domains": ["example.ac.uk"]}
+    assert errors(schema, data) == []
+    data["signoff"] = {"email_domains": ["@example.ac.uk"], "who": "staff"}
+    found = errors(schema, data)
+    assert any("'who' was unexpected" in e for e in found)
+    assert any("'@example.ac.uk' does not match" in e for e in found)
+    data["signoff"] = {"email_domains": []}
+    assert errors(schema, data) == ["[] should be non-empty"]
+    del data["signoff"]
+    data["sections"][0]["questions"][0]["validate"]["pattern"] = "a" * 501
+    assert len(errors(schema, data)) == 1
+
+
+def test_the_record_schema_follows_the_signoff_rule() -> None:
+    schema = schema_of("record")
+    data = tomllib.loads(make_record_bytes().decode())
+    for accepted in ("h.marsh@essex.ac.uk", "H.Marsh@History.ESSEX.ac.uk"):
+        data["signoff"]["email"] = accepted
+        assert errors(schema, data) == [], accepted
+    for refused in ("helen.marsh@gmail.com", "h@notessex.ac.uk", "h@essex.ac.uk.example.com"):
+        data["signoff"]["email"] = refused
+        assert len(errors(schema, data)) == 1, refused
+    # The tiny checklist has no rule: any address.
+    tiny = schema_of("record", "--checklist", str(DATA / "tiny.toml"))
+    assert "pattern" not in tiny["properties"]["signoff"]["properties"]["email"]

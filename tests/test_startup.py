@@ -58,6 +58,38 @@ def test_help_imports_no_prompt_library(tmp_path: Path) -> None:
     assert heavy(modules) == []
 
 
+def test_help_does_not_import_the_pattern_engine(tmp_path: Path) -> None:
+    # re2 is imported only when a checklist pattern is compiled or matched (smcheck.checklist).
+    modules = modules_after(["--help"], tmp_path)
+    assert "typer" in modules
+    assert sorted(m for m in modules if m.split(".")[0] == "re2") == []
+
+
+def test_the_pattern_engine_is_imported_only_when_a_pattern_is_compiled(tmp_path: Path) -> None:
+    probe = (
+        "import sys\n"
+        "import smcheck.checklist, smcheck.values, smcheck.verify, smcheck.answers\n"
+        "assert 're2' not in sys.modules, 'imported by a module'\n"
+        "from smcheck.checklist import compile_pattern\n"
+        "compile_pattern('[a-z]+')\n"
+        "assert 're2' in sys.modules\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_only_the_checklist_model_imports_the_pattern_engine() -> None:
+    package = Path(__file__).resolve().parent.parent / "smcheck"
+    users = sorted(
+        p.relative_to(package).as_posix()
+        for p in package.rglob("*.py")
+        if "import re2" in p.read_text() or "from re2" in p.read_text()
+    )
+    assert users == ["checklist.py"]
+
+
 def test_verify_imports_no_prompt_library(tmp_path: Path, record: Path) -> None:
     modules = modules_after(["verify", str(record)], tmp_path)
     assert "smcheck.verify" in modules  # the command really ran
