@@ -27,13 +27,15 @@ from smcheck.record import (
     Record,
     RecordError,
     RecordFile,
+    Restoration,
     add_months,
     parse_content,
     read_layout,
     read_limited,
+    restoration,
     sha256,
 )
-from smcheck.signoff import SIGNOFF_QUESTIONS
+from smcheck.signoff import signoff_questions
 from smcheck.trust.policy import (
     NAMESPACE_RECORD,
     Judged,
@@ -189,9 +191,9 @@ def verify_bytes(
     The proposer's signature is checked over the exact content bytes before the content is parsed.
     """
     try:
-        content, seals = read_layout(data)
+        content, seals = read_layout(data, source=source)
     except RecordError as exc:
-        return _broken(source, exc)
+        return _broken(source, exc, data)
     signed = [s for s in seals if s.method == "sshsig"]
     proposer = [s for s in signed if s.role == PROPOSER]
     if len(proposer) > 1:
@@ -211,11 +213,14 @@ def verify_bytes(
             sig = signature_from_base64(proposer[0].sshsig)
             verify_signature(sig, content, NAMESPACE_RECORD)
         except SignatureError as exc:
+            fix = restoration(data, source)
             return _refused(
                 source,
                 "signature",
                 "signature-broken",
-                f"the proposer's signature does not verify ({exc.message}), so the content was not read",
+                f"the proposer's signature does not verify ({exc.message}), so the content was not"
+                " read" + _restore_hint(fix),
+                _restore_detail(fix) if fix is not None and fix.intact else (),
             )
     try:
         parsed = RecordFile(content, parse_content(content), seals)
@@ -244,7 +249,7 @@ def verify_bytes(
         rows.append(answers_row)
         rows.append(_outcome(record, judged))
     rows.append(_signoff(record, checklist, today))
-    rows.append(_integrity(parsed, signed=sig is not None))
+    rows.append(_integrity(parsed, signed=sig is not None, data=data, source=source))
     now = demands.now or dt.datetime.now(dt.UTC)
     roles = roles_of(checklist, accepted)
     signatures = _judge(parsed, sig, roles, demands, now)
@@ -258,14 +263,23 @@ def verify_bytes(
     return Report(source, tuple(rows), record.id, reports, channel, signatures, roles, record)
 
 
-def _broken(source: str, exc: RecordError) -> Report:
+def _broken(source: str, exc: RecordError, data: bytes = b"") -> Report:
     """The report of a file that could not be read as a record: the failing check, then SKIP rows."""
     rows: list[CheckResult] = []
     failed = False
     details = tuple(Detail(exc.code, d) for d in exc.details)
+    message = exc.message
+    if exc.code in ("bom", "line-endings"):
+        fix = restoration(data, source)
+        details += _restore_detail(fix)
+        if fix is not None and fix.command is not None:
+            # The command is shown whole on the line below, where it can be copied.
+            message = message.replace(
+                fix.advice, "to restore the original bytes, run the command below"
+            )
     for check, _ in CHECKS:
         if check == exc.check:
-            rows.append(CheckResult(check, Verdict.FAIL, exc.code, exc.message, details))
+            rows.append(CheckResult(check, Verdict.FAIL, exc.code, message, details))
             failed = True
         elif not failed:
             rows.append(CheckResult(check, Verdict.PASS, "ok", "UTF-8 TOML with a [record] table"))
@@ -276,6 +290,26 @@ def _broken(source: str, exc: RecordError) -> Report:
                 )
             )
     return Report(source, tuple(rows))
+
+
+def _restore_hint(fix: Restoration | None) -> str:
+    """For a file whose content only an editor's line endings changed: what happened, and what to do."""
+    if fix is None or not fix.intact:
+        return ""
+    advice = fix.advice if fix.command is None else "to restore them, run the command below"
+    return f"; only {fix.cause}, nothing else; {advice}"
+
+
+def _restore_detail(fix: Restoration | None) -> tuple[Detail, ...]:
+    """The command that restores a file's original bytes, as a detail of its own (shown unwrapped, so
+    that it can be copied whole)."""
+    if fix is None or fix.command is None:
+        return ()
+    return (Detail(RESTORE_COMMAND, fix.command),)
+
+
+RESTORE_COMMAND = "restore-command"
+"""The code of a detail that holds a shell command to paste: shown on one line, never wrapped."""
 
 
 def _checklist(record: Record, lookup: ChecklistLookup) -> tuple[CheckResult, Checklist | None]:
@@ -418,7 +452,7 @@ def _outcome(record: Record, judged: Judgement) -> CheckResult:
 def _signoff(record: Record, checklist: Checklist | None, today: dt.date) -> CheckResult:
     problems: list[Detail] = []
     signoff = record.signoff
-    for question in SIGNOFF_QUESTIONS:
+    for question in signoff_questions(checklist):
         key = question.id.rsplit(".", 1)[1]
         value = getattr(signoff, key)
         try:
@@ -460,7 +494,7 @@ def _signoff(record: Record, checklist: Checklist | None, today: dt.date) -> Che
     )
 
 
-def _integrity(parsed: RecordFile, *, signed: bool) -> CheckResult:
+def _integrity(parsed: RecordFile, *, signed: bool, data: bytes, source: str) -> CheckResult:
     digests = [s.digest for s in parsed.seals if s.method == "sha256" and s.digest is not None]
     if not digests:
         return CheckResult(
@@ -472,18 +506,15 @@ def _integrity(parsed: RecordFile, *, signed: bool) -> CheckResult:
         )
     actual = sha256(parsed.content)
     if actual != digests[0]:
-        hint = ""
-        if (
-            b"\r\n" in parsed.content
-            and sha256(parsed.content.replace(b"\r\n", b"\n")) == digests[0]
-        ):
-            hint = " (only its line endings were changed, to CRLF)"
+        fix = restoration(data, source)
+        hint = _restore_hint(fix)
         return CheckResult(
             "integrity",
             Verdict.FAIL,
             "digest-mismatch",
-            f"the content was changed after it was written{hint}: its SHA-256 is {actual[:12]}…,"
-            f" the record says {digests[0][:12]}…",
+            f"the content was changed after it was written: its SHA-256 is {actual[:12]}…,"
+            f" the record says {digests[0][:12]}…{hint}",
+            _restore_detail(fix) if fix is not None and fix.intact else (),
         )
     if signed:
         return CheckResult(
@@ -501,7 +532,9 @@ def _integrity(parsed: RecordFile, *, signed: bool) -> CheckResult:
     )
 
 
-def _refused(source: str, check: str, code: str, message: str) -> Report:
+def _refused(
+    source: str, check: str, code: str, message: str, details: tuple[Detail, ...] = ()
+) -> Report:
     """A record refused at its signature: its layout was read, nothing it signs was."""
     rows: list[CheckResult] = []
     for name, _ in CHECKS:
@@ -512,7 +545,7 @@ def _refused(source: str, check: str, code: str, message: str) -> Report:
                 )
             )
         elif name == check:
-            rows.append(CheckResult(name, Verdict.FAIL, code, message))
+            rows.append(CheckResult(name, Verdict.FAIL, code, message, details))
         else:
             rows.append(
                 CheckResult(name, Verdict.SKIP, "skipped", "not checked: the content was not read")
@@ -723,7 +756,9 @@ def _review(record: Record, checklist: Checklist | None, today: dt.date) -> Chec
 
 
 def report_json(report: Report) -> dict[str, object]:
-    """The report as a JSON-ready object with stable codes."""
+    """The report as a JSON-ready object with stable codes (and the command that restores a file an
+    editor or an e-mail program changed, when there is one)."""
+    restore = [d.message for c in report.checks for d in c.details if d.code == RESTORE_COMMAND]
     return {
         "path": report.path,
         "valid": report.valid,
@@ -763,8 +798,12 @@ def report_json(report: Report) -> dict[str, object]:
             }
             for c in report.checks
             if c.verdict in (Verdict.FAIL, Verdict.WARN)
-            for d in (c.details or (Detail(c.code, c.summary),))
+            for d in (
+                tuple(d for d in c.details if d.code != RESTORE_COMMAND)
+                or (Detail(c.code, c.summary),)
+            )
         ],
+        **({"restore_command": restore[0]} if restore else {}),
     }
 
 

@@ -79,7 +79,7 @@ def test_renew_without_a_terminal_points_at_answers(tmp_path: Path) -> None:
         timeout=30,
     )
     assert result.returncode == 2
-    assert "--answers OLD-RECORD --agree" in result.stderr
+    assert f"smcheck new --answers {record} --agree" in result.stderr
 
 
 @pytest.mark.pty

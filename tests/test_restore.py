@@ -1,0 +1,275 @@
+"""Records changed on their way (Windows, an e-mail program): CRLF line endings, a byte-order mark, or
+both. The refusal names what happened and gives the exact command that restores the original bytes; the
+command, run in a shell, gives back a file that verifies (threat model item 15)."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from test_signatures import Desk, open_desk, runner
+
+from smcheck.cli import app
+from smcheck.record import (
+    BOM,
+    MARKER,
+    RecordError,
+    read_layout,
+    restoration,
+    restore_command,
+    restored_path,
+)
+
+CRLF_CAUSE = "the file's line endings were changed to CRLF (Windows)"
+BOM_CAUSE = "a byte-order mark (BOM) was added at the start of the file"
+
+
+def crlf(data: bytes) -> bytes:
+    return data.replace(b"\n", b"\r\n")
+
+
+def bom(data: bytes) -> bytes:
+    return BOM + data
+
+
+def both(data: bytes) -> bytes:
+    return BOM + crlf(data)
+
+
+# name: (damage, the well-formed code, the cause, the command's form)
+CASES: dict[str, tuple[Callable[[bytes], bytes], str, str, str]] = {
+    "crlf": (crlf, "line-endings", CRLF_CAUSE, "tr -d '\\r' < {src} > {out}"),
+    "bom": (bom, "bom", BOM_CAUSE, "tail -c +4 < {src} > {out}"),
+    "both": (
+        both,
+        "bom",
+        f"{BOM_CAUSE} and {CRLF_CAUSE}",
+        "tail -c +4 < {src} | tr -d '\\r' > {out}",
+    ),
+}
+
+
+@pytest.fixture(params=["unsigned", "signed"])
+def desk_and_record(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Desk, Path]]:
+    """A reviewer's desk and a valid record on it, signed by the trusted proposer or not."""
+    for desk in open_desk(tmp_path):
+        yield desk, desk.new(key="proposer" if request.param == "signed" else None)
+
+
+def expected_command(case: str, source: str) -> str:
+    _, _, _, form = CASES[case]
+    return form.format(src=shlex.quote(source), out=shlex.quote(restored_path(source)))
+
+
+def expected_message(case: str, source: str) -> str:
+    """What read_layout says (one line, as show, sign, export and diff print it)."""
+    _, _, cause, _ = CASES[case]
+    return (
+        f"{cause}: an editor or an e-mail program re-saved it; to restore the original bytes,"
+        f" run: {expected_command(case, source)}"
+    )
+
+
+def run_in_shell(command: str, cwd: Path) -> None:
+    subprocess.run(["sh", "-c", command], cwd=cwd, check=True, timeout=30)
+
+
+def verifies(desk: Desk, path: Path, signed: bool) -> None:
+    code, output = desk.verify(path, *(("--require", "signed") if signed else ()))
+    assert code == 0, output
+    assert "VALID" in output
+
+
+# -- the refusal, the command, and the restored file -------------------------------------------
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_the_refusal_names_the_cause_and_the_command_restores_the_record(
+    desk_and_record: tuple[Desk, Path], case: str
+) -> None:
+    desk, record = desk_and_record
+    original = record.read_bytes()
+    damage, code, _, _ = CASES[case]
+    record.write_bytes(damage(original))
+    source = str(record)
+    with pytest.raises(RecordError) as info:
+        read_layout(record.read_bytes(), source=source)
+    assert (info.value.check, info.value.code) == ("well-formed", code)
+    assert info.value.message == expected_message(case, source)
+    command = info.value.message.split("run: ", 1)[1]
+    run_in_shell(command, desk.root)
+    restored = Path(restored_path(source))
+    assert restored.name == "r.restored.smcheck.toml"
+    assert restored.read_bytes() == original
+    verifies(desk, restored, signed=b"sshsig" in original)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_show_gives_the_command_for_a_changed_record(
+    desk_and_record: tuple[Desk, Path], case: str
+) -> None:
+    _, record = desk_and_record
+    record.write_bytes(CASES[case][0](record.read_bytes()))
+    result = runner.invoke(app, ["show", str(record)])
+    assert result.exit_code == 1
+    assert expected_message(case, str(record)) in result.output.replace("\n", " ")
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_verify_names_the_cause_and_the_command(
+    desk_and_record: tuple[Desk, Path], case: str
+) -> None:
+    desk, record = desk_and_record
+    original = record.read_bytes()
+    record.write_bytes(CASES[case][0](original))
+    code, output = desk.verify(record, "--json")
+    assert code == 1
+    (report,) = json.loads(output)
+    failing = next(c for c in report["checks"] if c["status"] == "FAIL")
+    assert (failing["check"], failing["code"]) == ("well-formed", CASES[case][1])
+    _, _, cause, _ = CASES[case]
+    assert failing["message"] == (
+        f"{cause}: an editor or an e-mail program re-saved it; to restore the original bytes,"
+        " run the command below"
+    )
+    assert report["restore_command"] == expected_command(case, str(record))
+    run_in_shell(report["restore_command"], desk.root)
+    verifies(desk, Path(restored_path(str(record))), signed=b"sshsig" in original)
+
+
+# -- CRLF in the content only (the marker line intact): an integrity failure ----------------------
+
+
+def crlf_content_only(data: bytes) -> bytes:
+    start = data.index(MARKER)
+    return crlf(data[:start]) + data[start:]
+
+
+def test_crlf_in_the_content_only_is_restored_exactly(desk_and_record: tuple[Desk, Path]) -> None:
+    desk, record = desk_and_record
+    original = record.read_bytes()
+    record.write_bytes(crlf_content_only(original))
+    read_layout(
+        record.read_bytes(), source=str(record)
+    )  # the layout reads: verify's integrity fails
+    fix = restoration(record.read_bytes(), str(record))
+    assert fix is not None and fix.intact
+    assert fix.cause == CRLF_CAUSE
+    assert fix.restored == original
+    assert fix.command is not None
+    run_in_shell(fix.command, desk.root)
+    verifies(desk, Path(fix.output), signed=b"sshsig" in original)
+
+
+def test_verify_gives_the_command_for_crlf_in_the_content_only(
+    desk_and_record: tuple[Desk, Path],
+) -> None:
+    desk, record = desk_and_record
+    signed = b"sshsig" in record.read_bytes()
+    record.write_bytes(crlf_content_only(record.read_bytes()))
+    code, output = desk.verify(record, "--json")
+    assert code == 1
+    (report,) = json.loads(output)
+    failing = next(c for c in report["checks"] if c["status"] == "FAIL")
+    # A signed record fails at its signature, checked before anything else; an unsigned one at its
+    # digest. Either way the cause is named and the command given.
+    expected = ("signature", "signature-broken") if signed else ("integrity", "digest-mismatch")
+    assert (failing["check"], failing["code"]) == expected
+    assert f"only {CRLF_CAUSE}, nothing else" in failing["message"]
+    command = (
+        f"tr -d '\\r' < {shlex.quote(str(record))} > {shlex.quote(restored_path(str(record)))}"
+    )
+    assert report["restore_command"] == command
+    run_in_shell(command, desk.root)
+    verifies(desk, Path(restored_path(str(record))), signed=signed)
+
+
+# -- no command where it would not restore a record --------------------------------------------
+
+
+def test_no_command_when_undoing_would_not_give_a_record(
+    desk_and_record: tuple[Desk, Path],
+) -> None:
+    _, record = desk_and_record
+    data = crlf(record.read_bytes())
+    truncated = data[:-20]  # CRLF, and cut short inside the signatures part
+    assert restoration(truncated, "r.smcheck.toml") is None
+    with pytest.raises(RecordError) as info:
+        read_layout(truncated, source="r.smcheck.toml")
+    assert info.value.code == "line-endings"
+    assert "run:" not in info.value.message and "CRLF" in info.value.message
+
+
+def test_no_command_for_a_stray_cr_or_an_undamaged_file(
+    desk_and_record: tuple[Desk, Path],
+) -> None:
+    _, record = desk_and_record
+    data = record.read_bytes()
+    assert restoration(data, "r.smcheck.toml") is None  # nothing to undo
+    stray = crlf(data).replace(b"\r\n", b"\r\r\n", 1)  # a CR that is not part of a CRLF
+    assert restoration(stray, "r.smcheck.toml") is None
+    # A BOM inside the file, not at its start: removing the first three bytes would not undo it.
+    inner = data.replace(MARKER, MARKER + BOM)
+    assert restoration(inner, "r.smcheck.toml") is None
+
+
+def test_without_a_source_the_message_is_as_before(desk_and_record: tuple[Desk, Path]) -> None:
+    _, record = desk_and_record
+    with pytest.raises(RecordError) as info:
+        read_layout(crlf(record.read_bytes()))
+    assert info.value.message == (
+        "the file's line endings were changed to CRLF (Windows); records must keep LF line endings"
+    )
+
+
+# -- the command for awkward names ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["-rf it's a record.smcheck.toml", "$(touch pwned).smcheck.toml", "plain.toml"]
+)
+def test_the_command_quotes_any_plain_name(desk_and_record: tuple[Desk, Path], name: str) -> None:
+    desk, record = desk_and_record
+    original = record.read_bytes()
+    damaged = desk.root / name
+    damaged.write_bytes(both(original))
+    fix = restoration(damaged.read_bytes(), name)
+    assert fix is not None and fix.command is not None
+    run_in_shell(fix.command, desk.root)  # run where the file is, with the name as given
+    assert (desk.root / fix.output).read_bytes() == original
+    assert not (desk.root / "pwned").exists()
+    assert fix.output.endswith(".restored.smcheck.toml")
+
+
+def test_a_name_with_a_hidden_character_gets_no_command(
+    desk_and_record: tuple[Desk, Path],
+) -> None:
+    _, record = desk_and_record
+    fix = restoration(bom(record.read_bytes()), "r\x1b[2J.smcheck.toml")
+    assert fix is not None and fix.command is None
+    assert "rename the file to plain characters" in fix.advice
+
+
+@pytest.mark.parametrize(
+    ("source", "output"),
+    [
+        ("x.smcheck.toml", "x.restored.smcheck.toml"),
+        ("inbox/x.smcheck.toml", "inbox/x.restored.smcheck.toml"),
+        ("/tmp/x.toml", "/tmp/x.restored.smcheck.toml"),
+        ("/x.smcheck.toml", "/x.restored.smcheck.toml"),
+        ("record", "record.restored.smcheck.toml"),
+        (".smcheck.toml", ".smcheck.restored.smcheck.toml"),
+    ],
+)
+def test_the_restored_copy_is_beside_the_file_and_still_a_record(source: str, output: str) -> None:
+    assert restored_path(source) == output
+
+
+def test_the_commands() -> None:
+    assert restore_command("a b", "c", bom=False, crlf=True) == "tr -d '\\r' < 'a b' > c"
+    assert restore_command("a", "c", bom=True, crlf=False) == "tail -c +4 < a > c"
+    assert restore_command("a", "c", bom=True, crlf=True) == "tail -c +4 < a | tr -d '\\r' > c"
