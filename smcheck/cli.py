@@ -179,12 +179,44 @@ def keygen(
 @app.command()
 def sign(
     record: Annotated[Path, typer.Argument(help="The record to sign.")],
-    key: Annotated[Path | None, typer.Option("--key", "-k", help="Your Ed25519 key.")] = None,
+    key: Annotated[
+        Path | None,
+        typer.Option(
+            "--key",
+            "-k",
+            help="Your Ed25519 key: the private key, or KEY.pub when ssh-agent holds the key.",
+        ),
+    ] = None,
+    signature: Annotated[
+        Path | None,
+        typer.Option(
+            "--signature",
+            help="Attach this signature instead, made with ssh-keygen -Y sign -n smcheck-record"
+            " over the output of smcheck show RECORD --signed-bytes.",
+        ),
+    ] = None,
+    allowed_signers: Annotated[
+        Path | None,
+        typer.Option(
+            "--allowed-signers",
+            help="Your trust file: the key must be trusted for the record's sign-off email.",
+        ),
+    ] = None,
+    revoked: Annotated[
+        Path | None, typer.Option("--revoked", help="Revoked public keys, one per line.")
+    ] = None,
 ) -> None:
-    """Sign a record that was made without a key."""
+    """Sign a record that was made without a key, or attach a signature made with ssh-keygen."""
     from smcheck.commands import sign as command
 
-    _run(command.run, record, key_path=key)
+    _run(
+        command.run,
+        record,
+        key_path=key,
+        signature_path=signature,
+        allowed_signers=allowed_signers,
+        revoked=revoked,
+    )
 
 
 @app.command()

@@ -91,7 +91,9 @@ def open_desk(tmp_path: Path) -> Iterator[Desk]:
     desk.key("attacker")
     desk.trust_line(PROPOSER_EMAIL, "proposer", 'namespaces="smcheck-record"')
     desk.trust_line("dmo@essex.ac.uk", "reviewer", 'namespaces="smcheck-approval"')
-    desk.trust_line("p.shah@essex.ac.uk", "advancement", 'namespaces="smcheck-cosign-advancement-office"')
+    desk.trust_line(
+        "p.shah@essex.ac.uk", "advancement", 'namespaces="smcheck-cosign-advancement-office"'
+    )
     old = Path.cwd()
     os.chdir(tmp_path)
     yield desk

@@ -111,7 +111,9 @@ def desk(tmp_path: Path) -> Iterator[MoreDesk]:
     desk.key("attacker")
     desk.trust_line(PROPOSER_EMAIL, "proposer", 'namespaces="smcheck-record"')
     desk.trust_line(REVIEWER_EMAIL, "reviewer", 'namespaces="smcheck-approval"')
-    desk.trust_line(ADVANCEMENT_EMAIL, "advancement", 'namespaces="smcheck-cosign-advancement-office"')
+    desk.trust_line(
+        ADVANCEMENT_EMAIL, "advancement", 'namespaces="smcheck-cosign-advancement-office"'
+    )
     old = Path.cwd()
     os.chdir(tmp_path)
     yield desk

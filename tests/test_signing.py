@@ -900,12 +900,18 @@ ECDSA_LINE = (
         ),
         (f'ca@x CERT-AUTHORITY,namespaces="git" {KEY}', "certificate authority"),
         (f"jo@x {RSA_LINE}", "RSA keys (ssh-rsa) are not supported"),
-        (f'jo@x namespaces="git" {ECDSA_LINE}', "ECDSA keys (ecdsa-sha2-nistp256) are not supported"),
+        (
+            f'jo@x namespaces="git" {ECDSA_LINE}',
+            "ECDSA keys (ecdsa-sha2-nistp256) are not supported",
+        ),
         (
             "jo@x sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29t",
             "Security-key Ed25519 keys",
         ),
-        (f"jo@x no-touch-required {KEY}", "the option 'no-touch-required' is one smcheck does not use"),
+        (
+            f"jo@x no-touch-required {KEY}",
+            "the option 'no-touch-required' is one smcheck does not use",
+        ),
         (f'jo@x verify-required,namespaces="git" {KEY}', "the option 'verify-required'"),
     ],
 )

@@ -254,3 +254,39 @@ def test_a_trust_file_with_syntax_errors_lists_every_bad_line(desk: Desk) -> Non
     code, _, err = invoke("verify", "--allowed-signers", str(bad), str(record))
     assert code == 2
     assert f"  - {bad}:4: " in err and f"  - {bad}:5: " in err
+
+
+# --- approve refuses up front what verify would refuse ------------------------------------------
+
+
+def test_approve_refuses_one_key_in_two_roles_and_the_proposers_second_key(desk: Desk) -> None:
+    desk.trust_line("dmo@essex.ac.uk", "reviewer", 'namespaces="smcheck-cosign-advancement-office"')
+    desk.key("second")
+    desk.trust_line("h.marsh@essex.ac.uk", "second", 'namespaces="smcheck-approval"')
+    record = desk.new()
+    assert desk.approve(record, "reviewer")[0] == 0
+    before = record.read_bytes()
+    code, out = desk.approve(record, "reviewer", "--role", "advancement-office")
+    assert code == 1 and "already decided on this record as the Digital Marketing Officer" in out
+    code, out = desk.approve(record, "second", "--role", "advancement-office")
+    assert code == 1
+    assert "may not decide as the Advancement Office" in out
+    assert record.read_bytes() == before
+    fresh = desk.new(output="fresh.smcheck.toml")
+    code, out = desk.approve(fresh, "second")
+    assert code == 1 and "no one decides on their own record" in out
+    assert b'role = "reviewer"' not in fresh.read_bytes()
+
+
+def test_approve_refuses_before_asking_for_a_passphrase(desk: Desk) -> None:
+    """A refusal needs only the public key: a reviewer is never asked to unlock a key for nothing."""
+    from smcheck.trust.keys import generate_key_pair
+
+    locked = desk.root / "keys" / "locked"
+    generate_key_pair(locked, passphrase=b"correct horse", comment="dmo2")
+    desk.keys["locked"] = locked
+    desk.trust_line("dmo2@essex.ac.uk", "locked", 'namespaces="smcheck-approval"')
+    record = desk.new()
+    assert desk.approve(record, "reviewer")[0] == 0
+    code, out = desk.approve(record, "locked")
+    assert code == 1 and "already carries a decision" in out and "passphrase" not in out

@@ -32,7 +32,7 @@ def run(
     """Append a decision to a record that verifies."""
     from smcheck.approval import DECISIONS, Approval
     from smcheck.trust.allowed import resolve_trust
-    from smcheck.trust.keys import open_key
+    from smcheck.trust.keys import key_ref
     from smcheck.trust.policy import sha256_hex
     from smcheck.verify import Demands, Verdict, verify_bytes
 
@@ -68,9 +68,10 @@ def run(
     from smcheck.record import parse_record
 
     parsed = parse_record(before)
-    key = open_key(key_path)
+    ref = key_ref(key_path)
+    # Who this key may decide as, asked before any passphrase: a refusal costs the reviewer nothing.
     approver = approver_for(
-        key.public,
+        ref.public(),
         role=role,
         judged=judged,
         record=parsed.record,
@@ -79,6 +80,7 @@ def run(
         now=now,
         roles=report.roles,
     )
+    key = ref.unlock()
     proposer = next(s for s in parsed.seals if s.role == "proposer")
     approval = Approval(
         record_id=parsed.record.id,

@@ -1,35 +1,204 @@
-"""``smcheck sign RECORD``: the proposer's signature on a record made without a key."""
+"""``smcheck sign RECORD``: the proposer's signature on a record made without a key.
+
+The signature is made here (``--key``: a private key, or a public key whose private half ssh-agent
+holds), or made elsewhere with ``ssh-keygen -Y sign -n smcheck-record`` over ``smcheck show RECORD
+--signed-bytes`` and attached (``--signature FILE``). Either way it is refused unless verify would
+accept it: the record verifies and carries no proposer signature yet, the signature is Ed25519/SHA-512
+in namespace ``smcheck-record`` over the record's exact content bytes, and, when a trust file is
+available, its key is trusted for the record's sign-off email. The record is rewritten atomically, and
+only if it did not change meanwhile.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from smcheck import console, registry
 from smcheck.errors import SmcheckError, UsageError
-from smcheck.record import PROPOSER, append_seal, read_layout_of, read_limited, rewrite_record
-from smcheck.trust.keys import open_key
-from smcheck.trust.policy import NAMESPACE_RECORD, seal_record
+from smcheck.record import PROPOSER, Seal, append_seal, read_layout_of, read_limited, rewrite_record
+from smcheck.trust.policy import NAMESPACE_RECORD
+
+if TYPE_CHECKING:
+    from smcheck.record import Record
+    from smcheck.trust.allowed import TrustFile
+    from smcheck.trust.wire import PublicKey
 
 
-def run(record: Path, *, key_path: Path | None) -> int:
-    """Sign a record that verifies and is not signed yet."""
+MAX_SIGNATURE_FILE_BYTES = 4096
+"""An armoured Ed25519 SSHSIG is about 300 bytes; a signature file larger than this is refused unread."""
+
+
+class NotTrusted(SmcheckError):
+    """The signature's key is not trusted, by the trust file at hand, for the record's sign-off email."""
+
+
+def run(
+    record: Path,
+    *,
+    key_path: Path | None,
+    signature_path: Path | None = None,
+    allowed_signers: Path | None = None,
+    revoked: Path | None = None,
+) -> int:
+    """Sign a record that verifies and is not signed yet, or attach a signature made for it."""
+    if key_path is not None and signature_path is not None:
+        raise UsageError(
+            "--key and --signature cannot be used together",
+            hint="--key signs with your key; --signature attaches a signature made with"
+            " ssh-keygen -Y sign",
+        )
+    outcome = "it was not attached" if signature_path is not None else "it was not signed"
     before = read_limited(record)
     content, seals = read_layout_of(record, before)
     if any(s.role == PROPOSER for s in seals):
         raise UsageError(
             f"{record} is already signed", hint="smcheck show --signature proposer shows it"
         )
-    from smcheck.verify import Verdict, verify_bytes
+    from smcheck.trust.allowed import resolve_trust
+    from smcheck.verify import Demands, Verdict, verify_bytes
 
-    report = verify_bytes(before, str(record), lookup=registry.lookup(), today=dt.date.today())
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    lookup = registry.lookup()
+    report = verify_bytes(before, str(record), lookup=lookup, today=now.date())
     if not report.valid:
         failed = next(c for c in report.checks if c.verdict is Verdict.FAIL)
         raise SmcheckError(
-            f"{record} does not verify ({failed.title}: {failed.summary}); it was not signed",
+            f"{record} does not verify ({failed.title}: {failed.summary}); {outcome}",
             hint=f"see: smcheck verify {record}",
         )
-    key = open_key(key_path)
-    rewrite_record(record, before, append_seal(before, seal_record(key, content)))
-    console.say(f"Signed {record} (namespace {NAMESPACE_RECORD}).", style="bold green")
+    parsed = report.record
+    assert parsed is not None  # a record that verifies was parsed
+    trust, revoked_keys = resolve_trust(allowed_signers, revoked)
+    if trust is not None:
+        for note in trust.notes:
+            console.note(note)
+
+    if signature_path is not None:
+        seal, public = _attached(signature_path, record, content)
+        made = f"the signature in {signature_path}"
+    else:
+        from smcheck.trust.keys import key_ref
+        from smcheck.trust.policy import seal_record
+        from smcheck.trust.wire import KeyProblem
+
+        ref = key_ref(key_path)
+        try:
+            known: PublicKey | None = ref.public()
+        except KeyProblem:
+            known = None  # unlock() below says what is wrong with the key, or asks for it
+        if known is not None:  # before a passphrase is asked for: an untrusted key need not unlock
+            _trusted(known, parsed, trust, revoked_keys, now, outcome)
+        key = ref.unlock()
+        seal = seal_record(key, content)
+        public = key.public
+        made = f"a signature by {key.where}"
+    who = _trusted(public, parsed, trust, revoked_keys, now, outcome)
+
+    after = append_seal(before, seal)
+    # The last guard: verify itself, on the bytes about to be written, with the same trust.
+    check = verify_bytes(
+        after,
+        str(record),
+        lookup=lookup,
+        today=now.date(),
+        demands=Demands(
+            trust=trust,
+            revoked=revoked_keys,
+            now=now,
+            require="signed" if trust is not None else None,
+        ),
+    )
+    if not check.valid:
+        failed = next(c for c in check.checks if c.verdict is Verdict.FAIL)
+        raise SmcheckError(
+            f"verify would not accept {made} ({failed.title}: {failed.summary}); {outcome}"
+        )
+    rewrite_record(record, before, after)
+    action = "Attached the signature to" if signature_path is not None else "Signed"
+    console.say(
+        f"{action} {record} (namespace {NAMESPACE_RECORD}, key {public.fingerprint()}, {who}).",
+        style="bold green",
+    )
     return 0
+
+
+def _attached(path: Path, record: Path, content: bytes) -> tuple[Seal, PublicKey]:
+    """The proposer's entry for an armoured signature file, once it verifies over ``content``."""
+    from smcheck.fsutil import read_regular
+    from smcheck.trust.sshsig import SignatureError, parse_signature, verify
+
+    data = read_regular(path, MAX_SIGNATURE_FILE_BYTES, "signature file")
+    hint = (
+        f"make it with: smcheck show {record} --signed-bytes > record.bytes;"
+        f" ssh-keygen -Y sign -n {NAMESPACE_RECORD} -f KEY record.bytes (it writes record.bytes.sig)"
+    )
+    if len(data) > MAX_SIGNATURE_FILE_BYTES:
+        raise SignatureError(
+            f"{path} is larger than {MAX_SIGNATURE_FILE_BYTES} bytes; an SSH signature is far"
+            " shorter: it was not attached",
+            hint=hint,
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SignatureError(
+            f"{path} is not an SSH signature (it is not text): it was not attached", hint=hint
+        ) from None
+    try:
+        sig = parse_signature(text)
+    except SignatureError as exc:
+        raise SignatureError(
+            f"{path}: {exc.message}; it was not attached", hint=exc.hint or hint
+        ) from None
+    try:
+        verify(sig, content, NAMESPACE_RECORD)
+    except SignatureError as exc:
+        # Made for another namespace or over other bytes: the remedy is to sign again, as below.
+        raise SignatureError(f"{path}: {exc.message}; it was not attached", hint=hint) from None
+    return Seal("sshsig", role=PROPOSER, sshsig=sig.base64()), sig.public_key
+
+
+def _trusted(
+    public: PublicKey,
+    record: Record,
+    trust: TrustFile | None,
+    revoked: frozenset[bytes],
+    now: dt.datetime,
+    outcome: str,
+) -> str:
+    """Who the trust file says ``public`` signs for (the record's sign-off email), in words; or
+    :class:`NotTrusted` with the trust policy's reason. Without a trust file only revocation counts."""
+    from smcheck.trust.policy import NOT_CHECKED, TRUSTED, trust_at
+
+    email = record.signoff.email
+    status, principal, message = trust_at(
+        public,
+        role=PROPOSER,
+        principal=email,
+        trust=trust,
+        revoked=revoked,
+        signed_at=record.created,
+        now=now,
+    )
+    if status == TRUSTED:
+        return f"trusted for {principal or email}"
+    if status == NOT_CHECKED and trust is None:
+        return "not checked against a trust file: give --allowed-signers FILE to check it"
+    from smcheck.trust.allowed import Trust
+
+    if status in (Trust.UNKNOWN, Trust.WRONG_PRINCIPAL, Trust.WRONG_NAMESPACE):
+        where = f" {trust.path}" if trust is not None else ""
+        hint: str | None = (
+            f"if this is your key, the trust file{where} needs your line:"
+            f' {email} namespaces="{NAMESPACE_RECORD}" {public.openssh()}'
+        )
+    elif status == Trust.REVOKED:
+        hint = "a revoked key signs nothing: sign with your current key"
+    else:
+        hint = "check the valid-after and valid-before of your line in the trust file"
+    raise NotTrusted(
+        f"this key may not sign the record as its proposer ({email}): {message}; {outcome}",
+        hint=hint,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import binascii
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
@@ -13,7 +14,16 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from smcheck.errors import CannotOpen, OutputExists, SmcheckError
 from smcheck.fsutil import atomic_write, read_regular
-from smcheck.trust.wire import KEY_HINT, KeyProblem, PublicKey
+from smcheck.trust.wire import (
+    KEY_HINT,
+    KEY_TYPE,
+    KeyProblem,
+    PublicKey,
+    Reader,
+    ed25519_from_blob,
+    parse_public_key,
+    unsupported_key,
+)
 
 MAX_KEY_FILE_BYTES = 64 * 1024
 
@@ -65,18 +75,29 @@ def _private_kind(key: object) -> str:
     return type(key).__name__
 
 
+class KeyLocked(KeyProblem):
+    """A private key is protected by a passphrase, and none was given."""
+
+
 def load_private_key(path: Path, passphrase: bytes | None = None) -> Ed25519PrivateKey:
     """Load an Ed25519 private key from an OpenSSH private key file (PEM/PKCS#8 also works).
 
     A passphrase given for a key that has none is ignored, as ``ssh-keygen`` does. Every failure is
-    a :class:`KeyProblem`: a missing file, a locked key without a passphrase, a wrong passphrase, or
-    a key that is not Ed25519.
+    a :class:`KeyProblem`: a missing file, a locked key without a passphrase (:class:`KeyLocked`), a
+    wrong passphrase, or a key that is not Ed25519.
     """
-    data = read_key_file(path)
+    return _load_private(read_key_file(path), path, passphrase)
+
+
+def _is_public_key_file(data: bytes) -> bool:
+    return data.lstrip().startswith((b"ssh-", b"ecdsa-", b"sk-"))
+
+
+def _load_private(data: bytes, path: Path, passphrase: bytes | None) -> Ed25519PrivateKey:
     if len(data) > MAX_KEY_FILE_BYTES:
         raise KeyProblem(f"{path} is too large to be a private key")
     head = data.lstrip()
-    if head.startswith((b"ssh-", b"ecdsa-", b"sk-")):
+    if _is_public_key_file(head):
         private = path.name.removesuffix(".pub")
         raise KeyProblem(
             f"{path} is a public key; signing needs the private key",
@@ -96,7 +117,7 @@ def load_private_key(path: Path, passphrase: bytes | None = None) -> Ed25519Priv
             key: object = loader(data, None)
         except TypeError:  # the key is encrypted
             if not passphrase:
-                raise KeyProblem(
+                raise KeyLocked(
                     f"{path} is protected by a passphrase",
                     hint="give the key's passphrase to unlock it",
                 ) from None
@@ -196,15 +217,227 @@ def generate_key_pair(path: Path, *, passphrase: bytes | None, comment: str) -> 
     return public
 
 
-def open_key(flag: Path | None) -> SigningKey:
-    """The signing key from ``--key``/``--sign-with``, else the config file's ``[signing] key``.
+def _pub_path(path: Path) -> Path:
+    return path.with_name(path.name + ".pub")
 
-    A key protected by a passphrase is unlocked by asking for it at a terminal; without a terminal the
-    error says so, and how to sign without typing it.
+
+def _public_from_file(data: bytes, path: Path) -> PublicKey:
+    """The key of a public key file's bytes: one line, ``ssh-ed25519 AAAA... [comment]``."""
+    if len(data) > MAX_KEY_FILE_BYTES:
+        raise KeyProblem(f"{path} is too large to be a public key")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise KeyProblem(f"{path} is not a public key file (it is not UTF-8 text)") from None
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) != 1:
+        raise KeyProblem(
+            f"{path} holds {len(lines)} lines; a public key file holds one key on one line",
+            hint="give the .pub file that ssh-keygen or smcheck keygen wrote",
+        )
+    try:
+        return parse_public_key(lines[0])
+    except KeyProblem as exc:
+        raise KeyProblem(f"{path}: {exc.message}", hint=exc.hint) from None
+
+
+def read_public_key(path: Path) -> PublicKey:
+    """The key in a public key file (``KEY.pub``); every failure is a :class:`KeyProblem`."""
+    data = read_key_file(path)
+    if not _is_public_key_file(data):
+        raise KeyProblem(
+            f"{path} is not a public key file",
+            hint="expected one line: ssh-ed25519 AAAA... [comment]",
+        )
+    return _public_from_file(data, path)
+
+
+_OPENSSH_BEGIN = b"-----BEGIN OPENSSH PRIVATE KEY-----"
+_OPENSSH_END = b"-----END OPENSSH PRIVATE KEY-----"
+_OPENSSH_MAGIC = b"openssh-key-v1\x00"
+
+
+def embedded_public_key(data: bytes, path: Path) -> PublicKey | None:
+    """The public key an OpenSSH private key file carries in its unencrypted header.
+
+    It is there even when the private key is protected by a passphrase (``PROTOCOL.key``: magic,
+    cipher, KDF, KDF options, the number of keys, then each public key). None for a file in another
+    format (PEM/PKCS#8 holds no public key in the clear). A key other than Ed25519 is refused by name.
     """
-    import getpass
-    import sys
+    text = data.strip()
+    if not text.startswith(_OPENSSH_BEGIN):
+        return None
+    lines = text.splitlines()
+    if len(lines) < 3 or lines[-1].strip() != _OPENSSH_END:
+        raise KeyProblem(
+            f"{path} is damaged: it does not end with the line {_OPENSSH_END.decode()}"
+        )
+    try:
+        blob = binascii.a2b_base64(b"".join(line.strip() for line in lines[1:-1]))
+    except binascii.Error:
+        raise KeyProblem(f"{path} is damaged: it is not base64") from None
+    reader = Reader(blob, KeyProblem, f"{path} is damaged")
+    if reader.take(len(_OPENSSH_MAGIC), "header") != _OPENSSH_MAGIC:
+        reader.fail("it is not an openssh-key-v1 private key")
+    reader.string("cipher name")
+    reader.string("KDF name")
+    reader.string("KDF options")
+    count = reader.uint32("number of keys")
+    if count != 1:
+        reader.fail(f"it holds {count} keys; an OpenSSH private key file holds one")
+    key_blob = reader.string("public key")
+    key_type = Reader(key_blob, KeyProblem, f"{path} is damaged").string("key type")
+    if key_type != KEY_TYPE.encode():
+        raise unsupported_key(key_type.decode("utf-8", "replace"))
+    key = ed25519_from_blob(key_blob, KeyProblem, f"the public key in {path} is damaged")
+    return parse_public_key(key.openssh())  # pyca reads it too, as a cross-check
 
+
+class KeyRef:
+    """A signing key as ``--key`` or the config file names it, not yet unlocked.
+
+    The file is a private key, or a public key (``KEY.pub``) whose private half ``ssh-agent`` holds,
+    as with ``ssh-keygen -Y sign -f KEY.pub``. :meth:`public` says which key it is without asking for a
+    passphrase or the agent; :meth:`unlock` returns what signs.
+    """
+
+    def __init__(self, path: Path, data: bytes) -> None:
+        self.path = path
+        """The file as given."""
+        self._data = data
+
+    @property
+    def is_public(self) -> bool:
+        """Whether the file is a public key (signing with it needs ssh-agent)."""
+        return _is_public_key_file(self._data)
+
+    def public(self) -> PublicKey:
+        """The key's public half: from the public key file, from an OpenSSH private key's header or
+        the ``.pub`` file beside it, or from a private key with no passphrase."""
+        if self.is_public:
+            return _public_from_file(self._data, self.path)
+        found = self._known_public()
+        if found is not None:
+            return found
+        try:
+            return public_key_of(_load_private(self._data, self.path, None))
+        except KeyLocked:
+            raise KeyProblem(
+                f"cannot tell which key {self.path} is without its passphrase",
+                hint=f"put its public key beside it, as {_pub_path(self.path)}",
+            ) from None
+
+    def _known_public(self) -> PublicKey | None:
+        """The public key of a private key file that can be known without unlocking it.
+
+        The file's own header comes first; a ``.pub`` beside it that names another key is refused
+        (signing through the agent with it would sign with a key other than the one given).
+        """
+        embedded = embedded_public_key(self._data, self.path)
+        beside = _pub_path(self.path)
+        if not (beside.exists() or beside.is_symlink()):
+            return embedded
+        if embedded is None:
+            return read_public_key(beside)
+        try:
+            listed = read_public_key(beside)
+        except KeyProblem:
+            return embedded  # not needed: the header says which key it is
+        if listed != embedded:
+            raise KeyProblem(
+                f"{beside} does not match {self.path}: it holds another key"
+                f" ({listed.fingerprint()}, not {embedded.fingerprint()})",
+                hint=f"{beside} must hold the public key of {self.path}; remove or replace it",
+            )
+        return embedded
+
+    def unlock(self) -> SigningKey:
+        """What signs for this key.
+
+        A public key file: the agent, which must hold the key. A private key: the key itself; when a
+        passphrase protects it, the agent if it holds the key (no passphrase asked, as ``ssh-keygen``
+        does), else the passphrase is asked for at a terminal. Without a terminal the error says how
+        to sign through the agent instead.
+        """
+        if self.is_public:
+            return self._through_agent()
+        try:
+            return LocalKey(_load_private(self._data, self.path, None), f"the key {self.path}")
+        except KeyLocked:
+            pass
+        import getpass
+        import sys
+
+        from smcheck.trust.agent import AgentProblem, agent_key
+
+        public = self._known_public()
+        why: AgentProblem | None = None
+        if public is not None:
+            try:
+                return agent_key(public)
+            except AgentProblem as exc:
+                why = exc
+        if not sys.stdin.isatty():
+            raise self._no_terminal(public, why)
+        secret = getpass.getpass(f"Passphrase for {self.path}: ").encode("utf-8")
+        return LocalKey(_load_private(self._data, self.path, secret), f"the key {self.path}")
+
+    def _through_agent(self) -> SigningKey:
+        from smcheck.trust.agent import NoAgent, NotInAgent, agent_key
+
+        public = self.public()
+        name = self.path.name
+        private = self.path.with_name(name.removesuffix(".pub")) if name.endswith(".pub") else None
+        add = f"ssh-add {private}" if private else "ssh-add KEY, with its private key file"
+        try:
+            return agent_key(public)
+        except NoAgent:
+            give = f" ({private})" if private else ""
+            raise KeyProblem(
+                f"{self.path} is a public key: signing with it needs ssh-agent, and none is running"
+                " (SSH_AUTH_SOCK is not set)",
+                hint=f'start ssh-agent (eval "$(ssh-agent -s)") and add the key ({add});'
+                f" or give the private key file{give}",
+            ) from None
+        except NotInAgent:
+            raise KeyProblem(
+                f"ssh-agent does not hold the key {self.path} ({public.fingerprint()})",
+                hint=f"add it: {add} (ssh-add -l lists the keys the agent holds)",
+            ) from None
+
+    def _no_terminal(self, public: PublicKey | None, why: Exception | None) -> KeyProblem:
+        from smcheck.trust.agent import NoAgent, NotInAgent
+
+        beside = _pub_path(self.path)
+        message = (
+            f"{self.path} is protected by a passphrase, and there is no terminal to ask for it"
+        )
+        then = f"then sign with --key {beside}"
+        if public is None:
+            return KeyProblem(
+                message,
+                hint=f"put its public key beside it ({beside}), add the key to ssh-agent"
+                f" (ssh-add {self.path}), {then}; or run the command in a terminal",
+            )
+        if isinstance(why, NoAgent):
+            message += " (and no ssh-agent is running: SSH_AUTH_SOCK is not set)"
+            start = 'start ssh-agent (eval "$(ssh-agent -s)"), add the key'
+        elif isinstance(why, NotInAgent):
+            message += "; ssh-agent does not hold it"
+            start = "add it to ssh-agent"
+        else:
+            message += f"; ssh-agent could not be used: {why}"
+            start = "add the key to a running ssh-agent"
+        if not (beside.exists() or beside.is_symlink()):
+            then = "then run this again"
+        return KeyProblem(
+            message, hint=f"{start} (ssh-add {self.path}), {then}; or run the command in a terminal"
+        )
+
+
+def key_ref(flag: Path | None) -> KeyRef:
+    """The signing key from ``--key``/``--sign-with``, else the config file's ``[signing] key``, read
+    but not unlocked."""
     from smcheck.config import load_config
     from smcheck.errors import UsageError
 
@@ -215,15 +448,14 @@ def open_key(flag: Path | None) -> SigningKey:
             hint="pass --key PATH (smcheck keygen makes one), or name it in the config file's"
             " [signing] key",
         )
-    try:
-        return LocalKey(load_private_key(path), f"the key {path}")
-    except KeyProblem as exc:
-        if "passphrase" not in exc.message:
-            raise
-        if not sys.stdin.isatty():
-            raise KeyProblem(
-                f"{path} is protected by a passphrase, and there is no terminal to ask for it",
-                hint="run the command in a terminal, or add the key to ssh-agent (ssh-add KEY)",
-            ) from None
-    secret = getpass.getpass(f"Passphrase for {path}: ").encode("utf-8")
-    return LocalKey(load_private_key(path, secret), f"the key {path}")
+    return KeyRef(path, read_key_file(path))
+
+
+def open_key(flag: Path | None) -> SigningKey:
+    """The signing key from ``--key``/``--sign-with``, else the config file's ``[signing] key``.
+
+    A private key, or a public key whose private half ssh-agent holds (see :meth:`KeyRef.unlock`). A key
+    protected by a passphrase is signed with through the agent when it holds the key, else unlocked by
+    asking for the passphrase at a terminal; without a terminal the error says how to use the agent.
+    """
+    return key_ref(flag).unlock()
