@@ -56,7 +56,7 @@ class Applied:
 
 def load_answers_file(path: Path) -> AnswersFile:
     """Read an answers file (or a record, replayed as answers) strictly."""
-    data = read_limited(path, what="answers file")
+    data = read_limited(path)
     problems = Problems(str(path))
     if MARKER in data:
         # A record: answers and the sign-off's identity come from its content alone.

@@ -460,7 +460,7 @@ def lint_checklist(path: Path) -> list[str]:
 
 
 def _read_bytes(path: Path) -> bytes:
-    data = read_regular(path, MAX_CHECKLIST_BYTES, "checklist file")
+    data = read_regular(path, MAX_CHECKLIST_BYTES)
     if len(data) > MAX_CHECKLIST_BYTES:
         raise FileProblem(str(path), [f"{path}: larger than {MAX_CHECKLIST_BYTES} bytes"])
     return data

@@ -169,11 +169,19 @@ def keygen(
         str | None,
         typer.Option("--email", help="Your email: the name the reviewer trusts the key under."),
     ] = None,
+    role: Annotated[
+        str,
+        typer.Option(
+            "--role",
+            help="The role the printed trust line grants: proposer, reviewer, or a co-signer's role"
+            " from the checklist (advancement-office).",
+        ),
+    ] = "proposer",
 ) -> None:
     """Make an Ed25519 signing key; print the line to send to the reviewer."""
     from smcheck.commands import keygen as command
 
-    _run(command.run, output, passphrase=passphrase, email=email)
+    _run(command.run, output, passphrase=passphrase, email=email, role=role)
 
 
 @app.command()

@@ -54,7 +54,7 @@ def load_config() -> Config:
     if not path.exists() and not path.is_symlink():
         return Config(None, None, None, None)
     try:
-        data = read_regular(path, MAX_CONFIG_BYTES, "config file")
+        data = read_regular(path, MAX_CONFIG_BYTES)
     except CannotOpen as exc:
         raise FileProblem(str(path), [exc.message]) from None
     if len(data) > MAX_CONFIG_BYTES:

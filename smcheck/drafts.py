@@ -116,7 +116,7 @@ def save_draft(path: Path, checklist: Checklist, progress: Progress, started: dt
 def load_draft(path: Path) -> Draft:
     """Read a draft back strictly."""
     problems = Problems(str(path))
-    raw = decode_toml(read_limited(path, what="draft"), problems)
+    raw = decode_toml(read_limited(path), problems)
     if raw is None:
         raise FileProblem(str(path), problems.lines, hint="is this a draft made by smcheck new?")
     top = Table(raw, "", problems)

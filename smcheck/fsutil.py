@@ -46,12 +46,12 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY
 """Opening never waits: a FIFO opened without O_NONBLOCK blocks until someone writes to it."""
 
 
-def read_regular(path: Path, limit: int, what: str = "file") -> bytes:
+def read_regular(path: Path, limit: int) -> bytes:
     """At most ``limit + 1`` bytes of ``path``, which must be a regular file (or a link to one).
 
     A folder, a FIFO, a device or a socket (or a link to one) is refused unread, and opening never
     blocks, so a file someone else controls cannot make smcheck wait for ever or read a device. Raises
-    :class:`~smcheck.errors.CannotOpen` naming the file and why (``what`` says what it should be).
+    :class:`~smcheck.errors.CannotOpen` naming the file and why.
     """
     try:
         kind = _kind(path.stat().st_mode)  # before opening: opening a device can act on it

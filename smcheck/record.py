@@ -232,13 +232,13 @@ def sha256(data: bytes) -> str:
 # Reading
 
 
-def read_limited(path: Path, limit: int = MAX_RECORD_BYTES, what: str = "record") -> bytes:
+def read_limited(path: Path, limit: int = MAX_RECORD_BYTES) -> bytes:
     """At most ``limit + 1`` bytes of a record file (so an oversized file is detected without reading it
     all); only a regular file is read (:func:`~smcheck.fsutil.read_regular`).
 
     Raises :class:`CannotOpen` for files that cannot be opened at all.
     """
-    return read_regular(path, limit, what)
+    return read_regular(path, limit)
 
 
 def rewrite_record(path: Path, before: bytes, after: bytes) -> None:

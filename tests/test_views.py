@@ -290,3 +290,24 @@ def test_approve_refuses_before_asking_for_a_passphrase(desk: Desk) -> None:
     assert desk.approve(record, "reviewer")[0] == 0
     code, out = desk.approve(record, "locked")
     assert code == 1 and "already carries a decision" in out and "passphrase" not in out
+
+
+def test_keygen_prints_the_trust_line_for_the_role(tmp_path: Path) -> None:
+    for role, namespace in (
+        ("proposer", "smcheck-record"),
+        ("reviewer", "smcheck-approval"),
+        ("advancement-office", "smcheck-cosign-advancement-office"),
+    ):
+        code, out, _ = invoke(
+            "keygen",
+            "--output",
+            str(tmp_path / role),
+            "--email",
+            "p.shah@essex.ac.uk",
+            "--role",
+            role,
+        )
+        assert code == 0
+        assert out.startswith(f'p.shah@essex.ac.uk namespaces="{namespace}" ssh-ed25519 ')
+    code, _, err = invoke("keygen", "--output", str(tmp_path / "x"), "--role", "../x")
+    assert code == 2 and "--role takes" in err and not (tmp_path / "x").exists()

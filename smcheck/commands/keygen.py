@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import getpass
+import re
 import sys
 from pathlib import Path
 
 from smcheck import console
 from smcheck.errors import UsageError
 from smcheck.trust.keys import generate_key_pair
-from smcheck.trust.policy import COSIGN_PREFIX, NAMESPACE_APPROVAL, NAMESPACE_RECORD
+from smcheck.trust.policy import COSIGN_PREFIX, NAMESPACE_APPROVAL, namespace_for
 
 
 def default_key_path() -> Path:
@@ -19,8 +20,13 @@ def default_key_path() -> Path:
     return user_data_path("smcheck", appauthor=False) / "keys" / "id_ed25519"
 
 
-def run(output: Path | None, *, passphrase: bool, email: str | None) -> int:
-    """Make an Ed25519 key pair; print the line a reviewer adds to their trust file."""
+def run(output: Path | None, *, passphrase: bool, email: str | None, role: str = "proposer") -> int:
+    """Make an Ed25519 key pair; print the line a reviewer adds to their trust file, granting ``role``."""
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", role):
+        raise UsageError(
+            f"--role takes proposer, reviewer or a co-signer's role such as advancement-office,"
+            f" not {role!r}"
+        )
     path = output or default_key_path()
     secret: bytes | None = None
     if passphrase:
@@ -39,11 +45,12 @@ def run(output: Path | None, *, passphrase: bool, email: str | None) -> int:
     principal = email or "YOUR-EMAIL"
     console.say("Send this line to the reviewer, for their allowed_signers file:")
     console.show_lines(
-        [f'{principal} namespaces="{NAMESPACE_RECORD}" {public.openssh()}'], out=True
+        [f'{principal} namespaces="{namespace_for(role)}" {public.openssh()}'], out=True
     )
-    console.say(
-        f"(A reviewer's own line uses namespaces=\"{NAMESPACE_APPROVAL}\"; a co-signer's uses"
-        f' namespaces="{COSIGN_PREFIX}ROLE", e.g. {COSIGN_PREFIX}advancement-office.)',
-        style="dim",
-    )
+    if role == "proposer":
+        console.say(
+            f'(For a reviewer\'s key the line grants namespaces="{NAMESPACE_APPROVAL}", for a'
+            f' co-signer\'s namespaces="{COSIGN_PREFIX}ROLE": smcheck keygen --role ROLE prints it.)',
+            style="dim",
+        )
     return 0

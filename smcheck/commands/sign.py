@@ -129,7 +129,7 @@ def _attached(path: Path, record: Path, content: bytes) -> tuple[Seal, PublicKey
     from smcheck.fsutil import read_regular
     from smcheck.trust.sshsig import SignatureError, parse_signature, verify
 
-    data = read_regular(path, MAX_SIGNATURE_FILE_BYTES, "signature file")
+    data = read_regular(path, MAX_SIGNATURE_FILE_BYTES)
     hint = (
         f"make it with: smcheck show {record} --signed-bytes > record.bytes;"
         f" ssh-keygen -Y sign -n {NAMESPACE_RECORD} -f KEY record.bytes (it writes record.bytes.sig)"

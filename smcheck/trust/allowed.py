@@ -79,7 +79,7 @@ class _LineProblem(Exception):
 
 def _read_text(path: Path, what: str, limit: int) -> str:
     """Read a small UTF-8 text file, refusing what would not be one (a binary KRL above all)."""
-    data = read_regular(path, limit, what)
+    data = read_regular(path, limit)
 
     def refuse(problem: str, hint: str | None = None) -> NoReturn:
         raise FileProblem(str(path), [f"{path}: {problem}"], hint=hint)

@@ -148,7 +148,7 @@ def _load_private(data: bytes, path: Path, passphrase: bytes | None) -> Ed25519P
 def read_key_file(path: Path) -> bytes:
     """A key file's bytes (a regular file only, never blocking); every failure is a :class:`KeyProblem`."""
     try:
-        return read_regular(path, MAX_KEY_FILE_BYTES, "key file")
+        return read_regular(path, MAX_KEY_FILE_BYTES)
     except CannotOpen as exc:
         hint = KEY_HINT if exc.reason.startswith("no such") else None
         raise KeyProblem(f"{path}: {exc.reason}", hint=hint) from None
