@@ -31,9 +31,9 @@ def run(
 ) -> int:
     """Append a decision to a record that verifies."""
     from smcheck.approval import DECISIONS, Approval
-    from smcheck.trust.allowed import resolve_trust
     from smcheck.trust.keys import key_ref
     from smcheck.trust.policy import sha256_hex
+    from smcheck.trust.source import resolve_trust
     from smcheck.verify import Demands, Verdict, verify_bytes
 
     if decision not in DECISIONS:

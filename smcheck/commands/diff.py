@@ -34,7 +34,7 @@ def _read(path: Path, lookup: Lookup) -> tuple[Record, tuple[Seal, ...], Report]
     """A record, its trailing entries, and what verify says of it (a diff is no kinder than verify)."""
     import datetime as dt
 
-    from smcheck.trust.allowed import trust_loader
+    from smcheck.trust.source import trust_loader
     from smcheck.verify import Demands, verify_bytes
 
     data, parsed = open_record(path)

@@ -199,7 +199,7 @@ def run(
     does not verify can never pass for one that does."""
     from smcheck import console
     from smcheck.record import parse_record, read_limited
-    from smcheck.trust.allowed import trust_loader
+    from smcheck.trust.source import trust_loader
     from smcheck.verify import Demands, verify_bytes
 
     if fmt not in ("md", "html"):

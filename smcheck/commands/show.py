@@ -81,7 +81,7 @@ def _verdict(path: Path, data: bytes, lookup: registry.Lookup) -> str:
     """What verify says, first: a view is never kinder than verify."""
     import datetime as dt
 
-    from smcheck.trust.allowed import trust_loader
+    from smcheck.trust.source import trust_loader
     from smcheck.verify import Demands, Verdict, verify_bytes
 
     report = verify_bytes(

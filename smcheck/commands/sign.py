@@ -56,7 +56,7 @@ def run(
         raise UsageError(
             f"{record} is already signed", hint="smcheck show --signature proposer shows it"
         )
-    from smcheck.trust.allowed import resolve_trust
+    from smcheck.trust.source import resolve_trust
     from smcheck.verify import Demands, Verdict, verify_bytes
 
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)

@@ -10,7 +10,7 @@ from smcheck.errors import UsageError
 from smcheck.fsutil import find_files
 from smcheck.record import SUFFIX
 from smcheck.text import visible
-from smcheck.trust.allowed import trust_loader
+from smcheck.trust.source import trust_loader
 
 
 def run(

@@ -11,7 +11,7 @@ from smcheck import console, registry
 from smcheck.errors import CannotOpen, UsageError
 from smcheck.fsutil import find_files
 from smcheck.record import SUFFIX
-from smcheck.trust.allowed import trust_loader
+from smcheck.trust.source import trust_loader
 
 if TYPE_CHECKING:
     from smcheck.verify import Report

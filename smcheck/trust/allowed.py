@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import NamedTuple, NoReturn
 
-from smcheck.errors import FileProblem, SmcheckError, UsageError
+from smcheck.errors import FileProblem
 from smcheck.fsutil import read_regular
 from smcheck.text import quoted
 from smcheck.trust.wire import (
@@ -526,56 +525,3 @@ def keys_of(trust: TrustFile, principal: str) -> frozenset[bytes]:
         for signer in trust.signers
         if match_pattern_list(folded, tuple(p.casefold() for p in signer.principals)) is not None
     )
-
-
-Loaded = tuple[TrustFile | None, frozenset[bytes]]
-"""The reviewer's trust file (None when none is given) and the revoked keys' wire blobs."""
-
-
-def resolve_trust(flag: Path | None, revoked_flag: Path | None = None) -> Loaded:
-    """The trust file from ``--allowed-signers``, then ``$SMCHECK_ALLOWED_SIGNERS``, then the config
-    file; the revoked keys from ``--revoked``, then the config file."""
-    import os
-
-    from smcheck.config import ALLOWED_SIGNERS_ENV, load_config
-
-    config = load_config()
-    env = os.environ.get(ALLOWED_SIGNERS_ENV)
-    path = flag or (Path(env) if env else None) or config.allowed_signers
-    trust = load_allowed_signers(path) if path is not None else None
-    revoked_path = revoked_flag or config.revoked
-    revoked = load_revoked(revoked_path) if revoked_path is not None else frozenset()
-    return trust, revoked
-
-
-def trust_loader(
-    flag: Path | None,
-    revoked_flag: Path | None = None,
-    *,
-    notify: Callable[[str], None] | None = None,
-) -> Callable[[], Loaded]:
-    """The trust file and revoked keys, loaded on the first call and kept.
-
-    verify calls it only for a signed record, so the config and cryptography stay unloaded for unsigned
-    ones. A trust file that cannot be used is one usage error (every bad line listed), not a bad record.
-    ``notify`` is given each note about a skipped line, once.
-    """
-    loaded: list[Loaded] = []
-
-    def load() -> Loaded:
-        if not loaded:
-            try:
-                result = resolve_trust(flag, revoked_flag)
-            except SmcheckError as exc:
-                raise UsageError(
-                    f"the trust file cannot be used: {exc.message}",
-                    hint=exc.hint,
-                    details=exc.details,
-                ) from None
-            loaded.append(result)
-            if notify is not None and result[0] is not None:
-                for note in result[0].notes:
-                    notify(note)
-        return loaded[0]
-
-    return load

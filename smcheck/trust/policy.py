@@ -36,12 +36,12 @@ import hashlib
 from enum import StrEnum
 from typing import TYPE_CHECKING, NamedTuple
 
-from smcheck.approval import Approval, StatementError, parse_statement
 from smcheck.errors import SmcheckError
 from smcheck.record import PROPOSER, REVIEWER, Record, Seal
 from smcheck.text import quoted
 
 if TYPE_CHECKING:
+    from smcheck.approval import Approval
     from smcheck.trust.allowed import TrustDecision, TrustFile
     from smcheck.trust.keys import SigningKey
     from smcheck.trust.sshsig import Sshsig
@@ -314,6 +314,7 @@ def _decision(
     roles: Roles,
 ) -> tuple[SignatureReport, _Person | None]:
     """One approval or co-signature: bytes, statement, binding, role, times, the proposer, trust."""
+    from smcheck.approval import StatementError, parse_statement
     from smcheck.trust.sshsig import SignatureError, signature_from_base64, verify
 
     role = seal.role or REVIEWER
