@@ -570,17 +570,18 @@ def _judge(
     parsed: RecordFile, sig: Sshsig | None, roles: Roles, demands: Demands, now: dt.datetime
 ) -> Judged:
     """Every signature judged by the trust policy (the trust file is loaded only for signed records)."""
-    signed = any(s.method == "sshsig" for s in parsed.seals)
-    if signed and demands.trust is None and demands.load_trust is not None:
-        trust, revoked = demands.load_trust()
-        demands = demands._replace(trust=trust, revoked=revoked | demands.revoked)
+    trust, revoked = demands.trust, demands.revoked
+    if trust is None and demands.load_trust is not None:
+        if any(s.method == "sshsig" for s in parsed.seals):
+            trust, loaded = demands.load_trust()
+            revoked = revoked | loaded if revoked else loaded
     return judge(
         parsed.record,
         parsed.content,
         parsed.seals,
         sig,
-        trust=demands.trust,
-        revoked=demands.revoked,
+        trust=trust,
+        revoked=revoked,
         now=now,
         roles=roles,
     )

@@ -153,6 +153,8 @@ class Judged(NamedTuple):
     people: tuple[_Person | None, ...] = ()
     """Who made each decision (None where it did not verify), for :func:`approver_for`."""
     proposer_person: _Person | None = None
+    """Who the proposer is (worked out only when someone decided on the record)."""
+    proposer_key: PublicKey | None = None
 
 
 class Refused(SmcheckError):
@@ -206,7 +208,14 @@ def trust_at(
     named = role != PROPOSER
     namespace = namespace_for(role)
     decisions: list[tuple[str, TrustDecision]] = []
-    for label, moment in (("when it was signed", signed_at), ("now", now)):
+    windowed = any(
+        line.public_key.raw == key.raw
+        and (line.valid_after is not None or line.valid_before is not None)
+        for line in trust.signers
+    )
+    # Without a validity window on any of the key's lines, time cannot change the answer: ask once.
+    moments = (("when it was signed", signed_at), ("now", now)) if windowed else (("now", now),)
+    for label, moment in moments:
         decision = decide_trust(
             key,
             trust=trust,
@@ -263,7 +272,9 @@ def judge(
         proposer = SignatureReport(
             PROPOSER, status, principal, proposer_sig.public_key.fingerprint(), message
         )
-        proposer_person = _person(record.signoff.email, proposer_sig.public_key, trust)
+        if any(s.method == "sshsig" and s.role != PROPOSER for s in seals):
+            # Who the proposer is matters only when someone else decided on the record.
+            proposer_person = _person(record.signoff.email, proposer_sig.public_key, trust)
     proposer_seal = next((s for s in seals if s.method == "sshsig" and s.role == PROPOSER), None)
     decided: list[tuple[SignatureReport, _Person | None]] = []
     for seal in seals:
@@ -290,6 +301,7 @@ def judge(
         standing(proposer, decisions, roles),
         tuple(person for _, person in decided),
         proposer_person,
+        proposer_sig.public_key if proposer_sig is not None else None,
     )
 
 
@@ -510,8 +522,9 @@ def approver_for(
                 " on a record",
                 hint="a changed decision needs a new record from the proposer",
             )
-    if judged.proposer is None or judged.proposer_person is None:
+    if judged.proposer is None or judged.proposer_key is None:
         raise Refused("the record is not signed by its proposer: there is nothing to approve")
+    proposer = judged.proposer_person or _person(record.signoff.email, judged.proposer_key, trust)
     candidates = sorted(
         {
             principal
@@ -524,7 +537,7 @@ def approver_for(
     reasons: list[str] = []
     for principal in candidates:
         person = _person(principal, key, trust)
-        if judged.proposer_person is not None and _same(person, judged.proposer_person):
+        if _same(person, proposer):
             reasons.append(
                 f"{quoted(principal)} is the proposer ({record.signoff.email}), or shares a key with"
                 " them: no one decides on their own record"
