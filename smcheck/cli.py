@@ -32,6 +32,22 @@ checklist_app = typer.Typer(
 )
 app.add_typer(checklist_app, name="checklist")
 
+# Options several commands share: defined once, with one help text (pre-commit's habit).
+AllowedSigners = Annotated[
+    Path | None,
+    typer.Option(
+        "--allowed-signers",
+        help="Your trust file (an OpenSSH allowed_signers file: who may act in which role)."
+        " Default: $SMCHECK_ALLOWED_SIGNERS, then the config file.",
+    ),
+]
+Revoked = Annotated[
+    Path | None,
+    typer.Option(
+        "--revoked", help="Revoked public keys, one per line. Default: the config file's."
+    ),
+]
+
 
 def _version(value: bool) -> None:
     if value:
@@ -123,23 +139,12 @@ def verify(
             "--quiet", "-q", help="Print only invalid records, one line each (for scripts)."
         ),
     ] = False,
-    allowed_signers: Annotated[
-        Path | None,
-        typer.Option(
-            "--allowed-signers",
-            help="Your trust file (OpenSSH allowed_signers). Default: $SMCHECK_ALLOWED_SIGNERS, then the config.",
-        ),
-    ] = None,
+    allowed_signers: AllowedSigners = None,
     require: Annotated[
         str | None,
         typer.Option("--require", help="Fail records that are not 'signed', or not 'approved'."),
     ] = None,
-    revoked: Annotated[
-        Path | None,
-        typer.Option(
-            "--revoked", help="Revoked public keys, one per line (default: the config's)."
-        ),
-    ] = None,
+    revoked: Revoked = None,
 ) -> None:
     """Check records: well-formed, answered, outcome, sign-off, integrity, signatures, review date."""
     from smcheck.commands import verify as command
@@ -203,16 +208,8 @@ def sign(
             " over the output of smcheck show RECORD --signed-bytes.",
         ),
     ] = None,
-    allowed_signers: Annotated[
-        Path | None,
-        typer.Option(
-            "--allowed-signers",
-            help="Your trust file: the key must be trusted for the record's sign-off email.",
-        ),
-    ] = None,
-    revoked: Annotated[
-        Path | None, typer.Option("--revoked", help="Revoked public keys, one per line.")
-    ] = None,
+    allowed_signers: AllowedSigners = None,
+    revoked: Revoked = None,
 ) -> None:
     """Sign a record that was made without a key, or attach a signature made with ssh-keygen."""
     from smcheck.commands import sign as command
@@ -242,12 +239,8 @@ def approve(
             help="reviewer, or a co-signer's role from the checklist (advancement-office).",
         ),
     ] = "reviewer",
-    allowed_signers: Annotated[
-        Path | None, typer.Option("--allowed-signers", help="Your trust file.")
-    ] = None,
-    revoked: Annotated[
-        Path | None, typer.Option("--revoked", help="Revoked public keys, one per line.")
-    ] = None,
+    allowed_signers: AllowedSigners = None,
+    revoked: Revoked = None,
 ) -> None:
     """Countersign a record that verifies: the decision, you, the time and a comment."""
     from smcheck.commands import approve as command
@@ -281,6 +274,8 @@ def show(
         str | None,
         typer.Option("--statement", help="Write the statement ROLE signed (the bytes it covers)."),
     ] = None,
+    allowed_signers: AllowedSigners = None,
+    revoked: Revoked = None,
 ) -> None:
     """Show a record for a person, or the bytes and signatures for ssh-keygen -Y verify."""
     from smcheck.commands import show as command
@@ -291,6 +286,8 @@ def show(
         signed_bytes=signed_bytes,
         signature=signature,
         statement=statement,
+        allowed_signers=allowed_signers,
+        revoked=revoked,
     )
 
 
@@ -323,15 +320,21 @@ def export(
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite --output if it exists.")
     ] = False,
-    allowed_signers: Annotated[
-        Path | None,
-        typer.Option("--allowed-signers", help="Your trust file, for signatures' status."),
-    ] = None,
+    allowed_signers: AllowedSigners = None,
+    revoked: Revoked = None,
 ) -> None:
     """A readable document of a record, to attach to the proposal (Markdown or HTML)."""
     from smcheck.commands import export as command
 
-    _run(command.run, record, fmt=fmt, output=output, force=force, allowed_signers=allowed_signers)
+    _run(
+        command.run,
+        record,
+        fmt=fmt,
+        output=output,
+        force=force,
+        allowed_signers=allowed_signers,
+        revoked=revoked,
+    )
 
 
 @app.command()
@@ -344,15 +347,20 @@ def status(
         Path | None, typer.Option("--html", help="Also write the register as one HTML page.")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite the --html file.")] = False,
-    allowed_signers: Annotated[
-        Path | None, typer.Option("--allowed-signers", help="Your trust file.")
-    ] = None,
+    allowed_signers: AllowedSigners = None,
+    revoked: Revoked = None,
 ) -> None:
     """The register: one row per channel, most urgent first, with counts."""
     from smcheck.commands import status as command
 
     _run(
-        command.run, paths, as_json=as_json, html=html, force=force, allowed_signers=allowed_signers
+        command.run,
+        paths,
+        as_json=as_json,
+        html=html,
+        force=force,
+        allowed_signers=allowed_signers,
+        revoked=revoked,
     )
 
 
@@ -374,11 +382,13 @@ def diff(
     old: Annotated[Path, typer.Argument(help="The earlier record.")],
     new: Annotated[Path, typer.Argument(help="The later record (a resubmission).")],
     as_json: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
+    allowed_signers: AllowedSigners = None,
+    revoked: Revoked = None,
 ) -> None:
     """What changed between two records of one channel: answers, outcome, signatures."""
     from smcheck.commands import diff as command
 
-    _run(command.run, old, new, as_json=as_json)
+    _run(command.run, old, new, as_json=as_json, allowed_signers=allowed_signers, revoked=revoked)
 
 
 @checklist_app.command("list")

@@ -178,6 +178,13 @@ def verify_path(
     return verify_bytes(data, str(path), lookup=lookup, today=today, demands=demands)
 
 
+def verify_now(data: bytes, source: str, *, lookup: ChecklistLookup, demands: Demands) -> Report:
+    """:func:`verify_bytes` as of today (UTC): what the views (show, export, diff) ask."""
+    return verify_bytes(
+        data, source, lookup=lookup, today=dt.datetime.now(dt.UTC).date(), demands=demands
+    )
+
+
 def verify_bytes(
     data: bytes,
     source: str,
@@ -571,10 +578,10 @@ def _judge(
 ) -> Judged:
     """Every signature judged by the trust policy (the trust file is loaded only for signed records)."""
     trust, revoked = demands.trust, demands.revoked
-    if trust is None and demands.load_trust is not None:
-        if any(s.method == "sshsig" for s in parsed.seals):
-            trust, loaded = demands.load_trust()
-            revoked = revoked | loaded if revoked else loaded
+    signed = any(s.method == "sshsig" for s in parsed.seals)
+    if trust is None and demands.load_trust is not None and signed:
+        trust, loaded = demands.load_trust()
+        revoked = revoked | loaded if revoked else loaded
     return judge(
         parsed.record,
         parsed.content,
@@ -817,5 +824,6 @@ __all__ = [
     "Verdict",
     "report_json",
     "verify_bytes",
+    "verify_now",
     "verify_path",
 ]

@@ -482,7 +482,9 @@ def openssh_private(path: Path, key: rsa.RSAPrivateKey | ec.EllipticCurvePrivate
     return path
 
 
-RSA_REFUSED = re.compile(r"RSA keys (\(ssh-rsa\) )?are not supported: smcheck signs with Ed25519 keys only")
+RSA_REFUSED = re.compile(
+    r"RSA keys (\(ssh-rsa\) )?are not supported: smcheck signs with Ed25519 keys only"
+)
 
 
 def test_an_rsa_key_is_refused_by_new_sign_and_approve(desk: MoreDesk) -> None:

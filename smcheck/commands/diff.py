@@ -12,7 +12,7 @@ from smcheck.registry import Lookup
 from smcheck.text import shell_word
 
 if TYPE_CHECKING:
-    from smcheck.verify import Report
+    from smcheck.verify import Demands, Report
 
 
 class Change(NamedTuple):
@@ -30,21 +30,12 @@ class Change(NamedTuple):
     """The question's prompt, when there is one."""
 
 
-def _read(path: Path, lookup: Lookup) -> tuple[Record, tuple[Seal, ...], Report]:
+def _read(path: Path, lookup: Lookup, demands: Demands) -> tuple[Record, tuple[Seal, ...], Report]:
     """A record, its trailing entries, and what verify says of it (a diff is no kinder than verify)."""
-    import datetime as dt
-
-    from smcheck.trust.source import trust_loader
-    from smcheck.verify import Demands, verify_bytes
+    from smcheck.verify import verify_now
 
     data, parsed = open_record(path)
-    report = verify_bytes(
-        data,
-        str(path),
-        lookup=lookup,
-        today=dt.datetime.now(dt.UTC).date(),
-        demands=Demands(load_trust=trust_loader(None, notify=console.note)),
-    )
+    report = verify_now(data, str(path), lookup=lookup, demands=demands)
     return parsed.record, parsed.seals, report
 
 
@@ -113,12 +104,23 @@ def compare(
     return changes
 
 
-def run(old_path: Path, new_path: Path, *, as_json: bool) -> int:
+def run(
+    old_path: Path,
+    new_path: Path,
+    *,
+    as_json: bool,
+    allowed_signers: Path | None = None,
+    revoked: Path | None = None,
+) -> int:
     """Print the differences; exit 0 when the records say the same, 1 when they differ (or when either
     does not verify)."""
+    from smcheck.trust.source import reviewer_loader
+    from smcheck.verify import Demands
+
     lookup = registry.lookup()
-    old, old_seals, old_report = _read(old_path, lookup)
-    new, new_seals, new_report = _read(new_path, lookup)
+    demands = Demands(load_trust=reviewer_loader(allowed_signers, revoked, notify=console.note))
+    old, old_seals, old_report = _read(old_path, lookup, demands)
+    new, new_seals, new_report = _read(new_path, lookup, demands)
     checklist = lookup(new.checklist_id)
     changes = compare(old, new, old_seals, new_seals, checklist)
     same_channel = checklist is None or all(

@@ -193,29 +193,27 @@ def to_html(doc: Document) -> str:
 
 
 def run(
-    path: Path, *, fmt: str, output: Path | None, force: bool, allowed_signers: Path | None
+    path: Path,
+    *,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    allowed_signers: Path | None,
+    revoked: Path | None = None,
 ) -> int:
     """Write the document to --output, or to stdout. It opens with verify's verdict, so a record that
     does not verify can never pass for one that does."""
     from smcheck import console
     from smcheck.record import parse_record, read_limited
-    from smcheck.trust.source import trust_loader
-    from smcheck.verify import Demands, verify_bytes
+    from smcheck.trust.source import reviewer_loader
+    from smcheck.verify import Demands, verify_now
 
     if fmt not in ("md", "html"):
         raise UsageError(f"--format takes md or html, not {fmt!r}")
     data = read_limited(path)
     lookup = registry.lookup()
-    load_trust = trust_loader(allowed_signers, notify=console.note)
-    if allowed_signers is not None:
-        load_trust()
-    report = verify_bytes(
-        data,
-        str(path),
-        lookup=lookup,
-        today=dt.datetime.now(dt.UTC).date(),
-        demands=Demands(load_trust=load_trust),
-    )
+    load_trust = reviewer_loader(allowed_signers, revoked, notify=console.note)
+    report = verify_now(data, str(path), lookup=lookup, demands=Demands(load_trust=load_trust))
     record = report.record
     if record is None:
         # The proposer's signature failed before the content was read, or the file is no record: read

@@ -10,7 +10,15 @@ from smcheck.errors import UsageError
 from smcheck.record import open_record, read_layout_of, read_limited
 
 
-def run(record: Path, *, signed_bytes: bool, signature: str | None, statement: str | None) -> int:
+def run(
+    record: Path,
+    *,
+    signed_bytes: bool,
+    signature: str | None,
+    statement: str | None,
+    allowed_signers: Path | None = None,
+    revoked: Path | None = None,
+) -> int:
     """Show a record for a person, or write the exact bytes a signature covers, or the signature itself
     in OpenSSH's armoured form, so that anyone can check it with stock ``ssh-keygen -Y verify``."""
     if signed_bytes or statement is not None or signature is not None:
@@ -48,7 +56,7 @@ def run(record: Path, *, signed_bytes: bool, signature: str | None, statement: s
     lookup = registry.lookup()
     checklist = lookup(record_.checklist_id)
     lines = [
-        _verdict(record, data, lookup),
+        _verdict(record, data, lookup, allowed_signers, revoked),
         "",
         f"Record {record_.id}",
         f"  made {record_.created:%Y-%m-%d %H:%M} UTC with smcheck {record_.smcheck_version}",
@@ -77,20 +85,19 @@ def run(record: Path, *, signed_bytes: bool, signature: str | None, statement: s
     return 0
 
 
-def _verdict(path: Path, data: bytes, lookup: registry.Lookup) -> str:
+def _verdict(
+    path: Path,
+    data: bytes,
+    lookup: registry.Lookup,
+    allowed_signers: Path | None,
+    revoked: Path | None,
+) -> str:
     """What verify says, first: a view is never kinder than verify."""
-    import datetime as dt
+    from smcheck.trust.source import reviewer_loader
+    from smcheck.verify import Demands, Verdict, verify_now
 
-    from smcheck.trust.source import trust_loader
-    from smcheck.verify import Demands, Verdict, verify_bytes
-
-    report = verify_bytes(
-        data,
-        str(path),
-        lookup=lookup,
-        today=dt.datetime.now(dt.UTC).date(),
-        demands=Demands(load_trust=trust_loader(None, notify=console.note)),
-    )
+    load_trust = reviewer_loader(allowed_signers, revoked, notify=console.note)
+    report = verify_now(data, str(path), lookup=lookup, demands=Demands(load_trust=load_trust))
     if report.valid:
         said = report.standing.summary if report.standing else report.state.value
         return f"smcheck verify: VALID: {said}"

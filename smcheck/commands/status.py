@@ -10,7 +10,7 @@ from smcheck.errors import UsageError
 from smcheck.fsutil import find_files
 from smcheck.record import SUFFIX
 from smcheck.text import visible
-from smcheck.trust.source import trust_loader
+from smcheck.trust.source import reviewer_loader
 
 
 def run(
@@ -20,6 +20,7 @@ def run(
     html: Path | None,
     force: bool,
     allowed_signers: Path | None,
+    revoked: Path | None = None,
 ) -> int:
     """Print the register (and write the HTML page when asked); exit 1 when any file is invalid."""
     from smcheck.register import DRAFT_SUFFIX, build
@@ -34,10 +35,7 @@ def run(
             hint="give the folders (or files) that hold the register's records",
         )
     today = dt.datetime.now(dt.UTC).date()
-    load_trust = trust_loader(allowed_signers, notify=console.note)
-    if allowed_signers is not None:
-        load_trust()  # named on the command line: check it even if no record is signed
-    demands = Demands(load_trust=load_trust)
+    demands = Demands(load_trust=reviewer_loader(allowed_signers, revoked, notify=console.note))
     files = find_files(paths, (SUFFIX, DRAFT_SUFFIX))
     register = build(files, lookup=registry.lookup(), today=today, demands=demands)
     if html is not None:

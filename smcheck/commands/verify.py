@@ -11,7 +11,7 @@ from smcheck import console, registry
 from smcheck.errors import CannotOpen, UsageError
 from smcheck.fsutil import find_files
 from smcheck.record import SUFFIX
-from smcheck.trust.source import trust_loader
+from smcheck.trust.source import reviewer_loader
 
 if TYPE_CHECKING:
     from smcheck.verify import Report
@@ -38,10 +38,7 @@ def run(
     mode = "jsonl" if as_jsonl else "json" if as_json else "quiet" if quiet else "text"
     if require is not None and require not in REQUIRE:
         raise UsageError(f"--require takes signed or approved, not {require!r}")
-    load_trust = trust_loader(allowed_signers, revoked, notify=console.note)
-    if allowed_signers is not None or revoked is not None:
-        load_trust()  # named on the command line: check it even if no record is signed
-
+    load_trust = reviewer_loader(allowed_signers, revoked, notify=console.note)
     demands = Demands(require=require, load_trust=load_trust)
     lookup = registry.lookup(registry.resolve(checklist_ref) if checklist_ref else None)
 

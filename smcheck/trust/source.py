@@ -65,3 +65,14 @@ def trust_loader(
         return loaded[0]
 
     return load
+
+
+def reviewer_loader(
+    flag: Path | None, revoked_flag: Path | None, *, notify: Callable[[str], None] | None
+) -> Callable[[], Loaded]:
+    """:func:`trust_loader` for a command given ``--allowed-signers`` / ``--revoked``: a file named on
+    the command line is checked at once, even when no record turns out to be signed."""
+    load = trust_loader(flag, revoked_flag, notify=notify)
+    if flag is not None or revoked_flag is not None:
+        load()
+    return load
