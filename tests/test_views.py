@@ -311,3 +311,19 @@ def test_keygen_prints_the_trust_line_for_the_role(tmp_path: Path) -> None:
         assert out.startswith(f'p.shah@essex.ac.uk namespaces="{namespace}" ssh-ed25519 ')
     code, _, err = invoke("keygen", "--output", str(tmp_path / "x"), "--role", "../x")
     assert code == 2 and "--role takes" in err and not (tmp_path / "x").exists()
+
+
+def test_show_and_diff_judge_with_the_trust_file_given(desk: Desk) -> None:
+    record = approved(desk, "r.smcheck.toml")
+    _, out, _ = invoke("show", str(record), "--allowed-signers", str(desk.trust))
+    assert out.startswith("smcheck verify: VALID: approved")
+    _, out, _ = invoke("show", str(record))
+    assert out.startswith("smcheck verify: VALID: signatures not checked")
+    code, out, _ = invoke(
+        "diff", "--json", str(record), str(record), "--allowed-signers", str(desk.trust)
+    )
+    assert code == 0 and json.loads(out)["new_state"] == "approved"
+    code, _, err = invoke(
+        "diff", str(record), str(record), "--allowed-signers", str(desk.root / "none")
+    )
+    assert code == 2 and "the trust file cannot be used" in err
