@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLE_ANSWERS
 from test_signatures import Desk, open_desk, runner
 
 from smcheck.cli import app
@@ -327,3 +328,107 @@ def test_show_and_diff_judge_with_the_trust_file_given(desk: Desk) -> None:
         "diff", str(record), str(record), "--allowed-signers", str(desk.root / "none")
     )
     assert code == 2 and "the trust file cannot be used" in err
+
+
+# --- every command treats every file it is given as hostile -------------------------------------
+
+HOSTILE_FILES = {
+    "fifo": None,
+    "device": None,
+    "link-to-fifo": None,
+    "crlf": lambda good: good.replace(b"\n", b"\r\n"),
+    "bom": lambda good: b"\xef\xbb\xbf" + good,
+    "answers-file": lambda good: EXAMPLE_ANSWERS.read_bytes(),
+    "schema-error": lambda good: good.replace(b"schema = 1\nid = ", b"schema = 1\nid = 7\nx = "),
+    "empty": lambda good: b"",
+    "markup-name": lambda good: good,
+}
+
+
+def hostile(desk: Desk, kind: str) -> Path:
+    import os
+
+    good = desk.new(output="good.smcheck.toml").read_bytes()
+    name = (
+        "x\x1b[31m[bold red]y\u202e.smcheck.toml"
+        if kind == "markup-name"
+        else f"{kind}.smcheck.toml"
+    )
+    path = desk.root / name
+    if kind in ("fifo", "link-to-fifo"):
+        fifo = desk.root / "pipe"
+        os.mkfifo(fifo)
+        if kind == "fifo":
+            fifo.rename(path)
+        else:
+            path.symlink_to(fifo)
+    elif kind == "device":
+        path.symlink_to("/dev/zero")
+    else:
+        make = HOSTILE_FILES[kind]
+        assert make is not None
+        path.write_bytes(make(good))
+    return path
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("kind", list(HOSTILE_FILES))
+@pytest.mark.parametrize(
+    "command",
+    [
+        "verify",
+        "show",
+        "show --signed-bytes",
+        "sign",
+        "approve",
+        "export",
+        "diff",
+        "renew",
+        "status",
+    ],
+)
+def test_every_command_refuses_a_hostile_file_cleanly(desk: Desk, kind: str, command: str) -> None:
+    """Never a traceback, never exit 3, never a wait; the file name never reaches the terminal raw."""
+    path = hostile(desk, kind)
+    args = command.split()
+    if args[0] == "approve":
+        args += ["--key", str(desk.keys["reviewer"]), "--allowed-signers", str(desk.trust)]
+    if args[0] == "sign":
+        args += ["--key", str(desk.keys["proposer"])]
+    if args[0] == "diff":
+        args.append(str(desk.root / "good.smcheck.toml"))
+    target = str(path.parent) if args[0] == "status" else str(path)
+    code, out, err = invoke(*args, target)
+    if kind == "markup-name" or (kind == "schema-error" and command == "show --signed-bytes"):
+        assert code in (0, 1, 2)  # a good record (or a good layout) under a hostile name
+    else:
+        assert code in (1, 2), (code, out, err)
+    assert "\x1b[31m" not in out + err and "\u202e" not in out + err
+
+
+@pytest.mark.pty
+def test_show_never_writes_bytes_a_terminal_would_obey_to_a_terminal(tmp_path: Path) -> None:
+    """--signed-bytes is for a pipe or a file: on a terminal, bytes holding escape sequences are
+    refused (not altered: they must stay exact for ssh-keygen), with the command that writes them."""
+    import pexpect
+    from conftest import make_record_bytes
+    from test_e2e_pty import smcheck_script
+
+    record = tmp_path / "r.smcheck.toml"
+    record.write_bytes(b"# \x1b]0;pwned\x07\n" + make_record_bytes())
+    child = pexpect.spawn(
+        smcheck_script(),
+        ["show", str(record), "--signed-bytes"],
+        env={"PATH": "/usr/bin:/bin", "SMCHECK_CONFIG": str(tmp_path / "none"), "NO_COLOR": "1"},
+        timeout=30,
+        encoding="utf-8",
+    )
+    output = child.read()
+    child.close()
+    assert child.exitstatus == 2
+    assert "\x1b]0;pwned" not in output
+    assert "these bytes hold characters a terminal would act on" in output
+    assert "--signed-bytes > FILE" in output
+    # Redirected, they are written exactly.
+    code, _, _ = invoke("show", str(record), "--signed-bytes")
+    assert code == 0

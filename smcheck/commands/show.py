@@ -25,13 +25,13 @@ def run(
         data = read_limited(record)
         content, seals = read_layout_of(record, data)
         if signed_bytes:
-            sys.stdout.buffer.write(content)
+            _write_exact(content, record, "--signed-bytes")
             return 0
         if statement is not None:
             found = [s.statement for s in seals if s.role == statement and s.statement is not None]
             if not found:
                 raise UsageError(f"{record} has no statement signed by role {statement!r}")
-            sys.stdout.buffer.write(found[0].encode("utf-8"))
+            _write_exact(found[0].encode("utf-8"), record, f"--statement {statement}")
             return 0
         from smcheck.trust.policy import namespace_for
         from smcheck.trust.sshsig import armour
@@ -108,3 +108,18 @@ def _verdict(
         f"smcheck verify: DOES NOT VERIFY ({failed}). What follows is what the file says, not what"
         " was signed off or approved."
     )
+
+
+def _write_exact(data: bytes, record: Path, option: str) -> None:
+    """Exact bytes for ssh-keygen, on stdout. They are untrusted: on a terminal, bytes a terminal
+    would obey (escape sequences, controls) are refused rather than shown raw or altered."""
+    from smcheck.text import first_hidden, shell_word
+
+    if sys.stdout.isatty():
+        text = data.decode("utf-8", "replace")
+        if first_hidden(text, allow="\n\t") is not None:
+            raise UsageError(
+                f"{record}: these bytes hold characters a terminal would act on; they are not shown",
+                hint=f"write them to a file: smcheck show {shell_word(record)} {option} > FILE",
+            )
+    sys.stdout.buffer.write(data)
