@@ -650,11 +650,8 @@ def _unchecked(check: str, message: str, demands: Demands) -> CheckResult:
     return CheckResult(check, Verdict.INFO, "not-checked", message)
 
 
-_CODES = {"unknown-role": "cosign-unknown-role"}
-
-
 def _code(check: str, report: SignatureReport) -> str:
-    return _CODES.get(report.status, f"{check}-{report.status}")
+    return f"{check}-{report.status}"
 
 
 def _said(report: SignatureReport) -> str:

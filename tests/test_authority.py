@@ -30,6 +30,7 @@ from smcheck.trust.policy import (
     CLOCK_SKEW,
     State,
     blob_sha256,
+    decision_on,
     namespace_for,
     seal_decision,
     seal_record,
@@ -106,17 +107,8 @@ def decide(
     time: dt.datetime = DECIDED,
 ) -> bytes:
     """A decision crafted by hand and appended, bound to this record as smcheck binds one."""
-    parsed = parse_record(data)
-    proposer = next(s for s in parsed.seals if s.role == "proposer")
-    approval = Approval(
-        record_id=parsed.record.id,
-        content_sha256=sha256_hex(parsed.content),
-        proposer_signature_sha256=blob_sha256(proposer),
-        role=role,
-        decision=decision,
-        approver=approver,
-        time=time,
-        comment="",
+    approval = decision_on(
+        parse_record(data), role=role, decision=decision, approver=approver, time=time
     )
     return append_seal(data, seal_decision(LocalKey(key(signer)), approval))
 

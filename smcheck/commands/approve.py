@@ -16,7 +16,7 @@ from smcheck.config import ALLOWED_SIGNERS_ENV
 from smcheck.errors import SmcheckError, UsageError
 from smcheck.record import append_seal, read_limited, rewrite_record
 from smcheck.text import shell_word
-from smcheck.trust.policy import Refused, approver_for, blob_sha256, seal_decision
+from smcheck.trust.policy import Refused, approver_for, decision_on, seal_decision
 
 
 def run(
@@ -30,9 +30,8 @@ def run(
     revoked: Path | None = None,
 ) -> int:
     """Append a decision to a record that verifies."""
-    from smcheck.approval import DECISIONS, Approval
+    from smcheck.approval import DECISIONS
     from smcheck.trust.keys import key_ref
-    from smcheck.trust.policy import sha256_hex
     from smcheck.trust.source import resolve_trust
     from smcheck.verify import Demands, Verdict, verify_bytes
 
@@ -81,16 +80,8 @@ def run(
         roles=report.roles,
     )
     key = ref.unlock()
-    proposer = next(s for s in parsed.seals if s.role == "proposer")
-    approval = Approval(
-        record_id=parsed.record.id,
-        content_sha256=sha256_hex(parsed.content),
-        proposer_signature_sha256=blob_sha256(proposer),
-        role=role,
-        decision=decision,
-        approver=approver,
-        time=now,
-        comment=comment,
+    approval = decision_on(
+        parsed, role=role, decision=decision, approver=approver, time=now, comment=comment
     )
     after = append_seal(before, seal_decision(key, approval))
     # The last guard: verify itself, on the bytes about to be written.

@@ -37,7 +37,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, NamedTuple
 
 from smcheck.errors import SmcheckError
-from smcheck.record import PROPOSER, REVIEWER, Record, Seal
+from smcheck.record import PROPOSER, REVIEWER, Record, RecordFile, Seal
 from smcheck.text import quoted
 
 if TYPE_CHECKING:
@@ -476,6 +476,32 @@ def seal_record(key: SigningKey, content: bytes) -> Seal:
     return Seal("sshsig", role=PROPOSER, sshsig=blob_of(sign(key, content, NAMESPACE_RECORD)))
 
 
+def decision_on(
+    parsed: RecordFile,
+    *,
+    role: str,
+    decision: str,
+    approver: str,
+    time: dt.datetime,
+    comment: str = "",
+) -> Approval:
+    """A decision bound to this record: its id, its exact content bytes and its proposer's signature,
+    so that it cannot be moved to another record (the record must be signed)."""
+    from smcheck.approval import Approval
+
+    proposer = next(s for s in parsed.seals if s.method == "sshsig" and s.role == PROPOSER)
+    return Approval(
+        record_id=parsed.record.id,
+        content_sha256=sha256_hex(parsed.content),
+        proposer_signature_sha256=blob_sha256(proposer),
+        role=role,
+        decision=decision,
+        approver=approver,
+        time=time,
+        comment=comment,
+    )
+
+
 def seal_decision(key: SigningKey, approval: Approval) -> Seal:
     """An approver's signature over their statement, in their role's namespace, as a trailing entry."""
     from smcheck.approval import render_statement
@@ -594,6 +620,7 @@ __all__ = [
     "State",
     "approver_for",
     "blob_sha256",
+    "decision_on",
     "judge",
     "namespace_for",
     "seal_decision",

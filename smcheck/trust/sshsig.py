@@ -86,10 +86,6 @@ class Sshsig(NamedTuple):
         """The blob as one line of base64 (as a record's trailing part holds it)."""
         return base64.b64encode(self.blob).decode("ascii")
 
-    def armoured(self) -> str:
-        """The OpenSSH armoured form (what ``ssh-keygen -Y verify -s`` reads)."""
-        return armour(self.base64())
-
 
 def signed_message(namespace: str, data: bytes) -> bytes:
     """The bytes an Ed25519 key signs for an SSHSIG over ``data`` under ``namespace``."""
