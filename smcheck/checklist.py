@@ -83,10 +83,11 @@ class Compare(NamedTuple):
 
     question: str
     """The id of the question it looks at."""
-    op: Literal["equals", "not_equals", "one_of", "contains", "answered"]
+    op: Literal["equals", "not_equals", "one_of", "contains", "answered", "before", "after"]
     """How the answer is compared."""
     value: Value | tuple[Value, ...]
-    """What it is compared with (for ``one_of`` a tuple of values, for ``answered`` a bool)."""
+    """What it is compared with (for ``one_of`` a tuple of values, for ``answered`` a bool, for
+    ``before``/``after`` a date or ``"today"``)."""
 
 
 class AllOf(NamedTuple):
@@ -113,15 +114,19 @@ class Not(NamedTuple):
 Condition: TypeAlias = Compare | AllOf | AnyOf | Not
 
 
-def holds(condition: Condition, answers: Answers) -> bool:
-    """Evaluate a condition against answers. An unanswered question makes every comparison false."""
+def holds(condition: Condition, answers: Answers, today: dt.date | None = None) -> bool:
+    """Evaluate a condition against answers. An unanswered question makes every comparison false.
+
+    ``today`` is the date ``before``/``after = "today"`` compare with (only rules use them: the date the
+    answers are judged on, the record's creation date when verifying); without it they never hold.
+    """
     if type(condition) is not Compare:  # most conditions are a single comparison
         if isinstance(condition, AllOf):
-            return all(holds(item, answers) for item in condition.items)
+            return all(holds(item, answers, today) for item in condition.items)
         if isinstance(condition, AnyOf):
-            return any(holds(item, answers) for item in condition.items)
+            return any(holds(item, answers, today) for item in condition.items)
         assert isinstance(condition, Not)
-        return not holds(condition.item, answers)
+        return not holds(condition.item, answers, today)
     answer = answers.get(condition.question)
     if condition.op == "answered":
         return (answer is not None) == condition.value
@@ -134,6 +139,11 @@ def holds(condition: Condition, answers: Answers) -> bool:
     if condition.op == "one_of":
         assert isinstance(condition.value, tuple)
         return answer in condition.value
+    if condition.op in ("before", "after"):
+        bound = today if condition.value == "today" else condition.value
+        if not isinstance(bound, dt.date) or not isinstance(answer, dt.date):
+            return False
+        return answer < bound if condition.op == "before" else answer > bound
     # contains
     return isinstance(answer, tuple) and condition.value in answer
 
@@ -166,6 +176,8 @@ def describe(condition: Condition) -> str:
         return f"{condition.question} != {format_value(condition.value)}"
     if condition.op == "one_of":
         return f"{condition.question} is one of {shown}"
+    if condition.op in ("before", "after"):
+        return f"{condition.question} is {condition.op} {shown}"
     return f"{condition.question} includes {shown}"
 
 
@@ -300,6 +312,15 @@ class Validators(NamedTuple):
     max_items: int | None = None
     compiled: Pattern | None = None
     """``pattern``, compiled when the checklist is loaded (matched for every answer of every record)."""
+    differs_from: tuple[str, ...] = ()
+    """Ids of earlier questions whose answers this one must not repeat (compared without regard to case
+    or spacing): a deputy who is not the administrator."""
+    differs_hint: str | None = None
+    """What ``differs_from`` asks, in words ("the deputy must be someone other than the administrator")."""
+    prefix: str | None = None
+    """Normal form (``[normalize] prefix``): the answer starts with this, added when it is not typed."""
+    prefix_when: Condition | None = None
+    """When ``prefix`` applies (on earlier answers: the platforms whose handles start with @)."""
 
 
 # Every model is a typed NamedTuple: immutable, and cheap to define at start-up (a frozen dataclass costs
@@ -320,6 +341,18 @@ class Rule(NamedTuple):
     clauses: tuple[str, ...]
     refer_to: str | None = None
     """For referrals: who the proposer is referred to."""
+    explained_by: str | None = None
+    """The question that asks the proposer to explain this finding to the reviewer (shown under the
+    same condition); its answer is shown with the finding by verify, export and status."""
+
+
+class Wording(NamedTuple):
+    """Another prompt or help for a question, used while its condition holds on earlier answers (so a
+    question never reads wrongly after an answer: "if not the deputy" after "no deputy")."""
+
+    when: Condition
+    prompt: str | None
+    help: str | None
 
 
 class Question(NamedTuple):
@@ -338,6 +371,8 @@ class Question(NamedTuple):
     validate: Validators
     when: Condition | None
     rules: tuple[Rule, ...]
+    wording: tuple[Wording, ...] = ()
+    """Other wordings, the first whose condition holds is used (see :func:`smcheck.outcome.worded`)."""
 
     def label_of(self, value: str) -> str:
         """The label shown for a choice value."""
@@ -392,6 +427,11 @@ class SignoffRule(NamedTuple):
 
     email_domains: tuple[str, ...] = ()
     """The signer's address must be at one of these domains or a subdomain of one; empty: any address."""
+    prefill: tuple[tuple[str, str], ...] = ()
+    """Sign-off details that earlier answers may give (``name``, ``email``, ``role``, ``department`` to
+    question ids): the interview offers them when the person signing off is that person."""
+    who: str | None = None
+    """Who ``prefill`` describes, in words: "the channel's designated administrator"."""
 
 
 class Checklist(NamedTuple):
@@ -521,6 +561,9 @@ def parse_checklist(data: bytes, path: Path, problems: Problems) -> Checklist | 
     register = tuple(_register(top, ctx))
     top.finish()
     _check_references(sections, ctx, name_from)
+    for key, qid in signoff.prefill:
+        if qid not in ctx.questions:
+            problems.add(f"signoff.prefill.{key}", f"no question has the id {qid!r}")
     if problems or None in (cid, version, title, policy, declaration):
         return None
     assert cid and version and title and policy and declaration
@@ -582,6 +625,10 @@ class _Context:
         self.used_clauses: set[str] = set()
         self.pending: list[tuple[str, Condition, str, bool]] = []
         """Conditions, checked once every question is known: (place, condition, owner, is-when)."""
+        self.differs: list[tuple[str, str, str]] = []
+        """``differs_from`` references: (place, the question named, the question that names it)."""
+        self.explained: list[tuple[str, Rule]] = []
+        """Rules with ``explained_by``, checked once every question is known."""
 
 
 def _policy(table: Table | None) -> Policy | None:
@@ -598,12 +645,25 @@ def _policy(table: Table | None) -> Policy | None:
     return Policy(title, owner, source, url, reviewer)
 
 
+_SIGNOFF_KEYS = ("name", "email", "role", "department")
+
+
 def _signoff_rule(table: Table | None, problems: Problems) -> SignoffRule:
     if table is None:
         return SignoffRule()
-    domains = _domains(table, "email_domains", problems, required=True)
+    inner = table.table("prefill", required=False)
+    domains = _domains(table, "email_domains", problems, required=inner is None)
+    prefill: list[tuple[str, str]] = []
+    who = None
+    if inner is not None:
+        who = inner.nonempty("who")
+        for key in _SIGNOFF_KEYS:
+            qid = inner.nonempty(key, required=key in ("name", "email"))
+            if qid is not None:
+                prefill.append((key, qid))
+        inner.finish()
     table.finish()
-    return SignoffRule(email_domains=domains)
+    return SignoffRule(email_domains=domains, prefill=tuple(prefill), who=who)
 
 
 def _clauses(top: Table, problems: Problems) -> list[Clause]:
@@ -692,6 +752,21 @@ def _questions(section: Table, sid: str, ctx: _Context) -> Iterator[Question]:
             else None
         )
         rules = tuple(_rules(table, qid or "?", clauses, ctx))
+        wording = tuple(_wording(table, ctx))
+        normalize = table.table("normalize", required=False)
+        if normalize is not None:
+            if kind is not None and kind is not QType.TEXT:
+                ctx.problems.add(table.at("normalize"), f"applies to text questions, not {kind}")
+            prefix = normalize.nonempty("prefix")
+            prefix_when = (
+                _condition(normalize.raw("when"), normalize.at("when"), ctx.problems)
+                if normalize.has("when")
+                else None
+            )
+            normalize.finish()
+            validators = validators._replace(prefix=prefix, prefix_when=prefix_when)
+            if prefix_when is not None:
+                ctx.pending.append((normalize.at("when"), prefix_when, qid or "?", True))
         default_raw = table.raw("default")
         table.finish()
         if qid is None or kind is None or prompt is None:
@@ -712,7 +787,10 @@ def _questions(section: Table, sid: str, ctx: _Context) -> Iterator[Question]:
             validate=validators,
             when=when,
             rules=rules,
+            wording=wording,
         )
+        for index, other in enumerate(validators.differs_from):
+            ctx.differs.append((f"{table.at('validate')}.differs_from[{index}]", other, qid))
         if default_raw is not None:
             # Late import: values depends on this module's models.
             from smcheck.values import AnswerError, check_typed
@@ -727,6 +805,10 @@ def _questions(section: Table, sid: str, ctx: _Context) -> Iterator[Question]:
             ctx.pending.append((table.at("when"), when, qid, True))
         for index, rule in enumerate(rules):
             ctx.pending.append((f"{table.at('rules')}[{index}].when", rule.when, qid, False))
+            if rule.explained_by is not None:
+                ctx.explained.append((f"{table.at('rules')}[{index}].explained_by", rule))
+        for index, variant in enumerate(wording):
+            ctx.pending.append((f"{table.at('wording')}[{index}].when", variant.when, qid, True))
         ctx.questions[qid] = question
         yield question
 
@@ -769,6 +851,8 @@ _VALIDATOR_TYPES: dict[str, tuple[QType, ...]] = {
     "max": (QType.DATE,),
     "min_items": (QType.MULTI,),
     "max_items": (QType.MULTI,),
+    "differs_from": (QType.TEXT, QType.EMAIL, QType.URL),
+    "differs_hint": (QType.TEXT, QType.EMAIL, QType.URL),
 }
 
 
@@ -799,6 +883,8 @@ def _validators(table: Table | None, kind: QType | None, problems: Problems) -> 
         problems.add(table.at("pattern_hint"), "missing; say in words what the pattern asks for")
     domains = _domains(table, "domains", problems, required=False)
     schemes = table.strings("schemes", required=False)
+    differs_from = table.strings("differs_from", required=False) or []
+    differs_hint = table.nonempty("differs_hint", required=False)
     bounds: list[DateBound | None] = []
     for key in ("min", "max"):
         raw = table.raw(key)
@@ -820,6 +906,8 @@ def _validators(table: Table | None, kind: QType | None, problems: Problems) -> 
         min_items=items[0],
         max_items=items[1],
         compiled=compiled,
+        differs_from=tuple(differs_from),
+        differs_hint=differs_hint,
     )
 
 
@@ -858,7 +946,7 @@ def _domains(table: Table, key: str, problems: Problems, *, required: bool) -> t
     return tuple(out)
 
 
-_COMPARISONS = ("equals", "not_equals", "one_of", "contains", "answered")
+_COMPARISONS = ("equals", "not_equals", "one_of", "contains", "answered", "before", "after")
 
 
 def _condition(raw: object, where: str, problems: Problems) -> Condition | None:
@@ -899,6 +987,9 @@ def _condition(raw: object, where: str, problems: Problems) -> Condition | None:
         if op == "answered" and type(value) is not bool:
             problems.add(f"{where}.answered", "must be true or false")
             return None
+        if op in ("before", "after") and value != "today" and type(value) is not dt.date:
+            problems.add(f"{where}.{op}", f'must be a date or "today", not {type_name(value)}')
+            return None
         if op == "one_of":
             if type(value) is not list or not value:
                 problems.add(f"{where}.one_of", "must be a non-empty array of values")
@@ -909,7 +1000,8 @@ def _condition(raw: object, where: str, problems: Problems) -> Condition | None:
         return Compare(question, op, value)
     problems.add(
         where,
-        "a condition is one of {question = ID, equals|not_equals|one_of|contains|answered = ...},"
+        "a condition is one of {question = ID, equals|not_equals|one_of|contains|answered|before|after"
+        " = ...},"
         " {all = [...]}, {any = [...]} or {not = {...}}",
     )
     return None
@@ -940,9 +1032,28 @@ def _rules(table: Table, qid: str, clauses: tuple[str, ...], ctx: _Context) -> I
             ctx.problems.add(
                 item.at("refer_to"), "only a referral rule refers the proposer elsewhere"
             )
+        explained_by = item.nonempty("explained_by", required=False)
         item.finish()
         if rid and level and when and message and action:
-            yield Rule(rid, qid, level, when, message, action, own, refer_to)
+            yield Rule(rid, qid, level, when, message, action, own, refer_to, explained_by)
+
+
+def _wording(table: Table, ctx: _Context) -> Iterator[Wording]:
+    for item in table.tables("wording", required=False):
+        when = (
+            _condition(item.raw("when"), item.at("when"), ctx.problems)
+            if item.has("when")
+            else None
+        )
+        if not item.has("when"):
+            ctx.problems.add(item.at("when"), "missing; say when this wording is used")
+        prompt = item.nonempty("prompt", required=False)
+        help_text = item.string("help", required=False)
+        if prompt is None and help_text is None:
+            ctx.problems.add(item.at("prompt"), "a wording gives a prompt, a help text or both")
+        item.finish()
+        if when is not None and (prompt is not None or help_text is not None):
+            yield Wording(when, prompt, help_text)
 
 
 def _register(top: Table, ctx: _Context) -> Iterator[Column]:
@@ -998,6 +1109,27 @@ def _check_references(sections: Sequence[Section], ctx: _Context, name_from: lis
     for index, qid in enumerate(name_from):
         if qid not in ctx.questions:
             ctx.problems.add(f"name_from[{index}]", f"no question has the id {qid!r}")
+    for where, other, owner in ctx.differs:
+        target = ctx.questions.get(other)
+        if target is None:
+            ctx.problems.add(where, f"names an unknown question {other!r}")
+        elif order[other] >= order[owner]:
+            ctx.problems.add(where, f"names {other!r}, which is not asked before {owner!r}")
+        elif target.type not in (QType.TEXT, QType.EMAIL, QType.URL):
+            ctx.problems.add(where, f"compares with {other!r}, which is {target.type}, not text")
+    for where, rule in ctx.explained:
+        assert rule.explained_by is not None
+        target = ctx.questions.get(rule.explained_by)
+        if target is None:
+            ctx.problems.add(where, f"names an unknown question {rule.explained_by!r}")
+        elif target.type is not QType.TEXT:
+            ctx.problems.add(
+                where, f"{target.id} is {target.type}; an explanation is a text question"
+            )
+        elif order[rule.explained_by] <= order[rule.question]:
+            ctx.problems.add(
+                where, f"{target.id} must come after {rule.question}, whose rule it explains"
+            )
     for clause in ctx.clauses.values():
         if clause.applies is not Applies.REVIEW and clause.id not in ctx.used_clauses:
             ctx.problems.add(
@@ -1032,6 +1164,18 @@ def _check_condition(
         )
         return
     if condition.op == "answered":
+        return
+    if condition.op in ("before", "after"):
+        if is_when or not owner:
+            ctx.problems.add(
+                where,
+                f"'{condition.op}' compares with the day the answers are judged, so only a rule"
+                " may use it",
+            )
+        elif target.type is not QType.DATE:
+            ctx.problems.add(
+                where, f"'{condition.op}' needs a date question; {target.id} is {target.type}"
+            )
         return
     if condition.op == "contains":
         if target.type is not QType.MULTI:

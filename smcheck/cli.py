@@ -31,6 +31,12 @@ checklist_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(checklist_app, name="checklist")
+drafts_app = typer.Typer(
+    help="Your unfinished interviews: list them, or discard one.",
+    invoke_without_command=True,
+    rich_markup_mode=None,
+)
+app.add_typer(drafts_app, name="drafts")
 
 # Options several commands share: defined once, with one help text (pre-commit's habit).
 AllowedSigners = Annotated[
@@ -39,6 +45,14 @@ AllowedSigners = Annotated[
         "--allowed-signers",
         help="Your trust file (an OpenSSH allowed_signers file: who may act in which role)."
         " Default: $SMCHECK_ALLOWED_SIGNERS, then the config file.",
+    ),
+]
+Plain = Annotated[
+    bool,
+    typer.Option(
+        "--plain",
+        help="Ask line by line, for screen readers and braille displays: no cursor movement, no"
+        " colour; choices answered by number. Also on with SMCHECK_PLAIN=1, ACCESSIBLE=1 or TERM=dumb.",
     ),
 ]
 Revoked = Annotated[
@@ -99,6 +113,7 @@ def new(
         Path | None,
         typer.Option("--sign-with", help="Sign the record with this Ed25519 key (OpenSSH format)."),
     ] = None,
+    plain: Plain = False,
 ) -> None:
     """Answer the checklist and sign off: writes a record to attach to your proposal."""
     from smcheck.commands import new as command
@@ -113,6 +128,7 @@ def new(
         draft=draft,
         agree=agree,
         sign_with=sign_with,
+        plain=plain,
     )
 
 
@@ -303,11 +319,12 @@ def renew(
     sign_with: Annotated[
         Path | None, typer.Option("--sign-with", help="Sign the new record with this key.")
     ] = None,
+    plain: Plain = False,
 ) -> None:
     """Re-review a channel: a new interview filled in from an old record."""
     from smcheck.commands import renew as command
 
-    _run(command.run, record, output=output, force=force, sign_with=sign_with)
+    _run(command.run, record, output=output, force=force, sign_with=sign_with, plain=plain)
 
 
 @app.command()
@@ -467,3 +484,36 @@ def main() -> None:
             "  hint: this is a bug in smcheck; run again with SMCHECK_DEBUG=1 for the details and report it\n"
         )
         sys.exit(3)
+
+
+@drafts_app.callback()
+def drafts(ctx: typer.Context) -> None:
+    """Your unfinished interviews (drafts): where each stands and how to continue it.
+
+    With no command, lists them: smcheck drafts
+    """
+    if ctx.invoked_subcommand is None:
+        from smcheck.commands import drafts as command
+
+        _run(command.list_run)
+
+
+@drafts_app.command("list")
+def drafts_list() -> None:
+    """List your drafts, the most recently saved first."""
+    from smcheck.commands import drafts as command
+
+    _run(command.list_run)
+
+
+@drafts_app.command("discard")
+def drafts_discard(
+    draft: Annotated[
+        Path, typer.Argument(help="The draft to remove (its path, or its file name as listed).")
+    ],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Remove a draft, after asking."""
+    from smcheck.commands import drafts as command
+
+    _run(command.discard_run, draft, yes=yes)

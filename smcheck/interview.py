@@ -1,9 +1,14 @@
 """The interview engine: walks the checklist, applies conditions, validators and rules. Knows no prompt library.
 
-It talks to the person through an injected :class:`Asker` (questionary in :mod:`smcheck.prompts`, a scripted
-one in the tests) and hands its :class:`Progress` to a ``save`` callback after every answer, so a draft on
-disk is never more than one answer behind. Ctrl-C and Ctrl-D surface from the asker as
-``KeyboardInterrupt``/``EOFError`` and are left for the caller, which already has the saved draft.
+It talks to the person through an injected :class:`Asker` (questionary in :mod:`smcheck.prompts`, line by
+line in :mod:`smcheck.plain`, a scripted one in the tests) and hands its :class:`Progress` to a ``save``
+callback after every answer, so a draft on disk is never more than one answer behind (and none is written
+before the first answer). Ctrl-C and Ctrl-D surface from the asker as ``KeyboardInterrupt``/``EOFError`` and
+are left for the caller, which already has the saved draft.
+
+Going back: an asker raises :class:`GoBack`; the engine asks the previous question again with its answer
+kept, then offers the questions after it again in order (each kept answer is one Enter away), as a form's
+Back and Next buttons do. Conditions are recomputed after every answer.
 """
 
 from __future__ import annotations
@@ -13,16 +18,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from smcheck.checklist import (
-    Checklist,
-    Level,
-    Question,
-    Section,
-    Value,
-)
-from smcheck.outcome import Finding, Outcome, evaluate, visible
+from smcheck.checklist import Checklist, Level, QType, Question, Section, Validators, Value
+from smcheck.outcome import Finding, Outcome, evaluate, visible, worded
 from smcheck.signoff import SignOff, agree_question, signoff_questions
-from smcheck.values import AnswerError, check_typed
+from smcheck.values import AnswerError, check_typed, parse_text
+
+
+class GoBack(Exception):
+    """Raised by an asker when the person asks for the previous question."""
 
 
 @dataclass
@@ -41,25 +44,39 @@ class Position:
     """Where a question stands, for the progress shown to the person."""
 
     section_number: int
+    """1-based; 0 during sign-off."""
     section_count: int
     section_title: str
-    question_number: int
-    question_count: int
+    number: int
+    """The question's place among every question asked under the current answers (1-based)."""
+    about: int
+    """How many questions there are under the current answers: "question 12 of about 45"."""
+    can_go_back: bool = False
 
 
 @dataclass(frozen=True)
 class ReviewRow:
     """One line of the review table."""
 
+    number: int
+    """The row's number, which the person types to change it."""
     question: Question
+    """As worded for the current answers."""
     section_title: str
     value: Value | None
     """None when an optional question was left blank."""
+    findings: tuple[Finding, ...] = ()
+    """The findings this row's answer raises (the rules of its question that fired)."""
+
+
+Parse = Callable[[str], "Value | None"]
+Check = Callable[[object], Value]
 
 
 class Asker(Protocol):
     """How the engine talks to a person. Implementations must raise KeyboardInterrupt/EOFError on
-    Ctrl-C/Ctrl-D rather than swallow them."""
+    Ctrl-C/Ctrl-D rather than swallow them, and :class:`GoBack` when the person asks for the previous
+    question (only when ``position.can_go_back``)."""
 
     def start_section(
         self, checklist: Checklist, section: Section, number: int, total: int
@@ -67,22 +84,41 @@ class Asker(Protocol):
         """A new section begins: show its title, the policy's words, and progress."""
 
     def ask(
-        self, question: Question, *, position: Position, current: Value | None, error: str | None
+        self,
+        question: Question,
+        *,
+        position: Position,
+        current: Value | None,
+        error: str | None,
+        parse: Parse,
+        check: Check,
     ) -> Value | None:
         """Ask one question; return a typed answer, or None to leave an optional question blank.
 
         ``current`` is the answer to show as the starting point (an earlier answer or the default);
-        ``error`` is why the last answer was refused, to show before asking again.
+        ``error`` is why the last answer was refused. ``parse`` turns typed text into an answer and
+        ``check`` checks a typed value (a picked choice, ticked boxes): the engine's own validators,
+        which raise :class:`~smcheck.values.AnswerError` with the reason.
         """
 
     def finding(self, checklist: Checklist, finding: Finding) -> None:
         """A warning, blocker or referral has just arisen."""
 
-    def review(self, rows: Sequence[ReviewRow], outcome: Outcome) -> str | None:
-        """Show every answer; return the id of a question to change, or None to go on."""
+    def offer_stop(self, checklist: Checklist, finding: Finding) -> bool:
+        """A referral has arisen: offer to end the interview now (True ends it)."""
+
+    def review(
+        self, rows: Sequence[ReviewRow], outcome: Outcome, *, changed: frozenset[str] | None
+    ) -> list[str]:
+        """Show the answers (all of them, or with ``changed`` only those that changed); return the ids
+        of questions to ask again, in order, or [] to go on."""
 
     def start_signoff(self, checklist: Checklist, outcome: Outcome) -> None:
-        """The sign-off begins: show the declaration."""
+        """The sign-off begins: show the declaration (once)."""
+
+
+class _Stop(Exception):
+    """The person chose to end the interview at a referral."""
 
 
 class Interview:
@@ -95,54 +131,92 @@ class Interview:
         progress: Progress,
         *,
         save: Callable[[Progress], None],
-        today: Callable[[], dt.date] = dt.date.today,
+        today: Callable[[], dt.date] = lambda: dt.datetime.now(dt.UTC).date(),
     ) -> None:
         self.checklist = checklist
         self.asker = asker
         self.progress = progress
         self.save = save
         self.today = today
+        self.stopped = False
+        """True when the person ended the interview at a referral."""
         self._stale: dict[str, Value] = {}
         """Answers that no longer pass (the checklist changed): offered again as the starting point."""
         self._revalidate()
         self._announced = {f.rule for f in self.outcome().findings}
+        self._trail: list[str] = [
+            q.id
+            for q in visible(checklist, progress.answers)
+            if q.id in progress.answers or q.id in progress.skipped
+        ]
+        """The questions answered so far, in the order asked: where Back goes."""
+        self._sections_shown: set[str] = set()
 
     def outcome(self) -> Outcome:
         """The outcome of the answers so far."""
-        return evaluate(self.checklist, self.progress.answers)
+        return evaluate(self.checklist, self.progress.answers, today=self.today())
 
     # -- the walk ------------------------------------------------------------------------------------
 
     def run(self) -> Outcome:
-        """Ask every unanswered shown question, then the review; return the outcome."""
-        self.save(self.progress)
-        self._walk()
-        while True:
-            outcome = self.outcome()
-            choice = self.asker.review(self.review_rows(), outcome)
-            if choice is None:
-                return outcome
-            question = self.checklist.question(choice)
-            if question is None or question not in visible(self.checklist, self.progress.answers):
-                continue
-            self._ask(question, self._position(question), allow_keep=True)
+        """Ask every unanswered shown question, then the review; return the outcome.
+
+        Returns early (with :attr:`stopped` set) when the person ends the interview at a referral.
+        """
+        try:
             self._walk()
+            changed: frozenset[str] | None = None
+            while True:
+                outcome = self.outcome()
+                before = self._snapshot()
+                ids = self.asker.review(self.review_rows(), outcome, changed=changed)
+                if not ids:
+                    return outcome
+                shown = {q.id for q in visible(self.checklist, self.progress.answers)}
+                for qid in ids:
+                    question = self.checklist.question(qid)
+                    if question is None or qid not in shown:
+                        continue
+                    try:
+                        self._ask(question, allow_back=False)
+                    except GoBack:  # Back during a change returns to the review
+                        break
+                    shown = {q.id for q in visible(self.checklist, self.progress.answers)}
+                self._walk()
+                changed = self._changed_since(before)
+        except _Stop:
+            self.stopped = True
+            return self.outcome()
 
     def sign_off(self) -> SignOff | None:
         """Ask the sign-off questions and the declaration; None when the person declines it.
 
-        Must only be called when the outcome allows sign-off.
+        Must only be called when the outcome allows sign-off. When the checklist says who signs off
+        (``[signoff.prefill]``: the administrator named earlier, say), it offers those details first.
         """
         outcome = self.outcome()
         assert outcome.status.can_sign_off, "sign-off asked while blockers remain"
         self.asker.start_signoff(self.checklist, outcome)
         questions = signoff_questions(self.checklist)  # with the checklist's [signoff] rule
-        total = len(questions) + 1
-        for number, question in enumerate(questions, start=1):
+        known = self._prefilled()
+        total = len(questions) + 1 + (1 if known else 0)
+        number = 0
+        confirmed = False
+        if known:
+            number += 1
+            confirmed = self._confirm_identity(known, Position(0, 0, "Sign-off", number, total))
+            if confirmed:
+                for key in ("name", "email"):
+                    self.progress.signoff[key] = known[key]
+        for question in questions:
             key = question.id.rsplit(".", 1)[1]
+            number += 1
+            if confirmed and key in ("name", "email"):
+                continue
             current = self.progress.signoff.get(key)
-            position = Position(0, 0, "Sign-off", number, total)
-            value = self._answer(question, position, current)
+            if current is None and confirmed:
+                current = known.get(key)
+            value = self._answer(question, Position(0, 0, "Sign-off", number, total), current)
             assert value is not None, "sign-off questions are required"
             self.progress.signoff[key] = value
             self.save(self.progress)
@@ -155,71 +229,136 @@ class Interview:
         return SignOff(values["name"], values["email"], values["role"], values["department"])
 
     def review_rows(self) -> list[ReviewRow]:
-        """Every shown question with its answer, for the review table."""
+        """Every shown question with its answer and the findings it raises, numbered, for the review."""
         titles = {s.id: s.title for s in self.checklist.sections}
+        by_question: dict[str, list[Finding]] = {}
+        for finding in self.outcome().findings:
+            by_question.setdefault(finding.question, []).append(finding)
+        answers = self.progress.answers
         return [
-            ReviewRow(q, titles[q.section], self.progress.answers.get(q.id))
-            for q in visible(self.checklist, self.progress.answers)
+            ReviewRow(
+                number,
+                worded(q, answers),
+                titles[q.section],
+                answers.get(q.id),
+                tuple(by_question.get(q.id, ())),
+            )
+            for number, q in enumerate(visible(self.checklist, answers), start=1)
         ]
+
+    def _next(self) -> Question | None:
+        """The first shown question with no answer yet (nor left blank)."""
+        for question in visible(self.checklist, self.progress.answers):
+            if (
+                question.id not in self.progress.answers
+                and question.id not in self.progress.skipped
+            ):
+                return question
+        return None
 
     def _walk(self) -> None:
-        """Ask, in order, every shown question that has no answer yet; re-check visibility each time."""
-        announced_sections: set[str] = set()
-        for number, section in enumerate(self.checklist.sections, start=1):
-            for question in section.questions:
-                if question.id in self.progress.answers or question.id in self.progress.skipped:
+        """Ask, in order, every shown question that has no answer yet; after Back, offer the questions
+        after the one gone back to again (answers kept), then go on."""
+        again: list[str] = []
+        while True:
+            shown = {q.id for q in visible(self.checklist, self.progress.answers)}
+            again = [qid for qid in again if qid in shown]
+            question = self.checklist.question(again.pop(0)) if again else self._next()
+            if question is None:
+                return
+            try:
+                self._ask(question, allow_back=True)
+            except GoBack:
+                place = (
+                    self._trail.index(question.id)
+                    if question.id in self._trail
+                    else len(self._trail)
+                )
+                if place == 0:
+                    again.insert(0, question.id)
                     continue
-                if question not in visible(self.checklist, self.progress.answers):
-                    continue
-                if section.id not in announced_sections:
-                    announced_sections.add(section.id)
-                    self.asker.start_section(
-                        self.checklist, section, number, len(self.checklist.sections)
-                    )
-                self._ask(question, self._position(question), allow_keep=False)
+                again = self._trail[place - 1 :] + [q for q in again if q not in self._trail]
+                del self._trail[place - 1 :]
+                continue
+            if question.id in self._trail:
+                self._trail.remove(question.id)
+            self._trail.append(question.id)
 
-    def _position(self, question: Question) -> Position:
+    def _position(self, question: Question, *, allow_back: bool) -> Position:
         sections = self.checklist.sections
         number = next(i for i, s in enumerate(sections, start=1) if s.id == question.section)
-        shown = [
-            q
-            for q in visible(self.checklist, self.progress.answers)
-            if q.section == question.section
-        ]
-        index = next(i for i, q in enumerate(shown, start=1) if q.id == question.id)
-        return Position(number, len(sections), sections[number - 1].title, index, len(shown))
+        shown = visible(self.checklist, self.progress.answers)
+        index = next((i for i, q in enumerate(shown, start=1) if q.id == question.id), len(shown))
+        place = self._trail.index(question.id) if question.id in self._trail else len(self._trail)
+        return Position(
+            number,
+            len(sections),
+            sections[number - 1].title,
+            index,
+            len(shown),
+            can_go_back=allow_back and place > 0,
+        )
 
-    def _ask(self, question: Question, position: Position, *, allow_keep: bool) -> None:
+    def _ask(self, question: Question, *, allow_back: bool) -> None:
+        section = next(s for s in self.checklist.sections if s.id == question.section)
+        if section.id not in self._sections_shown:
+            self._sections_shown.add(section.id)
+            number = next(i for i, s in enumerate(self.checklist.sections, 1) if s is section)
+            self.asker.start_section(self.checklist, section, number, len(self.checklist.sections))
+        answered = question.id in self.progress.answers or question.id in self.progress.skipped
         current = self.progress.answers.get(question.id, self._stale.get(question.id))
-        if current is None and not allow_keep:
+        if current is None and not answered:
             current = question.default
-        value = self._answer(question, position, current)
+        shown_as = worded(question, self.progress.answers)
+        value = self._answer(
+            shown_as, self._position(question, allow_back=allow_back), current, original=question
+        )
         if value is None:
             self.progress.answers.pop(question.id, None)
             self.progress.skipped.add(question.id)
         else:
             self.progress.answers[question.id] = value
             self.progress.skipped.discard(question.id)
+        self._stale.pop(question.id, None)
         self._prune()
         self.save(self.progress)
         self._announce()
 
     def _answer(
-        self, question: Question, position: Position, current: Value | None
+        self,
+        question: Question,
+        position: Position,
+        current: Value | None,
+        *,
+        original: Question | None = None,
     ) -> Value | None:
-        """Ask until the answer passes the shared validators."""
+        """Ask until the answer passes the shared validators (with the other answers, for checks such
+        as "the deputy is not the administrator")."""
+        rules = original if original is not None else question
+        answers = {k: v for k, v in self.progress.answers.items() if k != rules.id}
+        today = self.today()
+
+        def parse(text: str) -> Value | None:
+            return parse_text(rules, text, today=today, answers=answers)
+
+        def check(value: object) -> Value:
+            return check_typed(rules, value, today=today, answers=answers)
+
         error: str | None = None
         while True:
-            raw = self.asker.ask(question, position=position, current=current, error=error)
+            raw = self.asker.ask(
+                question, position=position, current=current, error=error, parse=parse, check=check
+            )
             if raw is None:
                 if not question.required:
                     return None
                 error = "an answer is needed"
                 continue
             try:
-                return check_typed(question, raw, today=self.today())
+                return check(raw)
             except AnswerError as exc:
                 error = str(exc)
+                current = raw if isinstance(raw, bool | str | tuple | dt.date) else current
 
     def _prune(self) -> None:
         """Drop the answers (and blanks) of questions that a changed answer has hidden."""
@@ -230,28 +369,88 @@ class Interview:
         self.progress.skipped &= shown
 
     def _announce(self) -> None:
-        """Tell the person about each finding that has just arisen (once, until it goes away)."""
+        """Tell the person about each finding that has just arisen (once, until it goes away); at a
+        referral, offer to end the interview at once."""
         findings = self.outcome().findings
         current = {f.rule for f in findings}
-        for finding in findings:
-            if finding.rule not in self._announced:
-                self.asker.finding(self.checklist, finding)
+        fresh = [f for f in findings if f.rule not in self._announced]
         self._announced = current
+        for finding in fresh:
+            self.asker.finding(self.checklist, finding)
+        for finding in fresh:
+            if finding.level is Level.REFERRAL and self.asker.offer_stop(self.checklist, finding):
+                raise _Stop
+
+    def _snapshot(self) -> dict[str, tuple[Value | None, frozenset[str]]]:
+        findings: dict[str, set[str]] = {}
+        for finding in self.outcome().findings:
+            findings.setdefault(finding.question, set()).add(finding.rule)
+        return {
+            q.id: (self.progress.answers.get(q.id), frozenset(findings.get(q.id, ())))
+            for q in visible(self.checklist, self.progress.answers)
+        }
+
+    def _changed_since(
+        self, before: dict[str, tuple[Value | None, frozenset[str]]]
+    ) -> frozenset[str]:
+        """The rows whose answer or findings changed, and rows that appeared."""
+        after = self._snapshot()
+        return frozenset(qid for qid, now in after.items() if before.get(qid) != now)
 
     def _revalidate(self) -> None:
         """On resume, drop answers that no longer pass (the checklist may have changed); they are
-        asked again. Unknown ids are dropped too."""
+        asked again. Unknown ids are dropped too, and a blank is kept only for an optional question:
+        whatever a draft holds, every question a record needs is asked."""
         today = self.today()
         for qid, value in list(self.progress.answers.items()):
             question = self.checklist.question(qid)
             if question is None:
                 del self.progress.answers[qid]
                 continue
+            others = {k: v for k, v in self.progress.answers.items() if k != qid}
             try:
-                self.progress.answers[qid] = check_typed(question, value, today=today)
+                self.progress.answers[qid] = check_typed(
+                    question, value, today=today, answers=others
+                )
             except AnswerError:
                 self._stale[qid] = self.progress.answers.pop(qid)
+        for qid in list(self.progress.skipped):
+            question = self.checklist.question(qid)
+            if question is None or question.required or qid in self.progress.answers:
+                self.progress.skipped.discard(qid)
         self._prune()
+
+    # -- sign-off helpers ------------------------------------------------------------------------------
+
+    def _prefilled(self) -> dict[str, str]:
+        """The sign-off details the checklist takes from earlier answers, when they are all known."""
+        prefill = self.checklist.signoff.prefill
+        if not prefill:
+            return {}
+        known = {
+            key: str(self.progress.answers[qid])
+            for key, qid in prefill
+            if isinstance(self.progress.answers.get(qid), str)
+        }
+        return known if "name" in known and "email" in known else {}
+
+    def _confirm_identity(self, known: dict[str, str], position: Position) -> bool:
+        who = self.checklist.signoff.who or "the person named earlier"
+        question = Question(
+            id="signoff.is_named",
+            section="signoff",
+            type=QType.YESNO,
+            prompt=f"Are you {known['name']} ({known['email']}), {who}?",
+            help="If you are, your name and email address are taken from your answers.",
+            clauses=(),
+            required=True,
+            default=None,
+            choices=(),
+            validate=Validators(),
+            when=None,
+            rules=(),
+        )
+        return self._answer(question, position, None) is True
 
 
 def blocking(outcome: Outcome) -> tuple[Finding, ...]:

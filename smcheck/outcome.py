@@ -42,6 +42,8 @@ class Finding(NamedTuple):
     action: str
     clauses: tuple[str, ...]
     refer_to: str | None = None
+    explained_by: str | None = None
+    """The question whose answer explains this finding to the reviewer, if the checklist asks one."""
 
 
 class Outcome(NamedTuple):
@@ -76,20 +78,34 @@ def effective(checklist: Checklist, answers: Answers) -> dict[str, Value]:
     return {q.id: answers[q.id] for q in visible(checklist, answers) if q.id in answers}
 
 
-def evaluate(checklist: Checklist, answers: Mapping[str, Value]) -> Outcome:
-    """Apply every rule of every shown question to the answers."""
+def worded(question: Question, answers: Answers) -> Question:
+    """The question as it reads under these answers: its first wording whose condition holds."""
+    for variant in question.wording:
+        if holds(variant.when, answers):
+            return question._replace(
+                prompt=variant.prompt if variant.prompt is not None else question.prompt,
+                help=variant.help if variant.help is not None else question.help,
+            )
+    return question
+
+
+def evaluate(checklist: Checklist, answers: Mapping[str, Value], *, today: dt.date) -> Outcome:
+    """Apply every rule of every shown question to the answers, as judged on ``today`` (the day of the
+    answers: today when answering, the record's creation date when verifying)."""
     shown_questions = visible(checklist, answers)
     shown = {q.id: answers[q.id] for q in shown_questions if q.id in answers}
-    return outcome_of_shown(shown_questions, shown)
+    return outcome_of_shown(shown_questions, shown, today=today)
 
 
-def outcome_of_shown(shown_questions: Sequence[Question], shown: Mapping[str, Value]) -> Outcome:
+def outcome_of_shown(
+    shown_questions: Sequence[Question], shown: Mapping[str, Value], *, today: dt.date
+) -> Outcome:
     """Like :func:`evaluate`, for questions and answers already reduced to the shown ones (as
     :func:`judge_answers` gives them), so the questions are not walked twice."""
     findings: list[Finding] = []
     for question in shown_questions:
         for rule in question.rules:
-            if holds(rule.when, shown):
+            if holds(rule.when, shown, today):
                 findings.append(
                     Finding(
                         rule=rule.id,
@@ -99,6 +115,7 @@ def outcome_of_shown(shown_questions: Sequence[Question], shown: Mapping[str, Va
                         action=rule.action,
                         clauses=rule.clauses,
                         refer_to=rule.refer_to,
+                        explained_by=rule.explained_by,
                     )
                 )
     levels = {f.level for f in findings}
@@ -166,7 +183,7 @@ def judge_answers(
         if present:
             value = raw[qid]
             try:
-                normal = check_typed(question, value, today=today)
+                normal = check_typed(question, value, today=today, answers=accepted)
             except AnswerError as exc:
                 invalid.add(qid)
                 problems.append(AnswerProblem("answer-invalid", qid, str(exc)))

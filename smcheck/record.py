@@ -176,6 +176,8 @@ def content_document(record: Record) -> dict[str, object]:
         }
         if a.refer_to is not None:
             entry["refer_to"] = a.refer_to
+        if a.explained_by is not None:
+            entry["explained_by"] = a.explained_by
         actions.append(entry)
     return {
         "record": {
@@ -597,11 +599,14 @@ def _record(top: Table, problems: Problems) -> Record | None:
         fields = [item.string(k) for k in ("rule", "question", "message", "action")]
         clauses = item.strings("clauses")
         refer_to = item.string("refer_to", required=False)
+        explained_by = item.string("explained_by", required=False)
         item.finish()
         if level is not None and clauses is not None and all(f is not None for f in fields):
             rule, question, message, action = (str(f) for f in fields)
             actions.append(
-                Finding(rule, level, question, message, action, tuple(clauses), refer_to)
+                Finding(
+                    rule, level, question, message, action, tuple(clauses), refer_to, explained_by
+                )
             )
     outcome.finish()
     names = [signoff.string(k) for k in ("name", "email", "role", "department", "declaration")]

@@ -140,6 +140,13 @@ def record_entry(report: Report, *, lookup: Lookup, today: dt.date, data: bytes 
             shown, detail = "review-overdue", f"approved; re-review was due {record.review_by}"
         elif record.review_by - today <= DUE_WITHIN:
             shown, detail = "review-due", f"approved; re-review due {record.review_by}"
+    from smcheck.verify import explanation
+
+    explained = tuple(
+        f"{f.rule}: the proposer explains: {said}"
+        for f in record.actions
+        if (said := explanation(f, record.answers)) is not None
+    )
     return Entry(
         report.path,
         _channel(checklist, record.answers) or f"record {record.id}",
@@ -149,6 +156,7 @@ def record_entry(report: Report, *, lookup: Lookup, today: dt.date, data: bytes 
         record.created,
         detail,
         _labels(checklist),
+        explained,
     )
 
 
@@ -231,7 +239,7 @@ def arrange(entries: list[Entry]) -> list[Entry]:
             + (f", signed off {e.when:%Y-%m-%d}" if e.when and e.state != "draft" else "")
             for e in others
         )
-        rows.append(chosen._replace(notes=notes))
+        rows.append(chosen._replace(notes=chosen.notes + notes))
     for index, row in enumerate(rows):
         if row.state == "invalid":
             continue

@@ -80,6 +80,33 @@ def lookup(explicit: Checklist | None = None) -> Lookup:
     return find
 
 
+_archive: dict[tuple[str, str], Checklist | None] = {}
+
+
+def archived(checklist_id: str, version: str) -> Checklist | None:
+    """An earlier version of a shipped checklist, kept byte for byte in ``checklists/archive`` as
+    ``<id>-<version>.toml`` so that records made against it still verify after an upgrade. Only ever used
+    to check old records: a new interview always uses the current version."""
+    key = (checklist_id, version)
+    if key not in _archive:
+        found = None
+        if is_checklist_id(checklist_id) and re.fullmatch(r"[0-9A-Za-z.+-]{1,40}", version):
+            path = checklists_dir() / "archive" / f"{checklist_id}-{version}.toml"
+            if path.is_file():
+                try:
+                    candidate = load_checklist(path)
+                except SmcheckError:
+                    candidate = None
+                if (
+                    candidate is not None
+                    and candidate.id == checklist_id
+                    and candidate.version == version
+                ):
+                    found = candidate
+        _archive[key] = found
+    return _archive[key]
+
+
 def is_shipped(checklist: Checklist) -> bool:
     """Whether this checklist is one of the files smcheck ships."""
     try:

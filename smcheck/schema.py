@@ -51,6 +51,9 @@ def _condition() -> Schema:
     comparisons["answered"] = _strict(
         {"question": {"type": "string"}, "answered": {"type": "boolean"}}, ["question", "answered"]
     )
+    day: Schema = {"anyOf": [{"const": "today"}, {"type": "string", "format": "date"}]}
+    for op in ("before", "after"):
+        comparisons[op] = _strict({"question": {"type": "string"}, op: day}, ["question", op])
     return {
         "oneOf": [
             *comparisons.values(),
@@ -82,6 +85,8 @@ def checklist_schema() -> Schema:
             "max": date_bound,
             "min_items": {"type": "integer", "minimum": 0},
             "max_items": {"type": "integer", "minimum": 0},
+            "differs_from": _STRINGS,
+            "differs_hint": _STRING,
         }
     )
     rule = _strict(
@@ -93,9 +98,15 @@ def checklist_schema() -> Schema:
             "action": _STRING,
             "clauses": _ID_REFS,
             "refer_to": _STRING,
+            "explained_by": _STRING,
         },
         ["id", "level", "when", "message", "action"],
     )
+    wording = _strict(
+        {"when": {"$ref": "#/$defs/condition"}, "prompt": _STRING, "help": {"type": "string"}},
+        ["when"],
+    )
+    normalize = _strict({"prefix": _STRING, "when": {"$ref": "#/$defs/condition"}}, ["prefix"])
     question = _strict(
         {
             "id": {
@@ -115,6 +126,8 @@ def checklist_schema() -> Schema:
             "validate": validators,
             "when": {"$ref": "#/$defs/condition"},
             "rules": {"type": "array", "items": rule},
+            "wording": {"type": "array", "items": wording},
+            "normalize": normalize,
         },
         ["id", "type", "prompt", "clauses"],
     )
@@ -163,7 +176,21 @@ def checklist_schema() -> Schema:
                     ),
                 },
                 "declaration": _strict({"text": _STRING}, ["text"]),
-                "signoff": _strict({"email_domains": _DOMAINS}, ["email_domains"]),
+                "signoff": _strict(
+                    {
+                        "email_domains": _DOMAINS,
+                        "prefill": _strict(
+                            {
+                                "who": _STRING,
+                                "name": _STRING,
+                                "email": _STRING,
+                                "role": _STRING,
+                                "department": _STRING,
+                            },
+                            ["who", "name", "email"],
+                        ),
+                    }
+                ),
                 "cosign": {
                     "type": "array",
                     "items": _strict(
@@ -252,6 +279,7 @@ def record_schema(checklist: Checklist) -> Schema:
             "action": _STRING,
             "clauses": _STRINGS,
             "refer_to": _STRING,
+            "explained_by": _STRING,
         },
         ["rule", "level", "question", "message", "action", "clauses"],
     )

@@ -14,14 +14,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from smcheck import console, registry
-from smcheck.checklist import Checklist, Value
+from smcheck.checklist import Answers, Checklist, Level, Value
 from smcheck.errors import Interrupted, SmcheckError
 from smcheck.fsutil import atomic_write
-from smcheck.interview import Interview, Progress, blocking
-from smcheck.outcome import Outcome
+from smcheck.interview import Asker, Interview, Progress, blocking
+from smcheck.outcome import Outcome, evaluate
 from smcheck.record import SUFFIX, build_record, render
 from smcheck.signoff import SignOff
-from smcheck.text import shell_word
+from smcheck.text import as_run, shell_word
 
 
 def utcnow() -> dt.datetime:
@@ -85,34 +85,127 @@ def write(
     return path
 
 
-def next_steps(path: Path, checklist: Checklist, outcome: Outcome) -> None:
+def next_steps(path: Path, checklist: Checklist, outcome: Outcome, answers: Answers) -> None:
+    """What the person does with the record just written (never "ready for sign-off": it is signed)."""
     console.say(f"Record written: {path}", style="bold green")
-    if outcome.findings:
-        console.say("The reviewer will see these warnings:", style="yellow")
-        console.show_outcome(outcome)
+    warnings = [f for f in outcome.findings if f.level is Level.WARNING]
+    if warnings:
+        console.say(
+            f"The reviewer will look at {len(warnings)} warning{'s' if len(warnings) != 1 else ''}:",
+            style="yellow",
+        )
+        for finding in warnings:
+            line = f"  - {finding.message}"
+            said = answers.get(finding.explained_by) if finding.explained_by else None
+            if isinstance(said, str):
+                line += f" You explain: {said}"
+            console.show_lines([line])
     reviewer = f" for {checklist.policy.reviewer}" if checklist.policy.reviewer else ""
     console.say(f"Next: attach this file, unchanged, to your proposal{reviewer}.")
     option = "" if registry.is_shipped(checklist) else f"--checklist {shell_word(checklist.path)} "
     console.show_lines(
-        [f"Anyone can check it with: smcheck verify {option}{shell_word(path)}"], style="dim"
+        [as_run(f"Anyone can check it with: smcheck verify {option}{shell_word(path)}")],
+        style="dim",
     )
 
 
-def blocked(outcome: Outcome, resume: str | None) -> int:
+def stopped_short(outcome: Outcome, draft: Path | None) -> int:
+    """Why there is no record yet, what to do, and (for a saved draft) how to come back; exit 1.
+
+    A referral is not something to fix and come back from: it says where to go instead.
+    """
     console.say("")
+    referrals = [f for f in outcome.findings if f.level is Level.REFERRAL]
+    if referrals:
+        for finding in referrals:
+            console.show_lines([f"This channel is not for this process: {finding.message}"])
+            console.show_lines([f"Where to go instead: {finding.refer_to}. {finding.action}"])
+        if draft is not None:
+            console.say(
+                as_run(
+                    f"No record was written. Your answers are kept as a referred draft, {draft}:"
+                    " smcheck drafts lists your drafts, and"
+                    f" smcheck drafts discard {shell_word(draft)} removes this one."
+                )
+            )
+        return 1
     console.say("Sign-off is not possible yet.", style="bold red")
     for finding in blocking(outcome):
         line = f"  - {finding.action}" + (
             f" ({', '.join(finding.clauses)})" if finding.clauses else ""
         )
-        if finding.refer_to:
-            line += f" Referred to: {finding.refer_to}."
         console.show_lines([line])
-    if resume:
+    if draft is not None:
         console.say(
-            f"Your answers are saved. When this is done, resume with: {resume}", style="bold"
+            as_run(
+                "Your answers are saved. When you have done this, continue with:"
+                f" smcheck new --resume {shell_word(draft)}"
+            ),
+            style="bold",
         )
     return 1
+
+
+def plain_mode(flag: bool) -> bool:
+    """Whether to ask line by line: ``--plain``, ``SMCHECK_PLAIN=1``, ``ACCESSIBLE=1`` or ``TERM=dumb``.
+    When it is on, smcheck's own messages drop their colours too (``NO_COLOR``)."""
+    import os
+
+    from smcheck.plain import wanted
+
+    on = wanted(flag, os.environ)
+    if on:
+        os.environ["NO_COLOR"] = "1"
+        console.reset()
+    return on
+
+
+def make_asker(checklist: Checklist | None, *, plain: bool) -> Asker:
+    """The line-by-line asker (``--plain``, for screen readers) or the full-screen one."""
+    if plain:
+        from smcheck.plain import PlainAsker
+
+        return PlainAsker()
+    from smcheck.prompts import QuestionaryAsker
+
+    return QuestionaryAsker(checklist, today=lambda: utcnow().date())
+
+
+def pick(asker: Asker, prompt: str, help_text: str, options: list[tuple[str, str]]) -> str:
+    """Ask the person to pick one of ``options`` (value, label) through an asker, outside the
+    checklist (which draft to continue, say); the same prompts, keys and validators as any question."""
+    from smcheck.checklist import Choice, QType, Question, Validators
+    from smcheck.interview import Position
+    from smcheck.values import check_typed, parse_text
+
+    question = Question(
+        id="smcheck.pick",
+        section="smcheck",
+        type=QType.CHOICE,
+        prompt=prompt,
+        help=help_text,
+        clauses=(),
+        required=True,
+        default=None,
+        choices=tuple(Choice(value, label) for value, label in options),
+        validate=Validators(),
+        when=None,
+        rules=(),
+    )
+    today = utcnow().date()
+    error = None
+    while True:
+        answer = asker.ask(
+            question,
+            position=Position(0, 0, "", 1, 1),
+            current=None,
+            error=error,
+            parse=lambda text: parse_text(question, text, today=today),
+            check=lambda value: check_typed(question, value, today=today),
+        )
+        if isinstance(answer, str) and any(answer == value for value, _ in options):
+            return answer
+        error = "choose one of the drafts listed"
 
 
 def interview_to_record(
@@ -125,43 +218,60 @@ def interview_to_record(
     signer: Signer | None,
     *,
     resumed: bool,
+    plain: bool = False,
 ) -> int:
-    """The interview from ``progress`` to a written record (shared by new, --resume and renew)."""
-    from smcheck.drafts import save_draft
-    from smcheck.prompts import QuestionaryAsker
+    """The interview from ``progress`` to a written record (shared by new, --resume and renew).
 
-    resume_hint = f"smcheck new --resume {shell_word(draft_path)}"
+    The draft is written at the first answer (not before), and renamed for the channel once its
+    platform and handle are known; the messages name it wherever it is now.
+    """
+    from smcheck.drafts import save_draft
+
+    asker = make_asker(checklist, plain=plain)
+    where = {"draft": draft_path}
+    saved = {"any": resumed}
 
     def save(state: Progress) -> None:
-        save_draft(draft_path, checklist, state, started)
+        where["draft"] = save_draft(where["draft"], checklist, state, started)
+        saved["any"] = True
+
+    def resume_hint() -> str:
+        return as_run(f"smcheck new --resume {shell_word(where['draft'])}")
 
     console.show_title(checklist, resumed=resumed)
-    interview = Interview(checklist, QuestionaryAsker(checklist), progress, save=save)
+    interview = Interview(checklist, asker, progress, save=save, today=lambda: utcnow().date())
     try:
         outcome = interview.run()
         if not outcome.status.can_sign_off:
-            return blocked(outcome, resume_hint)
+            return stopped_short(outcome, where["draft"] if saved["any"] else None)
         signoff: SignOff | None = interview.sign_off()
     except (KeyboardInterrupt, EOFError):
+        if not saved["any"]:
+            raise Interrupted("Stopped before the first answer: nothing was saved.") from None
         raise Interrupted(
-            f"Stopped. Your answers are saved in {draft_path}", hint=f"resume with: {resume_hint}"
+            f"Stopped. Your answers are saved in {where['draft']}",
+            hint=f"continue with: {resume_hint()}",
         ) from None
     if signoff is None:
         console.say("You did not make the declaration, so no record was written.", style="bold red")
-        console.say(f"Your answers are saved. Resume with: {resume_hint}", style="bold")
+        console.say(f"Your answers are saved. Continue with: {resume_hint()}", style="bold")
         return 1
     now = utcnow()
-    record = build_record(checklist, interview.progress.answers, outcome, signoff, now=now)
+    answers = interview.progress.answers
+    outcome = evaluate(checklist, answers, today=now.date())  # as of the moment it is signed
+    if not outcome.status.can_sign_off:  # (a rule on today's date turned at midnight)
+        return stopped_short(outcome, where["draft"])
+    record = build_record(checklist, answers, outcome, signoff, now=now)
     try:
         data = render(record) if signer is None else signer(render(record))
-        written = write(data, output, checklist, interview.progress.answers, now, force)
+        written = write(data, output, checklist, answers, now, force)
     except SmcheckError as exc:
-        exc.hint = f"{exc.hint or ''}; your answers are kept: {resume_hint} --output OTHER".lstrip(
-            "; "
+        exc.hint = (
+            f"{exc.hint or ''}; your answers are kept: {resume_hint()} --output OTHER".lstrip("; ")
         )
         raise
-    draft_path.unlink(missing_ok=True)
-    next_steps(written, checklist, outcome)
+    where["draft"].unlink(missing_ok=True)
+    next_steps(written, checklist, outcome, answers)
     return 0
 
 

@@ -70,7 +70,7 @@ def agree_question(checklist: Checklist) -> Question:
         section=SIGNOFF_SECTION,
         type=QType.YESNO,
         prompt="Do you make this declaration?",
-        help=checklist.declaration,
+        help="",  # the declaration itself is shown once, as the sign-off begins
         clauses=(),
         required=True,
         default=None,

@@ -88,13 +88,67 @@ def shell_word(value: object) -> str:
     return shlex.quote(str(value))
 
 
+_COMMANDS = (
+    "new",
+    "renew",
+    "verify",
+    "status",
+    "export",
+    "diff",
+    "schema",
+    "checklist",
+    "keygen",
+    "sign",
+    "approve",
+    "show",
+    "drafts",
+)
+
+
+def program() -> str:
+    """How to type smcheck again, as it was run: ``smcheck`` when that name finds this same program on
+    the PATH, else the path it was run by (``.venv/bin/smcheck``, made a shell word), or
+    ``python -m smcheck`` with this interpreter."""
+    import shutil
+    import sys
+    from pathlib import Path
+
+    argv0 = sys.argv[0] if sys.argv else ""
+    if argv0.endswith("__main__.py") or argv0 in ("-m", "-c", ""):
+        return f"{shell_word(sys.executable)} -m smcheck"
+    run_as = Path(argv0)
+    found = shutil.which("smcheck")
+    try:
+        if found is not None and (run_as.name != "smcheck" or Path(found).samefile(run_as)):
+            return "smcheck"
+    except OSError:
+        pass
+    if run_as.name == "smcheck" and "/" in argv0:
+        return shell_word(argv0)
+    return "smcheck"
+
+
+def as_run(message: str) -> str:
+    """A message whose suggested commands (``smcheck verify FILE``) are written the way smcheck was run
+    here, so that each works as typed (``.venv/bin/smcheck verify FILE`` when it is not on the PATH)."""
+    name = program()
+    if name == "smcheck" or "smcheck " not in message:
+        return message
+    import re
+
+    pattern = r"(?<![\w./-])smcheck (?=(?:" + "|".join(_COMMANDS) + r")\b|--)"
+    return re.sub(pattern, lambda _: name + " ", message)
+
+
 __all__ = [
     "BLANK",
     "HIDDEN_CATEGORIES",
+    "as_run",
     "codepoint",
     "first_hidden",
     "is_clean",
     "is_hidden",
+    "program",
     "quoted",
     "shell_word",
     "visible",

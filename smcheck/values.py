@@ -10,9 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
-from smcheck.checklist import DateBound, QType, Question, Value, compile_pattern, format_value
+from smcheck.checklist import (
+    DateBound,
+    QType,
+    Question,
+    Value,
+    compile_pattern,
+    format_value,
+    holds,
+)
 from smcheck.text import codepoint, first_hidden
 from smcheck.tomlread import type_name
 
@@ -33,21 +41,62 @@ class AnswerError(ValueError):
     """An answer is not acceptable; the message says why in plain words."""
 
 
-def _resolve(bound: DateBound, today: dt.date) -> dt.date:
-    return today if isinstance(bound, str) else bound
+_DAY = dt.timedelta(days=1)
+
+
+def _resolve(bound: DateBound, today: dt.date, slack: dt.timedelta) -> dt.date:
+    """A bound's date. ``"today"`` is today somewhere on Earth: a day either way of the UTC date the
+    answer is judged on, so a person's own today is never refused in any time zone."""
+    return today + slack if isinstance(bound, str) else bound
 
 
 def _bound_text(bound: DateBound) -> str:
     return bound if isinstance(bound, str) else bound.isoformat()
 
 
-def check_typed(question: Question, value: object, *, today: dt.date) -> Value:
+def check_typed(
+    question: Question,
+    value: object,
+    *,
+    today: dt.date,
+    answers: Mapping[str, Value] | None = None,
+) -> Value:
     """Validate a typed answer and return it in normal form, or raise :class:`AnswerError`.
 
-    ``today`` is the date the answer is judged on (for ``min``/``max = "today"``): the current date when
-    answering, the record's creation date when verifying.
+    ``today`` is the date the answer is judged on (for ``min``/``max = "today"``): the current date (UTC)
+    when answering, the record's creation date when verifying. ``answers`` are the other answers, for the
+    checks that look at them (``differs_from``, a ``normalize`` prefix under a condition).
     """
-    return _CHECKERS[question.type](question, value, today)
+    normal = _CHECKERS[question.type](question, value, today)
+    rules = question.validate
+    if not (rules.differs_from or rules.prefix):
+        return normal
+    return _with_answers(question, normal, answers or {})
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _with_answers(question: Question, value: Value, answers: Mapping[str, Value]) -> Value:
+    assert isinstance(value, str)
+    rules = question.validate
+    if (
+        rules.prefix
+        and not value.startswith(rules.prefix)
+        and (rules.prefix_when is None or holds(rules.prefix_when, answers))
+    ):
+        value = rules.prefix + value
+        if question.type is QType.TEXT:
+            value = str(_text(question, value, dt.date.min))
+    for other in rules.differs_from:
+        given = answers.get(other)
+        if isinstance(given, str) and _squash(given) == _squash(value):
+            raise AnswerError(
+                f"is the same as the answer to {other}"
+                + (f": {rules.differs_hint}" if rules.differs_hint else "")
+            )
+    return value
 
 
 def _yesno(question: Question, value: object, today: dt.date) -> Value:
@@ -60,9 +109,9 @@ def _date(question: Question, value: object, today: dt.date) -> Value:
     if type(value) is not dt.date:
         raise AnswerError(f"must be a date like 2027-01-31, not {type_name(value)}")
     rules = question.validate
-    if rules.min_date is not None and value < _resolve(rules.min_date, today):
+    if rules.min_date is not None and value < _resolve(rules.min_date, today, -_DAY):
         raise AnswerError(f"must be {_bound_text(rules.min_date)} or later")
-    if rules.max_date is not None and value > _resolve(rules.max_date, today):
+    if rules.max_date is not None and value > _resolve(rules.max_date, today, _DAY):
         raise AnswerError(f"must be {_bound_text(rules.max_date)} or earlier")
     return value
 
@@ -185,7 +234,57 @@ _CHECKERS: dict[QType, Callable[[Question, object, dt.date], Value]] = {
 for every answer of every record in a batch)."""
 
 
-def parse_text(question: Question, text: str, *, today: dt.date) -> Value | None:
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_ISO_LIKE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_OTHER_DATE = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})")
+
+
+def parse_date(text: str) -> dt.date:
+    """A date typed as YYYY-MM-DD (one-digit months and days allowed), or the reason it is not one, in
+    words: "there is no 30 February", "there is no month 13". Day-first or month-first forms
+    (02/03/2027) are refused, since they are read differently in the UK and the US."""
+    match = _ISO_LIKE.fullmatch(text)
+    if match is None:
+        if _OTHER_DATE.fullmatch(text):
+            raise AnswerError(
+                "write the date as YYYY-MM-DD (year first), like 2027-01-31: 02/03/2027 is"
+                " 2 March in the UK but February 3 in the US"
+            )
+        raise AnswerError("type a date as YYYY-MM-DD, like 2027-01-31")
+    year, month, day = (int(part) for part in match.groups())
+    if not 1 <= month <= 12:
+        raise AnswerError(f"there is no month {month}: the month comes second (YYYY-MM-DD)")
+    if year < 1:
+        raise AnswerError("there is no year 0")
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        name = _MONTHS[month - 1]
+        if month == 2 and day == 29:
+            raise AnswerError(f"there is no 29 February in {year}") from None
+        raise AnswerError(f"there is no {day} {name}") from None
+
+
+def parse_text(
+    question: Question,
+    text: str,
+    *,
+    today: dt.date,
+    answers: Mapping[str, Value] | None = None,
+) -> Value | None:
     """Turn what a person typed into a typed answer and validate it.
 
     Returns None for a blank answer to an optional question; raises :class:`AnswerError` otherwise.
@@ -203,15 +302,11 @@ def parse_text(question: Question, text: str, *, today: dt.date) -> Value | None
             return False
         raise AnswerError("answer yes or no")
     if question.type is QType.DATE:
-        try:
-            day = dt.date.fromisoformat(stripped)
-        except ValueError:
-            raise AnswerError("type a date as YYYY-MM-DD, like 2027-01-31") from None
-        return check_typed(question, day, today=today)
+        return check_typed(question, parse_date(stripped), today=today, answers=answers)
     if question.type is QType.MULTI:
         items = [part.strip() for part in stripped.split(",") if part.strip()]
-        return check_typed(question, items, today=today)
-    return check_typed(question, stripped, today=today)
+        return check_typed(question, items, today=today, answers=answers)
+    return check_typed(question, stripped, today=today, answers=answers)
 
 
 def check_comparable(question: Question, value: object) -> None:

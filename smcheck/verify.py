@@ -7,13 +7,15 @@ expected. Each finding carries a stable code for ``--json``. A record is valid w
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from smcheck import registry
 from smcheck.checklist import Checklist, Level
 from smcheck.outcome import (
+    Finding,
     Judgement,
     Status,
     cosigners_for_shown,
@@ -343,6 +345,10 @@ def _checklist(record: Record, lookup: ChecklistLookup) -> tuple[CheckResult, Ch
             ),
             None,
         )
+    if checklist.version != record.checklist_version and registry.is_shipped(checklist):
+        # A record made against an earlier shipped version is checked against that version, kept in
+        # the archive byte for byte (its digest is checked below like any other).
+        checklist = registry.archived(checklist.id, record.checklist_version) or checklist
     if checklist.version != record.checklist_version:
         return (
             CheckResult(
@@ -398,7 +404,7 @@ def _answers(record: Record, checklist: Checklist) -> tuple[CheckResult, Judgeme
 
 
 def _outcome(record: Record, judged: Judgement) -> CheckResult:
-    outcome = outcome_of_shown(judged.shown, judged.accepted)
+    outcome = outcome_of_shown(judged.shown, judged.accepted, today=record.created.date())
     if outcome.status is not record.status or outcome.findings != record.actions:
         stated_rules = {a.rule for a in record.actions}
         found_rules = {f.rule for f in outcome.findings}
@@ -443,17 +449,37 @@ def _outcome(record: Record, judged: Judgement) -> CheckResult:
         )
     warnings = outcome.of_level(Level.WARNING)
     if warnings:
+        details: list[Detail] = []
+        for f in warnings:
+            details.append(Detail("outcome-warning", f.message, f.rule))
+            said = explanation(f, judged.accepted)
+            if said is not None:
+                details.append(
+                    Detail("outcome-explanation", f"the proposer explains: {said}", f.rule)
+                )
+            elif f.explained_by is not None:
+                details.append(
+                    Detail("outcome-unexplained", "the proposer gave no explanation", f.rule)
+                )
         return CheckResult(
             "outcome",
             Verdict.WARN,
             "outcome-warnings",
             f"ready, with {len(warnings)} warning{'s' if len(warnings) != 1 else ''} for the reviewer: "
             + "; ".join(f"{f.rule} ({f.message})" for f in warnings),
-            tuple(Detail("outcome-warning", f.message, f.rule) for f in warnings),
+            tuple(details),
         )
     return CheckResult(
         "outcome", Verdict.PASS, "ok", "ready, no warnings (recomputed from the answers)"
     )
+
+
+def explanation(finding: Finding, answers: Mapping[str, object]) -> str | None:
+    """What the proposer wrote to explain a finding to the reviewer, when the checklist asks for it."""
+    if finding.explained_by is None:
+        return None
+    said = answers.get(finding.explained_by)
+    return said if isinstance(said, str) and said else None
 
 
 def _signoff(record: Record, checklist: Checklist | None, today: dt.date) -> CheckResult:

@@ -80,7 +80,7 @@ def make_records(folder: Path, count: int, key: Path) -> None:
     now = dt.datetime.now(dt.UTC)
     applied = apply_answers(checklist, load_answers_file(EXAMPLE), today=now.date())
     assert applied.signoff is not None and not applied.problems
-    outcome = evaluate(checklist, applied.answers)
+    outcome = evaluate(checklist, applied.answers, today=now.date())
     private = load_ssh_private_key(key.read_bytes(), None)
     folder.mkdir(parents=True, exist_ok=True)
     for number in range(count):

@@ -62,7 +62,7 @@ def make_record_bytes(checklist: Checklist | None = None, now: dt.datetime = FIX
     applied = apply_answers(checklist, file, today=now.date())
     assert not applied.problems, applied.problems
     assert applied.signoff is not None
-    outcome = evaluate(checklist, applied.answers)
+    outcome = evaluate(checklist, applied.answers, today=now.date())
     record = build_record(
         checklist, applied.answers, outcome, applied.signoff, now=now, record_id=FIXED_ID
     )

@@ -64,7 +64,7 @@ def test_every_missing_or_invalid_answer_is_listed_at_once_by_id(tmp_path: Path)
     code, output = new("--answers", str(write(tmp_path, text)))
     assert code == 1
     for expected in (
-        "channel.colour: not a question of checklist essex-social-media 1.1.0",
+        "channel.colour: not a question of checklist essex-social-media 1.2.0",
         "channel.handle: missing",
         "administrator.email: must be an address at essex.ac.uk",
         "account.two_factor: must be yes or no (true or false), not a string",

@@ -86,7 +86,7 @@ def record(*, kind: str = "music", signer: str | None = "proposer", email: str =
     built = build_record(
         TINY,
         answers,
-        evaluate(TINY, answers),
+        evaluate(TINY, answers, today=dt.date(2026, 11, 2)),
         SignOff("Pat Proposer", email, "Secretary", "Music Society"),
         now=SIGNED_OFF,
         record_id="6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f",

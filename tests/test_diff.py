@@ -30,6 +30,9 @@ def test_a_resubmission_shows_changed_answers_and_outcome(tmp_path: Path) -> Non
         line
         for line in changed.splitlines()
         if not line.startswith(("deputy_name", "deputy_email"))
+    ).replace(
+        "has_deputy = false",
+        'has_deputy = false\ncover_plan = "The head of department checks it when I am away."',
     )
     new = make(
         tmp_path, "new", changed.replace('frequency = "daily"', 'frequency = "weekly"') + "\n"

@@ -7,17 +7,21 @@ tiny checklist (so the engine is shown not to know Essex) and with the Essex che
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pytest
 from conftest import EXAMPLE_ANSWERS
 
 from smcheck.answers import apply_answers, load_answers_file
 from smcheck.checklist import Checklist, Level, Question, Section, Value
-from smcheck.interview import Interview, Position, Progress, ReviewRow
+from smcheck.interview import GoBack, Interview, Position, Progress, ReviewRow
 from smcheck.outcome import Finding, Outcome, Status, evaluate, visible
 
 TODAY = dt.date(2026, 11, 2)
+
+
+BACK = "<back>"
+"""A scripted answer that asks for the previous question."""
 
 
 class Scripted:
@@ -26,11 +30,17 @@ class Scripted:
     def __init__(
         self,
         answers: dict[str, list[Value | None]],
-        reviews: Sequence[str | None] = (None,),
+        reviews: Sequence[str | list[str] | None] = (None,),
         interrupt_at: str | None = None,
+        stop_at_referral: bool = False,
     ) -> None:
         self.answers = {k: list(v) for k, v in answers.items()}
         self.reviews = list(reviews)
+        self.stop_at_referral = stop_at_referral
+        self.offered: list[str] = []
+        self.changed: list[frozenset[str] | None] = []
+        self.prompts: dict[str, str] = {}
+        self.helps: dict[str, str] = {}
         self.interrupt_at = interrupt_at
         self.asked: list[str] = []
         self.errors: list[tuple[str, str]] = []
@@ -47,8 +57,17 @@ class Scripted:
         self.sections.append((section.id, number, total))
 
     def ask(
-        self, question: Question, *, position: Position, current: Value | None, error: str | None
+        self,
+        question: Question,
+        *,
+        position: Position,
+        current: Value | None,
+        error: str | None,
+        parse: Callable[[str], Value | None],
+        check: Callable[[object], Value],
     ) -> Value | None:
+        self.prompts[question.id] = question.prompt
+        self.helps[question.id] = question.help
         if question.id == self.interrupt_at:
             raise KeyboardInterrupt
         self.asked.append(question.id)
@@ -59,14 +78,28 @@ class Scripted:
         script = self.answers.get(question.id)
         if not script:
             raise AssertionError(f"unscripted question {question.id} (error: {error})")
-        return script.pop(0)
+        answer = script.pop(0)
+        if answer == BACK:
+            assert position.can_go_back, f"Back offered at {question.id}"
+            raise GoBack
+        return answer
 
     def finding(self, checklist: Checklist, finding: Finding) -> None:
         self.findings.append(finding.rule)
 
-    def review(self, rows: Sequence[ReviewRow], outcome: Outcome) -> str | None:
+    def offer_stop(self, checklist: Checklist, finding: Finding) -> bool:
+        self.offered.append(finding.rule)
+        return self.stop_at_referral
+
+    def review(
+        self, rows: Sequence[ReviewRow], outcome: Outcome, *, changed: frozenset[str] | None
+    ) -> list[str]:
         self.reviewed.append([r.question.id for r in rows])
-        return self.reviews.pop(0) if self.reviews else None
+        self.changed.append(changed)
+        choice = self.reviews.pop(0) if self.reviews else None
+        if choice is None:
+            return []
+        return [choice] if isinstance(choice, str) else list(choice)
 
     def start_signoff(self, checklist: Checklist, outcome: Outcome) -> None:
         self.signoff_started = True
@@ -117,9 +150,10 @@ def test_tiny_checklist_runs_through_the_same_engine(tiny: Checklist) -> None:
     assert outcome.status is Status.READY
     assert interview.progress.answers["web.sites"] == ("insta",)
     assert "club.founded" in interview.progress.skipped  # optional, left blank
-    # Saved after every answer (and once at the start).
-    assert len(saved) == 1 + len(asker.asked)
-    assert saved[2].answers == {"club.name": "Chess Club", "club.kind": "sport"}
+    # Saved after every answer, and not before the first (no empty drafts).
+    assert len(saved) == len(asker.asked)
+    assert saved[0].answers == {"club.name": "Chess Club"}
+    assert saved[1].answers == {"club.name": "Chess Club", "club.kind": "sport"}
     signoff = interview.sign_off()
     assert signoff is not None and signoff.name == "Ann Lee"
     assert asker.signoff_started
@@ -128,8 +162,9 @@ def test_tiny_checklist_runs_through_the_same_engine(tiny: Checklist) -> None:
 def test_progress_counts_only_visible_questions(tiny: Checklist) -> None:
     asker = Scripted(tiny_script(**{"club.has_owner": [False]}), reviews=[None])
     run(tiny, asker)
-    # club.owner_email is hidden, so the section has 4 visible questions.
-    assert asker.positions["club.founded"] == Position(1, 2, "The club", 4, 4)
+    # club.owner_email is hidden: 5 questions in all (4 in the club section, then web.sites).
+    assert asker.positions["club.founded"] == Position(1, 2, "The club", 4, 5, can_go_back=True)
+    assert asker.positions["club.name"] == Position(1, 2, "The club", 1, 5, can_go_back=False)
     assert "club.owner_email" not in asker.asked
 
 
@@ -274,7 +309,7 @@ def essex_answers(essex: Checklist) -> dict[str, Value]:
 
 
 def test_the_example_answers_are_ready(essex: Checklist) -> None:
-    outcome = evaluate(essex, essex_answers(essex))
+    outcome = evaluate(essex, essex_answers(essex), today=dt.date(2026, 11, 2))
     assert outcome.status in (Status.READY, Status.WARNINGS)
 
 
@@ -312,7 +347,7 @@ def test_alumni_contact_details_only_through_the_advancement_office(essex: Check
 def test_a_students_union_channel_is_referred(essex: Checklist) -> None:
     answers = essex_answers(essex)
     answers["uses.kinds"] = (*answers["uses.kinds"], "students-union")  # type: ignore[misc]
-    outcome = evaluate(essex, answers)
+    outcome = evaluate(essex, answers, today=dt.date(2026, 11, 2))
     assert outcome.status is Status.REFERRED
     referral = next(f for f in outcome.findings if f.level is Level.REFERRAL)
     assert "Students' Union" in (referral.refer_to or "")
@@ -324,17 +359,250 @@ def test_an_existing_equivalent_service_blocks_unless_the_added_value_is_explain
 ) -> None:
     answers = essex_answers(essex)
     answers["fit.existing_equivalent"] = True
-    blocked = evaluate(essex, answers)
+    blocked = evaluate(essex, answers, today=dt.date(2026, 11, 2))
     assert "fit.no-added-value" in [f.rule for f in blocked.findings]
     answers["fit.added_value"] = "Reaches prospective students where they already are."
-    assert "fit.no-added-value" not in [f.rule for f in evaluate(essex, answers).findings]
+    assert "fit.no-added-value" not in [
+        f.rule for f in evaluate(essex, answers, today=dt.date(2026, 11, 2)).findings
+    ]
 
 
 def test_no_deputy_is_a_warning_not_a_blocker(essex: Checklist) -> None:
     answers = essex_answers(essex)
     answers["administrator.has_deputy"] = False
-    outcome = evaluate(essex, answers)
+    outcome = evaluate(essex, answers, today=dt.date(2026, 11, 2))
     assert outcome.status is Status.WARNINGS
     assert [f.rule for f in outcome.findings] == ["administrator.no-deputy"]
     # The deputy's details are hidden, so they no longer count.
     assert "administrator.deputy_email" not in {q.id for q in visible(essex, answers)}
+
+
+# -- going back, referrals, the review's changes, sign-off details, cross-answer checks -------------
+
+
+def test_going_back_keeps_answers_and_recomputes_conditions(tiny: Checklist) -> None:
+    # At the owner's email, go back: has_owner is asked again (its answer kept as the starting
+    # point); answering no hides the email question, which is then not asked at all.
+    script = tiny_script(**{"club.owner_email": [BACK], "club.has_owner": [True, False]})
+    asker = Scripted(script, reviews=[None])
+    interview, outcome, _ = run(tiny, asker)
+    assert asker.asked[:5] == [
+        "club.name",
+        "club.kind",
+        "club.has_owner",
+        "club.owner_email",
+        "club.has_owner",
+    ]
+    assert asker.currents["club.has_owner"] is None  # first time: no answer yet
+    assert "club.owner_email" not in interview.progress.answers
+    assert asker.asked.count("club.owner_email") == 1  # hidden after the change: not asked again
+    assert outcome.status is Status.BLOCKED  # no owner now
+
+
+def test_back_offers_the_kept_answers_on_the_way_forward(tiny: Checklist) -> None:
+    seen: list[tuple[str, Value | None]] = []
+
+    class Recording(Scripted):
+        def ask(self, question: Question, **kwargs: object) -> Value | None:  # type: ignore[override]
+            seen.append((question.id, kwargs["current"]))  # type: ignore[arg-type]
+            return super().ask(question, **kwargs)  # type: ignore[arg-type]
+
+    script = tiny_script(**{"club.has_owner": [BACK, True], "club.kind": ["music", "music"]})
+    asker = Recording(script, reviews=[None])
+    run(tiny, asker)
+    # Back at has_owner goes to kind (kept: music), then forward to has_owner again.
+    assert seen[:5] == [
+        ("club.name", None),
+        ("club.kind", "sport"),  # the checklist's default
+        ("club.has_owner", None),
+        ("club.kind", "music"),
+        ("club.has_owner", None),
+    ]
+
+
+def test_back_is_not_offered_at_the_first_question(tiny: Checklist) -> None:
+    asker = Scripted(tiny_script(), reviews=[None])
+    run(tiny, asker)
+    assert asker.positions["club.name"].can_go_back is False
+    assert asker.positions["club.kind"].can_go_back is True
+
+
+def test_a_resumed_interview_can_go_back_into_earlier_answers(tiny: Checklist) -> None:
+    progress = Progress(answers={"club.name": "Chess Club", "club.kind": "sport"})
+    script = tiny_script(**{"club.has_owner": [BACK, True], "club.kind": ["music"]})
+    asker = Scripted(script, reviews=[None])
+    interview, _, _ = run(tiny, asker, progress)
+    assert asker.asked[:3] == ["club.has_owner", "club.kind", "club.has_owner"]
+    assert interview.progress.answers["club.kind"] == "music"
+
+
+def test_a_referral_offers_to_end_the_interview_at_once(tiny: Checklist) -> None:
+    asker = Scripted(tiny_script(**{"club.kind": ["union"]}), stop_at_referral=True)
+    interview, outcome, saved = run(tiny, asker)
+    assert asker.offered == ["club.union-run"]
+    assert asker.asked == ["club.name", "club.kind"]  # nothing more is asked
+    assert interview.stopped and outcome.status is Status.REFERRED
+    assert saved[-1].answers["club.kind"] == "union"  # the draft keeps it
+    assert asker.reviewed == []
+
+
+def test_a_referral_declined_goes_on(tiny: Checklist) -> None:
+    asker = Scripted(tiny_script(**{"club.kind": ["union"]}), stop_at_referral=False)
+    interview, outcome, _ = run(tiny, asker)
+    assert asker.offered == ["club.union-run"]
+    assert not interview.stopped and outcome.status is Status.REFERRED
+    assert "web.sites" in asker.asked
+
+
+def test_the_review_is_told_only_what_changed(tiny: Checklist) -> None:
+    asker = Scripted(
+        tiny_script(**{"club.has_owner": [True, False]}),
+        reviews=["club.has_owner", None],
+    )
+    run(tiny, asker)
+    assert asker.changed[0] is None  # the first review shows everything
+    # has_owner changed (and now raises a blocker); owner_email disappeared (not a row any more).
+    assert asker.changed[1] == frozenset({"club.has_owner"})
+
+
+def test_review_rows_are_numbered_and_carry_their_findings(tiny: Checklist) -> None:
+    answers: dict[str, Value] = {
+        "club.name": "Chess Club",
+        "club.kind": "sport",
+        "club.has_owner": False,
+        "web.sites": ("insta",),
+    }
+    interview = Interview(
+        tiny, Scripted({}), Progress(answers=answers), save=lambda p: None, today=lambda: TODAY
+    )
+    rows = interview.review_rows()
+    assert [r.number for r in rows] == list(range(1, len(rows) + 1))
+    owner = next(r for r in rows if r.question.id == "club.has_owner")
+    assert [f.rule for f in owner.findings] == ["club.no-owner"]
+    assert all(not r.findings for r in rows if r is not owner)
+
+
+def test_going_through_the_flagged_rows_asks_each_in_order(tiny: Checklist) -> None:
+    asker = Scripted(
+        tiny_script(**{"club.has_owner": [False, True], "club.owner_email": ["o@example.ac.uk"]}),
+        reviews=[["club.has_owner"], None],
+    )
+    interview, outcome, _ = run(tiny, asker)
+    assert outcome.status is Status.READY
+    assert interview.progress.answers["club.owner_email"] == "o@example.ac.uk"  # newly shown: asked
+
+
+def test_resume_asks_a_required_question_a_draft_marked_as_left_blank(tiny: Checklist) -> None:
+    progress = Progress(
+        answers={"club.name": "Chess Club", "club.kind": "sport"},
+        skipped={"club.has_owner", "no.such"},  # a hand-edited draft: has_owner is required
+    )
+    asker = Scripted(tiny_script(), reviews=[None])
+    interview, _, _ = run(tiny, asker, progress)
+    assert "club.has_owner" in asker.asked
+    assert interview.progress.skipped == {"club.founded"}
+
+
+def essex_script(
+    essex: Checklist, **overrides: list[Value | None]
+) -> dict[str, list[Value | None]]:
+    answers = essex_answers(essex)
+    script: dict[str, list[Value | None]] = {qid: [value] for qid, value in answers.items()}
+    script.update(overrides)
+    return script
+
+
+def test_the_deputy_cannot_be_the_administrator(essex: Checklist) -> None:
+    answers = essex_answers(essex)
+    admin = str(answers["administrator.email"])
+    script = essex_script(
+        essex,
+        **{
+            "administrator.has_deputy": [True],
+            "administrator.deputy_name": [str(answers["administrator.name"]).upper(), "Sam Deputy"],
+            "administrator.deputy_email": [admin.upper(), "sam.deputy@essex.ac.uk"],
+        },
+    )
+    asker = Scripted(script, reviews=[None])
+    interview, _, _ = run(essex, asker)
+    refused = [qid for qid, _ in asker.errors]
+    assert refused == ["administrator.deputy_name", "administrator.deputy_email"]
+    assert all("someone other than the administrator" in e for _, e in asker.errors)
+    assert interview.progress.answers["administrator.deputy_email"] == "sam.deputy@essex.ac.uk"
+
+
+def test_a_handle_gets_its_at_sign_where_the_platform_uses_one(essex: Checklist) -> None:
+    for platform, typed, stored in (
+        ("instagram", "essexhistory", "@essexhistory"),
+        ("instagram", "@essexhistory", "@essexhistory"),
+        ("facebook", "essexhistory", "essexhistory"),
+    ):
+        script = essex_script(essex, **{"channel.platform": [platform], "channel.handle": [typed]})
+        asker = Scripted(script, reviews=[None])
+        interview, _, _ = run(essex, asker)
+        assert interview.progress.answers["channel.handle"] == stored, platform
+
+
+def test_a_launch_date_in_the_past_is_a_warning(essex: Checklist) -> None:
+    script = essex_script(essex, **{"channel.launch_date": [TODAY - dt.timedelta(days=3)]})
+    asker = Scripted(script, reviews=[None])
+    _, outcome, _ = run(essex, asker)
+    assert "channel.launch-in-past" in [f.rule for f in outcome.findings]
+    assert "channel.launch-in-past" in asker.findings
+    assert outcome.status.can_sign_off
+
+
+def test_a_warning_that_asks_for_an_explanation_asks_it(essex: Checklist) -> None:
+    script = essex_script(
+        essex,
+        **{
+            "administrator.has_deputy": [False],
+            "administrator.cover_plan": ["The head of department checks it when I am away."],
+        },
+    )
+    asker = Scripted(script, reviews=[None])
+    interview, outcome, _ = run(essex, asker)
+    finding = next(f for f in outcome.findings if f.rule == "administrator.no-deputy")
+    assert finding.explained_by == "administrator.cover_plan"
+    assert interview.progress.answers["administrator.cover_plan"].startswith("The head")  # type: ignore[union-attr]
+    # A later question reads right after "no deputy".
+    assert "no deputy administrator" in asker.helps["monitoring.cover"]
+
+
+def test_signoff_offers_the_administrators_details(essex: Checklist) -> None:
+    answers = essex_answers(essex)
+    script = essex_script(
+        essex,
+        **{
+            "signoff.is_named": [True],
+            "signoff.role": [str(answers["administrator.role"])],
+            "signoff.department": [str(answers["channel.department"])],
+            "signoff.agree": [True],
+        },
+    )
+    asker = Scripted(script, reviews=[None])
+    interview, _, _ = run(essex, asker)
+    signoff = interview.sign_off()
+    assert signoff is not None
+    assert signoff.name == answers["administrator.name"]
+    assert signoff.email == answers["administrator.email"]
+    assert "signoff.name" not in asker.asked and "signoff.email" not in asker.asked
+    assert asker.currents["signoff.role"] == answers["administrator.role"]  # offered, to confirm
+
+
+def test_signoff_by_someone_else_asks_every_detail(essex: Checklist) -> None:
+    script = essex_script(
+        essex,
+        **{
+            "signoff.is_named": [False],
+            "signoff.name": ["Pat Other"],
+            "signoff.email": ["pat.other@essex.ac.uk"],
+            "signoff.role": ["Head of Department"],
+            "signoff.department": ["History"],
+            "signoff.agree": [True],
+        },
+    )
+    asker = Scripted(script, reviews=[None])
+    interview, _, _ = run(essex, asker)
+    signoff = interview.sign_off()
+    assert signoff is not None and signoff.name == "Pat Other"

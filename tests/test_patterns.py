@@ -131,7 +131,7 @@ def test_a_catastrophic_pattern_through_verify(evil: Checklist, evil_path: Path)
     record = build_record(
         evil,
         answers,  # type: ignore[arg-type]
-        evaluate(evil, answers),  # type: ignore[arg-type]
+        evaluate(evil, answers, today=dt.date(2026, 11, 2)),  # type: ignore[arg-type]
         signoff,
         now=FIXED_NOW,
     )

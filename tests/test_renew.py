@@ -41,7 +41,7 @@ def test_a_newer_checklist_shows_what_is_new_and_what_is_gone(
         build_record(
             tiny,
             answers,
-            evaluate(tiny, answers),
+            evaluate(tiny, answers, today=dt.date(2026, 11, 2)),
             SignOff("Ann Lee", "ann@example.ac.uk", "Secretary", "Chess Club"),
             now=dt.datetime(2026, 1, 2, tzinfo=dt.UTC),
         )
@@ -101,9 +101,10 @@ def test_renew_in_a_terminal_reviews_and_signs_off_afresh(tmp_path: Path) -> Non
     term.expect("Your answers are filled in")
     term.expect("Your answers")  # the review table, without asking anything first
     term.answer("What next?", ENTER)  # go on to sign-off
+    term.answer("designated administrator?", "no" + ENTER)  # someone else signs off this time
     for prompt in ("Your full name", "Your email address", "Your role", "Your department"):
         term.answer(prompt, ENTER)  # the old sign-off details are offered
-    term.answer("Do you make this declaration?", "y")
+    term.answer("Do you make this declaration?", "yes" + ENTER)
     term.expect("Record written: new.smcheck.toml")
     assert term.finish() == 0
     new = (tmp_path / "new.smcheck.toml").read_bytes()

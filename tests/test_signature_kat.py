@@ -23,7 +23,7 @@ SIGNOFF = SignOff("Ann Lee", "ann@example.ac.uk", "Secretary", "Chess Club")
 
 
 def fixed_record(tiny: Checklist) -> bytes:
-    outcome = evaluate(tiny, TINY_WARNING_ANSWERS)
+    outcome = evaluate(tiny, TINY_WARNING_ANSWERS, today=dt.date(2026, 11, 2))
     record = build_record(
         tiny, TINY_WARNING_ANSWERS, outcome, SIGNOFF, now=FIXED_NOW, record_id=FIXED_ID
     )

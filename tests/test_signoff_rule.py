@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import dataclasses
 import json
 import os
@@ -69,6 +71,7 @@ def essex_script(essex: Checklist, emails: list[Value | None]) -> Scripted:
             script.setdefault(question.id, [None])
     script.update(
         {
+            "signoff.is_named": [False],  # not the administrator named in the answers
             "signoff.name": ["Dr Helen Marsh"],
             "signoff.email": emails,
             "signoff.role": ["Senior Lecturer"],
@@ -99,6 +102,7 @@ def test_a_resumed_draft_with_an_address_outside_the_rule_is_asked_again(
     asker.answers["signoff.email"] = ["h.marsh@essex.ac.uk"]
     asker.answers.update(
         {
+            "signoff.is_named": [False],
             "signoff.name": ["Dr Helen Marsh"],
             "signoff.role": ["Senior Lecturer"],
             "signoff.department": ["Department of History"],
@@ -199,7 +203,9 @@ def test_verify_refuses_a_gmail_sign_off(tmp_path: Path) -> None:
 def test_verify_of_a_tiny_record_with_any_address(tiny: Checklist, tmp_path: Path) -> None:
     signoff = SignOff("Ann Lee", GMAIL, "Secretary", "Chess Club")
     answers = TINY_WARNING_ANSWERS
-    record = build_record(tiny, answers, evaluate(tiny, answers), signoff, now=FIXED_NOW)
+    record = build_record(
+        tiny, answers, evaluate(tiny, answers, today=dt.date(2026, 11, 2)), signoff, now=FIXED_NOW
+    )
     path = tmp_path / "r.smcheck.toml"
     path.write_bytes(render(record))
     code, report = verify_json(path, "--checklist", str(DATA / "tiny.toml"))

@@ -52,7 +52,7 @@ def signed_record(
     record = build_record(
         checklist,
         applied.answers,
-        evaluate(checklist, applied.answers),
+        evaluate(checklist, applied.answers, today=dt.date(2026, 11, 2)),
         applied.signoff,
         now=created,
     )

@@ -143,7 +143,7 @@ def assert_unreadable(report: Report, check_id: str, code: str) -> Any:
 
 
 def tiny_record(answers: dict[str, Any], tiny: Checklist) -> bytes:
-    outcome = evaluate(tiny, answers)
+    outcome = evaluate(tiny, answers, today=dt.date(2026, 11, 2))
     record = build_record(tiny, answers, outcome, SIGNOFF, now=FIXED_NOW, record_id=FIXED_ID)
     return render(record)
 
@@ -246,7 +246,7 @@ def test_record_with_warnings_is_valid_with_outcome_warn(tiny: Checklist) -> Non
             id="unknown-status",
         ),
         pytest.param(
-            b'version = "1.1.0"',
+            b'version = "1.2.0"',
             b"version = 1",
             "schema-invalid",
             "checklist.version",
@@ -330,7 +330,7 @@ def test_checklist_unknown_to_the_lookup(record_bytes: bytes) -> None:
 
 
 def test_checklist_other_version_in_record(record_bytes: bytes) -> None:
-    data = edit(record_bytes, b'version = "1.1.0"', b'version = "0.9.0"')
+    data = edit(record_bytes, b'version = "1.2.0"', b'version = "0.9.0"')
     failing = assert_fails_only(check(data), "checklist", "checklist-version", skipped=NO_CHECKLIST)
     assert "0.9.0" in failing.summary
 
@@ -338,7 +338,7 @@ def test_checklist_other_version_in_record(record_bytes: bytes) -> None:
 def test_checklist_other_version_given(
     record_bytes: bytes, essex: Checklist, tmp_path: Path
 ) -> None:
-    newer = modified_checklist(tmp_path, essex.path, 'version = "1.1.0"', 'version = "1.2.0"')
+    newer = modified_checklist(tmp_path, essex.path, 'version = "1.2.0"', 'version = "1.3.0"')
     report = check(record_bytes, newer)
     assert_fails_only(report, "checklist", "checklist-version", skipped=NO_CHECKLIST)
 
@@ -667,7 +667,7 @@ def _comment(content: bytes) -> bytes:
 
 
 def _inline(content: bytes) -> bytes:
-    return content.replace(b'version = "1.1.0"', b'"version" = "1.1.0"')
+    return content.replace(b'version = "1.2.0"', b'"version" = "1.2.0"')
 
 
 def _spacing(content: bytes) -> bytes:
@@ -1156,7 +1156,7 @@ def test_cli_checklist_path_of_a_changed_copy(
 def test_cli_checklist_of_another_version(
     tmp_path: Path, valid_file: Path, essex: Checklist
 ) -> None:
-    newer = modified_checklist(tmp_path, essex.path, 'version = "1.1.0"', 'version = "2.0.0"')
+    newer = modified_checklist(tmp_path, essex.path, 'version = "1.2.0"', 'version = "2.0.0"')
     result = invoke("--checklist", newer.path, valid_file)
     assert result.exit_code == 1
     assert "2.0.0" in result.stdout

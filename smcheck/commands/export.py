@@ -105,10 +105,17 @@ def build(
                 "Answers", "", tuple(Row(qid, format_value(v)) for qid, v in record.answers.items())
             )
         )
+    from smcheck.verify import explanation
+
     actions = tuple(
         Row(
             f.level.value,
-            f.action,
+            f.action
+            + (
+                f" The proposer explains: {said}"
+                if (said := explanation(f, record.answers)) is not None
+                else ""
+            ),
             ", ".join(f.clauses) + (f"; referred to {f.refer_to}" if f.refer_to else ""),
         )
         for f in record.actions

@@ -10,6 +10,7 @@ from smcheck.errors import OutputExists, SmcheckError, UsageError
 from smcheck.interview import Progress
 from smcheck.outcome import evaluate
 from smcheck.record import build_record, render
+from smcheck.text import as_run
 
 
 def run(
@@ -22,6 +23,7 @@ def run(
     draft: Path | None,
     agree: bool,
     sign_with: Path | None = None,
+    plain: bool = False,
 ) -> int:
     """Dispatch to the answers-file run or the interactive interview."""
     if draft is not None and not resume:
@@ -47,7 +49,13 @@ def run(
             " (smcheck checklist template prints one to fill in)",
         )
     return _run_interactive(
-        checklist_ref, output, force, resume, draft, session.signer_for(sign_with)
+        checklist_ref,
+        output,
+        force,
+        resume,
+        draft,
+        session.signer_for(sign_with),
+        session.plain_mode(plain),
     )
 
 
@@ -85,9 +93,9 @@ def _run_answers(
             f"no record written: {count} missing or invalid answer{'s' if count != 1 else ''} in {path}",
             hint=f"smcheck checklist show {checklist.id} lists every question with its id and type",
         )
-    outcome = evaluate(checklist, applied.answers)
+    outcome = evaluate(checklist, applied.answers, today=now.date())
     if not outcome.status.can_sign_off:
-        session.blocked(outcome, None)
+        session.stopped_short(outcome, None)
         raise SmcheckError(
             f"no record written: the answers are {outcome.status}",
             hint="change the answers above and run again",
@@ -96,7 +104,7 @@ def _run_answers(
     record = build_record(checklist, applied.answers, outcome, applied.signoff, now=now)
     data = render(record) if signer is None else signer(render(record))
     written = session.write(data, output, checklist, applied.answers, now, force)
-    session.next_steps(written, checklist, outcome)
+    session.next_steps(written, checklist, outcome, applied.answers)
     return 0
 
 
@@ -107,12 +115,13 @@ def _run_interactive(
     resume: bool,
     draft: Path | None,
     signer: session.Signer | None,
+    plain: bool,
 ) -> int:
-    from smcheck.drafts import latest_draft, load_draft, new_draft_path, other_drafts
+    from smcheck.drafts import in_progress, load_draft, new_draft_path
 
     now = session.utcnow()
     if resume:
-        draft_path = draft if draft is not None else latest_draft()
+        draft_path = draft if draft is not None else _choose_draft(plain)
         loaded = load_draft(draft_path)
         remembered = str(loaded.checklist_file) if loaded.checklist_file else None
         if checklist_ref or remembered:
@@ -135,12 +144,48 @@ def _run_interactive(
         checklist = registry.resolve(checklist_ref or registry.DEFAULT_CHECKLIST)
         draft_path = new_draft_path(checklist, now)
         progress, started = Progress(), now.replace(microsecond=0)
-        waiting = other_drafts()
+        waiting = in_progress()
         if waiting:
+            count = len(waiting)
             console.say(
-                f"You have an unfinished draft ({waiting[0]}); to continue it instead: smcheck new --resume",
+                as_run(
+                    f"You have {count} unfinished draft{'s' if count != 1 else ''}"
+                    f" (latest: {waiting[0].channel or 'channel not given yet'}); to continue"
+                    f" {'it' if count == 1 else 'one'} instead: smcheck new --resume"
+                ),
                 style="yellow",
             )
     return session.interview_to_record(
-        checklist, progress, draft_path, started, output, force, signer, resumed=resume
+        checklist, progress, draft_path, started, output, force, signer, resumed=resume, plain=plain
     )
+
+
+def _choose_draft(plain: bool) -> Path:
+    """``--resume`` without a draft: the only draft in progress, or the person picks one (newest first)."""
+    from smcheck.drafts import drafts_folder, in_progress
+
+    waiting = in_progress()
+    if not waiting:
+        raise UsageError(
+            f"no draft in progress to continue in {drafts_folder()}",
+            hint=as_run(
+                "smcheck drafts lists every draft; start a new interview with: smcheck new"
+            ),
+        )
+    if len(waiting) == 1:
+        return waiting[0].path
+    options = [
+        (
+            str(number),
+            f"{info.channel or 'channel not given yet'}: {info.answered} of about {info.about}"
+            f" answered, {info.status.replace('-', ' ')}, saved {info.saved.astimezone():%Y-%m-%d %H:%M}",
+        )
+        for number, info in enumerate(waiting)
+    ]
+    picked = session.pick(
+        session.make_asker(None, plain=plain),
+        "Which draft do you want to continue?",
+        "Your drafts in progress, the most recently saved first.",
+        options,
+    )
+    return waiting[int(picked)].path

@@ -18,7 +18,7 @@ from smcheck.checklist import Checklist, Value
 from smcheck.errors import UsageError
 from smcheck.interview import Progress
 from smcheck.record import Record, open_record
-from smcheck.text import shell_word
+from smcheck.text import as_run, shell_word
 
 
 class ChecklistChanges(NamedTuple):
@@ -60,7 +60,9 @@ def progress_from(record: Record) -> Progress:
     return Progress(answers=answers, signoff=identity)
 
 
-def run(path: Path, *, output: Path | None, force: bool, sign_with: Path | None) -> int:
+def run(
+    path: Path, *, output: Path | None, force: bool, sign_with: Path | None, plain: bool = False
+) -> int:
     """Renew a record interactively."""
     from smcheck.drafts import new_draft_path
     from smcheck.session import interview_to_record, signer_for
@@ -72,7 +74,9 @@ def run(path: Path, *, output: Path | None, force: bool, sign_with: Path | None)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError(
             "smcheck renew asks its questions in a terminal, and there is none here",
-            hint=f"to renew without prompts: smcheck new --answers {shell_word(path)} --agree",
+            hint=as_run(
+                f"to renew without prompts: smcheck new --answers {shell_word(path)} --agree"
+            ),
         )
     signer = signer_for(sign_with)
     changes = checklist_changes(record, checklist)
@@ -104,4 +108,5 @@ def run(path: Path, *, output: Path | None, force: bool, sign_with: Path | None)
         force,
         signer,
         resumed=False,
+        plain=session.plain_mode(plain),
     )
