@@ -34,6 +34,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from smcheck import registry
 from smcheck.checklist import Checklist, load_checklist
 from smcheck.cli import app
 from smcheck.errors import CannotOpen
@@ -333,6 +334,29 @@ def test_checklist_other_version_in_record(record_bytes: bytes) -> None:
     data = edit(record_bytes, b'version = "1.2.0"', b'version = "0.9.0"')
     failing = assert_fails_only(check(data), "checklist", "checklist-version", skipped=NO_CHECKLIST)
     assert "0.9.0" in failing.summary
+
+
+def test_a_record_made_against_an_earlier_shipped_version_still_verifies() -> None:
+    """Upgrading smcheck must not make last year's records fail: the earlier version is kept in
+    checklists/archive byte for byte, and checked like any other (its digest too)."""
+    old = registry.archived("essex-social-media", "1.1.0")
+    assert old is not None and old.version == "1.1.0"
+    data = make_record_bytes(old)
+    report = verify_bytes(data, "old.smcheck.toml", lookup=registry.lookup(), today=FIXED_NOW.date())
+    assert report.valid, [c for c in report.checks if c.verdict is Verdict.FAIL]
+    checked = next(c for c in report.checks if c.check == "checklist")
+    assert "1.1.0" in checked.summary and "essex-social-media-1.1.0.toml" in checked.summary
+    # A version never shipped is still refused, with the hint.
+    unknown = edit(data, b'version = "1.1.0"', b'version = "1.0.7"')
+    assert registry.archived("essex-social-media", "1.0.7") is None
+    report = verify_bytes(unknown, "x", lookup=registry.lookup(), today=FIXED_NOW.date())
+    assert not report.valid
+
+
+def test_an_archived_checklist_is_only_found_by_a_well_formed_id_and_version() -> None:
+    assert registry.archived("../essex-social-media", "1.1.0") is None
+    assert registry.archived("essex-social-media", "../../1.1.0") is None
+    assert registry.archived("essex-social-media", "1.2.0") is None  # the current one is not archived
 
 
 def test_checklist_other_version_given(

@@ -1,0 +1,113 @@
+"""The shared validators: what a person types, read as they meant it, or refused with a reason in words."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import pytest
+
+from smcheck.checklist import Checklist, Question
+from smcheck.text import as_run, program
+from smcheck.values import AnswerError, check_typed, parse_date, parse_text
+
+TODAY = dt.date(2026, 11, 2)
+
+
+def question(checklist: Checklist, qid: str) -> Question:
+    found = checklist.question(qid)
+    assert found is not None, qid
+    return found
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("2027-02-30", "there is no 30 February"),
+        ("2027-02-29", "there is no 29 February in 2027"),
+        ("2027-04-31", "there is no 31 April"),
+        ("2027-13-01", "there is no month 13"),
+        ("2027-00-10", "there is no month 0"),
+        ("2027-01-32", "there is no 32 January"),
+        ("02/03/2027", "year first"),
+        ("next tuesday", "type a date as YYYY-MM-DD"),
+        ("2027-1-1x", "type a date as YYYY-MM-DD"),
+    ],
+)
+def test_an_impossible_date_is_refused_saying_why(typed: str, reason: str) -> None:
+    with pytest.raises(AnswerError, match=reason):
+        parse_date(typed)
+
+
+def test_dates_read_as_meant() -> None:
+    assert parse_date("2028-02-29") == dt.date(2028, 2, 29)  # a leap year
+    assert parse_date("2027-3-5") == dt.date(2027, 3, 5)
+
+
+def test_today_is_today_in_every_time_zone(essex: Checklist) -> None:
+    # "It cannot be in the future": a person east of UTC may already be on tomorrow's date.
+    consulted = question(essex, "alumni.advancement_date")
+    assert check_typed(consulted, TODAY + dt.timedelta(days=1), today=TODAY)
+    with pytest.raises(AnswerError, match="today or earlier"):
+        check_typed(consulted, TODAY + dt.timedelta(days=2), today=TODAY)
+
+
+def test_an_email_domain_is_compared_without_case_and_stored_as_typed(essex: Checklist) -> None:
+    email = question(essex, "administrator.email")
+    assert check_typed(email, "Jo.Bloggs@ESSEX.AC.UK", today=TODAY) == "Jo.Bloggs@ESSEX.AC.UK"
+    assert check_typed(email, "jo@History.Essex.ac.uk", today=TODAY) == "jo@History.Essex.ac.uk"
+    with pytest.raises(AnswerError, match="essex.ac.uk"):
+        check_typed(email, "jo@essex.ac.uk.evil.example", today=TODAY)
+
+
+def test_a_handle_is_normalised_only_where_the_checklist_says(essex: Checklist) -> None:
+    handle = question(essex, "channel.handle")
+    on = {"channel.platform": "tiktok"}
+    off = {"channel.platform": "linkedin"}
+    assert parse_text(handle, " essexhistory ", today=TODAY, answers=on) == "@essexhistory"
+    assert parse_text(handle, "@essexhistory", today=TODAY, answers=on) == "@essexhistory"
+    assert parse_text(handle, "essexhistory", today=TODAY, answers=off) == "essexhistory"
+    # The normal form is a fixed point: verify's "written as smcheck writes it" check holds.
+    assert check_typed(handle, "@essexhistory", today=TODAY, answers=on) == "@essexhistory"
+
+
+def test_a_deputy_who_is_the_administrator_is_refused(essex: Checklist) -> None:
+    name = question(essex, "administrator.deputy_name")
+    answers = {"administrator.name": "Dr  Jo Bloggs"}
+    with pytest.raises(AnswerError, match="someone other than the administrator"):
+        parse_text(name, "dr jo bloggs", today=TODAY, answers=answers)
+    assert parse_text(name, "Sam Deputy", today=TODAY, answers=answers) == "Sam Deputy"
+
+
+def test_yes_and_no_are_whole_words(essex: Checklist) -> None:
+    yesno = question(essex, "administrator.accepts")
+    for typed, meant in (("y", True), ("YES", True), (" Yes ", True), ("n", False), ("No", False)):
+        assert parse_text(yesno, typed, today=TODAY) is meant
+    for typed in ("es", "yess", "maybe", "yes please", "o"):
+        with pytest.raises(AnswerError, match="yes or no"):
+            parse_text(yesno, typed, today=TODAY)
+
+
+def test_commands_in_messages_are_written_as_smcheck_was_run(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Run by its path, with no smcheck on the PATH: the messages give that path.
+    fake = tmp_path / "venv dir" / "bin" / "smcheck"
+    fake.parent.mkdir(parents=True)
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(sys, "argv", [str(fake)])
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert program() == f"'{fake}'"
+    message = "resume with: smcheck new --resume d.toml; smcheck: error stays; run smcheck verify x"
+    assert as_run(message) == (
+        f"resume with: '{fake}' new --resume d.toml; smcheck: error stays; run '{fake}' verify x"
+    )
+    # On the PATH as the same program: plain "smcheck".
+    monkeypatch.setenv("PATH", str(fake.parent))
+    assert program() == "smcheck"
+    assert as_run(message) == message
+    # As a module.
+    monkeypatch.setattr(sys, "argv", ["/x/smcheck/__main__.py"])
+    assert program().endswith(" -m smcheck")
