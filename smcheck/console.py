@@ -35,7 +35,7 @@ def stdout() -> Console:
     if _out is None:
         from rich.console import Console
 
-        _out = Console(highlight=False, soft_wrap=False)
+        _out = Console(highlight=False, soft_wrap=False, force_terminal=False if _plain else None)
     return _out
 
 
@@ -45,15 +45,31 @@ def stderr() -> Console:
     if _err is None:
         from rich.console import Console
 
-        _err = Console(stderr=True, highlight=False)
+        _err = Console(stderr=True, highlight=False, force_terminal=False if _plain else None)
     return _err
+
+
+_plain = False
+
+
+def use_plain() -> None:
+    """The plain mode (screen readers, braille displays): every message as bare text, with no colour,
+    no bold and no cursor movement, as to a file."""
+    global _out, _err, _plain
+    _plain = True
+    _out = _err = None
 
 
 def error(message: str, hint: str | None = None, details: tuple[str, ...] = ()) -> None:
     """Print one error line, its details (every bad line of a file) and its hint on stderr (messages
-    may hold untrusted text: shown safely)."""
+    may hold untrusted text: shown safely). Commands it suggests are written as smcheck was run
+    (:func:`smcheck.text.as_run`), so each works as typed."""
     from rich.text import Text
 
+    from smcheck.text import as_run
+
+    message = as_run(message)
+    hint = as_run(hint) if hint else hint
     line = Text("smcheck: error: ", style="bold red")
     line.append_text(safe(message))
     stderr().print(line, soft_wrap=True)
@@ -79,25 +95,45 @@ def plain_error(message: str) -> None:
 # Views. Every string from a checklist, an answers file, a draft or a record goes through safe().
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from rich.console import RenderableType
+    from rich.table import Table
+
     from smcheck.checklist import Checklist, Question, Section
     from smcheck.interview import Position, ReviewRow
     from smcheck.outcome import Finding, Outcome
     from smcheck.verify import Report
 
 _LEVEL_STYLE = {"warning": "yellow", "blocker": "bold red", "referral": "bold magenta"}
+_LEVEL_TITLE = {"warning": "Warning", "blocker": "Blocker", "referral": "Referral"}
 
 
-def _clause_lines(checklist: Checklist, clause_ids: tuple[str, ...]) -> list[Text]:
-    from rich.text import Text
+def _clauses(checklist: Checklist, clause_ids: tuple[str, ...]) -> Table | None:
+    """The policy's clauses, one row each: the id, then the text, which wraps under itself (a Text that
+    began with spaces would lose its indent on every line after the first)."""
+    from rich.table import Table
 
-    lines = []
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, style="bold cyan")
+    grid.add_column(style="cyan", overflow="fold")
     for cid in clause_ids:
         clause = checklist.clause(cid)
         if clause is not None:
-            line = Text(f"  {cid} ", style="bold cyan")
-            line.append_text(safe(clause.text, style="cyan"))
-            lines.append(line)
-    return lines
+            grid.add_row(safe(f"  {cid}"), safe(clause.text.strip()))
+    return grid if grid.row_count else None
+
+
+def _heading(text: str) -> RenderableType:
+    """A section's heading: a rule with the title on it when it fits, or the title wrapped at words
+    above a rule when it does not (rich would cut a long title short)."""
+    from rich.console import Group
+    from rich.rule import Rule
+
+    title = safe(text, style="bold cyan")
+    if title.cell_len + 8 <= stderr().width:
+        return Rule(title, style="cyan")
+    return Group(title, Rule(style="cyan"))
 
 
 def show_title(checklist: Checklist, resumed: bool) -> None:
@@ -117,8 +153,8 @@ def show_title(checklist: Checklist, resumed: bool) -> None:
     else:
         err.print(
             Text(
-                "Your answers are saved after each question; press Ctrl-C at any time to stop and"
-                " resume later.",
+                "Your answers are saved after each question. Each question says how to go back"
+                " to the one before; press Ctrl-C at any time to stop and continue later.",
                 style="dim",
             )
         )
@@ -126,34 +162,38 @@ def show_title(checklist: Checklist, resumed: bool) -> None:
 
 def show_section(checklist: Checklist, section: Section, number: int, total: int) -> None:
     """A section's heading, the policy's words for context, and its clauses."""
-    from rich.rule import Rule
-
     err = stderr()
     err.print()
-    err.print(Rule(safe(f"Section {number} of {total}: {section.title}"), style="cyan"))
+    err.print(_heading(f"Section {number} of {total}: {section.title}"))
     if section.intro:
         err.print(safe(section.intro.strip()))
-    for line in _clause_lines(checklist, section.clauses):
-        err.print(line)
+    clauses = _clauses(checklist, section.clauses)
+    if clauses is not None:
+        err.print(clauses)
+
+
+def where_text(position: Position) -> str:
+    """The overall position, then the section: "Question 12 of about 45 · Section 4 of 9: Use"."""
+    where = f"Question {position.number} of about {position.about}"
+    if position.section_number == 0:
+        return f"{where} · {position.section_title or 'Sign-off'}"
+    return (
+        f"{where} · Section {position.section_number} of {position.section_count}:"
+        f" {position.section_title}"
+    )
 
 
 def show_question_context(
     checklist: Checklist, question: Question, position: Position, error: str | None
 ) -> None:
-    """Progress, the plain-words guidance and the clauses, printed above a prompt."""
+    """Progress, the policy clauses, the plain-words guidance and the last refusal, above a prompt."""
     from rich.text import Text
 
     err = stderr()
     err.print()
-    where = (
-        f"Question {position.question_number} of {position.question_count}"
-        if position.section_number == 0
-        else f"Section {position.section_number} of {position.section_count} · question"
-        f" {position.question_number} of {position.question_count}"
-    )
-    line = Text(where, style="dim")
+    line = safe(where_text(position), style="dim")
     if question.clauses:
-        line.append(" · policy " + ", ".join(question.clauses), style="dim cyan")
+        line.append_text(safe(" · policy " + ", ".join(question.clauses), style="dim cyan"))
     err.print(line)
     if question.help:
         err.print(safe(question.help.strip(), style="italic"))
@@ -165,6 +205,7 @@ def show_question_context(
 
 def show_finding(checklist: Checklist, finding: Finding) -> None:
     """A warning, blocker or referral, when it arises: with its clause and the action that fixes it."""
+    from rich.console import Group
     from rich.panel import Panel
     from rich.text import Text
 
@@ -176,42 +217,83 @@ def show_finding(checklist: Checklist, finding: Finding) -> None:
     if finding.refer_to:
         body.append("\nReferred to: ", style="bold")
         body.append_text(safe(finding.refer_to))
-    for line in _clause_lines(checklist, finding.clauses):
-        body.append("\n")
-        body.append_text(line)
-    title = {"warning": "Warning", "blocker": "Blocker", "referral": "Referral"}[
-        finding.level.value
-    ]
-    stderr().print(
-        Panel(body, title=f"{title} ({finding.rule})", title_align="left", border_style=style)
-    )
+    parts: list[RenderableType] = [body]
+    clauses = _clauses(checklist, finding.clauses)
+    if clauses is not None:
+        parts.append(clauses)
+    title = safe(f"{_LEVEL_TITLE[finding.level.value]} ({finding.rule})")
+    stderr().print(Panel(Group(*parts), title=title, title_align="left", border_style=style))
 
 
-def show_review(rows: list[ReviewRow], outcome: Outcome) -> None:
-    """The review table of every answer, numbered so one can be picked to change."""
-    from rich.table import Table
-
+def _answer_text(row: ReviewRow) -> Text:
     from smcheck.values import as_text
 
-    flagged = {f.question: f.level.value for f in outcome.findings}
-    table = Table(title="Your answers", title_justify="left", show_lines=False, expand=False)
-    table.add_column("#", justify="right", style="dim")
-    table.add_column("Question", overflow="fold", ratio=3)
-    table.add_column("Answer", overflow="fold", ratio=2)
-    for number, row in enumerate(rows, start=1):
-        answer = safe(as_text(row.question, row.value) if row.value is not None else "(left blank)")
-        level = flagged.get(row.question.id)
-        if level:
-            answer.stylize(_LEVEL_STYLE[level])
-        table.add_row(str(number), safe(row.question.prompt), answer)
+    if row.value is None:
+        return safe("(left blank)", style="dim")
+    return safe(as_text(row.question, row.value), style="green")
+
+
+def review_view(rows: Sequence[ReviewRow], changed: frozenset[str] | None) -> list[RenderableType]:
+    """The review's rows grouped under their sections' headings; with ``changed`` only those rows."""
+    from rich.table import Table
+    from rich.text import Text
+
+    shown = [r for r in rows if changed is None or r.question.id in changed]
+    digits = len(str(max((r.number for r in rows), default=1)))
+    parts: list[RenderableType] = []
+    section: str | None = None
+    grid: Table | None = None
+    for row in shown:
+        if row.section_title != section or grid is None:
+            section = row.section_title
+            parts.append(Text())
+            parts.append(_heading(row.section_title))
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(justify="right", no_wrap=True, width=digits + 1, style="dim")
+            grid.add_column(overflow="fold")
+            parts.append(grid)
+        body = safe(row.question.prompt)
+        body.append("\n")
+        body.append_text(_answer_text(row))
+        for finding in row.findings:
+            level = finding.level.value
+            body.append("\n")
+            body.append(level.upper(), style=_LEVEL_STYLE[level])
+            body.append(": ", style=_LEVEL_STYLE[level])
+            body.append_text(safe(finding.message))
+        grid.add_row(Text(f"{row.number}."), body)
+    return parts
+
+
+def show_review(
+    rows: list[ReviewRow], outcome: Outcome, *, changed: frozenset[str] | None = None
+) -> None:
+    """The answers, numbered so one can be picked to change, then where they stand.
+
+    With ``changed`` only the rows of those questions are shown (under their sections), and a line says
+    how to see the rest."""
+    from rich.text import Text
+
     err = stderr()
     err.print()
-    err.print(table)
-    show_outcome(outcome)
+    err.print(Text("Your answers", style="bold"))
+    for part in review_view(rows, changed):
+        err.print(part)
+    if changed is not None:
+        count = sum(1 for r in rows if r.question.id in changed)
+        said = {0: "No answers changed", 1: "1 answer changed"}.get(
+            count, f"{count} answers changed"
+        )
+        err.print()
+        err.print(Text(f"{said}; choose 'Show all answers' to see the rest.", style="dim"))
+    err.print()
+    show_outcome(outcome, rows)
 
 
-def show_outcome(outcome: Outcome) -> None:
-    """One line on where the answers stand, then each action."""
+def show_outcome(outcome: Outcome, rows: Sequence[ReviewRow] = ()) -> None:
+    """One line on where the answers stand, then each finding's action, and (given the review's rows)
+    the row whose answer changes it."""
+    from rich.table import Table
     from rich.text import Text
 
     err = stderr()
@@ -226,25 +308,41 @@ def show_outcome(outcome: Outcome) -> None:
     }
     text, style = words[outcome.status.value]
     err.print(Text(text, style=style))
+    if not outcome.findings:
+        return
+    by_question = {r.question.id: r for r in rows}
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
     for finding in outcome.findings:
-        line = Text(f"  {finding.level.value.upper():8} ", style=_LEVEL_STYLE[finding.level.value])
-        line.append_text(safe(finding.action))
+        level = Text(f"  {finding.level.value.upper()}", style=_LEVEL_STYLE[finding.level.value])
+        body = safe(finding.action)
         refs = ", ".join(finding.clauses)
-        line.append_text(
+        body.append_text(
             safe(f"  ({refs}; {finding.rule})" if refs else f"  ({finding.rule})", style="dim")
         )
-        err.print(line)
+        row = by_question.get(finding.question)
+        if row is not None:
+            body.append("\n")
+            body.append_text(safe(f"row {row.number}: {row.question.prompt}", style="cyan"))
+        grid.add_row(level, body)
+    err.print(grid)
 
 
 def show_signoff(checklist: Checklist) -> None:
     """The declaration, before the sign-off questions."""
     from rich.panel import Panel
-    from rich.rule import Rule
 
     err = stderr()
     err.print()
-    err.print(Rule("Sign-off", style="cyan"))
-    err.print(Panel(safe(checklist.declaration.strip()), title="Declaration", title_align="left"))
+    err.print(_heading("Sign-off"))
+    err.print(
+        Panel(
+            safe(checklist.declaration.strip()),
+            title="Declaration",
+            title_align="left",
+        )
+    )
 
 
 def show_lines(lines: list[str], style: str = "", *, out: bool = False) -> None:
@@ -256,10 +354,14 @@ def show_lines(lines: list[str], style: str = "", *, out: bool = False) -> None:
 
 def say(message: str, style: str = "") -> None:
     """A message from smcheck on stderr: never markup, and what it quotes (a file name, a path from a
-    record) is made visible like any untrusted text; only its own line breaks are kept."""
+    record) is made visible like any untrusted text; only its own line breaks are kept. Commands it
+    suggests are written as smcheck was run."""
     from rich.text import Text
 
-    stderr().print(Text(visible(message, keep_newlines=True), style=style), soft_wrap=True)
+    from smcheck.text import as_run
+
+    text = Text(visible(as_run(message), keep_newlines=True), style=style)
+    stderr().print(text, soft_wrap=True)
 
 
 # The reviewer's path (verify) prints without rich: importing rich's console and table costs more

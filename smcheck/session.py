@@ -148,7 +148,7 @@ def stopped_short(outcome: Outcome, draft: Path | None) -> int:
 
 def plain_mode(flag: bool) -> bool:
     """Whether to ask line by line: ``--plain``, ``SMCHECK_PLAIN=1``, ``ACCESSIBLE=1`` or ``TERM=dumb``.
-    When it is on, smcheck's own messages drop their colours too (``NO_COLOR``)."""
+    When it is on, smcheck's own messages are bare text too (no colour, no bold, no boxes)."""
     import os
 
     from smcheck.plain import wanted
@@ -156,7 +156,7 @@ def plain_mode(flag: bool) -> bool:
     on = wanted(flag, os.environ)
     if on:
         os.environ["NO_COLOR"] = "1"
-        console.reset()
+        console.use_plain()
     return on
 
 

@@ -449,16 +449,16 @@ def _outcome(record: Record, judged: Judgement) -> CheckResult:
         )
     warnings = outcome.of_level(Level.WARNING)
     if warnings:
-        details: list[Detail] = []
+        notes: list[Detail] = []
         for f in warnings:
-            details.append(Detail("outcome-warning", f.message, f.rule))
+            notes.append(Detail("outcome-warning", f.message, f.rule))
             said = explanation(f, judged.accepted)
             if said is not None:
-                details.append(
+                notes.append(
                     Detail("outcome-explanation", f"the proposer explains: {said}", f.rule)
                 )
             elif f.explained_by is not None:
-                details.append(
+                notes.append(
                     Detail("outcome-unexplained", "the proposer gave no explanation", f.rule)
                 )
         return CheckResult(
@@ -467,7 +467,7 @@ def _outcome(record: Record, judged: Judgement) -> CheckResult:
             "outcome-warnings",
             f"ready, with {len(warnings)} warning{'s' if len(warnings) != 1 else ''} for the reviewer: "
             + "; ".join(f"{f.rule} ({f.message})" for f in warnings),
-            tuple(details),
+            tuple(notes),
         )
     return CheckResult(
         "outcome", Verdict.PASS, "ok", "ready, no warnings (recomputed from the answers)"

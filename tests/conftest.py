@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.terminal import DRAWING_VARIABLES, Terminal, start_terminal
 
 from smcheck import registry
 from smcheck.answers import apply_answers, load_answers_file
@@ -89,3 +92,48 @@ def edit(data: bytes, old: bytes, new: bytes, *, count: int = 1) -> bytes:
     """Replace ``old`` by ``new`` in record bytes (asserting it is there) and reseal."""
     assert old in data, old
     return reseal(data.replace(old, new, count))
+
+
+# -- the pseudo-terminal tests' fixtures (helpers.terminal has the rest) ----------------------------
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    folder = tmp_path / "work"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def drafts(tmp_path: Path) -> Path:
+    return tmp_path / "drafts"
+
+
+@pytest.fixture
+def env(drafts: Path, tmp_path: Path) -> dict[str, str]:
+    """The child's environment: the caller's, without anything that changes what is drawn."""
+    child = {k: v for k, v in os.environ.items() if k not in DRAWING_VARIABLES}
+    child.update(
+        PROMPT_TOOLKIT_NO_CPR="1",
+        NO_COLOR="1",
+        TERM="xterm",
+        PYTHONUTF8="1",
+        SMCHECK_DRAFTS=str(drafts),
+        HOME=str(tmp_path),
+    )
+    return child
+
+
+@pytest.fixture
+def spawn(env: dict[str, str], workdir: Path) -> Iterator[Callable[..., Terminal]]:
+    started: list[Terminal] = []
+
+    def start(*args: str) -> Terminal:
+        terminal = start_terminal(args, env=env, cwd=workdir)
+        started.append(terminal)
+        return terminal
+
+    yield start
+    for terminal in started:
+        if terminal.child.isalive():
+            terminal.child.terminate(force=True)

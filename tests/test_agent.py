@@ -368,7 +368,7 @@ def test_a_protected_key_in_the_agent_signs_from_the_installed_script(
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_in_a_terminal_a_key_the_agent_holds_asks_for_nothing(desk: Desk, ssh_agent: Agent) -> None:
     import pexpect
-    from test_e2e_pty import start_terminal
+    from helpers.terminal import start_terminal
 
     key = protected_key(desk, "terminal")
     ssh_agent.add(key, PASSPHRASE)

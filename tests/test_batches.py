@@ -104,7 +104,7 @@ def test_quiet_prints_only_invalid_records(tmp_path: Path) -> None:
 
 @pytest.mark.pty
 def test_a_large_batch_on_a_terminal_shows_progress_and_still_reports(tmp_path: Path) -> None:
-    from test_e2e_pty import start_terminal
+    from helpers.terminal import start_terminal
 
     for number in range(25):
         (tmp_path / f"r{number:02}.smcheck.toml").write_bytes(make_record_bytes())

@@ -12,20 +12,26 @@ before reading a transcript.
 
 from __future__ import annotations
 
-import io
 import os
-import re
-import shutil
 import subprocess
 import sys
 import time
 import tomllib
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 
-import pexpect
 import pytest
+from helpers.terminal import (
+    CTRL_C,
+    DOWN,
+    ENTER,
+    Terminal,
+    plain,
+    sign_off,
+    smcheck_script,
+    typed_as,
+    verify,
+)
 
 from smcheck import registry
 from smcheck.checklist import Checklist
@@ -33,155 +39,6 @@ from smcheck.checklist import Checklist
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 
 TINY = Path(__file__).resolve().parent / "data" / "tiny.toml"
-EXPECT_TIMEOUT = 15
-ROWS, COLUMNS = 60, 220
-
-ENTER = "\r"
-DOWN = "\x1b[B"
-CTRL_C = "\x03"
-
-_DRAWING_VARIABLES = frozenset(
-    {"COLUMNS", "LINES", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "SMCHECK_DEBUG"}
-)
-"""Environment variables of the caller that would change what the child draws (or how it fails)."""
-
-_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78]")
-
-
-def plain(text: str) -> str:
-    """Terminal output without escape sequences and carriage returns."""
-    return _ESCAPES.sub("", text).replace("\r", "")
-
-
-def smcheck_script() -> str:
-    """The installed console script: beside this Python, else on PATH."""
-    beside = Path(sys.executable).with_name("smcheck")
-    if beside.is_file():
-        return str(beside)
-    found = shutil.which("smcheck")
-    if found is None:
-        pytest.fail("the smcheck console script is not installed (pip install -e .)")
-    return found
-
-
-@pytest.fixture
-def workdir(tmp_path: Path) -> Path:
-    folder = tmp_path / "work"
-    folder.mkdir()
-    return folder
-
-
-@pytest.fixture
-def drafts(tmp_path: Path) -> Path:
-    return tmp_path / "drafts"
-
-
-@pytest.fixture
-def env(drafts: Path, tmp_path: Path) -> dict[str, str]:
-    """The child's environment: the caller's, without anything that changes what is drawn."""
-    child = {k: v for k, v in os.environ.items() if k not in _DRAWING_VARIABLES}
-    child.update(
-        PROMPT_TOOLKIT_NO_CPR="1",
-        NO_COLOR="1",
-        TERM="xterm",
-        PYTHONUTF8="1",
-        SMCHECK_DRAFTS=str(drafts),
-        HOME=str(tmp_path),
-    )
-    return child
-
-
-@dataclass
-class Terminal:
-    """One spawned ``smcheck`` in a pseudo-terminal, with everything it drew kept in a transcript."""
-
-    child: pexpect.spawn
-    log: io.StringIO = field(default_factory=io.StringIO)
-
-    def expect_any(self, texts: list[str]) -> int:
-        """Wait for the first of ``texts`` to be drawn; its index. On a timeout or an early end, fail
-        with the end of what was drawn (plain), not pexpect's dump of its buffer."""
-        try:
-            return int(self.child.expect_exact(texts))
-        except (pexpect.TIMEOUT, pexpect.EOF) as exc:
-            seen = self.transcript[-3000:]
-            pytest.fail(
-                f"{type(exc).__name__} waiting for {texts[:3]}{'...' if len(texts) > 3 else ''};"
-                f" the terminal ends with:\n{seen}"
-            )
-
-    def expect(self, text: str) -> str:
-        """Wait for ``text``; return (plain) what was drawn since the last match."""
-        self.expect_any([text])
-        return plain(self.child.before)
-
-    def answer(self, prompt: str, keys: str) -> str:
-        """Wait for a prompt, type ``keys``; return (plain) what was drawn before the prompt."""
-        before = self.expect(prompt)
-        self.child.send(keys)
-        return before
-
-    def finish(self) -> int:
-        """Wait for the end; the exit status."""
-        self.child.expect(pexpect.EOF)
-        self.child.close()
-        assert self.child.exitstatus is not None, f"killed by signal {self.child.signalstatus}"
-        return int(self.child.exitstatus)
-
-    @property
-    def transcript(self) -> str:
-        return plain(self.log.getvalue())
-
-
-def start_terminal(args: Sequence[str], *, env: dict[str, str], cwd: Path) -> Terminal:
-    """The installed smcheck in a real pseudo-terminal, wide enough that prompts do not wrap."""
-    log = io.StringIO()
-    child = pexpect.spawn(
-        smcheck_script(),
-        list(args),
-        env=env,
-        cwd=str(cwd),
-        dimensions=(ROWS, COLUMNS),
-        timeout=EXPECT_TIMEOUT,
-        encoding="utf-8",
-        codec_errors="replace",
-    )
-    child.logfile_read = log
-    return Terminal(child, log)
-
-
-@pytest.fixture
-def spawn(env: dict[str, str], workdir: Path) -> Iterator[Callable[..., Terminal]]:
-    started: list[Terminal] = []
-
-    def start(*args: str) -> Terminal:
-        terminal = start_terminal(args, env=env, cwd=workdir)
-        started.append(terminal)
-        return terminal
-
-    yield start
-    for terminal in started:
-        if terminal.child.isalive():
-            terminal.child.terminate(force=True)
-
-
-def verify(record: Path, *extra: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [smcheck_script(), "verify", *extra, str(record)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=30,
-        check=False,
-    )
-
-
-def sign_off(term: Terminal) -> None:
-    term.answer("Your full name", "Ann Smith" + ENTER)
-    term.answer("Your email address", "ann@example.ac.uk" + ENTER)
-    term.answer("Your role", "Club secretary" + ENTER)
-    term.answer("Your department", "Students" + ENTER)
-    term.answer("Do you make this declaration?", "y")
 
 
 # -- a. a complete run to a record that verifies ------------------------------------------------------
@@ -194,7 +51,7 @@ def test_a_complete_run_writes_a_record_that_verifies(
     term = spawn("new", "--checklist", str(TINY))
     term.answer("Club name?", "Chess club" + ENTER)
     term.answer("What kind of club?", DOWN + ENTER)  # Music
-    term.answer("Is there a named owner?", "y")
+    term.answer("Is there a named owner?", "yes" + ENTER)
     # A refused answer: the reason is shown, the prompt stays, the line can be cleared and retyped.
     term.answer("Owner's email?", "bob@gmail.com" + ENTER)
     term.expect("must be an address at example.ac.uk")
@@ -202,8 +59,8 @@ def test_a_complete_run_writes_a_record_that_verifies(
     term.answer("When was it founded?", ENTER)  # optional: left blank
     # An empty tick list is refused in words, then asked again.
     term.answer("Where will it post?", ENTER)
-    term.expect("choose at least one")
-    term.answer("Where will it post?", DOWN + " " + ENTER)  # Website
+    term.expect("choose at least one")  # shown in place: the same prompt stays open
+    term.child.send("2" + ENTER)  # Website, by its number
     term.answer("Website address?", "https://chess.example.org" + ENTER)
     panel = term.expect("What next?")
     assert "Warning (web.plain-http)" in panel
@@ -217,7 +74,7 @@ def test_a_complete_run_writes_a_record_that_verifies(
     term.answer("Your email address", "ann@example.ac.uk" + ENTER)
     term.answer("Your role", "Club secretary" + ENTER)
     term.answer("Your department", "Students" + ENTER)
-    term.answer("Do you make this declaration?", "y")
+    term.answer("Do you make this declaration?", "yes" + ENTER)
     assert term.finish() == 0
 
     records = list(workdir.glob("*.smcheck.toml"))
@@ -262,7 +119,7 @@ def test_ctrl_c_keeps_a_draft_and_resume_continues_at_the_first_unanswered_quest
     draft = saved[0]
     out = term.transcript
     assert f"Your answers are saved in {draft}" in out
-    assert f"smcheck new --resume {draft}" in out
+    assert f"{typed_as(env)} new --resume {draft}" in out
     assert "Traceback" not in out
     assert draft.stat().st_mode & 0o777 == 0o600
     content = tomllib.loads(draft.read_text(encoding="utf-8"))
@@ -272,7 +129,7 @@ def test_ctrl_c_keeps_a_draft_and_resume_continues_at_the_first_unanswered_quest
 
     # No path and no --checklist: the latest draft, which remembers its checklist file.
     term = spawn("new", "--resume")
-    before = term.answer("Is there a named owner?", "y")
+    before = term.answer("Is there a named owner?", "yes" + ENTER)
     assert "Resuming your draft" in before
     assert "Club name?" not in before
     assert "What kind of club?" not in before
@@ -302,7 +159,7 @@ def test_ctrl_c_keeps_a_draft_and_resume_continues_at_the_first_unanswered_quest
 
 # -- c. the Essex alumni blocker; stopping at review --------------------------------------------------
 
-YES, NO = "y", "n"
+YES, NO = "yes" + ENTER, "no" + ENTER
 
 ALUMNI_NOT_CONSULTED: dict[str, str] = {
     "channel.platform": ENTER,  # Instagram
@@ -317,7 +174,8 @@ ALUMNI_NOT_CONSULTED: dict[str, str] = {
     "administrator.email": "ann.admin@essex.ac.uk" + ENTER,
     "administrator.role": "Communications Officer" + ENTER,
     "administrator.accepts": YES,
-    "administrator.has_deputy": NO,  # a warning only
+    "administrator.has_deputy": NO,  # a warning only, which asks for an explanation
+    "administrator.cover_plan": "The head of department checks it during leave." + ENTER,
     "fit.services_considered": " " + ENTER,  # the website
     "fit.existing_equivalent": NO,
     "uses.kinds": DOWN * 4 + " " + ENTER,  # Keeping in touch with alumni
@@ -387,7 +245,11 @@ def drive(
 @pytest.mark.pty
 @pytest.mark.timeout(120)
 def test_essex_alumni_blocker_is_shown_when_it_arises_and_stopping_at_review_keeps_the_draft(
-    spawn: Callable[..., Terminal], workdir: Path, drafts: Path, essex: Checklist
+    spawn: Callable[..., Terminal],
+    workdir: Path,
+    drafts: Path,
+    essex: Checklist,
+    env: dict[str, str],
 ) -> None:
     # The driver recognises questions by their prompt: no prompt may hide in another, or in a help
     # text or intro printed before it.
@@ -447,7 +309,7 @@ def test_essex_alumni_blocker_is_shown_when_it_arises_and_stopping_at_review_kee
     assert "Sign-off is not possible yet." in end
     assert "Consult the Advancement Office before going any further" in end
     assert "(GG-1)" in end
-    assert f"resume with: smcheck new --resume {draft}" in end
+    assert f"continue with: {typed_as(env)} new --resume {draft}" in end
     assert "Traceback" not in term.transcript
     # No record anywhere; the draft holds every answer, the blocker noted at its top.
     assert list(workdir.rglob("*.smcheck.toml")) == []

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_e2e_pty import ENTER, Terminal, plain, smcheck_script, start_terminal
+from helpers.terminal import ENTER, Terminal, plain, smcheck_script, start_terminal
 
 from smcheck.trust.keys import load_private_key
 from smcheck.trust.wire import KeyProblem

@@ -70,7 +70,9 @@ def example_record(essex: Checklist) -> Record:
 
 
 def tiny_record(tiny: Checklist, answers: dict[str, Any], signoff: SignOff = SIGNOFF) -> Record:
-    return build_record(tiny, answers, evaluate(tiny, answers, today=dt.date(2026, 11, 2)), signoff, now=FIXED_NOW)
+    return build_record(
+        tiny, answers, evaluate(tiny, answers, today=dt.date(2026, 11, 2)), signoff, now=FIXED_NOW
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -107,7 +109,11 @@ def test_render_parses_back_for_every_status(tiny: Checklist, case: str) -> None
 def test_build_record_uses_utc_whole_seconds_and_a_uuid(tiny: Checklist) -> None:
     now = dt.datetime(2026, 11, 2, 23, 30, 5, 999_999, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
     record = build_record(
-        tiny, TINY_ANSWERS["ready"], evaluate(tiny, TINY_ANSWERS["ready"], today=dt.date(2026, 11, 2)), SIGNOFF, now=now
+        tiny,
+        TINY_ANSWERS["ready"],
+        evaluate(tiny, TINY_ANSWERS["ready"], today=dt.date(2026, 11, 2)),
+        SIGNOFF,
+        now=now,
     )
     assert record.created == dt.datetime(2026, 11, 3, 4, 30, 5, tzinfo=dt.UTC)
     assert record.review_by == dt.date(2027, 5, 3)
@@ -115,7 +121,11 @@ def test_build_record_uses_utc_whole_seconds_and_a_uuid(tiny: Checklist) -> None
         r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", record.id
     )
     other = build_record(
-        tiny, TINY_ANSWERS["ready"], evaluate(tiny, TINY_ANSWERS["ready"], today=dt.date(2026, 11, 2)), SIGNOFF, now=now
+        tiny,
+        TINY_ANSWERS["ready"],
+        evaluate(tiny, TINY_ANSWERS["ready"], today=dt.date(2026, 11, 2)),
+        SIGNOFF,
+        now=now,
     )
     assert other.id != record.id
 

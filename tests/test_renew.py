@@ -84,7 +84,7 @@ def test_renew_without_a_terminal_points_at_answers(tmp_path: Path) -> None:
 
 @pytest.mark.pty
 def test_renew_in_a_terminal_reviews_and_signs_off_afresh(tmp_path: Path) -> None:
-    from test_e2e_pty import ENTER, start_terminal
+    from helpers.terminal import ENTER, start_terminal
 
     old = tmp_path / "old.smcheck.toml"
     old.write_bytes(make_record_bytes())

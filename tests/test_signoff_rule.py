@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import dataclasses
+import datetime as dt
 import json
 import os
 from collections.abc import Iterator

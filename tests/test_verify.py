@@ -342,7 +342,9 @@ def test_a_record_made_against_an_earlier_shipped_version_still_verifies() -> No
     old = registry.archived("essex-social-media", "1.1.0")
     assert old is not None and old.version == "1.1.0"
     data = make_record_bytes(old)
-    report = verify_bytes(data, "old.smcheck.toml", lookup=registry.lookup(), today=FIXED_NOW.date())
+    report = verify_bytes(
+        data, "old.smcheck.toml", lookup=registry.lookup(), today=FIXED_NOW.date()
+    )
     assert report.valid, [c for c in report.checks if c.verdict is Verdict.FAIL]
     checked = next(c for c in report.checks if c.check == "checklist")
     assert "1.1.0" in checked.summary and "essex-social-media-1.1.0.toml" in checked.summary
@@ -356,7 +358,9 @@ def test_a_record_made_against_an_earlier_shipped_version_still_verifies() -> No
 def test_an_archived_checklist_is_only_found_by_a_well_formed_id_and_version() -> None:
     assert registry.archived("../essex-social-media", "1.1.0") is None
     assert registry.archived("essex-social-media", "../../1.1.0") is None
-    assert registry.archived("essex-social-media", "1.2.0") is None  # the current one is not archived
+    assert (
+        registry.archived("essex-social-media", "1.2.0") is None
+    )  # the current one is not archived
 
 
 def test_checklist_other_version_given(

@@ -412,7 +412,7 @@ def test_show_never_writes_bytes_a_terminal_would_obey_to_a_terminal(tmp_path: P
     refused (not altered: they must stay exact for ssh-keygen), with the command that writes them."""
     import pexpect
     from conftest import make_record_bytes
-    from test_e2e_pty import smcheck_script
+    from helpers.terminal import smcheck_script
 
     record = tmp_path / "r.smcheck.toml"
     record.write_bytes(b"# \x1b]0;pwned\x07\n" + make_record_bytes())

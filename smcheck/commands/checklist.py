@@ -50,6 +50,7 @@ def _question_json(q: Question) -> dict[str, object]:
             ("max", v.max_date if v.max_date is None or v.max_date == "today" else str(v.max_date)),
             ("min_items", v.min_items),
             ("max_items", v.max_items),
+            ("differs_from", list(v.differs_from) or None),
         )
         if value is not None
     }
@@ -73,9 +74,21 @@ def _question_json(q: Question) -> dict[str, object]:
                 "action": r.action,
                 "clauses": list(r.clauses),
                 "refer_to": r.refer_to,
+                "explained_by": r.explained_by,
             }
             for r in q.rules
         ],
+        "wording": [
+            {"when": describe(w.when), "prompt": w.prompt, "help": w.help} for w in q.wording
+        ],
+        "normalize": (
+            {
+                "prefix": v.prefix,
+                "when": describe(v.prefix_when) if v.prefix_when is not None else None,
+            }
+            if v.prefix
+            else None
+        ),
     }
 
 
@@ -124,8 +137,20 @@ def run_show(ref: str, *, as_json: bool) -> int:
                 lines.append(f"       asked when: {data['when']}")
             if q.clauses:
                 lines.append("       clauses: " + ", ".join(q.clauses))
+            if q.validate.differs_from:
+                lines.append("       must differ from: " + ", ".join(q.validate.differs_from))
+            if q.validate.prefix:
+                when = q.validate.prefix_when
+                lines.append(
+                    f"       starts with {q.validate.prefix!r}"
+                    + (f" when {describe(when)}" if when is not None else "")
+                )
+            for variant in q.wording:
+                lines.append(f"       worded differently when {describe(variant.when)}")
             for rule in q.rules:
                 lines.append(f"       {rule.level.value} {rule.id}: when {describe(rule.when)}")
+                if rule.explained_by:
+                    lines.append(f"         explained in {rule.explained_by}")
         lines.append("")
     console.show_lines(lines, out=True)
     return 0

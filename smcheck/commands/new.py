@@ -162,7 +162,7 @@ def _run_interactive(
 
 def _choose_draft(plain: bool) -> Path:
     """``--resume`` without a draft: the only draft in progress, or the person picks one (newest first)."""
-    from smcheck.drafts import drafts_folder, in_progress
+    from smcheck.drafts import drafts_folder, how_far, in_progress, saved_words, state_words
 
     waiting = in_progress()
     if not waiting:
@@ -177,8 +177,8 @@ def _choose_draft(plain: bool) -> Path:
     options = [
         (
             str(number),
-            f"{info.channel or 'channel not given yet'}: {info.answered} of about {info.about}"
-            f" answered, {info.status.replace('-', ' ')}, saved {info.saved.astimezone():%Y-%m-%d %H:%M}",
+            f"{info.channel or 'channel not given yet'}: {how_far(info)}, {state_words(info)},"
+            f" saved {saved_words(info)}",
         )
         for number, info in enumerate(waiting)
     ]

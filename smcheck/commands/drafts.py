@@ -1,0 +1,132 @@
+"""``smcheck drafts`` (list the saved drafts) and ``smcheck drafts discard DRAFT`` (remove one, after asking).
+
+Everything shown from a draft (its channel, its file name, why it cannot be read) is untrusted: it goes
+through :func:`smcheck.text.visible`, and :mod:`smcheck.console` prints it as plain text (no colour when
+the output is not a terminal).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from smcheck import console
+from smcheck.drafts import (
+    DraftInfo,
+    check_discardable,
+    discard,
+    drafts_folder,
+    find_draft,
+    how_far,
+    info,
+    saved_words,
+    state_words,
+)
+from smcheck.errors import Interrupted, UsageError
+from smcheck.text import shell_word, visible
+
+NO_CHANNEL = "(channel not given yet)"
+UNREADABLE = "(cannot be read)"
+_CHANNEL_WIDTH = 50
+"""A channel label longer than this is cut (a hand-edited draft can hold a megabyte of it)."""
+
+
+def _channel(draft: DraftInfo) -> str:
+    if not draft.readable:
+        return UNREADABLE
+    if draft.channel is None:
+        return NO_CHANNEL
+    label = visible(draft.channel)
+    return label if len(label) <= _CHANNEL_WIDTH else label[: _CHANNEL_WIDTH - 3] + "..."
+
+
+def _path(draft: DraftInfo) -> str:
+    return visible(shell_word(draft.path))
+
+
+def list_run() -> int:
+    """One line per draft on stdout, newest first: channel, how far, last saved (local time), state,
+    and the path to paste; then how to resume or discard one."""
+    from smcheck.drafts import list_drafts
+
+    folder = drafts_folder()
+    found = list_drafts()
+    if not found:
+        console.say(f"No drafts in {folder}.")
+        return 0
+    cells = [[_channel(d), how_far(d), f"saved {saved_words(d)}", state_words(d)] for d in found]
+    widths = [max(len(row[i]) for row in cells) for i in range(4)]
+    lines = []
+    for row, draft in zip(cells, found, strict=True):
+        line = "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True))
+        line += f"  {_path(draft)}"
+        if draft.problem is not None:
+            line += f"  # {visible(draft.problem)}"  # a comment: the path still pastes
+        lines.append(line)
+    console.show_lines(lines, out=True)
+    console.show_lines(
+        [
+            "Resume one with: smcheck new --resume DRAFT; discard one with:"
+            " smcheck drafts discard DRAFT"
+        ],
+        style="dim",
+    )
+    return 0
+
+
+def _describe(draft: DraftInfo) -> list[str]:
+    if not draft.readable:
+        return [
+            f"Draft {UNREADABLE}: {visible(draft.problem or '')}",
+            f"  saved {saved_words(draft)}",
+            f"  {_path(draft)}",
+        ]
+    return [
+        f"Draft: {_channel(draft)}",
+        f"  {state_words(draft)}, {how_far(draft)}, saved {saved_words(draft)}",
+        f"  {_path(draft)}",
+    ]
+
+
+def _confirm(question: str) -> bool:
+    """Ask until the answer is a whole yes or no (in any case); an empty line or the end of input is
+    no. Ctrl-C stops, and nothing is removed."""
+    while True:
+        sys.stderr.write(f"{question} ")
+        sys.stderr.flush()
+        try:
+            line = sys.stdin.readline()
+        except KeyboardInterrupt:
+            sys.stderr.write("\n")
+            raise Interrupted("Stopped: nothing removed.") from None
+        if not line:
+            sys.stderr.write("\n")
+            return False
+        word = line.strip().lower()
+        if word in ("y", "yes"):
+            return True
+        if word in ("", "n", "no"):
+            return False
+        sys.stderr.write("Please answer y (yes) or n (no).\n")
+
+
+def discard_run(draft: Path, yes: bool) -> int:
+    """Show the draft, ask ``Discard this draft? [y/N]`` (unless ``yes``), and remove it. Exit 0 when
+    removed, 1 when the answer is no; without a terminal and without ``--yes`` it refuses (exit 2)."""
+    path = find_draft(draft)
+    check_discardable(path)
+    shown = info(path)
+    console.show_lines(_describe(shown))
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError(
+                "smcheck drafts discard asks before it removes a draft, and there is no terminal"
+                " to ask in: nothing removed",
+                hint=f"to remove it without asking: smcheck drafts discard --yes {shell_word(path)}",
+            )
+        if not _confirm("Discard this draft? [y/N]"):
+            console.say("Nothing removed.")
+            return 1
+    discard(path)
+    console.say(f"Discarded {path}.")
+    return 0

@@ -1,0 +1,1 @@
+"""Helpers shared by the test modules (an importable package: ``from helpers.terminal import ...``)."""

@@ -1,0 +1,296 @@
+"""End to end, typed as a person types: whole words, numbers, mistakes, going back; full-screen and plain.
+
+Each test drives the installed ``smcheck new`` through the whole Essex interview in a real
+pseudo-terminal, step by step (a prompt, then what a person types at it), and then checks that the
+record holds exactly the answers meant, and that ``smcheck verify`` accepts it. The plain-mode run also
+checks that nothing on the screen was drawn with cursor movement, erasing or colour.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from helpers.terminal import ENTER, Terminal, typed_as, verify
+
+from smcheck.checklist import Checklist
+
+pytestmark = [pytest.mark.pty, pytest.mark.timeout(180)]
+
+CTRL_U = "\x15"  # clear the line, as a person does after a refusal
+SHIFT_TAB = "\x1b[Z"
+TODAY = dt.datetime.now(dt.UTC).date()
+LAUNCH = (TODAY + dt.timedelta(days=60)).replace(day=1)
+CONSULTED = TODAY - dt.timedelta(days=20)
+
+Step = tuple[str, str] | tuple[str, str, str]
+"""(question id or literal prompt text, keys) or (..., keys, text to expect after them)."""
+
+
+def steps_fullscreen() -> list[Step]:
+    """The Essex interview as a person types it at the full-screen prompts: numbers at choices, whole
+    words at yes/no (in any case), a wrong word, an impossible date, a deputy who is the administrator,
+    and one step back."""
+    return [
+        ("channel.platform", "4" + ENTER),  # X (formerly Twitter), by its number
+        ("channel.name", "Essex History" + ENTER),
+        ("channel.handle", "essexhistory" + ENTER),  # X handles start with @: added
+        ("channel.url", "<" + ENTER),  # go back to the handle...
+        ("channel.handle", ENTER),  # ...where the answer is kept: Enter keeps it
+        ("channel.url", "https://x.com/essexhistory" + ENTER),
+        ("channel.department", "Department of History" + ENTER),
+        (
+            "channel.purpose",
+            "Department news, research and events for students and alumni." + ENTER,
+        ),
+        ("channel.audiences", "1" + "2" + "3" + "6" + "6" + ENTER),  # 6 ticked, then unticked
+        ("channel.launch_date", "2027-02-30" + ENTER, "there is no 30 February"),
+        ("channel.launch_date", CTRL_U + LAUNCH.isoformat() + ENTER),
+        ("administrator.name", "Helen Marsh" + ENTER),
+        ("administrator.email", "H.Marsh@Essex.ac.uk" + ENTER),
+        ("administrator.role", "Senior Lecturer" + ENTER),
+        ("administrator.accepts", "maybe" + ENTER, "type yes or no"),
+        ("administrator.accepts", CTRL_U + "YES" + ENTER),
+        ("administrator.has_deputy", "yes" + ENTER),
+        (
+            "administrator.deputy_name",
+            "helen marsh" + ENTER,
+            "someone other than the administrator",
+        ),
+        ("administrator.deputy_name", CTRL_U + "Tom Reid" + ENTER),
+        ("administrator.deputy_email", "t.reid@essex.ac.uk" + ENTER),
+        ("fit.services_considered", "1" + "3" + ENTER),
+        ("fit.existing_equivalent", "No" + ENTER),
+        ("uses.kinds", "3" + "4" + "5" + ENTER),  # marketing, students, alumni
+        ("uses.marketing_agreed", "yes" + ENTER),
+        ("uses.marketing_contact", "The Digital Marketing team" + ENTER),
+        ("uses.students_monitoring", "y" + ENTER),
+        ("alumni.contact", "yes" + ENTER),
+        ("alumni.consulted", "yes" + ENTER),
+        ("alumni.advancement_name", "Priya Shah" + ENTER),
+        ("alumni.advancement_email", "p.shah@essex.ac.uk" + ENTER),
+        ("alumni.advancement_date", CONSULTED.isoformat() + ENTER),
+        ("alumni.advancement_advice", ENTER),  # optional: left blank
+        ("alumni.contact_source", "1" + ENTER),
+        ("account.login_owner", "1" + ENTER),
+        ("account.login_email", "history-social@essex.ac.uk" + ENTER),
+        ("account.two_factor", "yes" + ENTER),
+        ("account.credentials", "yes" + ENTER),
+        ("account.personal_safety", "yes" + ENTER),
+        ("content.rights", "yes" + ENTER),
+        ("content.consent", "yes" + ENTER),
+        ("content.data_ownership", "The Department of History owns it all." + ENTER),
+        ("content.terms_read", "yes" + ENTER),
+        ("content.keep_copy", "yes" + ENTER),
+        ("content.change_plan", "Review, export the content and resubmit the checklist." + ENTER),
+        ("monitoring.who", "Helen Marsh and Tom Reid" + ENTER),
+        ("monitoring.frequency", "2" + ENTER),  # several times a week
+        ("monitoring.cover", ENTER),
+        (
+            "monitoring.contentious_plan",
+            "Never reply in haste; screenshot; ask the DMO first." + ENTER,
+        ),
+        ("monitoring.refer_dmo", "yes" + ENTER),
+        ("policies.advice_read", "yes" + ENTER),
+        ("policies.university_policies", "yes" + ENTER),
+        ("policies.branding", "yes" + ENTER),
+        ("policies.personal_use", "yes" + ENTER),
+        ("policies.applications", "yes" + ENTER),
+        ("policies.discipline", "yes" + ENTER),
+        ("policies.malware", "yes" + ENTER),
+        ("What next?", "1" + ENTER),  # go on to sign-off
+        ("the channel's designated administrator?", "yes" + ENTER),
+        ("Your role", ENTER),  # offered from the administrator's answer: kept
+        ("Your department", ENTER),
+        ("Do you make this declaration?", "yes" + ENTER),
+    ]
+
+
+EXPECTED: dict[str, dict[str, object]] = {
+    "channel": {
+        "platform": "x",
+        "name": "Essex History",
+        "handle": "@essexhistory",
+        "url": "https://x.com/essexhistory",
+        "department": "Department of History",
+        "purpose": "Department news, research and events for students and alumni.",
+        "audiences": ["prospective-students", "current-students", "alumni"],
+        "launch_date": LAUNCH,
+    },
+    "administrator": {
+        "name": "Helen Marsh",
+        "email": "H.Marsh@Essex.ac.uk",
+        "role": "Senior Lecturer",
+        "accepts": True,
+        "has_deputy": True,
+        "deputy_name": "Tom Reid",
+        "deputy_email": "t.reid@essex.ac.uk",
+    },
+    "fit": {"services_considered": ["website", "teams"], "existing_equivalent": False},
+    "uses": {
+        "kinds": ["marketing", "students", "alumni"],
+        "marketing_agreed": True,
+        "marketing_contact": "The Digital Marketing team",
+        "students_monitoring": True,
+    },
+    "alumni": {
+        "contact": True,
+        "consulted": True,
+        "advancement_name": "Priya Shah",
+        "advancement_email": "p.shah@essex.ac.uk",
+        "advancement_date": CONSULTED,
+        "contact_source": "advancement-office",
+    },
+    "account": {
+        "login_owner": "role-address",
+        "login_email": "history-social@essex.ac.uk",
+        "two_factor": True,
+        "credentials": True,
+        "personal_safety": True,
+    },
+    "content": {
+        "rights": True,
+        "consent": True,
+        "data_ownership": "The Department of History owns it all.",
+        "terms_read": True,
+        "keep_copy": True,
+        "change_plan": "Review, export the content and resubmit the checklist.",
+    },
+    "monitoring": {
+        "who": "Helen Marsh and Tom Reid",
+        "frequency": "several-weekly",
+        "contentious_plan": "Never reply in haste; screenshot; ask the DMO first.",
+        "refer_dmo": True,
+    },
+    "policies": {
+        key: True
+        for key in (
+            "advice_read",
+            "university_policies",
+            "branding",
+            "personal_use",
+            "applications",
+            "discipline",
+            "malware",
+        )
+    },
+}
+
+
+def run_steps(term: Terminal, checklist: Checklist, steps: list[Step], *, before: str = "") -> None:
+    """Wait for each step's prompt (a question's, by id, or literal text), then type its keys; where
+    a step names a reply (a refusal's reason), wait for it too."""
+    refused = False
+    for step in steps:
+        target, keys = step[0], step[1]
+        if not refused:  # after a refusal the same prompt stays open (or is asked again at once)
+            question = checklist.question(target)
+            term.expect(question.prompt if question is not None else target)
+        if before:
+            term.expect(before)
+        term.child.send(keys)
+        refused = len(step) == 3
+        if refused:
+            term.expect(step[2])
+
+
+def check_record(workdir: Path, env: dict[str, str]) -> dict[str, object]:
+    records = list(workdir.glob("*.smcheck.toml"))
+    assert len(records) == 1, records
+    data = tomllib.loads(records[0].read_text(encoding="utf-8"))
+    assert records[0].name.startswith("x-essexhistory-")
+    checked = verify(records[0], env=env)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    return data
+
+
+def test_whole_words_and_numbers_at_every_kind_of_prompt_record_exactly_what_was_meant(
+    spawn: Callable[..., Terminal],
+    workdir: Path,
+    drafts: Path,
+    essex: Checklist,
+    env: dict[str, str],
+) -> None:
+    term = spawn("new")
+    run_steps(term, essex, steps_fullscreen())
+    assert term.finish() == 0
+    data = check_record(workdir, env)
+    assert data["answers"] == EXPECTED
+    assert data["signoff"]["name"] == "Helen Marsh"  # type: ignore[index]
+    assert data["signoff"]["email"] == "H.Marsh@Essex.ac.uk"  # type: ignore[index]
+    assert data["signoff"]["role"] == "Senior Lecturer"  # type: ignore[index]
+    out = term.transcript
+    # The declaration is shown once; after sign-off nothing says "ready for sign-off".
+    assert out.count("I confirm that my answers in this record are true and complete") == 1
+    assert "Ready for sign-off" not in out.split("Record written")[1]
+    assert f"Anyone can check it with: {typed_as(env)} verify x-essexhistory-" in out
+    assert list(drafts.glob("*")) == []  # the draft goes once the record is written
+
+
+# -- plain mode --------------------------------------------------------------------------------------
+
+
+def steps_plain() -> list[Step]:
+    """The same interview line by line: choices by number, tick-boxes as "1,2,3", yes/no as words."""
+    by_number = {
+        "channel.platform": "4",
+        "channel.audiences": "1, 2,3",
+        "fit.services_considered": "1 3",
+        "uses.kinds": "3,4,5",
+        "alumni.contact_source": "1",
+        "account.login_owner": "1",
+        "monitoring.frequency": "2",
+    }
+    steps: list[Step] = []
+    for step in steps_fullscreen():
+        qid, keys = step[0], step[1]
+        if qid in by_number:
+            keys = by_number[qid] + ENTER
+        keys = keys.replace(CTRL_U, "")
+        if qid == "What next?":
+            break
+        steps.append((qid, keys, step[2]) if len(step) == 3 else (qid, keys))
+    steps += [
+        ("What next?", "1" + ENTER),
+        ("the channel's designated administrator?", "yes" + ENTER),
+        ("Your role", ENTER),
+        ("Your department", ENTER),
+        ("Do you make this declaration?", "yes" + ENTER),
+    ]
+    return steps
+
+
+_MOVES = re.compile(r"\x1b\[[0-9;]*[ABCDGHJKf]|\x1b\[\?25[lh]|\x1b\[[0-9;]*m")
+
+
+@pytest.mark.parametrize("how", ["--plain", "TERM=dumb"])
+def test_plain_mode_runs_the_whole_interview_line_by_line(
+    spawn: Callable[..., Terminal],
+    workdir: Path,
+    essex: Checklist,
+    env: dict[str, str],
+    how: str,
+) -> None:
+    if how == "TERM=dumb":
+        env["TERM"] = "dumb"  # the spawn fixture reads this same dict
+        term = spawn("new")
+    else:
+        term = spawn("new", "--plain")
+    run_steps(term, essex, steps_plain(), before="Answer: ")
+    assert term.finish() == 0
+    data = check_record(workdir, env)
+    assert data["answers"] == EXPECTED
+    raw = term.log.getvalue()
+    assert _MOVES.search(raw) is None, repr(_MOVES.search(raw))
+    assert "\x1b" not in raw  # nothing drawn: no cursor movement, no erasing, no colour
+    for box in "─│╭╮╰╯":
+        assert box not in raw
+    out = term.transcript
+    assert "Recorded: X (formerly Twitter)" in out
+    assert "Recorded: yes" in out
+    assert "1. Instagram" in out  # choices as a numbered list
+    assert out.count("I confirm that my answers in this record are true and complete") == 1
