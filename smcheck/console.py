@@ -9,6 +9,7 @@ zero-width characters. :func:`visible` makes every such character visible as an 
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import TYPE_CHECKING
 
@@ -60,25 +61,73 @@ def use_plain() -> None:
     _out = _err = None
 
 
+_COMMAND_AFTER = re.compile(r": (?=\S*smcheck (?:[a-z]|--))")
+"""Where a message's suggested command starts: after ``: ``, by smcheck's own habit."""
+
+
+def fit(text: str, lead: str = "", *, width: int | None = None) -> list[str]:
+    """A message's lines for a terminal ``width`` wide: prose wrapped at spaces, never inside a word,
+    continuation lines indented under ``lead``; a command it ends with (after ``: ``) kept whole on a
+    line of its own when it does not fit, so it can be copied and pasted as one line. With no width
+    (not a terminal: a pipe, a log) the message is one line, as it always was."""
+    first = lead + text
+    if width is None or len(first) <= width:
+        return [first]
+    import textwrap
+
+    indent = " " * min(len(lead), 8)
+    found = _COMMAND_AFTER.search(text)
+    prose, command = (text[: found.start() + 1], text[found.end() :]) if found else (text, "")
+    lines = textwrap.wrap(
+        prose,
+        width=max(20, width),
+        initial_indent=lead,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [lead.rstrip()]
+    if command:
+        if len(lines[-1]) + 1 + len(command) <= width:
+            lines[-1] += " " + command
+        else:
+            lines.append(indent + "  " + command)
+    return lines
+
+
+def _terminal_width() -> int | None:
+    """The width to fit messages to: the terminal's, when stderr is one."""
+    if not sys.stderr.isatty():
+        return None
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).columns
+
+
 def error(message: str, hint: str | None = None, details: tuple[str, ...] = ()) -> None:
     """Print one error line, its details (every bad line of a file) and its hint on stderr (messages
     may hold untrusted text: shown safely). Commands it suggests are written as smcheck was run
-    (:func:`smcheck.text.as_run`), so each works as typed."""
+    (:func:`smcheck.text.as_run`), so each works as typed; on a terminal, lines are fitted to its
+    width at word boundaries (:func:`fit`)."""
     from rich.text import Text
 
     from smcheck.text import as_run
 
-    message = as_run(message)
-    hint = as_run(hint) if hint else hint
-    line = Text("smcheck: error: ", style="bold red")
-    line.append_text(safe(message))
-    stderr().print(line, soft_wrap=True)
+    width = _terminal_width()
+    err = stderr()
+    head = "smcheck: error: "
+    for number, part in enumerate(fit(visible(as_run(message)), head, width=width)):
+        line = Text(head, style="bold red") if number == 0 else Text()
+        line.append(part[len(head) :] if number == 0 else part)
+        err.print(line, soft_wrap=True)
     for detail in details:
-        stderr().print(safe(f"  - {detail}"), soft_wrap=True)
+        for part in fit(visible(detail), "  - ", width=width):
+            err.print(Text(part), soft_wrap=True)
     if hint:
-        tip = Text("  hint: ", style="yellow")
-        tip.append_text(safe(hint))
-        stderr().print(tip, soft_wrap=True)
+        lead = "  hint: "
+        for number, part in enumerate(fit(visible(as_run(hint)), lead, width=width)):
+            line = Text(lead, style="yellow") if number == 0 else Text()
+            line.append(part[len(lead) :] if number == 0 else part)
+            err.print(line, soft_wrap=True)
 
 
 def note(message: str) -> None:
@@ -360,8 +409,10 @@ def say(message: str, style: str = "") -> None:
 
     from smcheck.text import as_run
 
-    text = Text(visible(as_run(message), keep_newlines=True), style=style)
-    stderr().print(text, soft_wrap=True)
+    width = _terminal_width()
+    for paragraph in visible(as_run(message), keep_newlines=True).split("\n"):
+        for line in fit(paragraph, width=width):
+            stderr().print(Text(line, style=style), soft_wrap=True)
 
 
 # The reviewer's path (verify) prints without rich: importing rich's console and table costs more

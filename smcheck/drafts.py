@@ -31,7 +31,7 @@ from smcheck.fsutil import atomic_write
 from smcheck.interview import Progress
 from smcheck.outcome import Outcome, Status, evaluate, visible
 from smcheck.record import MAX_RECORD_BYTES, read_limited
-from smcheck.text import shell_word
+from smcheck.text import as_run, shell_word
 from smcheck.text import visible as visible_text
 from smcheck.tomlread import Problems, Table, flatten, nest
 
@@ -208,7 +208,7 @@ def _render(
     where = summary(checklist, progress)
     lines = [
         "# smcheck draft: unfinished answers. Nothing here is sent anywhere.",
-        f"# Resume with: smcheck new --resume {visible_text(shell_word(path))}",  # one line
+        as_run(f"# Resume with: smcheck new --resume {visible_text(shell_word(path))}"),  # one line
     ]
     todo = [f for f in where.outcome.findings if f.level.value != "warning"]
     if todo:

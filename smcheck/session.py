@@ -121,13 +121,9 @@ def stopped_short(outcome: Outcome, draft: Path | None) -> int:
             console.show_lines([f"This channel is not for this process: {finding.message}"])
             console.show_lines([f"Where to go instead: {finding.refer_to}. {finding.action}"])
         if draft is not None:
-            console.say(
-                as_run(
-                    f"No record was written. Your answers are kept as a referred draft, {draft}:"
-                    " smcheck drafts lists your drafts, and"
-                    f" smcheck drafts discard {shell_word(draft)} removes this one."
-                )
-            )
+            console.say(f"No record was written. Your answers are kept as a referred draft: {draft}")
+            console.say("To see your drafts: smcheck drafts")
+            console.say(f"To remove this one: smcheck drafts discard {shell_word(draft)}")
         return 1
     console.say("Sign-off is not possible yet.", style="bold red")
     for finding in blocking(outcome):

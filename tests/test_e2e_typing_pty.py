@@ -53,7 +53,7 @@ def steps_fullscreen() -> list[Step]:
         ("administrator.name", "Helen Marsh" + ENTER),
         ("administrator.email", "H.Marsh@Essex.ac.uk" + ENTER),
         ("administrator.role", "Senior Lecturer" + ENTER),
-        ("administrator.accepts", "maybe" + ENTER, "type yes or no"),
+        ("administrator.accepts", "maybe" + ENTER, "answer yes or no"),
         ("administrator.accepts", CTRL_U + "YES" + ENTER),
         ("administrator.has_deputy", "yes" + ENTER),
         (
@@ -294,3 +294,79 @@ def test_plain_mode_runs_the_whole_interview_line_by_line(
     assert "Recorded: yes" in out
     assert "1. Instagram" in out  # choices as a numbered list
     assert out.count("I confirm that my answers in this record are true and complete") == 1
+
+
+# -- a referral ends the interview; drafts a person can find ------------------------------------------
+
+TINY = Path(__file__).resolve().parent / "data" / "tiny.toml"
+
+
+def test_a_referral_ends_the_interview_and_drafts_are_listed_continued_and_discarded(
+    spawn: Callable[..., Terminal], workdir: Path, drafts: Path, env: dict[str, str]
+) -> None:
+    # Stopped before the first answer: no draft at all.
+    term = spawn("new", "--checklist", str(TINY))
+    term.expect("Club name?")
+    term.child.sendcontrol("c")
+    assert term.finish() == 130
+    assert "nothing was saved" in term.transcript
+    assert not drafts.exists() or list(drafts.iterdir()) == []
+
+    # A referral: offered to end at once; yes ends it, saying where to go instead.
+    term = spawn("new", "--checklist", str(TINY))
+    term.answer("Club name?", "Union Club" + ENTER)
+    term.answer("What kind of club?", "3" + ENTER)  # Run by the union
+    term.answer("End the interview now", "yes" + ENTER)
+    assert term.finish() == 1
+    out = term.transcript.rsplit("End the interview now", 1)[1]
+    assert "Where to go instead: the union" in out
+    assert "resume" not in out.lower()
+    assert "Is there a named owner?" not in out  # nothing more was asked
+    assert f"To remove this one: {typed_as(env)} drafts discard " in out
+
+    # Two drafts in progress (one stopped by Ctrl-C), beside the referred one.
+    for name in ("Chess Club", "Go Club"):
+        term = spawn("new", "--checklist", str(TINY))
+        term.answer("Club name?", name + ENTER)
+        term.expect("What kind of club?")
+        term.child.sendcontrol("c")
+        assert term.finish() == 130
+    listed = spawn("drafts")
+    assert listed.finish() == 0
+    table = listed.transcript
+    for line_start, state in (("Union Club", "referred"), ("Chess Club", "in progress")):
+        line = next(x for x in table.splitlines() if x.startswith(line_start))
+        assert state in line and "of about" in line and "saved" in line
+    assert f"{typed_as(env)} new --resume DRAFT" in table
+
+    # --resume with no name asks which (newest first; the referred one is not offered).
+    term = spawn("new", "--resume")
+    chooser = term.expect("Which draft do you want to continue?")
+    term.expect("2.")
+    term.child.send("2" + ENTER)  # the older: Chess Club
+    term.answer("What kind of club?", "1" + ENTER)
+    term.answer("Is there a named owner?", "yes" + ENTER)
+    term.answer("Owner's email?", "ann@example.ac.uk" + ENTER)
+    term.answer("When was it founded?", ENTER)
+    term.answer("Where will it post?", "1" + ENTER)
+    term.answer("What next?", "1" + ENTER)
+    term.answer("Your full name", "Ann Smith" + ENTER)
+    term.answer("Your email address", "ann@example.ac.uk" + ENTER)
+    term.answer("Your role", "Secretary" + ENTER)
+    term.answer("Your department", "Students" + ENTER)
+    term.answer("Do you make this declaration?", "yes" + ENTER)
+    assert term.finish() == 0, term.transcript[-2000:]
+    assert "Union Club" not in chooser
+    records = list(workdir.glob("chess-club-*.smcheck.toml"))
+    assert len(records) == 1
+    assert verify(records[0], "--checklist", str(TINY), env=env).returncode == 0
+
+    # Discarding asks first, in whole words.
+    left = sorted(p.name for p in drafts.glob("*.draft.toml"))
+    assert len(left) == 2 and any(n.startswith("go-club-") for n in left), left
+    go = next(p for p in drafts.glob("go-club-*.draft.toml"))
+    term = spawn("drafts", "discard", go.name)
+    term.answer("Discard this draft?", "maybe" + ENTER)
+    term.answer("y (yes) or n (no)", "YES" + ENTER)
+    assert term.finish() == 0
+    assert not go.exists()

@@ -111,3 +111,22 @@ def test_commands_in_messages_are_written_as_smcheck_was_run(
     # As a module.
     monkeypatch.setattr(sys, "argv", ["/x/smcheck/__main__.py"])
     assert program().endswith(" -m smcheck")
+
+
+def test_messages_fit_the_terminal_at_word_boundaries_and_keep_commands_whole() -> None:
+    from smcheck.console import fit
+
+    message = (
+        "Your answers are saved. When you have done this, continue with:"
+        " smcheck new --resume /home/jo/.local/share/smcheck/drafts/instagram-essexhistory.draft.toml"
+    )
+    for width in (60, 80, 120):
+        lines = fit(message, width=width)
+        words = message.split()
+        assert " ".join(" ".join(lines).split()) == " ".join(words)  # nothing lost or added
+        for line in lines:
+            assert len(line) <= width or line.strip().startswith("smcheck new")
+        command = next(line for line in lines if "--resume" in line)
+        assert "smcheck new --resume /home/jo/" in command  # the command on one line, whole
+    assert fit(message) == [message]  # not a terminal: one line, as before
+    assert fit("short", "  hint: ", width=60) == ["  hint: short"]

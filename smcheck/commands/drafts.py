@@ -23,7 +23,7 @@ from smcheck.drafts import (
     state_words,
 )
 from smcheck.errors import Interrupted, UsageError
-from smcheck.text import shell_word, visible
+from smcheck.text import as_run, shell_word, visible
 
 NO_CHANNEL = "(channel not given yet)"
 UNREADABLE = "(cannot be read)"
@@ -66,8 +66,10 @@ def list_run() -> int:
     console.show_lines(lines, out=True)
     console.show_lines(
         [
-            "Resume one with: smcheck new --resume DRAFT; discard one with:"
-            " smcheck drafts discard DRAFT"
+            as_run(
+                "Resume one with: smcheck new --resume DRAFT; discard one with:"
+                " smcheck drafts discard DRAFT"
+            )
         ],
         style="dim",
     )
