@@ -105,7 +105,7 @@ def _terminal_width() -> int | None:
 
 def error(message: str, hint: str | None = None, details: tuple[str, ...] = ()) -> None:
     """Print one error line, its details (every bad line of a file) and its hint on stderr (messages
-    may hold untrusted text: shown safely). Commands it suggests are written as smcheck was run
+    may hold untrusted text: shown safely). Commands the hint suggests are written as smcheck was run
     (:func:`smcheck.text.as_run`), so each works as typed; on a terminal, lines are fitted to its
     width at word boundaries (:func:`fit`)."""
     from rich.text import Text
@@ -115,7 +115,7 @@ def error(message: str, hint: str | None = None, details: tuple[str, ...] = ()) 
     width = _terminal_width()
     err = stderr()
     head = "smcheck: error: "
-    for number, part in enumerate(fit(visible(as_run(message)), head, width=width)):
+    for number, part in enumerate(fit(visible(message), head, width=width)):
         line = Text(head, style="bold red") if number == 0 else Text()
         line.append(part[len(head) :] if number == 0 else part)
         err.print(line, soft_wrap=True)

@@ -109,7 +109,7 @@ def next_steps(path: Path, checklist: Checklist, outcome: Outcome, answers: Answ
     )
 
 
-def stopped_short(outcome: Outcome, draft: Path | None) -> int:
+def stopped_short(outcome: Outcome, draft: Path | None, checklist: Checklist | None = None) -> int:
     """Why there is no record yet, what to do, and (for a saved draft) how to come back; exit 1.
 
     A referral is not something to fix and come back from: it says where to go instead.
@@ -121,7 +121,9 @@ def stopped_short(outcome: Outcome, draft: Path | None) -> int:
             console.show_lines([f"This channel is not for this process: {finding.message}"])
             console.show_lines([f"Where to go instead: {finding.refer_to}. {finding.action}"])
         if draft is not None:
-            console.say(f"No record was written. Your answers are kept as a referred draft: {draft}")
+            console.say(
+                f"No record was written. Your answers are kept as a referred draft: {draft}"
+            )
             console.say("To see your drafts: smcheck drafts")
             console.say(f"To remove this one: smcheck drafts discard {shell_word(draft)}")
         return 1
@@ -130,6 +132,9 @@ def stopped_short(outcome: Outcome, draft: Path | None) -> int:
         line = f"  - {finding.action}" + (
             f" ({', '.join(finding.clauses)})" if finding.clauses else ""
         )
+        question = checklist.question(finding.question) if checklist is not None else None
+        if question is not None:
+            line += f' The answer that changes it: "{question.prompt}"'
         console.show_lines([line])
     if draft is not None:
         console.say(
@@ -239,7 +244,7 @@ def interview_to_record(
     try:
         outcome = interview.run()
         if not outcome.status.can_sign_off:
-            return stopped_short(outcome, where["draft"] if saved["any"] else None)
+            return stopped_short(outcome, where["draft"] if saved["any"] else None, checklist)
         signoff: SignOff | None = interview.sign_off()
     except (KeyboardInterrupt, EOFError):
         if not saved["any"]:
@@ -256,8 +261,9 @@ def interview_to_record(
     answers = interview.progress.answers
     outcome = evaluate(checklist, answers, today=now.date())  # as of the moment it is signed
     if not outcome.status.can_sign_off:  # (a rule on today's date turned at midnight)
-        return stopped_short(outcome, where["draft"])
+        return stopped_short(outcome, where["draft"], checklist)
     record = build_record(checklist, answers, outcome, signoff, now=now)
+    refuse_unsound(render(record), checklist, now, where["draft"])
     try:
         data = render(record) if signer is None else signer(render(record))
         written = write(data, output, checklist, answers, now, force)
@@ -269,6 +275,28 @@ def interview_to_record(
     where["draft"].unlink(missing_ok=True)
     next_steps(written, checklist, outcome, answers)
     return 0
+
+
+def refuse_unsound(data: bytes, checklist: Checklist, now: dt.datetime, draft: Path) -> None:
+    """Check a record's content as ``verify`` will, before it is written: whatever a draft held, no
+    record is written that verify would refuse for its answers, outcome or sign-off."""
+    from smcheck.verify import Verdict, verify_bytes
+
+    report = verify_bytes(
+        data, "the new record", lookup=registry.lookup(checklist), today=now.date()
+    )
+    failed = [
+        f"{c.title} ({c.summary})"
+        for c in report.checks
+        if c.verdict is Verdict.FAIL and c.check in ("answers", "outcome", "signoff", "checklist")
+    ]
+    if failed:
+        raise SmcheckError(
+            f"no record written: it would not verify ({'; '.join(failed)})",
+            hint=as_run(
+                f"your answers are kept; continue with: smcheck new --resume {shell_word(draft)}"
+            ),
+        )
 
 
 def refuse_unverified(path: Path, checklist: Checklist, *, force: bool, action: str) -> None:

@@ -309,7 +309,8 @@ def test_essex_alumni_blocker_is_shown_when_it_arises_and_stopping_at_review_kee
     assert "Sign-off is not possible yet." in end
     assert "Consult the Advancement Office before going any further" in end
     assert "(GG-1)" in end
-    assert f"continue with: {typed_as(env)} new --resume {draft}" in end
+    assert "When you have done this, continue with:" in end
+    assert f"{typed_as(env)} new --resume {draft}" in end  # whole, on one line
     assert "Traceback" not in term.transcript
     # No record anywhere; the draft holds every answer, the blocker noted at its top.
     assert list(workdir.rglob("*.smcheck.toml")) == []
@@ -396,7 +397,7 @@ def test_new_with_a_silent_open_pipe_for_input_exits_2_instead_of_hanging(
         for fd in (read_end, write_end, controller, terminal):
             if fd >= 0:
                 os.close(fd)
-    text = plain(output.decode("utf-8", "replace"))
+    text = " ".join(plain(output.decode("utf-8", "replace")).split())  # as read, wrapped or not
     assert status == 2, text
     assert NO_TERMINAL in text
     assert "--answers FILE" in text

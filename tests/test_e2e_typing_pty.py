@@ -253,7 +253,8 @@ def steps_plain() -> list[Step]:
         keys = keys.replace(CTRL_U, "")
         if qid == "What next?":
             break
-        steps.append((qid, keys, step[2]) if len(step) == 3 else (qid, keys))
+        # A refusal is said on a line of its own: "Not recorded: <the reason>".
+        steps.append((qid, keys, "Not recorded:") if len(step) == 3 else (qid, keys))
     steps += [
         ("What next?", "1" + ENTER),
         ("the channel's designated administrator?", "yes" + ENTER),

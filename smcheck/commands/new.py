@@ -95,7 +95,7 @@ def _run_answers(
         )
     outcome = evaluate(checklist, applied.answers, today=now.date())
     if not outcome.status.can_sign_off:
-        session.stopped_short(outcome, None)
+        session.stopped_short(outcome, None, checklist)
         raise SmcheckError(
             f"no record written: the answers are {outcome.status}",
             hint="change the answers above and run again",
