@@ -32,7 +32,7 @@ from smcheck.drafts import (
 )
 from smcheck.errors import FileProblem, Interrupted, SmcheckError, UsageError
 from smcheck.interview import Progress
-from tests.conftest import TINY_WARNING_ANSWERS
+from conftest import TINY_WARNING_ANSWERS
 
 STARTED = dt.datetime(2026, 11, 2, 9, 30, 0, tzinfo=dt.UTC)
 STAMP = "20261102-093000"
