@@ -15,6 +15,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from conftest import TINY_WARNING_ANSWERS
 
 from smcheck import registry
 from smcheck.checklist import Checklist
@@ -32,7 +33,6 @@ from smcheck.drafts import (
 )
 from smcheck.errors import FileProblem, Interrupted, SmcheckError, UsageError
 from smcheck.interview import Progress
-from conftest import TINY_WARNING_ANSWERS
 
 STARTED = dt.datetime(2026, 11, 2, 9, 30, 0, tzinfo=dt.UTC)
 STAMP = "20261102-093000"
