@@ -385,8 +385,13 @@ def _ask_choices(
             toggle(number - 1)
         return bool(number)
 
+    after_number = {"yes": False}
+    """Whether the last key completed a number: a Space or comma then only separates numbers, as a
+    person types "1 3" or "1,3" (the plain mode's way), and does not untick the choice just ticked."""
+
     def digit(event: KeyPressEvent) -> None:
         line.hint = None
+        after_number["yes"] = True
         typed = int(event.data)
         pending = int(state["pending"])
         longer = pending * 10 + typed
@@ -408,6 +413,7 @@ def _ask_choices(
     def move(step: int) -> Callable[[KeyPressEvent], None]:
         def handler(event: KeyPressEvent) -> None:
             line.hint = None
+            after_number["yes"] = False
             finish_number()
             ic.pointed_at = (ic.pointed_at + step) % count
 
@@ -426,9 +432,19 @@ def _ask_choices(
     for key in ("up", "c-p"):
         bindings.add(key, eager=True)(move(-1))
 
+    @bindings.add(",", eager=True)
+    def _comma(event: KeyPressEvent) -> None:
+        separated = after_number["yes"]  # "1, 3": a space after the comma separates too
+        finish_number()
+        line.hint = None if separated else ignored
+
     @bindings.add(" ", eager=True)
     def _space(event: KeyPressEvent) -> None:
         line.hint = None
+        if after_number["yes"]:  # "1 3": the space separates two numbers
+            after_number["yes"] = False
+            finish_number()
+            return
         if not multi:
             finish_number()
             line.hint = ignored
@@ -464,6 +480,7 @@ def _ask_choices(
         # are caught here too, so that no key is silently ignored.
         if event.key_sequence[0].key == Keys.Backspace:
             state["pending"] = 0  # Backspace drops a number being typed rather than ticking it
+        after_number["yes"] = False
         finish_number()
         line.hint = ignored
 

@@ -343,7 +343,12 @@ def test_more_than_nine_choices_are_picked_by_a_number_of_several_digits(
         ("1" + "3" + "3" + ENTER, ("c1",)),
         # Numbers, Space and arrows together.
         ("2" + DOWN + " " + ENTER, ("c2", "c3")),
-        ("2" + " " + ENTER, None),
+        # A space or comma right after a number separates numbers, as a person types a list.
+        ("2" + " " + ENTER, ("c2",)),
+        ("1 3" + ENTER, ("c1", "c3")),
+        ("1,3" + ENTER, ("c1", "c3")),
+        ("1, 3" + ENTER, ("c1", "c3")),
+        ("1" + DOWN + DOWN + " " + ENTER, ("c1", "c3")),  # Space not after a number ticks
     ],
 )
 def test_a_box_is_ticked_and_unticked_by_its_number(
