@@ -155,6 +155,15 @@ def verify(
             "--quiet", "-q", help="Print only invalid records, one line each (for scripts)."
         ),
     ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="With several records, print every record's checks, not only those that fail or"
+            " warn.",
+        ),
+    ] = False,
     allowed_signers: AllowedSigners = None,
     require: Annotated[
         str | None,
@@ -172,6 +181,7 @@ def verify(
         as_json=as_json,
         as_jsonl=as_jsonl,
         quiet=quiet,
+        verbose=verbose,
         allowed_signers=allowed_signers,
         require=require,
         revoked=revoked,

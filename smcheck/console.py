@@ -8,7 +8,6 @@ zero-width characters. :func:`visible` makes every such character visible as an 
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from typing import TYPE_CHECKING
@@ -415,83 +414,32 @@ def say(message: str, style: str = "") -> None:
             stderr().print(Text(line, style=style), soft_wrap=True)
 
 
-# The reviewer's path (verify) prints without rich: importing rich's console and table costs more
-# start-up than the whole of verify's own work (tests/benchmark.py). The same visible() guards it.
-
-_SGR = {
-    "INFO": "36",
-    "PASS": "32",
-    "WARN": "33",
-    "FAIL": "1;31",
-    "SKIP": "2",
-    "VALID": "1;32",
-    "INVALID": "1;31",
-    "bold": "1",
-    "dim": "2",
-}
-
-
-def _colour() -> bool:
-    return (
-        sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
-    )
-
-
-def _paint(text: str, key: str, colour: bool) -> str:
-    return f"\x1b[{_SGR[key]}m{text}\x1b[0m" if colour else text
-
-
-def _width() -> int:
-    import shutil
-
-    return max(60, shutil.get_terminal_size((100, 24)).columns)
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    """Wrap at spaces only, so that an escape such as \\u202e is never split across two lines."""
-    import textwrap
-
-    return textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False)
-
-
-def report_text(report: Report, *, colour: bool = False, width: int = 100) -> str:
-    """One record's verify report as text: one row per check, untrusted text made visible."""
-
-    lines = [_paint(visible(report.path), "bold", colour)]
-    label = max(len(c.title) for c in report.checks)
-    indent = " " * (1 + 4 + 2 + label + 2)
-    for row in report.checks:
-        first = f" {_paint(row.verdict.value, row.verdict.value, colour)}  {row.title:<{label}}  "
-        wrapped = _wrap(visible(row.summary), max(30, width - len(indent))) or [""]
-        lines.append(first + wrapped[0])
-        lines.extend(indent + more for more in wrapped[1:])
-        for detail in row.details:
-            if detail.code == "restore-command":  # a command to paste: whole, on a line of its own
-                lines.append(indent + "run: " + _paint(visible(detail.message), "bold", colour))
-                continue
-            where = f"{detail.where}: " if detail.where else ""
-            if f"{where}{detail.message}" == row.summary:
-                continue  # the summary already says it
-            text = visible(f"- {where}{detail.message}")
-            for number, part in enumerate(_wrap(text, max(30, width - len(indent) - 2))):
-                lines.append(indent + ("" if number == 0 else "  ") + _paint(part, "dim", colour))
-    if report.valid:
-        extra = (
-            f" ({report.warnings} warning{'s' if report.warnings != 1 else ''})"
-            if report.warnings
-            else ""
-        )
-        standing = f": {report.standing.summary}" if report.standing is not None else ""
-        lines.append("  => " + _paint(f"VALID{extra}", "VALID", colour) + visible(standing))
-    else:
-        lines.append("  => " + _paint("INVALID", "INVALID", colour))
-    return "\n".join(lines) + "\n\n"
+# The reviewer's path (verify) prints without rich: its text, in every format, is smcheck.report's.
+# These two names stay for callers of console (imported late: console must stay light to import).
 
 
 def show_report(report: Report) -> None:
-    """Print one record's verify report on stdout."""
-    sys.stdout.write(report_text(report, colour=_colour(), width=_width()))
-    sys.stdout.flush()
+    """Print one record's verify report on stdout (:func:`smcheck.report.show_report`)."""
+    from smcheck.report import show_report as show
+
+    show(report)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Wrap at spaces only (:func:`smcheck.report.wrap`)."""
+    from smcheck.report import wrap
+
+    return wrap(text, width)
+
+
+def show_summary(valid: int, invalid: int, unreadable: int) -> None:
+    """The old one-line summary of a batch (valid and invalid only). verify now prints counts by
+    state (:meth:`smcheck.report.FolderReporter.counts`); kept only for tests/test_console.py."""
+    total = valid + invalid + unreadable
+    parts = [f"{valid} valid", f"{invalid} invalid"]
+    if unreadable:
+        parts.append(f"{unreadable} could not be opened")
+    sys.stdout.write(f"{total} record{'s' if total != 1 else ''}: " + ", ".join(parts) + "\n")
 
 
 class Progress:
@@ -525,33 +473,6 @@ class Progress:
     def close(self) -> None:
         """Remove the bar."""
         self._progress.stop()
-
-
-def show_table(rows: list[tuple[str, str, str]]) -> None:
-    """The summary table after several records: state, path, what failed."""
-    colour = _colour()
-    width = max((len(visible(path)) for _, path, _ in rows), default=0)
-    lines = ["Summary"]
-    for state, path, detail in rows:
-        key = {"VALID": "PASS", "INVALID": "FAIL", "UNREAD": "FAIL"}[state]
-        shown = visible(path).ljust(width)
-        lines.append(
-            f"  {_paint(state.ljust(7), key, colour)}  {shown}  {visible(detail)}".rstrip()
-        )
-    sys.stdout.write("\n".join(lines) + "\n")
-
-
-def show_summary(valid: int, invalid: int, unreadable: int) -> None:
-    """The summary line after several records."""
-    colour = _colour()
-    total = valid + invalid + unreadable
-    parts = [
-        _paint(f"{valid} valid", "PASS", colour),
-        _paint(f"{invalid} invalid", "FAIL" if invalid else "dim", colour),
-    ]
-    if unreadable:
-        parts.append(_paint(f"{unreadable} could not be opened", "FAIL", colour))
-    sys.stdout.write(f"{total} record{'s' if total != 1 else ''}: " + ", ".join(parts) + "\n")
 
 
 def print_json(data: object) -> None:

@@ -24,22 +24,41 @@ dl { display: grid; grid-template-columns: 16rem 1fr; gap: .3rem 1rem; }
 dt { font-weight: 600; } dd { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid #ddd; vertical-align: top;
-         overflow-wrap: anywhere; }
+         overflow-wrap: normal; word-break: normal; hyphens: manual; }
+th { white-space: nowrap; word-break: keep-all; }
+.wide { overflow-x: auto; }
+.date { white-space: nowrap; }
 .note { color: #555; font-size: .9em; }
+.path { font-family: ui-monospace, monospace; font-size: .95em; }
 .state { font-weight: 600; white-space: nowrap; }
 .invalid, .review-overdue, .rejected { color: #a00; }
 .review-due, .awaiting-reviewer, .awaiting-cosign, .unsigned, .not-checked { color: #8a5a00; }
 .approved { color: #060; } .draft { color: #555; }
 .banner { border: 2px solid; padding: .2rem 1rem; margin: 1rem 0; }
 .banner.invalid { border-color: #a00; background: #fee; } .banner.valid { border-color: #060; }
-@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } tr, dl { break-inside: avoid; }
-               .state { color: #000; } }
+@media print {
+  @page { size: A4 landscape; margin: 12mm; }
+  body { margin: 0; max-width: none; font-size: 9pt; }
+  h2 { break-after: avoid; } tr, dl { break-inside: avoid; }
+  .wide { overflow: visible; }
+  th, td { overflow-wrap: normal; word-break: normal; hyphens: manual; padding: .2rem .35rem; }
+  thead { display: table-header-group; }
+  .state { color: #000; }
+}
 """
+"""The register's cells break only between words, on screen and on paper: no ``overflow-wrap:
+anywhere``, no automatic hyphenation, headers never wrapped. A path (which has no spaces) may break only
+after a ``/``, where :func:`path_html` puts a ``<wbr>``; a date never breaks at its dashes."""
 
 
 def escape(text: object) -> str:
     """Untrusted text, safe in HTML content and attribute values."""
     return html.escape(visible(str(text)), quote=True)
+
+
+def path_html(path: str) -> str:
+    """A path, escaped, that may break after each ``/`` and nowhere else (not mid-word)."""
+    return escape(path).replace("/", "/<wbr>")
 
 
 def page(title: str, body: list[str]) -> str:
@@ -84,7 +103,7 @@ def register_page(
         "<h1>Register of official social media channels</h1>",
         f"<p>{channels} channel{'s' if channels != 1 else ''} on {today.isoformat()}:"
         f" {escape(summary)}{escape(problems)}.</p>",
-        "<table><thead><tr><th>State</th>"
+        '<div class="wide"><table><thead><tr><th>State</th>'
         + "".join(f"<th>{escape(c)}</th>" for c in columns)
         + "<th>Review by</th><th>Notes</th></tr></thead><tbody>",
     ]
@@ -94,10 +113,19 @@ def register_page(
         review = entry.review_by.isoformat() if entry.review_by else ""
         body.append(
             f'<tr><td class="state {escape(entry.state)}">{escape(entry.state.replace("-", " "))}</td>'
-            f"{cells}<td>{escape(review)}</td>"
-            f'<td class="note">{escape(entry.detail)}<br>{escape(entry.path)}'
-            + "".join(f"<br>{escape(note)}" for note in entry.notes)
+            f'{cells}<td class="date">{escape(review)}</td>'
+            f'<td class="note">{escape(entry.detail)}'
+            f'<br><span class="path">{path_html(entry.path)}</span>'
+            + "".join(f"<br>{_note_html(note)}" for note in entry.notes)
             + "</td></tr>"
         )
-    body.append("</tbody></table>")
+    body.append("</tbody></table></div>")
     return page("Register of official social media channels", body)
+
+
+def _note_html(note: str) -> str:
+    """A note; one about another file (``also PATH: ...``) shows the path as a path."""
+    if note.startswith("also ") and ": " in note:
+        path, rest = note[len("also ") :].split(": ", 1)
+        return f'also <span class="path">{path_html(path)}</span>: {escape(rest)}'
+    return escape(note)

@@ -8,7 +8,13 @@
 - a channel's state comes from its latest *valid* record (by its sign-off time, then its path); every
   other file for the channel is named in that row's notes, so no file hides another by its name, its
   order or a time it declares about itself;
-- a draft stands for a channel only when the channel has no valid record, and is noted otherwise.
+- a draft stands for a channel only when the channel has no valid record, and is noted otherwise;
+- every row says who must act next (:func:`who_acts`): the reviewer or the co-signer by title, the role
+  that rejected it, the date a re-review is due.
+
+Nothing here reads or parses a file a second time: a record is read once and verified once, and its
+row is made from the :class:`~smcheck.verify.Report` (its ``record``); a checklist comes from the one
+cached lookup of the run.
 """
 
 from __future__ import annotations
@@ -16,13 +22,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, assert_never
 
 from smcheck.checklist import Checklist, format_value
 from smcheck.errors import CannotOpen, SmcheckError
-from smcheck.record import Record
+from smcheck.record import REVIEWER, Record
 from smcheck.registry import Lookup
-from smcheck.trust.policy import State
+from smcheck.trust.policy import Roles, State
 from smcheck.verify import Demands, Report, verify_bytes
 
 STATES = (
@@ -101,8 +107,51 @@ def _channel(checklist: Checklist | None, answers: Mapping[str, object]) -> str 
     return " ".join(parts) or None
 
 
+NOT_TO_BE_ACTED_ON = "nobody should act on it"
+"""How every invalid row's detail begins: it does not verify, so no one approves or relies on it."""
+
+
 def _invalid(path: str, reason: str) -> Entry:
-    return Entry(path, path, (), "invalid", None, None, reason)
+    return Entry(path, path, (), "invalid", None, None, f"{NOT_TO_BE_ACTED_ON}: {reason}")
+
+
+def who_acts(report: Report, shown: str, review_by: dt.date) -> str:
+    """A valid record's state in words that say who must act next (the detail of its row)."""
+    standing = report.standing
+    roles = report.roles
+    if shown == "review-overdue":
+        return f"approved; re-review was due {review_by}: the proposer must send a new record"
+    if shown == "review-due":
+        return f"approved; re-review due {review_by}: the proposer must send a new record by then"
+    if standing is None:  # a valid report always has a standing; said plainly all the same
+        return shown.replace("-", " ")
+    match standing.state:
+        case State.APPROVED:
+            return f"approved; re-review by {review_by}"
+        case State.AWAITING_REVIEWER:
+            cosigns = [_cosignature(roles, r) for r in standing.awaiting if r != REVIEWER]
+            then = f", then {' and '.join(cosigns)}" if cosigns else ""
+            return f"awaiting {roles.title(REVIEWER)}{then}"
+        case State.AWAITING_COSIGN:
+            return "awaiting " + " and ".join(_cosignature(roles, r) for r in standing.awaiting)
+        case State.REJECTED:
+            who = " and ".join(roles.title(r) for r in standing.rejected_by) or "an approver"
+            return f"rejected by {who}: the proposer must submit a new record"
+        case State.UNSIGNED:
+            return "unsigned (integrity only): the proposer must sign it before it can be approved"
+        case State.NOT_CHECKED:
+            return (
+                "signatures not checked: no trust file, so whose they are is not known; the reviewer"
+                " must give --allowed-signers FILE"
+            )
+        case State.INVALID:  # not reached for a valid report: its signatures stand
+            return standing.summary
+        case _:
+            assert_never(standing.state)
+
+
+def _cosignature(roles: Roles, role: str) -> str:
+    return f"{roles.title(role)}'s co-signature"
 
 
 def record_entry(report: Report, *, lookup: Lookup, today: dt.date, data: bytes = b"") -> Entry:
@@ -118,7 +167,11 @@ def record_entry(report: Report, *, lookup: Lookup, today: dt.date, data: bytes 
     if not report.valid or record is None:
         failed = [c for c in report.checks if c.verdict is Verdict.FAIL]
         reason = "; ".join(f"{c.title}: {c.summary}" for c in failed) or "does not verify"
-        claimed = record or _claimed(data)
+        # verify gives the record whenever it parsed the content. It gives none when the content could
+        # not be parsed (parsing again would fail again: not tried) or was never read, refused at its
+        # signature: only then is the content parsed here, once, to say which channel it claims.
+        content_read = any(c.check in ("well-formed", "schema-version") for c in failed)
+        claimed = record or (None if content_read else _claimed(data))
         checklist = lookup(claimed.checklist_id) if claimed is not None else None
         answers = claimed.answers if claimed is not None else {}
         return Entry(
@@ -128,18 +181,17 @@ def record_entry(report: Report, *, lookup: Lookup, today: dt.date, data: bytes 
             "invalid",
             None,
             None,
-            f"fails {reason}",
+            f"{NOT_TO_BE_ACTED_ON}: fails {reason}",
             _labels(checklist),
         )
     checklist = lookup(record.checklist_id)
-    state = report.state
-    detail = report.standing.summary if report.standing else ""
-    shown = state.value
-    if state is State.APPROVED:
+    shown = report.state.value
+    if report.state is State.APPROVED:
         if record.review_by < today:
-            shown, detail = "review-overdue", f"approved; re-review was due {record.review_by}"
+            shown = "review-overdue"
         elif record.review_by - today <= DUE_WITHIN:
-            shown, detail = "review-due", f"approved; re-review due {record.review_by}"
+            shown = "review-due"
+    detail = who_acts(report, shown, record.review_by)
     from smcheck.verify import explanation
 
     explained = tuple(
@@ -185,7 +237,7 @@ def draft_entry(path: Path, *, lookup: Lookup) -> Entry:
         "draft",
         None,
         draft.started,
-        "unfinished: not yet signed off",
+        "unfinished: the proposer must finish the interview and sign it off",
         _labels(checklist),
     )
 

@@ -1,10 +1,11 @@
 """verify on folders and batches: files found by suffix, bad files reported one by one, repeats noticed,
-JSON lines streamed, a summary table."""
+JSON lines streamed, counts by state (the folder report's shape: tests/test_folder_report.py)."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -33,13 +34,14 @@ def test_a_folder_is_searched_for_records_and_bad_files_do_not_stop_the_rest(fol
     result = runner.invoke(app, ["verify", str(folder)])
     assert result.exit_code == 2  # the symlink loop cannot be opened
     out = result.stdout
-    assert "history/instagram.smcheck.toml" in out and "=> VALID" in out
+    assert re.search(r"UNSIGNED +\S*history/instagram\.smcheck\.toml", out)
     assert "empty.smcheck.toml" in out and "the file is empty" in out
     assert "plain.smcheck.toml" in out and "not a complete record" in out
     assert "notes.toml" not in out  # only the documented suffix
     assert "loop.smcheck.toml" in result.stderr and "symbolic links" in result.stderr
-    assert "Summary" in out
-    assert "4 records: 1 valid, 2 invalid, 1 could not be opened" in out
+    assert re.search(r"CANNOT OPEN +\S*loop\.smcheck\.toml", out)
+    assert out.count("=> INVALID") == 2 and "=> VALID" not in out  # rows of the failing only
+    assert "4 records: 2 invalid, 1 unsigned, 1 could not be opened" in out
     assert "Traceback" not in result.output
 
 
@@ -50,8 +52,8 @@ def test_the_same_record_twice_is_a_warning_naming_both_files(tmp_path: Path) ->
     second.write_bytes(make_record_bytes())
     result = runner.invoke(app, ["verify", str(tmp_path)])
     assert result.exit_code == 0
-    assert f"same record id as {first}" in result.stdout
-    assert f"same channel (instagram @essexhistory) as {first}" in result.stdout
+    assert f"{second}: same record id as {first}" in result.stdout
+    assert f"{second}: same channel (instagram @essexhistory) as {first}" in result.stdout
     objects = [
         json.loads(line)
         for line in runner.invoke(app, ["verify", "--jsonl", str(tmp_path)]).stdout.splitlines()
@@ -110,17 +112,17 @@ def test_a_large_batch_on_a_terminal_shows_progress_and_still_reports(tmp_path: 
         (tmp_path / f"r{number:02}.smcheck.toml").write_bytes(make_record_bytes())
     env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "COLUMNS": "120"}
     terminal = start_terminal(["verify", str(tmp_path)], env=env, cwd=tmp_path)
-    terminal.expect("25 records: 25 valid, 0 invalid")
+    terminal.expect("25 records: 25 unsigned")
     assert terminal.finish() == 0
     assert "Verifying" in terminal.transcript  # the bar was drawn (and then removed)
-    assert "Summary" in terminal.transcript
+    assert "Records, problems first" in terminal.transcript
 
 
 def test_no_progress_bar_when_piped_or_small() -> None:
-    from smcheck.commands.verify import PROGRESS_FROM, _progress
+    from smcheck.report import PROGRESS_FROM, progress
 
-    assert _progress(PROGRESS_FROM - 1) is None
-    assert _progress(1000) is None  # pytest captures stdout: not a terminal
+    assert progress(PROGRESS_FROM - 1) is None
+    assert progress(1000) is None  # pytest captures stderr: not a terminal
 
 
 def test_the_pre_commit_hooks_run_commands_that_exist(tmp_path: Path) -> None:

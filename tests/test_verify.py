@@ -1102,14 +1102,14 @@ def test_cli_malformed_file_counts_as_invalid(tmp_path: Path, valid_file: Path) 
     empty.write_bytes(b"")
     result = invoke(valid_file, empty)
     assert result.exit_code == 1
-    assert "2 records: 1 valid, 1 invalid" in result.stdout
+    assert "2 records: 1 invalid, 1 unsigned" in result.stdout
 
 
 def test_cli_several_files_give_a_summary(valid_file: Path, invalid_file: Path) -> None:
     result = invoke(valid_file, invalid_file, valid_file)
     assert result.exit_code == 1
-    assert result.stdout.count("=> ") == 3
-    assert result.stdout.rstrip().splitlines()[-1] == "3 records: 2 valid, 1 invalid"
+    assert result.stdout.count("=> ") == 1  # the rows of the record that fails, only
+    assert result.stdout.rstrip().splitlines()[-1] == "3 records: 1 invalid, 2 unsigned"
 
 
 def test_cli_unopenable_files_exit_2_and_others_are_reported(
@@ -1119,9 +1119,9 @@ def test_cli_unopenable_files_exit_2_and_others_are_reported(
     result = invoke(missing, valid_file, invalid_file)
     assert result.exit_code == 2
     assert str(valid_file) in result.stdout and str(invalid_file) in result.stdout
-    assert "VALID" in result.stdout and "INVALID" in result.stdout
+    assert "UNSIGNED" in result.stdout and "INVALID" in result.stdout
     assert "no such file" in result.stderr
-    assert "3 records: 1 valid, 1 invalid, 1 could not be opened" in result.stdout
+    assert "3 records: 1 invalid, 1 unsigned, 1 could not be opened" in result.stdout
 
 
 def test_cli_json(valid_file: Path, invalid_file: Path, tmp_path: Path) -> None:
@@ -1231,4 +1231,9 @@ def test_json_lists_records_in_command_line_order(tmp_path: Path, record_bytes: 
     assert result.exit_code == 2
     objects = json.loads(result.stdout)
     assert [o["path"] for o in objects] == [str(missing), str(good)]
-    assert objects[0] == {"path": str(missing), "valid": False, "error": "no such file"}
+    assert objects[0] == {
+        "path": str(missing),
+        "valid": False,
+        "state": "invalid",
+        "error": "no such file",
+    }

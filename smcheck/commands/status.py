@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from smcheck import console, registry
 from smcheck.errors import UsageError
@@ -11,6 +12,9 @@ from smcheck.fsutil import find_files
 from smcheck.record import SUFFIX
 from smcheck.text import visible
 from smcheck.trust.source import reviewer_loader
+
+if TYPE_CHECKING:
+    from smcheck.register import Register
 
 
 def run(
@@ -22,7 +26,11 @@ def run(
     allowed_signers: Path | None,
     revoked: Path | None = None,
 ) -> int:
-    """Print the register (and write the HTML page when asked); exit 1 when any file is invalid."""
+    """Print the register (and write the HTML page when asked); exit 1 when any file is invalid.
+
+    One checklist lookup serves the whole run (records, drafts, the columns and their labels): each
+    checklist is parsed once, and each file read and verified once (:func:`smcheck.register.build`).
+    """
     from smcheck.register import DRAFT_SUFFIX, build
     from smcheck.verify import Demands
 
@@ -68,10 +76,8 @@ def run(
     return 1 if register.invalid else 0
 
 
-def _print(register: object) -> None:
-    from smcheck.register import Register
-
-    assert isinstance(register, Register)
+def _print(register: Register) -> None:
+    """The register as a table; the Notes column says who must act, the row's file and its notes."""
     rows, columns, tally = register.rows, register.columns, register.counts
     channels = sum(1 for e in rows if e.state != "invalid")
     summary = ", ".join(

@@ -1,0 +1,564 @@
+"""Every output format of ``smcheck verify``, in one place: a record's rows as text, the folder report
+for people, the ``--quiet`` line, and the ``--json``/``--jsonl`` objects.
+
+A :class:`Reporter` is handed each :class:`~smcheck.verify.Report` (or the
+:class:`~smcheck.errors.CannotOpen` of a file that could not be read) in the order the files were
+found, then :meth:`Reporter.finish`. It keeps no Report: what the folder report prints at the end (one
+line per record, the rows of the records that fail or warn, the repeats) is rendered as each arrives,
+so a large batch holds text, never records.
+
+No rich here (the reviewer's path stays fast, tests/test_startup.py): text is written with
+``sys.stdout.write`` in large chunks, and every untrusted string (a path, anything from a record) goes
+through :func:`smcheck.text.visible`. Colour only when stdout is a terminal and ``NO_COLOR`` is unset.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import TYPE_CHECKING, assert_never
+
+from smcheck.errors import CannotOpen
+from smcheck.text import visible
+from smcheck.trust.policy import State
+from smcheck.verify import Report, Verdict, report_json
+
+if TYPE_CHECKING:
+    from smcheck.console import Progress
+
+
+class Format(StrEnum):
+    """How ``verify`` reports."""
+
+    TEXT = "text"
+    """For people: one record's rows, or the folder report."""
+    QUIET = "quiet"
+    """For scripts and hooks: one line per invalid record, nothing else."""
+    JSON = "json"
+    """One JSON array, printed when every record is checked."""
+    JSONL = "jsonl"
+    """One JSON object per line, written as each record is checked."""
+
+
+# --- text: colour, width, one record's rows ---------------------------------------------------------
+
+_SGR = {
+    "INFO": "36",
+    "PASS": "32",
+    "WARN": "33",
+    "FAIL": "1;31",
+    "SKIP": "2",
+    "VALID": "1;32",
+    "INVALID": "1;31",
+    "bold": "1",
+    "dim": "2",
+}
+
+
+def colour() -> bool:
+    """Whether to colour stdout: a terminal, and neither ``NO_COLOR`` nor ``TERM=dumb``."""
+    return (
+        sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    )
+
+
+def paint(text: str, key: str, coloured: bool) -> str:
+    """``text`` in the colour named ``key`` (a verdict, a state's style, ``bold``, ``dim``)."""
+    return f"\x1b[{_SGR[key]}m{text}\x1b[0m" if coloured else text
+
+
+def width() -> int:
+    """The width to wrap rows to: the terminal's (``COLUMNS`` first), at least 60."""
+    import shutil
+
+    return max(60, shutil.get_terminal_size((100, 24)).columns)
+
+
+def wrap(text: str, columns: int) -> list[str]:
+    """Wrap at spaces only, so that an escape such as \\u202e is never split across two lines."""
+    import textwrap
+
+    return textwrap.wrap(text, width=columns, break_long_words=False, break_on_hyphens=False)
+
+
+def report_text(report: Report, *, colour: bool = False, width: int = 100) -> str:
+    """One record's verify report as text: one row per check, untrusted text made visible."""
+    coloured = colour
+    lines = [paint(visible(report.path), "bold", coloured)]
+    label = max(len(c.title) for c in report.checks)
+    indent = " " * (1 + 4 + 2 + label + 2)
+    for row in report.checks:
+        first = f" {paint(row.verdict.value, row.verdict.value, coloured)}  {row.title:<{label}}  "
+        wrapped = wrap(visible(row.summary), max(30, width - len(indent))) or [""]
+        lines.append(first + wrapped[0])
+        lines.extend(indent + more for more in wrapped[1:])
+        for detail in row.details:
+            if detail.code == "restore-command":  # a command to paste: whole, on a line of its own
+                lines.append(indent + "run: " + paint(visible(detail.message), "bold", coloured))
+                continue
+            where = f"{detail.where}: " if detail.where else ""
+            if f"{where}{detail.message}" == row.summary:
+                continue  # the summary already says it
+            text = visible(f"- {where}{detail.message}")
+            for number, part in enumerate(wrap(text, max(30, width - len(indent) - 2))):
+                lines.append(indent + ("" if number == 0 else "  ") + paint(part, "dim", coloured))
+    if report.valid:
+        extra = (
+            f" ({report.warnings} warning{'s' if report.warnings != 1 else ''})"
+            if report.warnings
+            else ""
+        )
+        standing = f": {report.standing.summary}" if report.standing is not None else ""
+        lines.append("  => " + paint(f"VALID{extra}", "VALID", coloured) + visible(standing))
+    else:
+        lines.append("  => " + paint("INVALID", "INVALID", coloured))
+    return "\n".join(lines) + "\n\n"
+
+
+def show_report(report: Report) -> None:
+    """Print one record's verify report on stdout."""
+    sys.stdout.write(report_text(report, colour=colour(), width=width()))
+    sys.stdout.flush()
+
+
+# --- the folder report's parts ----------------------------------------------------------------------
+
+ORDER: tuple[State, ...] = (
+    State.INVALID,
+    State.REJECTED,
+    State.AWAITING_REVIEWER,
+    State.AWAITING_COSIGN,
+    State.UNSIGNED,
+    State.NOT_CHECKED,
+    State.APPROVED,
+)
+"""The order of the folder report: problems first, then who must act, approved last."""
+
+
+def label(state: State) -> str:
+    """A state as the first column of the folder report."""
+    match state:
+        case State.INVALID:
+            return "INVALID"
+        case State.REJECTED:
+            return "REJECTED"
+        case State.AWAITING_REVIEWER:
+            return "AWAITING REVIEWER"
+        case State.AWAITING_COSIGN:
+            return "AWAITING COSIGN"
+        case State.UNSIGNED:
+            return "UNSIGNED"
+        case State.NOT_CHECKED:
+            return "NOT CHECKED"
+        case State.APPROVED:
+            return "APPROVED"
+        case _:
+            assert_never(state)
+
+
+def counted(state: State) -> str:
+    """A state as the counts line says it: ``3 invalid``, ``2 awaiting a co-signer``."""
+    match state:
+        case State.INVALID:
+            return "invalid"
+        case State.REJECTED:
+            return "rejected"
+        case State.AWAITING_REVIEWER:
+            return "awaiting the reviewer"
+        case State.AWAITING_COSIGN:
+            return "awaiting a co-signer"
+        case State.UNSIGNED:
+            return "unsigned"
+        case State.NOT_CHECKED:
+            return "not checked"
+        case State.APPROVED:
+            return "approved"
+        case _:
+            assert_never(state)
+
+
+def _style(state: State) -> str:
+    match state:
+        case State.INVALID | State.REJECTED:
+            return "FAIL"
+        case State.AWAITING_REVIEWER | State.AWAITING_COSIGN:
+            return "WARN"
+        case State.UNSIGNED | State.NOT_CHECKED:
+            return "INFO"
+        case State.APPROVED:
+            return "VALID"
+        case _:
+            assert_never(state)
+
+
+CANNOT_OPEN = "CANNOT OPEN"
+"""The first column of a file that could not be opened (it has no state: it was never verified)."""
+
+LABEL_WIDTH = max(len(CANNOT_OPEN), *(len(label(s)) for s in State))
+PATH_WIDTH = 40
+"""Paths are padded to a column up to this wide; a longer one pushes only its own line's words."""
+
+
+def failed(report: Report) -> list[str]:
+    """The ids of the checks a record fails (``--quiet`` and ``--json`` name checks by id)."""
+    return [c.check for c in report.checks if c.verdict is Verdict.FAIL]
+
+
+def said(report: Report) -> str:
+    """What the folder report says of one record beside its state: the checks it fails, or who must
+    act (the standing's own words), and its warnings. Never kinder than :attr:`Report.state`."""
+    state = report.state
+    if state is State.INVALID:
+        titles = [c.title for c in report.checks if c.verdict is Verdict.FAIL]
+        if titles:
+            return "fails: " + ", ".join(titles)
+        return report.standing.summary if report.standing is not None else "does not verify"
+    assert report.standing is not None  # a state other than invalid comes from the standing
+    words = report.standing.summary
+    if state is State.NOT_CHECKED:
+        words += "; give --allowed-signers FILE"
+    # A rejection is a WARN row, and the standing already says it.
+    warned = [c.title for c in report.checks if c.verdict is Verdict.WARN and c.code != "rejected"]
+    if warned:
+        words += "; warns: " + ", ".join(warned)
+    return words
+
+
+def quiet_line(report: Report) -> str:
+    """The ``--quiet`` line of an invalid record (a contract: scripts read it)."""
+    return visible(f"INVALID {report.path}: fails {', '.join(failed(report))}") + "\n"
+
+
+class Repeats:
+    """The same record id, or the same channel, seen earlier in this run: a resubmission or a replay.
+
+    Holds one path per id and per channel (not the records)."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, str] = {}
+        self._channels: dict[str, str] = {}
+
+    def of(self, report: Report) -> list[dict[str, str]]:
+        """The warnings for this record, against the ones before it."""
+        warnings: list[dict[str, str]] = []
+        if report.record_id is not None:
+            other = self._ids.setdefault(report.record_id, report.path)
+            if other != report.path:
+                warnings.append(
+                    {
+                        "code": "repeated-record-id",
+                        "other": other,
+                        "message": f"same record id as {other}: a copy, a resubmission or a replay",
+                    }
+                )
+        if report.channel is not None:
+            other = self._channels.setdefault(report.channel, report.path)
+            if other != report.path:
+                warnings.append(
+                    {
+                        "code": "repeated-channel",
+                        "other": other,
+                        "message": f"same channel ({report.channel}) as {other}: a resubmission?",
+                    }
+                )
+        return warnings
+
+
+def record_object(report: Report, warnings: list[dict[str, str]]) -> dict[str, object]:
+    """A record's ``--json``/``--jsonl`` object: :func:`smcheck.verify.report_json` (which carries
+    ``state``) and the repeat warnings."""
+    return {**report_json(report), "warnings": warnings}
+
+
+def unreadable_object(exc: CannotOpen) -> dict[str, object]:
+    """The ``--json``/``--jsonl`` object of a file that could not be opened: ``invalid``, as a state
+    (nobody should act on it), with the reason."""
+    return {"path": exc.path, "valid": False, "state": State.INVALID.value, "error": exc.reason}
+
+
+def _dumps(obj: object, *, indent: int | None = None) -> str:
+    # ASCII only, so no byte of untrusted text reaches the terminal raw.
+    return json.dumps(obj, indent=indent, ensure_ascii=True, default=str)
+
+
+# --- reporters --------------------------------------------------------------------------------------
+
+
+class Tally:
+    """What a run found, for the counts line and the exit code."""
+
+    def __init__(self) -> None:
+        self.states: dict[State, int] = dict.fromkeys(ORDER, 0)
+        self.invalid = 0
+        """Records with a failing check (what the exit code counts)."""
+        self.unreadable = 0
+
+    @property
+    def records(self) -> int:
+        """Every file given or found, opened or not."""
+        return sum(self.states.values()) + self.unreadable
+
+    @property
+    def exit_code(self) -> int:
+        """2 when a file could not be opened, else 1 when a record is invalid, else 0."""
+        if self.unreadable:
+            return 2
+        return 1 if self.invalid else 0
+
+
+class Reporter:
+    """Takes each record's report as it is checked, in the order found; :meth:`finish` ends the run.
+
+    Subclasses say how one record (:meth:`record`) and one unreadable file (:meth:`cannot_open`) are
+    shown; counting and the repeat warnings are done here, the same for every format."""
+
+    def __init__(self) -> None:
+        self.tally = Tally()
+        self._repeats = Repeats()
+
+    def add(self, outcome: Report | CannotOpen) -> None:
+        """One more file: its report, or why it could not be opened."""
+        if isinstance(outcome, CannotOpen):
+            self.tally.unreadable += 1
+            self.cannot_open(outcome)
+            return
+        self.tally.states[outcome.state] += 1
+        self.tally.invalid += not outcome.valid
+        self.record(outcome, self._repeats.of(outcome))
+
+    def record(self, report: Report, warnings: list[dict[str, str]]) -> None:
+        """Show one record."""
+        raise NotImplementedError
+
+    def cannot_open(self, exc: CannotOpen) -> None:
+        """Show a file that could not be opened (by default: the error line on stderr)."""
+        from smcheck import console
+
+        console.plain_error(exc.message)
+
+    def close(self) -> None:
+        """Release what the run holds on the terminal (the progress bar); safe to call twice."""
+
+    def finish(self) -> None:
+        """Everything is checked: print what is printed at the end."""
+        self.close()
+
+
+class QuietReporter(Reporter):
+    """``--quiet``: one line per invalid record, as each is found; nothing for the others."""
+
+    def record(self, report: Report, warnings: list[dict[str, str]]) -> None:
+        if not report.valid:
+            sys.stdout.write(quiet_line(report))
+
+
+class JsonLinesReporter(Reporter):
+    """``--jsonl``: one object per line, written (and flushed) as each record is checked."""
+
+    def record(self, report: Report, warnings: list[dict[str, str]]) -> None:
+        self._write(record_object(report, warnings))
+
+    def cannot_open(self, exc: CannotOpen) -> None:
+        self._write(unreadable_object(exc))
+
+    def _write(self, obj: dict[str, object]) -> None:
+        sys.stdout.write(_dumps(obj) + "\n")
+        sys.stdout.flush()
+
+
+class JsonReporter(Reporter):
+    """``--json``: one array of the objects ``--jsonl`` streams, in the order found."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._objects: list[dict[str, object]] = []
+
+    def record(self, report: Report, warnings: list[dict[str, str]]) -> None:
+        self._objects.append(record_object(report, warnings))
+
+    def cannot_open(self, exc: CannotOpen) -> None:
+        self._objects.append(unreadable_object(exc))
+
+    def finish(self) -> None:
+        super().finish()
+        sys.stdout.write(_dumps(self._objects, indent=2) + "\n")
+
+
+class RecordReporter(Reporter):
+    """One record given: its rows, as ever (the error of a file that cannot be opened on stderr)."""
+
+    def record(self, report: Report, warnings: list[dict[str, str]]) -> None:
+        show_report(report)  # one record cannot repeat another: no warnings to show
+
+
+PROGRESS_FROM = 20
+"""A batch this large shows a progress bar (on stderr, when stderr is a terminal; text only)."""
+
+CHUNK = 2000
+"""Lines written to stdout in one call: a terminal is slow per write, not per byte."""
+
+
+def progress(total: int) -> Progress | None:
+    """A progress bar on stderr for a large batch, when stderr is a terminal; else None."""
+    if total < PROGRESS_FROM or not sys.stderr.isatty():
+        return None
+    from smcheck.console import Progress
+
+    return Progress(total, "Verifying")
+
+
+class FolderReporter(Reporter):
+    """The folder report, for people, printed once every record is checked:
+
+    1. one line per record, problems first (in :data:`ORDER`; within a state, the order found): its
+       state, its path, and the checks it fails or who must act;
+    2. the full rows of the records that fail or warn (with ``verbose``, of every record), in the same
+       order;
+    3. the repeated-record and same-channel warnings, each naming both files;
+    4. the counts by state, and the files that could not be opened.
+
+    A progress bar is drawn on stderr meanwhile (when it is a terminal and the batch is large); nothing
+    is written to stdout until the bar is gone.
+    """
+
+    def __init__(self, *, total: int, verbose: bool = False) -> None:
+        super().__init__()
+        self._verbose = verbose
+        self._colour = colour()
+        self._width = width()
+        self._lines: dict[State | None, list[tuple[str, str]]] = {None: []}
+        """(path, what is said) per state, as shown; None: the files that could not be opened."""
+        self._rows: dict[State, list[str]] = {}
+        self._repeated: list[str] = []
+        self._same_channel: list[str] = []
+        self._words: dict[str, str] = {}
+        """One copy of each sentence said (thousands of records share a handful)."""
+        self._progress = progress(total)
+
+    def record(self, report: Report, warnings: list[dict[str, str]]) -> None:
+        if self._progress is not None:
+            self._progress.advance()
+        state = report.state
+        words = visible(said(report))
+        words = self._words.setdefault(words, words)
+        self._lines.setdefault(state, []).append((visible(report.path), words))
+        if self._verbose or not report.valid or report.warnings:
+            text = report_text(report, colour=self._colour, width=self._width)
+            self._rows.setdefault(state, []).append(text)
+        for warning in warnings:
+            shown = f"  {visible(report.path)}: {visible(warning['message'])}"
+            if warning["code"] == "repeated-record-id":
+                self._repeated.append(shown)
+            else:
+                self._same_channel.append(shown)
+
+    def cannot_open(self, exc: CannotOpen) -> None:
+        if self._progress is not None:
+            self._progress.advance()
+        super().cannot_open(exc)
+        self._lines[None].append((visible(exc.path), visible(exc.reason)))
+
+    def close(self) -> None:
+        if self._progress is not None:
+            self._progress.close()
+            self._progress = None
+
+    def finish(self) -> None:
+        super().finish()
+        write = _write
+        write(self._list())
+        rows = [text for state in ORDER for text in self._rows.get(state, ())]
+        if rows:
+            title = "Every record's checks" if self._verbose else "Records that fail or warn"
+            write([self._heading(title)])
+            write(rows, joiner="")
+        for title, lines in (
+            ("Repeated records", self._repeated),
+            ("Same channel", self._same_channel),
+        ):
+            if lines:
+                write([self._heading(title), *lines, ""])
+        write([self.counts()])
+
+    def _heading(self, title: str) -> str:
+        return paint(title, "bold", self._colour)
+
+    def _list(self) -> list[str]:
+        """The first part: one line per file, problems first."""
+        groups: list[tuple[str, str, list[tuple[str, str]]]] = [
+            (CANNOT_OPEN, "FAIL", self._lines[None])
+        ]
+        groups += [(label(s), _style(s), self._lines.get(s, [])) for s in ORDER]
+        shown = [len(path) for _, _, lines in groups for path, _ in lines]
+        column = min(PATH_WIDTH, max(shown, default=0))
+        out = [self._heading("Records, problems first")] if shown else []
+        for name, style, lines in groups:
+            head = "  " + paint(name, style, self._colour) + " " * (LABEL_WIDTH - len(name) + 2)
+            out.extend(f"{head}{path.ljust(column)}  {words}" for path, words in lines)
+        return [*out, ""] if out else out
+
+    def counts(self) -> str:
+        """The last line: ``8 records: 1 invalid, ..., 2 approved, 1 could not be opened``."""
+        tally = self.tally
+        parts = [
+            paint(f"{tally.states[s]} {counted(s)}", _style(s), self._colour)
+            for s in ORDER
+            if tally.states[s]
+        ]
+        if tally.unreadable:
+            parts.append(paint(f"{tally.unreadable} could not be opened", "FAIL", self._colour))
+        total = tally.records
+        head = f"{total} record{'s' if total != 1 else ''}"
+        return head + (": " + ", ".join(parts) if parts else "")
+
+
+def _write(lines: Sequence[str], *, joiner: str = "\n") -> None:
+    """Lines to stdout in chunks of :data:`CHUNK`, never one call per line."""
+    for start in range(0, len(lines), CHUNK):
+        sys.stdout.write(joiner.join(lines[start : start + CHUNK]) + joiner)
+    sys.stdout.flush()
+
+
+def reporter(choice: Format, *, total: int, one_record: bool, verbose: bool = False) -> Reporter:
+    """The reporter for a run: ``one_record`` when a single file was given (its rows, as ever)."""
+    match choice:
+        case Format.TEXT:
+            if one_record:
+                return RecordReporter()
+            return FolderReporter(total=total, verbose=verbose)
+        case Format.QUIET:
+            return QuietReporter()
+        case Format.JSON:
+            return JsonReporter()
+        case Format.JSONL:
+            return JsonLinesReporter()
+        case _:
+            assert_never(choice)
+
+
+__all__ = [
+    "ORDER",
+    "FolderReporter",
+    "Format",
+    "JsonLinesReporter",
+    "JsonReporter",
+    "QuietReporter",
+    "RecordReporter",
+    "Repeats",
+    "Reporter",
+    "Tally",
+    "counted",
+    "label",
+    "progress",
+    "quiet_line",
+    "record_object",
+    "report_json",
+    "report_text",
+    "reporter",
+    "said",
+    "show_report",
+    "unreadable_object",
+]
