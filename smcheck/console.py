@@ -151,7 +151,6 @@ if TYPE_CHECKING:
     from smcheck.checklist import Checklist, Question, Section
     from smcheck.interview import Position, ReviewRow
     from smcheck.outcome import Finding, Outcome
-    from smcheck.verify import Report
 
 _LEVEL_STYLE = {"warning": "yellow", "blocker": "bold red", "referral": "bold magenta"}
 _LEVEL_TITLE = {"warning": "Warning", "blocker": "Blocker", "referral": "Referral"}
@@ -416,30 +415,6 @@ def say(message: str, style: str = "") -> None:
 
 # The reviewer's path (verify) prints without rich: its text, in every format, is smcheck.report's.
 # These two names stay for callers of console (imported late: console must stay light to import).
-
-
-def show_report(report: Report) -> None:
-    """Print one record's verify report on stdout (:func:`smcheck.report.show_report`)."""
-    from smcheck.report import show_report as show
-
-    show(report)
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    """Wrap at spaces only (:func:`smcheck.report.wrap`)."""
-    from smcheck.report import wrap
-
-    return wrap(text, width)
-
-
-def show_summary(valid: int, invalid: int, unreadable: int) -> None:
-    """The old one-line summary of a batch (valid and invalid only). verify now prints counts by
-    state (:meth:`smcheck.report.FolderReporter.counts`); kept only for tests/test_console.py."""
-    total = valid + invalid + unreadable
-    parts = [f"{valid} valid", f"{invalid} invalid"]
-    if unreadable:
-        parts.append(f"{unreadable} could not be opened")
-    sys.stdout.write(f"{total} record{'s' if total != 1 else ''}: " + ", ".join(parts) + "\n")
 
 
 class Progress:

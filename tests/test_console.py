@@ -24,6 +24,7 @@ from rich.console import Console
 from rich.errors import MarkupError
 
 from smcheck import console, registry
+from smcheck.report import show_report, wrap
 from smcheck.text import is_clean, visible
 from smcheck.verify import Verdict, verify_bytes
 
@@ -203,8 +204,7 @@ def test_show_report_prints_hostile_text_escaped(capsys: pytest.CaptureFixture[s
         lookup=registry.by_id,
         today=TODAY,
     )
-    console.show_report(report)
-    console.show_summary(0, 1, 0)
+    show_report(report)
     out = capsys.readouterr().out
     assert "\x1b" not in out  # not a terminal: no colour, and nothing raw from the record
     assert_nothing_raw(out)
@@ -289,5 +289,5 @@ def test_characters_that_draw_nothing_are_made_visible(blank: str) -> None:
 
 def test_a_long_escape_is_never_split_across_lines() -> None:
     text = "name: " + "\\u202e" * 30 + " end"
-    for line in console._wrap(text, 40):
+    for line in wrap(text, 40):
         assert not line.endswith("\\") and not line.startswith("u202e"), line
