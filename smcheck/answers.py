@@ -25,7 +25,7 @@ from pathlib import Path
 from smcheck.checklist import Checklist, Value, decode_toml
 from smcheck.errors import FileProblem
 from smcheck.outcome import judge_answers
-from smcheck.record import MARKER, read_limited
+from smcheck.record import MARKER, MAX_RECORD_BYTES, read_limited
 from smcheck.signoff import SignOff, agree_question, signoff_questions
 from smcheck.tomlread import Problems, Table, flatten
 from smcheck.values import AnswerError, check_typed
@@ -43,6 +43,13 @@ class AnswersFile:
     signoff: Mapping[str, object]
     is_record: bool
     """True when the file is a record being replayed (its old sign-off agreement does not carry over)."""
+    data: bytes = b""
+    """The bytes read (a record replayed from standard input is verified from these)."""
+
+    @property
+    def name(self) -> str:
+        """How messages name it: its path, or "standard input"."""
+        return "standard input" if self.path == STDIN else str(self.path)
 
 
 @dataclass(frozen=True)
@@ -54,16 +61,36 @@ class Applied:
     signoff: SignOff | None
 
 
+STDIN = Path("-")
+"""``--answers -``: the answers come from standard input."""
+
+
+def _read(path: Path) -> bytes:
+    """The file's bytes, or standard input's for ``-`` (bounded like a file: a pipe that never ends
+    cannot fill memory)."""
+    if path != STDIN:
+        return read_limited(path)
+    import sys
+
+    data = sys.stdin.buffer.read(MAX_RECORD_BYTES + 1)
+    if len(data) > MAX_RECORD_BYTES:
+        raise FileProblem(
+            "standard input", [f"standard input: larger than {MAX_RECORD_BYTES} bytes"]
+        )
+    return data
+
+
 def load_answers_file(path: Path) -> AnswersFile:
-    """Read an answers file (or a record, replayed as answers) strictly."""
-    data = read_limited(path)
-    problems = Problems(str(path))
+    """Read an answers file (or a record, replayed as answers) strictly; ``-`` reads standard input."""
+    data = raw_bytes = _read(path)
+    name = "standard input" if path == STDIN else str(path)
+    problems = Problems(name)
     if MARKER in data:
         # A record: answers and the sign-off's identity come from its content alone.
         data = data[: data.index(MARKER)]
     raw = decode_toml(data, problems)
     if raw is None:
-        raise FileProblem(str(path), problems.lines)
+        raise FileProblem(name, problems.lines)
     top = Table(raw, "", problems)
     is_record = top.has("record")
     if is_record:
@@ -90,11 +117,11 @@ def load_answers_file(path: Path) -> AnswersFile:
         top.finish()
     if problems:
         raise FileProblem(
-            str(path),
+            name,
             problems.lines,
             hint="an answers file holds [answers.SECTION] tables and an optional [signoff] table",
         )
-    return AnswersFile(path, checklist_id, answers, signoff, is_record)
+    return AnswersFile(path, checklist_id, answers, signoff, is_record, raw_bytes)
 
 
 def apply_answers(

@@ -96,7 +96,10 @@ def new(
     answers: Annotated[
         Path | None,
         typer.Option(
-            "--answers", "-a", help="Answer from this file instead of prompts (a record works too)."
+            "--answers",
+            "-a",
+            help="Answer from this file instead of prompts (a record works too; - reads standard"
+            " input).",
         ),
     ] = None,
     output: Annotated[

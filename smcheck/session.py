@@ -299,16 +299,23 @@ def refuse_unsound(data: bytes, checklist: Checklist, now: dt.datetime, draft: P
         )
 
 
-def refuse_unverified(path: Path, checklist: Checklist, *, force: bool, action: str) -> None:
+def refuse_unverified(
+    path: Path, checklist: Checklist, *, force: bool, action: str, data: bytes | None = None
+) -> None:
     """An old record whose answers are carried into a new sign-off (``renew``, ``new --answers
     RECORD``) must verify, unless ``force``: else a tampered file would be signed off afresh.
 
     Only a checklist that moved on since (another version) is no reason to refuse: that is what a
     renewal is for, and the new interview checks every answer against the new checklist.
     """
-    from smcheck.verify import Verdict, verify_path
+    from smcheck.verify import Verdict, verify_bytes, verify_path
 
-    report = verify_path(path, lookup=registry.lookup(checklist), today=utcnow().date())
+    lookup, today = registry.lookup(checklist), utcnow().date()
+    report = (
+        verify_path(path, lookup=lookup, today=today)
+        if data is None
+        else verify_bytes(data, str(path), lookup=lookup, today=today)
+    )
     failed = [
         f"{c.title} ({c.summary})"
         for c in report.checks

@@ -225,3 +225,29 @@ def test_a_deeply_nested_answers_file_is_refused_quickly(tmp_path: Path, content
     assert code == 1
     assert "nested too deeply" in output
     assert "Traceback" not in output and "internal error" not in output
+
+
+def test_answers_can_come_from_standard_input(tmp_path: Path) -> None:
+    out = tmp_path / "from-stdin.smcheck.toml"
+    result = runner.invoke(
+        app, ["new", "--answers", "-", "--output", str(out)], input=EXAMPLE_ANSWERS.read_bytes()
+    )
+    assert result.exit_code == 0, result.output
+    assert tomllib.loads(out.read_text(encoding="utf-8"))["answers"]["channel"]["handle"] == (
+        "@essexhistory"
+    )
+    # A record replayed from standard input is verified from the bytes read, like a file.
+    again = tmp_path / "again.smcheck.toml"
+    tampered = out.read_bytes().replace(b"Essex History", b"Essex Hist0ry")
+    result = runner.invoke(
+        app, ["new", "--answers", "-", "--agree", "--output", str(again)], input=tampered
+    )
+    assert result.exit_code == 1 and "does not verify" in result.output
+    assert not again.exists()
+
+
+def test_bad_answers_on_standard_input_are_named_as_such(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["new", "--answers", "-"], input=b"x = [\n")
+    assert result.exit_code == 1
+    assert "standard input: not valid TOML" in result.output
+    assert "Traceback" not in result.output

@@ -70,27 +70,30 @@ def _run_answers(
     from smcheck.answers import apply_answers, load_answers_file
 
     file = load_answers_file(path)
+    name = file.name
     if checklist_ref is not None:
         checklist = registry.resolve(checklist_ref)
     elif file.checklist_id is not None:
-        checklist = registry.shipped_by_id(file.checklist_id, named_in=str(path))
+        checklist = registry.shipped_by_id(file.checklist_id, named_in=name)
     else:
         checklist = registry.resolve(registry.DEFAULT_CHECKLIST)
     if file.is_record:
-        session.refuse_unverified(path, checklist, force=force, action="take its answers")
+        session.refuse_unverified(
+            path, checklist, force=force, action="take its answers", data=file.data
+        )
     if file.checklist_id is not None and file.checklist_id != checklist.id:
         raise UsageError(
-            f"{path} is for checklist {file.checklist_id!r}, not {checklist.id!r}",
+            f"{name} is for checklist {file.checklist_id!r}, not {checklist.id!r}",
             hint="drop --checklist, or give the answers file for that checklist",
         )
     now = session.utcnow()
     applied = apply_answers(checklist, file, today=now.date(), agree=agree)
     if applied.problems:
         count = len(applied.problems)
-        console.say(f"{path}: {count} answer{'s' if count != 1 else ''} to fix:", style="bold red")
+        console.say(f"{name}: {count} answer{'s' if count != 1 else ''} to fix:", style="bold red")
         console.show_lines([f"  - {p}" for p in applied.problems])
         raise SmcheckError(
-            f"no record written: {count} missing or invalid answer{'s' if count != 1 else ''} in {path}",
+            f"no record written: {count} missing or invalid answer{'s' if count != 1 else ''} in {name}",
             hint=f"smcheck checklist show {checklist.id} lists every question with its id and type",
         )
     outcome = evaluate(checklist, applied.answers, today=now.date())
