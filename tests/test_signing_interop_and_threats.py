@@ -1,4 +1,4 @@
-"""More of signing and approval through the commands: interop with stock ``ssh-keygen`` at the record level
+"""Signing and approval through the commands: interop with stock ``ssh-keygen`` at the record level
 (the README's recipe, both ways), the threat model's remaining cases, each refused with its message,
 where the trust file comes from, ``--json``, and random damage to a signed record's content.
 
