@@ -2,24 +2,153 @@
 
 Only typer and the standard library are imported at start-up: every command imports what it needs when it
 runs, so ``smcheck --help`` and ``smcheck verify`` never pay for questionary or prompt_toolkit.
+
+Help is written for people: arguments and values are named as words (``RECORD...``, ``KEY``), choices
+are :mod:`smcheck.choices` enums the parser checks (exit 2) and completion offers, and each command's
+help ends with the environment it reads and real examples. ``smcheck.manpage`` writes the man page
+from the same definitions.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer import _click
+from typer.core import TyperCommand
 
 from smcheck import __version__
+from smcheck.choices import (
+    Decision,
+    ExportFormat,
+    Require,
+    SchemaKind,
+    complete_any_role,
+    complete_approver_role,
+    complete_checklist,
+    one_of,
+    or_list,
+)
+
+ENVIRONMENT: dict[str, tuple[str, str]] = {
+    "SMCHECK_ALLOWED_SIGNERS": (
+        "the trust file, if no --allowed-signers is given",
+        "The reviewer's trust file (an OpenSSH allowed_signers file), when --allowed-signers is not"
+        " given; the config file's [verify] allowed_signers comes after it.",
+    ),
+    "SMCHECK_CONFIG": (
+        "the config file (signing key, trust files)",
+        "The config file, instead of config.toml in the user's config folder (~/.config/smcheck/ on"
+        " Linux): [signing] key, [verify] allowed_signers and revoked.",
+    ),
+    "SMCHECK_DRAFTS": (
+        "the folder drafts are saved in",
+        "The folder unfinished interviews (drafts) are saved in, instead of the user's data folder.",
+    ),
+    "SMCHECK_PLAIN": (
+        "1: ask line by line, as --plain; 0: never",
+        "1 (or any value but 0, false, no, off) asks line by line, as --plain does; 0 turns plain"
+        " mode off, even under ACCESSIBLE=1 or TERM=dumb.",
+    ),
+    "ACCESSIBLE": (
+        "1: ask line by line, as --plain (so does TERM=dumb)",
+        "1 asks line by line, as --plain does (TERM=dumb too), unless SMCHECK_PLAIN says otherwise.",
+    ),
+    "SSH_AUTH_SOCK": (
+        "the ssh-agent holding your key (KEY.pub)",
+        "The ssh-agent that holds your signing key: give the key's .pub and nothing is asked.",
+    ),
+    "NO_COLOR": ("set: no colour", "Set to anything: no colour, in smcheck and in the prompts."),
+    "SMCHECK_DEBUG": (
+        "set: a bug shows its traceback",
+        "Set to anything: an internal error (exit 3) shows its traceback instead of one line.",
+    ),
+}
+"""Every environment variable smcheck reads: a short text for ``--help``, a longer one for the man page."""
+
+COMMON = ("NO_COLOR", "SMCHECK_DEBUG")
+TRUST = ("SMCHECK_ALLOWED_SIGNERS", "SMCHECK_CONFIG", *COMMON)
+ASKING = (
+    "SMCHECK_PLAIN",
+    "ACCESSIBLE",
+    "SMCHECK_DRAFTS",
+    "SMCHECK_CONFIG",
+    "SSH_AUTH_SOCK",
+    *COMMON,
+)
+SIGNING = ("SMCHECK_ALLOWED_SIGNERS", "SMCHECK_CONFIG", "SSH_AUTH_SOCK", *COMMON)
+DRAFTS = ("SMCHECK_DRAFTS", *COMMON)
+
+EXAMPLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+"""Each command's examples and environment, by command path (``verify``, ``checklist lint``)."""
+
+
+def _doc(path: str, examples: Sequence[str], environment: Sequence[str] = COMMON) -> str:
+    """A command's epilog: the environment it reads, then its examples, each on a line of its own
+    (``\\b`` keeps click from rewrapping a paragraph). Kept in :data:`EXAMPLES` for the man page."""
+    EXAMPLES[path] = (tuple(examples), tuple(environment))
+    width = max(len(name) for name in environment)
+    lines = ["\b", "Environment:"]
+    lines += [f"  {name:<{width}}  {ENVIRONMENT[name][0]}" for name in environment]
+    lines += ["", "\b", "Examples:" if len(examples) > 1 else "Example:"]
+    lines += [f"  {example}" for example in examples]
+    return "\n".join(lines)
+
+
+class Command(TyperCommand):
+    """A typer command whose arguments read as words in the usage line and the help, as options do.
+
+    typer shows an argument by its Python name and type (``{records}...``, ``records... <list[Path]>``);
+    here it is its metavar (``RECORD...``), in brackets when it may be left out (``[DRAFT]``)."""
+
+    def collect_usage_pieces(self, ctx: _click.Context) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                word = argument_word(param)
+                pieces.append(word if param.required else f"[{word}]")
+            else:
+                pieces.extend(param.get_usage_pieces(ctx))
+        return pieces
+
+    def format_options(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
+        arguments: list[tuple[str, str]] = []
+        options: list[tuple[str, str]] = []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            if param.param_type_name == "argument":
+                arguments.append((argument_word(param), record[1]))
+            else:
+                options.append(record)
+        if arguments:
+            with formatter.section("Arguments"):
+                formatter.write_dl(arguments)
+        if options:
+            with formatter.section("Options"):
+                formatter.write_dl(options)
+
+
+def argument_word(param: _click.Parameter) -> str:
+    """An argument as a word: its metavar (else its name in capitals), with ``...`` when it repeats."""
+    word = param.metavar or (param.name or "ARG").upper()
+    return f"{word}..." if param.nargs != 1 else word
+
 
 app = typer.Typer(
     name="smcheck",
     help="Check a proposed official social media channel against the University's policy.\n\n"
-    "Proposers run `smcheck new`; reviewers run `smcheck verify` on the records they receive.",
+    "Proposers run `smcheck new`; reviewers run `smcheck verify` on the records they receive."
+    " Each command's --help says more.",
+    epilog=_doc(
+        "",
+        ["smcheck new", "smcheck verify channel.smcheck.toml"],
+    ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -27,12 +156,17 @@ app = typer.Typer(
 )
 checklist_app = typer.Typer(
     help="List, show, lint and template checklists.",
+    epilog=_doc(
+        "checklist",
+        ["smcheck checklist list", "smcheck checklist lint my-checklist.toml"],
+    ),
     no_args_is_help=True,
     rich_markup_mode=None,
 )
 app.add_typer(checklist_app, name="checklist")
 drafts_app = typer.Typer(
     help="Your unfinished interviews: list them, or discard one.",
+    epilog=_doc("drafts", ["smcheck drafts", "smcheck new --resume"], DRAFTS),
     invoke_without_command=True,
     rich_markup_mode=None,
 )
@@ -43,6 +177,7 @@ AllowedSigners = Annotated[
     Path | None,
     typer.Option(
         "--allowed-signers",
+        metavar="FILE",
         help="Your trust file (an OpenSSH allowed_signers file: who may act in which role)."
         " Default: $SMCHECK_ALLOWED_SIGNERS, then the config file.",
     ),
@@ -58,7 +193,9 @@ Plain = Annotated[
 Revoked = Annotated[
     Path | None,
     typer.Option(
-        "--revoked", help="Revoked public keys, one per line. Default: the config file's."
+        "--revoked",
+        metavar="FILE",
+        help="Revoked public keys, one per line. Default: the config file's.",
     ),
 ]
 
@@ -81,16 +218,32 @@ def _root(
     """Check a proposed official social media channel against the University's policy."""
 
 
-@app.command()
+@app.command(
+    cls=Command,
+    epilog=_doc(
+        "new",
+        [
+            "smcheck new --sign-with ~/.ssh/id_ed25519",
+            "smcheck new --answers channel.answers.toml --agree",
+        ],
+        ASKING,
+    ),
+)
 def new(
     draft: Annotated[
         Path | None,
-        typer.Argument(help="With --resume: the draft to continue (default: the latest)."),
+        typer.Argument(
+            metavar="DRAFT", help="With --resume: the draft to continue (default: the latest)."
+        ),
     ] = None,
     checklist: Annotated[
         str | None,
         typer.Option(
-            "--checklist", "-c", help="Checklist id or file (default: essex-social-media)."
+            "--checklist",
+            "-c",
+            metavar="ID|FILE",
+            help="Checklist id or file (default: essex-social-media).",
+            autocompletion=complete_checklist,
         ),
     ] = None,
     answers: Annotated[
@@ -98,12 +251,14 @@ def new(
         typer.Option(
             "--answers",
             "-a",
+            metavar="FILE",
             help="Answer from this file instead of prompts (a record works too; - reads standard"
             " input).",
         ),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Where to write the record.")
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Where to write the record."),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite --output if it exists.")
@@ -114,11 +269,20 @@ def new(
     ] = False,
     sign_with: Annotated[
         Path | None,
-        typer.Option("--sign-with", help="Sign the record with this Ed25519 key (OpenSSH format)."),
+        typer.Option(
+            "--sign-with",
+            metavar="KEY",
+            help="Sign the record with this Ed25519 key (OpenSSH format; KEY.pub when ssh-agent"
+            " holds it).",
+        ),
     ] = None,
     plain: Plain = False,
 ) -> None:
-    """Answer the checklist and sign off: writes a record to attach to your proposal."""
+    """Answer the checklist and sign off, to make a record.
+
+    The record is the file you attach to your proposal. Your answers are saved as you go: Ctrl-C
+    keeps a draft that --resume continues. With --answers, nothing is asked.
+    """
     from smcheck.commands import new as command
 
     _run(
@@ -135,17 +299,33 @@ def new(
     )
 
 
-@app.command()
+@app.command(
+    cls=Command,
+    epilog=_doc(
+        "verify",
+        [
+            "smcheck verify --allowed-signers allowed_signers channel.smcheck.toml",
+            "smcheck verify --require approved --quiet register/",
+        ],
+        TRUST,
+    ),
+)
 def verify(
     records: Annotated[
-        list[Path], typer.Argument(help="Record files, or folders searched for *.smcheck.toml.")
+        list[Path],
+        typer.Argument(
+            metavar="RECORD", help="Record files, or folders searched for *.smcheck.toml."
+        ),
     ],
     checklist: Annotated[
         str | None,
         typer.Option(
             "--checklist",
             "-c",
-            help="Check against this checklist file instead of the shipped one.",
+            metavar="ID|FILE",
+            help="Check every record against this checklist (an id, or a file) instead of the one"
+            " it names.",
+            autocompletion=complete_checklist,
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per record.")] = False,
@@ -169,12 +349,21 @@ def verify(
     ] = False,
     allowed_signers: AllowedSigners = None,
     require: Annotated[
-        str | None,
-        typer.Option("--require", help="Fail records that are not 'signed', or not 'approved'."),
+        Require | None,
+        typer.Option(
+            "--require",
+            metavar=one_of(Require),
+            help="Fail records that are not signed (by a key the trust file names), or not"
+            " approved (by the reviewer and every co-signer they need).",
+        ),
     ] = None,
     revoked: Revoked = None,
 ) -> None:
-    """Check records: well-formed, answered, outcome, sign-off, integrity, signatures, review date."""
+    """Check records, and say which are valid and why.
+
+    Each record is checked for: well-formed, answered, outcome, sign-off, integrity, signatures and
+    review date. Exit 0 when every record is valid, 1 when any is not, 2 when any cannot be opened.
+    """
     from smcheck.commands import verify as command
 
     _run(
@@ -191,41 +380,78 @@ def verify(
     )
 
 
-@app.command()
+@app.command(
+    cls=Command,
+    epilog=_doc(
+        "keygen",
+        [
+            "smcheck keygen --email h.marsh@essex.ac.uk --passphrase",
+            "smcheck keygen --email alumni@essex.ac.uk --role advancement-office",
+        ],
+    ),
+)
 def keygen(
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Where to write the key (and KEY.pub).")
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="KEY",
+            help="Where to write the key (and KEY.pub). Default: smcheck/keys/id_ed25519 in your"
+            " data folder.",
+        ),
     ] = None,
     passphrase: Annotated[
         bool, typer.Option("--passphrase", help="Protect the key with a passphrase (asked twice).")
     ] = False,
     email: Annotated[
         str | None,
-        typer.Option("--email", help="Your email: the name the reviewer trusts the key under."),
+        typer.Option(
+            "--email",
+            metavar="EMAIL",
+            help="Your email: the name the reviewer trusts the key under.",
+        ),
     ] = None,
     role: Annotated[
         str,
         typer.Option(
             "--role",
+            metavar="ROLE",
             help="The role the printed trust line grants: proposer, reviewer, or a co-signer's role"
             " from the checklist (advancement-office).",
+            autocompletion=complete_any_role,
         ),
     ] = "proposer",
 ) -> None:
-    """Make an Ed25519 signing key; print the line to send to the reviewer."""
+    """Make an Ed25519 signing key for signing records.
+
+    Prints the line to send to the reviewer, for their trust file (allowed_signers): it grants the
+    key the --role it names.
+    """
     from smcheck.commands import keygen as command
 
     _run(command.run, output, passphrase=passphrase, email=email, role=role)
 
 
-@app.command()
+@app.command(
+    cls=Command,
+    epilog=_doc(
+        "sign",
+        [
+            "smcheck sign --key ~/.ssh/id_ed25519 channel.smcheck.toml",
+            "smcheck sign --signature record.bytes.sig channel.smcheck.toml",
+        ],
+        SIGNING,
+    ),
+)
 def sign(
-    record: Annotated[Path, typer.Argument(help="The record to sign.")],
+    record: Annotated[Path, typer.Argument(metavar="RECORD", help="The record to sign.")],
     key: Annotated[
         Path | None,
         typer.Option(
             "--key",
             "-k",
+            metavar="KEY",
             help="Your Ed25519 key: the private key, or KEY.pub when ssh-agent holds the key.",
         ),
     ] = None,
@@ -233,6 +459,7 @@ def sign(
         Path | None,
         typer.Option(
             "--signature",
+            metavar="FILE",
             help="Attach this signature instead, made with ssh-keygen -Y sign -n smcheck-record"
             " over the output of smcheck show RECORD --signed-bytes.",
         ),
@@ -240,7 +467,11 @@ def sign(
     allowed_signers: AllowedSigners = None,
     revoked: Revoked = None,
 ) -> None:
-    """Sign a record that was made without a key, or attach a signature made with ssh-keygen."""
+    """Sign a record that was made without a key.
+
+    Or attach a signature made with ssh-keygen (--signature). The record is changed only when the
+    signature is good, and with a trust file, by a key it names for the sign-off email.
+    """
     from smcheck.commands import sign as command
 
     _run(
@@ -253,25 +484,55 @@ def sign(
     )
 
 
-@app.command()
+@app.command(
+    cls=Command,
+    epilog=_doc(
+        "approve",
+        [
+            "smcheck approve --key ~/.ssh/id_ed25519 channel.smcheck.toml",
+            'smcheck approve --decision rejected --comment "No deputy" x.smcheck.toml',
+        ],
+        SIGNING,
+    ),
+)
 def approve(
-    record: Annotated[Path, typer.Argument(help="The record to approve or reject.")],
-    key: Annotated[Path | None, typer.Option("--key", "-k", help="Your Ed25519 key.")] = None,
-    decision: Annotated[str, typer.Option("--decision", help="approved or rejected.")] = "approved",
+    record: Annotated[
+        Path, typer.Argument(metavar="RECORD", help="The record to approve or reject.")
+    ],
+    key: Annotated[
+        Path | None,
+        typer.Option(
+            "--key",
+            "-k",
+            metavar="KEY",
+            help="Your Ed25519 key (KEY.pub when ssh-agent holds it).",
+        ),
+    ] = None,
+    decision: Annotated[
+        Decision,
+        typer.Option("--decision", metavar=one_of(Decision), help="Your decision."),
+    ] = Decision.APPROVED,
     comment: Annotated[
-        str, typer.Option("--comment", help="A comment bound into the approval.")
+        str,
+        typer.Option("--comment", metavar="TEXT", help="A comment bound into the decision."),
     ] = "",
     role: Annotated[
         str,
         typer.Option(
             "--role",
-            help="reviewer, or a co-signer's role from the checklist (advancement-office).",
+            metavar="ROLE",
+            help="The role you decide as: reviewer, or a co-signer's role from the checklist"
+            " (advancement-office).",
+            autocompletion=complete_approver_role,
         ),
     ] = "reviewer",
     allowed_signers: AllowedSigners = None,
     revoked: Revoked = None,
 ) -> None:
-    """Countersign a record that verifies: the decision, you, the time and a comment."""
+    """Approve or reject a record that verifies, and sign it.
+
+    The decision, who you are, the time and the comment are signed and appended to the record.
+    """
     from smcheck.commands import approve as command
 
     _run(
@@ -286,9 +547,19 @@ def approve(
     )
 
 
-@app.command()
+@app.command(
+    cls=Command,
+    epilog=_doc(
+        "show",
+        [
+            "smcheck show channel.smcheck.toml",
+            "smcheck show --signed-bytes channel.smcheck.toml > record.bytes",
+        ],
+        TRUST,
+    ),
+)
 def show(
-    record: Annotated[Path, typer.Argument(help="The record to show.")],
+    record: Annotated[Path, typer.Argument(metavar="RECORD", help="The record to show.")],
     signed_bytes: Annotated[
         bool,
         typer.Option(
@@ -297,16 +568,30 @@ def show(
     ] = False,
     signature: Annotated[
         str | None,
-        typer.Option("--signature", help="Write ROLE's signature in OpenSSH's armoured form."),
+        typer.Option(
+            "--signature",
+            metavar="ROLE",
+            help="Write ROLE's signature in OpenSSH's armoured form.",
+            autocompletion=complete_any_role,
+        ),
     ] = None,
     statement: Annotated[
         str | None,
-        typer.Option("--statement", help="Write the statement ROLE signed (the bytes it covers)."),
+        typer.Option(
+            "--statement",
+            metavar="ROLE",
+            help="Write the statement ROLE signed (the bytes it covers).",
+            autocompletion=complete_approver_role,
+        ),
     ] = None,
     allowed_signers: AllowedSigners = None,
     revoked: Revoked = None,
 ) -> None:
-    """Show a record for a person, or the bytes and signatures for ssh-keygen -Y verify."""
+    """Show a record, or its bytes and signatures for ssh-keygen.
+
+    It opens with what verify says of the record. --signed-bytes, --signature and --statement write
+    what ssh-keygen -Y verify needs to check a signature without smcheck.
+    """
     from smcheck.commands import show as command
 
     _run(
@@ -320,32 +605,75 @@ def show(
     )
 
 
-@app.command()
+@app.command(
+    cls=Command,
+    epilog=_doc(
+        "renew",
+        [
+            "smcheck renew channel.smcheck.toml",
+            "smcheck renew --sign-with ~/.ssh/id_ed25519 channel.smcheck.toml",
+        ],
+        ASKING,
+    ),
+)
 def renew(
-    record: Annotated[Path, typer.Argument(help="The record to renew (it is not changed).")],
+    record: Annotated[
+        Path, typer.Argument(metavar="RECORD", help="The record to renew (it is not changed).")
+    ],
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Where to write the new record.")
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Where to write the new record."),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Overwrite --output if it exists.")
+        bool,
+        typer.Option(
+            "--force",
+            help="Overwrite --output if it exists; take the answers of a record that fails verify.",
+        ),
     ] = False,
     sign_with: Annotated[
-        Path | None, typer.Option("--sign-with", help="Sign the new record with this key.")
+        Path | None,
+        typer.Option("--sign-with", metavar="KEY", help="Sign the new record with this key."),
     ] = None,
     plain: Plain = False,
 ) -> None:
-    """Re-review a channel: a new interview filled in from an old record."""
+    """Re-review a channel, starting from its last record.
+
+    A new interview filled in from the old record: it asks only what it must, then shows every
+    answer to confirm or change, and you sign off afresh.
+    """
     from smcheck.commands import renew as command
 
     _run(command.run, record, output=output, force=force, sign_with=sign_with, plain=plain)
 
 
-@app.command()
+@app.command(
+    cls=Command,
+    epilog=_doc(
+        "export",
+        [
+            "smcheck export channel.smcheck.toml > channel.md",
+            "smcheck export --format html --output channel.html channel.smcheck.toml",
+        ],
+        TRUST,
+    ),
+)
 def export(
-    record: Annotated[Path, typer.Argument(help="The record to export.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="md or html.")] = "md",
+    record: Annotated[Path, typer.Argument(metavar="RECORD", help="The record to export.")],
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar=one_of(ExportFormat),
+            help="Markdown, or one self-contained HTML page.",
+        ),
+    ] = ExportFormat.MD,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write here instead of to stdout.")
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write here instead of to standard output."
+        ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite --output if it exists.")
@@ -353,7 +681,11 @@ def export(
     allowed_signers: AllowedSigners = None,
     revoked: Revoked = None,
 ) -> None:
-    """A readable document of a record, to attach to the proposal (Markdown or HTML)."""
+    """Write a record as a document to attach to the proposal.
+
+    The document opens with what verify says of the record, then gives every answer with its policy
+    clauses, the outcome, the sign-off and each signature.
+    """
     from smcheck.commands import export as command
 
     _run(
@@ -367,20 +699,36 @@ def export(
     )
 
 
-@app.command()
+@app.command(
+    cls=Command,
+    epilog=_doc(
+        "status",
+        [
+            "smcheck status register/",
+            "smcheck status --html register.html register/",
+        ],
+        TRUST,
+    ),
+)
 def status(
     paths: Annotated[
-        list[Path], typer.Argument(help="Folders (or files) holding the register's records.")
+        list[Path],
+        typer.Argument(metavar="FOLDER", help="Folders (or files) holding the register's records."),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
     html: Annotated[
-        Path | None, typer.Option("--html", help="Also write the register as one HTML page.")
+        Path | None,
+        typer.Option("--html", metavar="FILE", help="Also write the register as one HTML page."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite the --html file.")] = False,
     allowed_signers: AllowedSigners = None,
     revoked: Revoked = None,
 ) -> None:
-    """The register: one row per channel, most urgent first, with counts."""
+    """Show the register: one row per channel, most urgent first.
+
+    Every file is verified as verify would, and accounted for; counts by state come first. Exit 1
+    when any file does not verify.
+    """
     from smcheck.commands import status as command
 
     _run(
@@ -394,34 +742,74 @@ def status(
     )
 
 
-@app.command()
+@app.command(
+    cls=Command,
+    epilog=_doc(
+        "schema",
+        [
+            "smcheck schema checklist > checklist.schema.json",
+            "smcheck schema record --checklist essex-social-media > record.json",
+        ],
+    ),
+)
 def schema(
-    kind: Annotated[str, typer.Argument(help="checklist or record.")],
+    kind: Annotated[
+        SchemaKind,
+        typer.Argument(metavar="KIND", help=f"What to describe: {or_list(SchemaKind)}."),
+    ],
     checklist: Annotated[
-        str, typer.Option("--checklist", "-c", help="For record: the checklist its answers follow.")
+        str,
+        typer.Option(
+            "--checklist",
+            "-c",
+            metavar="ID|FILE",
+            help="For record: the checklist its answers follow.",
+            autocompletion=complete_checklist,
+        ),
     ] = "essex-social-media",
 ) -> None:
-    """JSON Schema of checklists or records, for editors that validate TOML as you type."""
+    """Print the JSON Schema of checklists or records.
+
+    For editors that check TOML against a JSON Schema as you type (Taplo, Even Better TOML).
+    """
     from smcheck.commands import schema as command
 
     _run(command.run, kind, checklist_ref=checklist)
 
 
-@app.command()
+@app.command(
+    cls=Command,
+    epilog=_doc(
+        "diff",
+        [
+            "smcheck diff channel.smcheck.toml resubmitted.smcheck.toml",
+            "smcheck diff --json channel.smcheck.toml resubmitted.smcheck.toml",
+        ],
+        TRUST,
+    ),
+)
 def diff(
-    old: Annotated[Path, typer.Argument(help="The earlier record.")],
-    new: Annotated[Path, typer.Argument(help="The later record (a resubmission).")],
+    old: Annotated[Path, typer.Argument(metavar="OLD", help="The earlier record.")],
+    new: Annotated[Path, typer.Argument(metavar="NEW", help="The later record (a resubmission).")],
     as_json: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
     allowed_signers: AllowedSigners = None,
     revoked: Revoked = None,
 ) -> None:
-    """What changed between two records of one channel: answers, outcome, signatures."""
+    """Show what changed between two records of one channel.
+
+    Answers, the outcome's findings and signatures, after what verify says of each. Exit 0 when
+    they say the same and both verify, 1 otherwise.
+    """
     from smcheck.commands import diff as command
 
     _run(command.run, old, new, as_json=as_json, allowed_signers=allowed_signers, revoked=revoked)
 
 
-@checklist_app.command("list")
+@checklist_app.command(
+    "list",
+    cls=Command,
+    epilog=_doc("checklist list", ["smcheck checklist list", "smcheck checklist list --json"]),
+)
 def checklist_list(
     as_json: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
 ) -> None:
@@ -431,32 +819,67 @@ def checklist_list(
     _run(command.run_list, as_json=as_json)
 
 
-@checklist_app.command("show")
+@checklist_app.command(
+    "show",
+    cls=Command,
+    epilog=_doc(
+        "checklist show",
+        ["smcheck checklist show essex-social-media", "smcheck checklist show --json my.toml"],
+    ),
+)
 def checklist_show(
-    checklist: Annotated[str, typer.Argument(help="Checklist id or file.")],
+    checklist: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID|FILE", help="Checklist id or file.", autocompletion=complete_checklist
+        ),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
 ) -> None:
-    """Show every question: id, type, choices, condition, clauses and rules."""
+    """Show every question of a checklist.
+
+    Each question's id, type, choices and condition, with its clauses and rules.
+    """
     from smcheck.commands import checklist as command
 
     _run(command.run_show, checklist, as_json=as_json)
 
 
-@checklist_app.command("lint")
+@checklist_app.command(
+    "lint",
+    cls=Command,
+    epilog=_doc("checklist lint", ["smcheck checklist lint my-checklist.toml"]),
+)
 def checklist_lint(
-    path: Annotated[Path, typer.Argument(help="The checklist file to check.")],
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="The checklist file to check.")],
 ) -> None:
-    """Check a checklist file you are writing; every problem names its place."""
+    """Check a checklist file you are writing.
+
+    Every problem names its place in the file. Exit 1 when there are problems, 2 when the file
+    cannot be read.
+    """
     from smcheck.commands import checklist as command
 
     _run(command.run_lint, path)
 
 
-@checklist_app.command("template")
+@checklist_app.command(
+    "template",
+    cls=Command,
+    epilog=_doc("checklist template", ["smcheck checklist template > channel.answers.toml"]),
+)
 def checklist_template(
-    checklist: Annotated[str, typer.Argument(help="Checklist id or file.")] = "essex-social-media",
+    checklist: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID|FILE", help="Checklist id or file.", autocompletion=complete_checklist
+        ),
+    ] = "essex-social-media",
 ) -> None:
-    """Print a commented answers file to fill in, for `smcheck new --answers`."""
+    """Print a commented answers file to fill in.
+
+    Fill it in, then: smcheck new --answers FILE.
+    """
     from smcheck.commands import checklist as command
 
     _run(command.run_template, checklist)
@@ -511,7 +934,9 @@ def drafts(ctx: typer.Context) -> None:
         _run(command.list_run)
 
 
-@drafts_app.command("list")
+@drafts_app.command(
+    "list", cls=Command, epilog=_doc("drafts list", ["smcheck drafts list"], DRAFTS)
+)
 def drafts_list() -> None:
     """List your drafts, the most recently saved first."""
     from smcheck.commands import drafts as command
@@ -519,10 +944,21 @@ def drafts_list() -> None:
     _run(command.list_run)
 
 
-@drafts_app.command("discard")
+@drafts_app.command(
+    "discard",
+    cls=Command,
+    epilog=_doc(
+        "drafts discard",
+        ["smcheck drafts discard instagram-essexhistory-20260105-101500.draft.toml"],
+        DRAFTS,
+    ),
+)
 def drafts_discard(
     draft: Annotated[
-        Path, typer.Argument(help="The draft to remove (its path, or its file name as listed).")
+        Path,
+        typer.Argument(
+            metavar="DRAFT", help="The draft to remove (its path, or its file name as listed)."
+        ),
     ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:

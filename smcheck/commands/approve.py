@@ -12,6 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 from smcheck import console, registry
+from smcheck.choices import Decision
 from smcheck.config import ALLOWED_SIGNERS_ENV
 from smcheck.errors import SmcheckError, UsageError
 from smcheck.record import append_seal, read_limited, rewrite_record
@@ -23,20 +24,17 @@ def run(
     record: Path,
     *,
     key_path: Path | None,
-    decision: str,
+    decision: Decision,
     comment: str,
     role: str,
     allowed_signers: Path | None,
     revoked: Path | None = None,
 ) -> int:
     """Append a decision to a record that verifies."""
-    from smcheck.approval import DECISIONS
     from smcheck.trust.keys import key_ref
     from smcheck.trust.source import resolve_trust
     from smcheck.verify import Demands, Verdict, verify_bytes
 
-    if decision not in DECISIONS:
-        raise UsageError(f"--decision must be approved or rejected, not {decision!r}")
     before = read_limited(record)
     trust, revoked_keys = resolve_trust(allowed_signers, revoked)
     if trust is None:

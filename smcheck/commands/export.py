@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, assert_never
 
 from smcheck import registry
 from smcheck.checklist import Checklist, format_value
-from smcheck.errors import FileProblem, UsageError
+from smcheck.choices import ExportFormat
+from smcheck.errors import FileProblem
 from smcheck.fsutil import atomic_write
 from smcheck.record import Record, RecordError
 from smcheck.text import shell_word, visible
@@ -202,7 +203,7 @@ def to_html(doc: Document) -> str:
 def run(
     path: Path,
     *,
-    fmt: str,
+    fmt: ExportFormat,
     output: Path | None,
     force: bool,
     allowed_signers: Path | None,
@@ -215,8 +216,6 @@ def run(
     from smcheck.trust.source import reviewer_loader
     from smcheck.verify import Demands, verify_now
 
-    if fmt not in ("md", "html"):
-        raise UsageError(f"--format takes md or html, not {fmt!r}")
     data = read_limited(path)
     lookup = registry.lookup()
     load_trust = reviewer_loader(allowed_signers, revoked, notify=console.note)
@@ -233,7 +232,13 @@ def run(
             ) from None
     checklist = lookup(record.checklist_id)
     doc = build(record, checklist, signature_rows(report), banner_of(report))
-    text = to_markdown(doc) if fmt == "md" else to_html(doc)
+    match fmt:
+        case ExportFormat.MD:
+            text = to_markdown(doc)
+        case ExportFormat.HTML:
+            text = to_html(doc)
+        case _:
+            assert_never(fmt)
     if output is None:
         import sys
 

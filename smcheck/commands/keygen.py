@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from smcheck import console
+from smcheck.choices import cosigner_roles
 from smcheck.errors import UsageError
 from smcheck.trust.keys import generate_key_pair
 from smcheck.trust.policy import COSIGN_PREFIX, NAMESPACE_APPROVAL, namespace_for
@@ -23,9 +24,13 @@ def default_key_path() -> Path:
 def run(output: Path | None, *, passphrase: bool, email: str | None, role: str = "proposer") -> int:
     """Make an Ed25519 key pair; print the line a reviewer adds to their trust file, granting ``role``."""
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", role):
+        # A role is data (a checklist's [[cosign]] role), so any well-formed one is taken; the shipped
+        # checklists' roles are named to help.
+        known = ", ".join(name for name, _ in cosigner_roles()) or "none"
         raise UsageError(
-            f"--role takes proposer, reviewer or a co-signer's role such as advancement-office,"
-            f" not {role!r}"
+            f"--role takes proposer, reviewer or a co-signer's role (lower-case letters, digits and"
+            f" dashes), not {role!r}",
+            hint=f"the shipped checklists' co-signer roles: {known}",
         )
     path = output or default_key_path()
     secret: bytes | None = None

@@ -1,19 +1,22 @@
-"""``smcheck schema checklist|record``: JSON Schemas for editors."""
+"""``smcheck schema KIND``: JSON Schemas for editors."""
 
 from __future__ import annotations
 
+from typing import assert_never
+
 from smcheck import console, registry
-from smcheck.errors import UsageError
+from smcheck.choices import SchemaKind
 
 
-def run(kind: str, *, checklist_ref: str) -> int:
+def run(kind: SchemaKind, *, checklist_ref: str) -> int:
     """Print the schema of checklists, or of records made against one checklist."""
     from smcheck.schema import checklist_schema, record_schema
 
-    if kind == "checklist":
-        console.print_json(checklist_schema())
-    elif kind == "record":
-        console.print_json(record_schema(registry.resolve(checklist_ref)))
-    else:
-        raise UsageError(f"smcheck schema takes checklist or record, not {kind!r}")
+    match kind:
+        case SchemaKind.CHECKLIST:
+            console.print_json(checklist_schema())
+        case SchemaKind.RECORD:
+            console.print_json(record_schema(registry.resolve(checklist_ref)))
+        case _:
+            assert_never(kind)
     return 0

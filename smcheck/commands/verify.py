@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from smcheck import console, registry
+from smcheck.choices import Require
 from smcheck.errors import CannotOpen, UsageError
 from smcheck.fsutil import find_files
 from smcheck.record import SUFFIX
@@ -17,8 +18,6 @@ from smcheck.trust.source import reviewer_loader
 
 if TYPE_CHECKING:
     from smcheck.verify import Report
-
-REQUIRE = ("signed", "approved")
 
 
 def run(
@@ -30,7 +29,7 @@ def run(
     quiet: bool = False,
     verbose: bool = False,
     allowed_signers: Path | None = None,
-    require: str | None = None,
+    require: Require | None = None,
     revoked: Path | None = None,
 ) -> int:
     """Verify every record; exit 0 when all are valid, 1 when any is not, 2 when any cannot be opened."""
@@ -41,8 +40,6 @@ def run(
         raise UsageError("--json and --jsonl cannot be used together")
     if quiet and verbose:
         raise UsageError("--quiet and --verbose cannot be used together")
-    if require is not None and require not in REQUIRE:
-        raise UsageError(f"--require takes signed or approved, not {require!r}")
     choice = (
         report.Format.JSONL
         if as_jsonl
