@@ -1017,13 +1017,7 @@ def _rules(table: Table, qid: str, clauses: tuple[str, ...], ctx: _Context) -> I
                 ctx.problems.add(item.at("id"), f"duplicate rule id {rid!r}")
             ctx.rule_ids.add(rid)
         level = item.member("level", Level)
-        when = (
-            _condition(item.raw("when"), item.at("when"), ctx.problems)
-            if item.has("when")
-            else None
-        )
-        if not item.has("when"):
-            ctx.problems.add(item.at("when"), "missing; a rule needs a condition")
+        when = _required_condition(item, ctx, "missing; a rule needs a condition")
         message = item.nonempty("message")
         action = item.nonempty("action")
         own = _clause_refs(item, "clauses", ctx, required=False) if item.has("clauses") else clauses
@@ -1038,15 +1032,17 @@ def _rules(table: Table, qid: str, clauses: tuple[str, ...], ctx: _Context) -> I
             yield Rule(rid, qid, level, when, message, action, own, refer_to, explained_by)
 
 
+def _required_condition(item: Table, ctx: _Context, missing: str) -> Condition | None:
+    """An item's ``when``, which it must have (``missing`` says why, when it has none)."""
+    if not item.has("when"):
+        ctx.problems.add(item.at("when"), missing)
+        return None
+    return _condition(item.raw("when"), item.at("when"), ctx.problems)
+
+
 def _wording(table: Table, ctx: _Context) -> Iterator[Wording]:
     for item in table.tables("wording", required=False):
-        when = (
-            _condition(item.raw("when"), item.at("when"), ctx.problems)
-            if item.has("when")
-            else None
-        )
-        if not item.has("when"):
-            ctx.problems.add(item.at("when"), "missing; say when this wording is used")
+        when = _required_condition(item, ctx, "missing; say when this wording is used")
         prompt = item.nonempty("prompt", required=False)
         help_text = item.string("help", required=False)
         if prompt is None and help_text is None:
@@ -1086,13 +1082,7 @@ def _cosigners(top: Table, ctx: _Context) -> Iterator[CoSigner]:
                 ctx.problems.add(item.at("role"), f"duplicate co-signer role {role!r}")
             seen.add(role)
         title = item.nonempty("title")
-        when = (
-            _condition(item.raw("when"), item.at("when"), ctx.problems)
-            if item.has("when")
-            else None
-        )
-        if not item.has("when"):
-            ctx.problems.add(item.at("when"), "missing; say when this party must co-sign")
+        when = _required_condition(item, ctx, "missing; say when this party must co-sign")
         clauses = _clause_refs(item, "clauses", ctx, required=True)
         item.finish()
         if role and title and when is not None:
