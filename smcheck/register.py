@@ -29,7 +29,7 @@ from smcheck.errors import CannotOpen, SmcheckError
 from smcheck.record import REVIEWER, Record
 from smcheck.registry import Lookup
 from smcheck.trust.policy import Roles, State
-from smcheck.verify import Demands, Report, verify_bytes
+from smcheck.verify import Demands, Report
 
 STATES = (
     "invalid",
@@ -245,27 +245,27 @@ def draft_entry(path: Path, *, lookup: Lookup) -> Entry:
 def build(
     files: Iterable[Path | CannotOpen], *, lookup: Lookup, today: dt.date, demands: Demands
 ) -> Register:
-    """Verify every file and make the register."""
-    from smcheck.record import read_limited
+    """Verify every file and make the register (on every core for a large one: smcheck.batch)."""
+    from smcheck import batch
 
     entries: list[Entry] = []
+    records: list[str | CannotOpen] = []
     for item in files:
-        if isinstance(item, CannotOpen):
-            entries.append(_invalid(item.path, item.reason))
+        if isinstance(item, CannotOpen) or not item.name.endswith(DRAFT_SUFFIX):
+            records.append(item if isinstance(item, CannotOpen) else str(item))
             continue
         try:
-            if item.name.endswith(DRAFT_SUFFIX):
-                entries.append(draft_entry(item, lookup=lookup))
-                continue
-            data = read_limited(item)
+            entries.append(draft_entry(item, lookup=lookup))
         except CannotOpen as exc:
             entries.append(_invalid(str(item), exc.reason))
-            continue
         except SmcheckError as exc:
             entries.append(_invalid(str(item), exc.message))
-            continue
-        report = verify_bytes(data, str(item), lookup=lookup, today=today, demands=demands)
-        entries.append(record_entry(report, lookup=lookup, today=today, data=data))
+
+    def entry(report: Report, data: bytes) -> Entry:
+        return record_entry(report, lookup=lookup, today=today, data=data)
+
+    for _item, made in batch.results(records, entry, lookup=lookup, today=today, demands=demands):
+        entries.append(_invalid(made.path, made.reason) if isinstance(made, CannotOpen) else made)
     rows = arrange(entries)
     columns = next((e.labels for e in rows if e.labels), ())
     return Register(tuple(rows), columns, count(rows))

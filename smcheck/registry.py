@@ -45,14 +45,20 @@ def by_id(checklist_id: str) -> Checklist | None:
     Anything that is not an id (``../../elsewhere``, say) names no checklist: only ``--checklist``
     names a file.
     """
+    return _find(checklist_id, load_checklist)
+
+
+def _find(checklist_id: str, load: Callable[[Path], Checklist]) -> Checklist | None:
+    """:func:`by_id`, with the files loaded by ``load`` (a run's :func:`lookup` keeps each one)."""
     if not is_checklist_id(checklist_id):
         return None
     path = checklists_dir() / f"{checklist_id}.toml"
     if path.is_file():
-        checklist = load_checklist(path)
+        checklist = load(path)
         if checklist.id == checklist_id:
             return checklist
-    for checklist in shipped():
+    for shipped_path in shipped_paths():
+        checklist = load(shipped_path)
         if checklist.id == checklist_id:
             return checklist
     return None
@@ -66,13 +72,27 @@ def lookup(explicit: Checklist | None = None) -> Lookup:
     ``explicit`` (``--checklist``), every record is checked against that one. A shipped checklist that
     cannot be loaded counts as unknown (the record's checklist check says so)."""
     cache: dict[str, Checklist | None] = {}
+    files: dict[Path, Checklist | SmcheckError] = {}
+
+    def load(path: Path) -> Checklist:
+        # Each shipped file is parsed once per run, whichever ids are asked for: a record naming an
+        # unknown id would otherwise have every shipped checklist parsed again to look for it.
+        if path not in files:
+            try:
+                files[path] = load_checklist(path)
+            except SmcheckError as exc:
+                files[path] = exc
+        found = files[path]
+        if isinstance(found, SmcheckError):
+            raise found
+        return found
 
     def find(checklist_id: str) -> Checklist | None:
         if explicit is not None:
             return explicit
         if checklist_id not in cache:
             try:
-                cache[checklist_id] = by_id(checklist_id)
+                cache[checklist_id] = _find(checklist_id, load)
             except SmcheckError:
                 cache[checklist_id] = None
         return cache[checklist_id]

@@ -363,11 +363,6 @@ def test_each_record_file_is_read_once_and_parsed_once(
     assert any("tampered.smcheck.toml: invalid" in n for n in rows["r00.smcheck.toml"]["notes"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="registry.by_id parses every shipped checklist for each unknown id (its fallback loop over"
-    " shipped()); remove this mark when registry caches the shipped checklists",
-)
 def test_records_naming_unknown_checklists_do_not_parse_the_shipped_ones_again(
     desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -5,19 +5,14 @@ What is printed, in every format, is :mod:`smcheck.report`'s; this module only r
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from smcheck import console, registry
+from smcheck import batch, console, registry
 from smcheck.choices import Require
-from smcheck.errors import CannotOpen, UsageError
+from smcheck.errors import UsageError
 from smcheck.fsutil import find_files
 from smcheck.record import SUFFIX
 from smcheck.trust.source import reviewer_loader
-
-if TYPE_CHECKING:
-    from smcheck.verify import Report
 
 
 def run(
@@ -34,7 +29,7 @@ def run(
 ) -> int:
     """Verify every record; exit 0 when all are valid, 1 when any is not, 2 when any cannot be opened."""
     from smcheck import report
-    from smcheck.verify import Demands, verify_path
+    from smcheck.verify import Demands
 
     if as_json and as_jsonl:
         raise UsageError("--json and --jsonl cannot be used together")
@@ -54,9 +49,6 @@ def run(
     lookup = registry.lookup(registry.resolve(checklist_ref) if checklist_ref else None)
     today = dt.datetime.now(dt.UTC).date()
 
-    def check(path: Path) -> Report:
-        return verify_path(path, lookup=lookup, today=today, demands=demands)
-
     # The file list (not the records) is held, to size the progress bar: as text, since a Path object
     # weighs several times its string (10,000 of them were most of a large batch's memory growth).
     items = [str(item) if isinstance(item, Path) else item for item in find_files(paths, (SUFFIX,))]
@@ -69,27 +61,10 @@ def run(
     one_record = len(paths) == 1 and len(items) == 1 and not paths[0].is_dir()
     reporter = report.reporter(choice, total=len(items), one_record=one_record, verbose=verbose)
     try:
-        for _item, outcome in reports(items, check):
+        # On every core when the batch is large enough to pay for it, in the order found.
+        for _item, outcome in batch.reports(items, lookup=lookup, today=today, demands=demands):
             reporter.add(outcome)
     finally:
         reporter.close()  # the progress bar goes, even on Ctrl-C
     reporter.finish()
     return reporter.tally.exit_code
-
-
-def reports(
-    items: Iterable[str | CannotOpen], check: Callable[[Path], Report]
-) -> Iterator[tuple[str, Report | CannotOpen]]:
-    """Each file found with its report, or why it could not be opened, in the order found.
-
-    The one place a record is verified: a batch verifier that yields the same pairs in the same order
-    (on several cores, say) can take its place."""
-    for item in items:
-        if isinstance(item, CannotOpen):
-            yield item.path, item
-            continue
-        try:
-            outcome: Report | CannotOpen = check(Path(item))
-        except CannotOpen as exc:
-            outcome = exc
-        yield item, outcome

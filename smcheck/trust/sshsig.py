@@ -25,6 +25,7 @@ sign, is :mod:`smcheck.trust.policy`'s question, never the key the signature car
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import struct
 from typing import NamedTuple
@@ -85,6 +86,12 @@ class Sshsig(NamedTuple):
     def base64(self) -> str:
         """The blob as one line of base64 (as a record's trailing part holds it)."""
         return base64.b64encode(self.blob).decode("ascii")
+
+
+@functools.lru_cache(maxsize=256)
+def _public_key(raw: bytes) -> Ed25519PublicKey:
+    """The key object for raw key bytes, made once per key (a batch has many records per signer)."""
+    return Ed25519PublicKey.from_public_bytes(raw)
 
 
 def signed_message(namespace: str, data: bytes) -> bytes:
@@ -266,8 +273,7 @@ def verify(sig: Sshsig, data: bytes, namespace: str) -> None:
             "which can appear to sign anything: it proves nothing"
         )
     try:
-        public = Ed25519PublicKey.from_public_bytes(sig.public_key.raw)
-        public.verify(sig.signature, signed_message(namespace, data))
+        _public_key(sig.public_key.raw).verify(sig.signature, signed_message(namespace, data))
     except (InvalidSignature, ValueError):
         raise SignatureError(
             "the signature does not match these bytes",
