@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import NamedTuple, assert_never
+from typing import Any, NamedTuple, assert_never
 
 from smcheck.checklist import Checklist, format_value
 from smcheck.errors import CannotOpen, SmcheckError
@@ -113,6 +113,23 @@ NOT_TO_BE_ACTED_ON = "nobody should act on it"
 
 def _invalid(path: str, reason: str) -> Entry:
     return Entry(path, path, (), "invalid", None, None, f"{NOT_TO_BE_ACTED_ON}: {reason}")
+
+
+def _compact(entry: Entry, shared: dict[object, object]) -> Entry:
+    """The row with its repeated text held once for the whole register: a register of 10,000 records
+    repeats the same labels, departments, administrators and "approved; re-review by ..." on most rows
+    (rows made in worker processes arrive as fresh copies of each)."""
+
+    def one(value: object) -> Any:
+        return shared.setdefault(value, value)
+
+    return entry._replace(
+        columns=one(tuple(one(cell) for cell in entry.columns)),
+        detail=one(entry.detail),
+        review_by=one(entry.review_by),
+        labels=one(entry.labels),
+        notes=tuple(one(note) for note in entry.notes),
+    )
 
 
 def who_acts(report: Report, shown: str, review_by: dt.date) -> str:
@@ -264,8 +281,13 @@ def build(
     def entry(report: Report, data: bytes) -> Entry:
         return record_entry(report, lookup=lookup, today=today, data=data)
 
+    shared: dict[object, object] = {}
     for _item, made in batch.results(records, entry, lookup=lookup, today=today, demands=demands):
-        entries.append(_invalid(made.path, made.reason) if isinstance(made, CannotOpen) else made)
+        entries.append(
+            _invalid(made.path, made.reason)
+            if isinstance(made, CannotOpen)
+            else _compact(made, shared)
+        )
     rows = arrange(entries)
     columns = next((e.labels for e in rows if e.labels), ())
     return Register(tuple(rows), columns, count(rows))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,7 @@ from smcheck.text import visible
 from smcheck.trust.source import reviewer_loader
 
 if TYPE_CHECKING:
-    from smcheck.register import Register
+    from smcheck.register import Entry, Register
 
 
 def run(
@@ -89,23 +90,33 @@ def _print(register: Register) -> None:
             f"; {register.invalid} file{'s' if register.invalid != 1 else ''} that do"
             f"{'es' if register.invalid == 1 else ''} not verify"
         )
-    lines = [head, ""]
     headers = ("State", *columns, "Review by", "Notes")
-    table = [headers] + [
-        (
-            e.state.replace("-", " "),
-            *(e.columns or ("",) * len(columns)),
+
+    def cells(e: Entry) -> tuple[str, ...]:
+        return (
+            visible(e.state.replace("-", " ")),
+            *(visible(c) for c in (e.columns or ("",) * len(columns))),
             e.review_by.isoformat() if e.review_by else "",
-            "; ".join((e.detail, e.path, *e.notes)),
+            visible("; ".join((e.detail, e.path, *e.notes))),
         )
-        for e in rows
-    ]
-    widths = [
-        max(len(visible(str(row[i]))) if i < len(row) else 0 for row in table)
-        for i in range(len(headers) - 1)
-    ]
-    for row in table:
-        cells = [visible(str(cell)).ljust(widths[i]) for i, cell in enumerate(row[:-1])]
-        cells.append(visible(str(row[-1])))
-        lines.append("  ".join(cells).rstrip())
-    console.show_lines(lines, out=True)
+
+    # Two passes over the rows, the cells made afresh in each, so that no second copy of a large
+    # register is held: one for the column widths, one to write the lines (in chunks).
+    widths = [len(h) for h in headers[:-1]]
+    for e in rows:
+        for i, cell in enumerate(cells(e)[:-1]):
+            widths[i] = max(widths[i], len(cell))
+
+    def line(row: tuple[str, ...]) -> str:
+        return "  ".join(
+            [*(c.ljust(w) for c, w in zip(row, widths, strict=False)), row[-1]]
+        ).rstrip()
+
+    chunk = [head, "", line(headers)]
+    for e in rows:
+        chunk.append(line(cells(e)))
+        if len(chunk) >= 500:
+            sys.stdout.write("\n".join(chunk) + "\n")
+            chunk = []
+    sys.stdout.write("\n".join(chunk) + "\n" if chunk else "")
+    sys.stdout.flush()
