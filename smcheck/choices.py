@@ -41,6 +41,7 @@ class SchemaKind(StrEnum):
 
     CHECKLIST = "checklist"
     RECORD = "record"
+    ANSWERS = "answers"
 
 
 BUILT_IN_ROLES = ("proposer", "reviewer")

@@ -264,12 +264,59 @@ def _email(domains: tuple[str, ...]) -> Schema:
     return schema
 
 
-def record_schema(checklist: Checklist) -> Schema:
-    """The schema of a record made against ``checklist`` (content and signatures part alike)."""
+SCHEMA_BASE = "https://raw.githubusercontent.com/essex-digital/smcheck/main/schemas"
+"""Where the shipped checklists' answers schemas are published (``schemas/`` in the repository), for the
+``#:schema`` directive ``checklist template`` writes, which Taplo and Even Better TOML follow."""
+
+
+def answers_schema_url(checklist: Checklist) -> str:
+    """The published address of a checklist's answers schema (``schemas/answers-ID.schema.json``)."""
+    return f"{SCHEMA_BASE}/answers-{checklist.id}.schema.json"
+
+
+def _sections(checklist: Checklist) -> Schema:
     sections: Schema = {}
     for section in checklist.sections:
         properties = {q.id.split(".", 1)[1]: _answer(q) for q in section.questions}
         sections[section.id] = {**_strict(properties), "description": section.title}
+    return sections
+
+
+def answers_schema(checklist: Checklist) -> Schema:
+    """The schema of an answers file for ``checklist`` (``smcheck new --answers FILE``): the file people
+    edit by hand. Each answer is typed and checked as the record's are (choices, lengths, patterns,
+    email domains); which answers a file needs depends on its other answers, which ``smcheck new``
+    checks, so no answer is required here."""
+    from smcheck.signoff import signoff_questions
+
+    signoff: Schema = {}
+    for question in signoff_questions(checklist):
+        field = {"type": "string", "minLength": 1, "maxLength": question.validate.max_length or 200}
+        if question.type is QType.EMAIL:
+            field.update(_email(question.validate.domains))
+        signoff[question.id.rsplit(".", 1)[1]] = {**field, "description": question.prompt}
+    signoff["agree"] = {
+        "type": "boolean",
+        "description": "true makes the checklist's declaration (or pass --agree)",
+    }
+    return {
+        "$schema": DIALECT,
+        "$id": answers_schema_url(checklist),
+        "title": f"smcheck answers for checklist {checklist.id} {checklist.version}",
+        **_strict(
+            {
+                "checklist": {"const": checklist.id},
+                "answers": _strict(_sections(checklist)),
+                "signoff": _strict(signoff),
+            },
+            ["answers"],
+        ),
+    }
+
+
+def record_schema(checklist: Checklist) -> Schema:
+    """The schema of a record made against ``checklist`` (content and signatures part alike)."""
+    sections = _sections(checklist)
     finding = _strict(
         {
             "rule": _STRING,

@@ -175,7 +175,7 @@ def test_completion_offers_the_choices(path: str, param: Any) -> None:
 
 def test_the_enums_are_the_values_the_core_takes() -> None:
     assert tuple(choices.Decision) == approval.DECISIONS
-    assert choices.or_list(choices.SchemaKind) == "checklist or record"
+    assert choices.or_list(choices.SchemaKind) == "checklist, record or answers"
     assert choices.one_of(choices.ExportFormat) == "md|html"
 
 
@@ -275,7 +275,7 @@ def _complete(words: str) -> list[str]:
 
 def test_the_installed_script_completes_choices_ids_and_roles() -> None:
     assert _complete("smcheck export --format ") == ["md", "html"]
-    assert _complete("smcheck schema ") == ["checklist", "record"]
+    assert _complete("smcheck schema ") == ["checklist", "record", "answers"]
     assert _complete("smcheck verify --checklist ess") == ["essex-social-media"]
     assert _complete("smcheck approve --role ") == ["reviewer", "advancement-office"]
 

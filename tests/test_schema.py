@@ -91,7 +91,7 @@ def test_schema_for_another_checklist_and_a_bad_kind() -> None:
     schema = schema_of("record", "--checklist", str(DATA / "tiny.toml"))
     assert schema["properties"]["checklist"]["properties"]["id"] == {"const": "tiny-club"}
     assert set(schema["properties"]["answers"]["properties"]) == {"club", "web"}
-    assert runner.invoke(app, ["schema", "answers"]).exit_code == 2
+    assert runner.invoke(app, ["schema", "registers"]).exit_code == 2
 
 
 def test_the_checklist_schema_knows_the_signoff_rule() -> None:

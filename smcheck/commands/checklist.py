@@ -199,7 +199,15 @@ def _comment(text: str) -> list[str]:
 
 def template(checklist: Checklist) -> str:
     """A commented answers file to fill in: every question, its guidance, type, choices and condition."""
+    from smcheck.schema import answers_schema_url
+
+    # Taplo and Even Better TOML check the file against the schema as it is typed (`#:schema`);
+    # a checklist of one's own gets no directive: its schema is `smcheck schema answers -c FILE`.
+    directive = (
+        [f"#:schema {answers_schema_url(checklist)}"] if registry.is_shipped(checklist) else []
+    )
     out = [
+        *directive,
         f"# Answers for checklist {checklist.id} {checklist.version}: {checklist.title}",
         "# Fill in each answer (remove the leading '# ' of its line), leave out the questions whose",
         "# 'Asked only when' does not hold, then run:  smcheck new --answers THIS-FILE",

@@ -9,14 +9,16 @@ from smcheck.choices import SchemaKind
 
 
 def run(kind: SchemaKind, *, checklist_ref: str) -> int:
-    """Print the schema of checklists, or of records made against one checklist."""
-    from smcheck.schema import checklist_schema, record_schema
+    """Print the schema of checklists, or of records or answers files for one checklist."""
+    from smcheck.schema import answers_schema, checklist_schema, record_schema
 
     match kind:
         case SchemaKind.CHECKLIST:
             console.print_json(checklist_schema())
         case SchemaKind.RECORD:
             console.print_json(record_schema(registry.resolve(checklist_ref)))
+        case SchemaKind.ANSWERS:
+            console.print_json(answers_schema(registry.resolve(checklist_ref)))
         case _:
             assert_never(kind)
     return 0
