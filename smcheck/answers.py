@@ -22,8 +22,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from smcheck.checklist import Checklist, Value, decode_toml
+from smcheck.checklist import Checklist, Value
 from smcheck.errors import FileProblem
+from smcheck.loader import decode_toml
 from smcheck.outcome import judge_answers
 from smcheck.record import MARKER, MAX_RECORD_BYTES, read_limited
 from smcheck.signoff import SignOff, agree_question, signoff_questions

@@ -6,8 +6,9 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from smcheck.checklist import Checklist, load_checklist
+from smcheck.checklist import Checklist
 from smcheck.errors import SmcheckError, UsageError
+from smcheck.loader import load_checklist
 
 DEFAULT_CHECKLIST = "essex-social-media"
 

@@ -14,7 +14,8 @@ from helpers.terminal import DRAWING_VARIABLES, Terminal, start_terminal
 
 from smcheck import registry
 from smcheck.answers import apply_answers, load_answers_file
-from smcheck.checklist import Checklist, load_checklist
+from smcheck.checklist import Checklist
+from smcheck.loader import load_checklist
 from smcheck.outcome import evaluate
 from smcheck.record import MARKER, build_record, render, sha256
 

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smcheck.approval import Approval
-from smcheck.checklist import load_checklist
+from smcheck.loader import load_checklist
 from smcheck.outcome import evaluate
 from smcheck.record import append_seal, build_record, parse_record, render
 from smcheck.signoff import SignOff

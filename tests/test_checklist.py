@@ -11,9 +11,10 @@ import pytest
 from conftest import DATA, ROOT
 from typer.testing import CliRunner
 
-from smcheck.checklist import Applies, Checklist, QType, lint_checklist, load_checklist
+from smcheck.checklist import Applies, Checklist, QType
 from smcheck.cli import app
 from smcheck.errors import FileProblem
+from smcheck.loader import lint_checklist, load_checklist
 
 SHARED_CLAUSES = ROOT.parent / "shared" / "policy" / "clauses.toml"
 TINY = (DATA / "tiny.toml").read_text(encoding="utf-8")

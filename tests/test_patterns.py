@@ -17,15 +17,9 @@ import pytest
 from conftest import DATA, FIXED_NOW, edit
 from typer.testing import CliRunner
 
-from smcheck.checklist import (
-    MAX_PATTERN_LENGTH,
-    Checklist,
-    PatternError,
-    compile_pattern,
-    lint_checklist,
-    load_checklist,
-)
+from smcheck.checklist import MAX_PATTERN_LENGTH, Checklist, PatternError, compile_pattern
 from smcheck.cli import app
+from smcheck.loader import lint_checklist, load_checklist
 from smcheck.outcome import evaluate
 from smcheck.record import build_record, render
 from smcheck.signoff import SignOff

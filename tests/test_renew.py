@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import DATA, TINY_WARNING_ANSWERS, make_record_bytes
 
-from smcheck.checklist import Checklist, load_checklist
+from smcheck.checklist import Checklist
 from smcheck.commands.renew import checklist_changes, progress_from
+from smcheck.loader import load_checklist
 from smcheck.record import Record, parse_content, read_layout
 
 

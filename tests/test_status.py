@@ -257,17 +257,17 @@ def test_each_checklist_is_parsed_once_per_run(
 ) -> None:
     """One cached lookup for the whole run: records, the tampered copy's claim, the draft, the columns
     and their labels all share it (the issue measured 202 parses for 101 records)."""
-    import smcheck.checklist
+    import smcheck.loader
 
     folder = _many(desk, 30)
     parsed: list[str] = []
-    real = smcheck.checklist.parse_checklist
+    real = smcheck.loader.parse_checklist
 
     def counting(data: bytes, path: Path, problems: object) -> object:
         parsed.append(path.name)
         return real(data, path, problems)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(smcheck.checklist, "parse_checklist", counting)
+    monkeypatch.setattr(smcheck.loader, "parse_checklist", counting)
     page = tmp_path / "register.html"
     result = runner.invoke(
         app,
@@ -366,7 +366,7 @@ def test_each_record_file_is_read_once_and_parsed_once(
 def test_records_naming_unknown_checklists_do_not_parse_the_shipped_ones_again(
     desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import smcheck.checklist
+    import smcheck.loader
 
     folder = desk.root / "register"
     signed_record(desk, "good", TODAY, handle="@good")
@@ -376,13 +376,13 @@ def test_records_naming_unknown_checklists_do_not_parse_the_shipped_ones_again(
             good.replace(b'"essex-social-media"', f'"unknown-{n}"'.encode(), 1)
         )
     parsed: list[str] = []
-    real = smcheck.checklist.parse_checklist
+    real = smcheck.loader.parse_checklist
 
     def counting(data: bytes, path: Path, problems: object) -> object:
         parsed.append(path.name)
         return real(data, path, problems)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(smcheck.checklist, "parse_checklist", counting)
+    monkeypatch.setattr(smcheck.loader, "parse_checklist", counting)
     runner.invoke(app, ["status", "--json", str(folder)])
     assert parsed == ["essex-social-media.toml"]
 

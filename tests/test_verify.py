@@ -35,9 +35,10 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from smcheck import registry
-from smcheck.checklist import Checklist, load_checklist
+from smcheck.checklist import Checklist
 from smcheck.cli import app
 from smcheck.errors import CannotOpen
+from smcheck.loader import load_checklist
 from smcheck.outcome import evaluate
 from smcheck.record import MARKER, MAX_RECORD_BYTES, build_record, read_limited, render, sha256
 from smcheck.signoff import SignOff

@@ -7,8 +7,9 @@ import json
 from pathlib import Path
 
 from smcheck import console, registry
-from smcheck.checklist import Checklist, QType, Question, describe, format_value, lint_checklist
+from smcheck.checklist import Checklist, QType, Question, describe, format_value
 from smcheck.errors import FileProblem
+from smcheck.loader import lint_checklist
 
 
 def run_list(*, as_json: bool) -> int:
