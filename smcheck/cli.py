@@ -190,6 +190,10 @@ Plain = Annotated[
         " colour; choices answered by number. Also on with SMCHECK_PLAIN=1, ACCESSIBLE=1 or TERM=dumb.",
     ),
 ]
+Force = Annotated[
+    bool, typer.Option("--force", help="Overwrite --output if it exists (never without --force).")
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of text, for scripts.")]
 Revoked = Annotated[
     Path | None,
     typer.Option(
@@ -260,9 +264,7 @@ def new(
         Path | None,
         typer.Option("--output", "-o", metavar="FILE", help="Where to write the record."),
     ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Overwrite --output if it exists.")
-    ] = False,
+    force: Force = False,
     resume: Annotated[bool, typer.Option("--resume", help="Continue a saved draft.")] = False,
     agree: Annotated[
         bool, typer.Option("--agree", help="With --answers: make the sign-off declaration.")
@@ -675,9 +677,7 @@ def export(
             "--output", "-o", metavar="FILE", help="Write here instead of to standard output."
         ),
     ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Overwrite --output if it exists.")
-    ] = False,
+    force: Force = False,
     allowed_signers: AllowedSigners = None,
     revoked: Revoked = None,
 ) -> None:
@@ -715,7 +715,7 @@ def status(
         list[Path],
         typer.Argument(metavar="FOLDER", help="Folders (or files) holding the register's records."),
     ],
-    as_json: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
+    as_json: AsJson = False,
     html: Annotated[
         Path | None,
         typer.Option("--html", metavar="FILE", help="Also write the register as one HTML page."),
@@ -791,7 +791,7 @@ def schema(
 def diff(
     old: Annotated[Path, typer.Argument(metavar="OLD", help="The earlier record.")],
     new: Annotated[Path, typer.Argument(metavar="NEW", help="The later record (a resubmission).")],
-    as_json: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
+    as_json: AsJson = False,
     allowed_signers: AllowedSigners = None,
     revoked: Revoked = None,
 ) -> None:
@@ -811,7 +811,7 @@ def diff(
     epilog=_doc("checklist list", ["smcheck checklist list", "smcheck checklist list --json"]),
 )
 def checklist_list(
-    as_json: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """List the checklists smcheck ships."""
     from smcheck.commands import checklist as command
@@ -834,7 +834,7 @@ def checklist_show(
             metavar="ID|FILE", help="Checklist id or file.", autocompletion=complete_checklist
         ),
     ],
-    as_json: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Show every question of a checklist.
 
