@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
+from typing import cast
 
 import pytest
 from conftest import FIXED_NOW, edit, make_record_bytes
@@ -71,7 +72,9 @@ def demands_for(trust: Path) -> Demands:
     return Demands(load_trust=trust_loader(trust), now=FIXED_NOW + dt.timedelta(days=1))
 
 
-def comparable(results: list[tuple[object, Report | CannotOpen]]) -> list[tuple[object, object]]:
+def comparable(
+    results: Sequence[tuple[object, Report | CannotOpen]],
+) -> list[tuple[object, object]]:
     return [
         (item, (type(r).__name__, r.path, r.reason) if isinstance(r, CannotOpen) else r)
         for item, r in results
@@ -233,7 +236,7 @@ def test_stopping_early_stops_the_workers(folder: tuple[Path, Path], small_chunk
         items_of(root), lookup=registry.lookup(), today=TODAY, demands=demands_for(trust), jobs=2
     )
     next(results)
-    results.close()  # what Ctrl-C in the caller's loop does to the generator
+    cast(Generator[object, None, None], results).close()  # what Ctrl-C in the loop does to it
     assert multiprocessing.active_children() == []
 
 

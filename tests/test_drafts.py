@@ -401,7 +401,7 @@ class Keyboard(io.StringIO):
 
 
 class CtrlC(Keyboard):
-    def readline(self, size: int | None = -1) -> str:
+    def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
         raise KeyboardInterrupt
 
 

@@ -195,7 +195,7 @@ def run_steps(term: Terminal, checklist: Checklist, steps: list[Step], *, before
         term.child.send(keys)
         refused = len(step) == 3
         if refused:
-            term.expect(step[2])
+            term.expect(step[-1])
 
 
 def check_record(workdir: Path, env: dict[str, str]) -> dict[str, object]:

@@ -5,6 +5,7 @@ counts by state. --quiet, --json and --jsonl keep their contracts; the progress 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import pty
@@ -15,7 +16,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
 import pytest
 from conftest import EXAMPLE_ANSWERS, make_record_bytes
@@ -417,7 +418,7 @@ def _run_with_stderr_on_a_terminal(args: list[str], cwd: Path) -> tuple[int, byt
     assert child.stdout is not None
     out = b""
     while True:
-        ready, _, _ = select.select([master, child.stdout], [], [], 30)
+        ready, _, _ = select.select([master, cast(Any, child.stdout)], [], [], 30)
         assert ready, "the command hung"
         if master in ready:
             try:
@@ -428,7 +429,7 @@ def _run_with_stderr_on_a_terminal(args: list[str], cwd: Path) -> tuple[int, byt
             if not chunk and child.poll() is not None:
                 break
         if child.stdout in ready:
-            chunk = child.stdout.read1(65536)
+            chunk = cast(io.BufferedReader, child.stdout).read1(65536)
             out += chunk
             if not chunk:
                 child.wait(30)

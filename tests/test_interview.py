@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from typing import cast
 
 import pytest
 from conftest import EXAMPLE_ANSWERS
@@ -105,7 +106,8 @@ class Scripted:
         self.signoff_started = True
 
 
-def tiny_script(**overrides: list[Value | None]) -> dict[str, list[Value | None]]:
+def tiny_script(**overrides: object) -> dict[str, list[Value | None]]:
+    """The tiny checklist's script, with ``overrides`` (question id: the answers to give, in turn)."""
     script: dict[str, list[Value | None]] = {
         "club.name": ["Chess Club"],
         "club.kind": ["sport"],
@@ -119,7 +121,7 @@ def tiny_script(**overrides: list[Value | None]) -> dict[str, list[Value | None]
         "signoff.department": ["Chess Club"],
         "signoff.agree": [True],
     }
-    script.update(overrides)
+    script.update({qid: list(cast(Sequence[Value | None], v)) for qid, v in overrides.items()})
     return script
 
 
@@ -259,7 +261,11 @@ def test_interrupt_leaves_a_draft_that_resumes_at_the_first_unanswered_question(
     asker = Scripted(tiny_script(), interrupt_at="club.owner_email")
     with pytest.raises(KeyboardInterrupt):
         run(tiny, asker)
-    saved_answers = {"club.name": "Chess Club", "club.kind": "sport", "club.has_owner": True}
+    saved_answers: dict[str, Value] = {
+        "club.name": "Chess Club",
+        "club.kind": "sport",
+        "club.has_owner": True,
+    }
     # What the draft holds: every answer given before Ctrl-C.
     resumed = Scripted(tiny_script())
     _, outcome, _ = run(tiny, resumed, Progress(answers=dict(saved_answers)))
@@ -403,8 +409,8 @@ def test_back_offers_the_kept_answers_on_the_way_forward(tiny: Checklist) -> Non
     seen: list[tuple[str, Value | None]] = []
 
     class Recording(Scripted):
-        def ask(self, question: Question, **kwargs: object) -> Value | None:  # type: ignore[override]
-            seen.append((question.id, kwargs["current"]))  # type: ignore[arg-type]
+        def ask(self, question: Question, **kwargs: object) -> Value | None:
+            seen.append((question.id, cast(Value | None, kwargs["current"])))
             return super().ask(question, **kwargs)  # type: ignore[arg-type]
 
     script = tiny_script(**{"club.has_owner": [BACK, True], "club.kind": ["music", "music"]})
@@ -503,12 +509,10 @@ def test_resume_asks_a_required_question_a_draft_marked_as_left_blank(tiny: Chec
     assert interview.progress.skipped == {"club.founded"}
 
 
-def essex_script(
-    essex: Checklist, **overrides: list[Value | None]
-) -> dict[str, list[Value | None]]:
+def essex_script(essex: Checklist, **overrides: object) -> dict[str, list[Value | None]]:
     answers = essex_answers(essex)
     script: dict[str, list[Value | None]] = {qid: [value] for qid, value in answers.items()}
-    script.update(overrides)
+    script.update({qid: list(cast(Sequence[Value | None], v)) for qid, v in overrides.items()})
     return script
 
 

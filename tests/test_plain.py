@@ -402,7 +402,7 @@ def test_end_of_input_raises_eoferror(essex: Checklist) -> None:
 
 def test_ctrl_c_propagates(essex: Checklist) -> None:
     class Interrupting(io.StringIO):
-        def readline(self, size: int | None = -1) -> str:
+        def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
             raise KeyboardInterrupt
 
     q = question(essex, "channel.name")

@@ -9,6 +9,7 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 from conftest import DATA, EXAMPLE_ANSWERS, FIXED_NOW, TINY_WARNING_ANSWERS, edit, make_record_bytes
@@ -194,7 +195,7 @@ def test_verify_refuses_a_gmail_sign_off(tmp_path: Path) -> None:
     path.write_bytes(data)
     code, report = verify_json(path)
     assert code == 1
-    failing = [c for c in report["checks"] if c["status"] == "FAIL"]  # type: ignore[union-attr]
+    failing = [c for c in cast(list[dict[str, str]], report["checks"]) if c["status"] == "FAIL"]
     assert [(c["check"], c["code"]) for c in failing] == [("signoff", "signoff-incomplete")]
     assert failing[0]["message"] == f"email {RULE}"
 

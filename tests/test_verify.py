@@ -17,7 +17,7 @@ import threading
 import tomllib
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import tomli_w
@@ -139,7 +139,7 @@ def assert_unreadable(report: Report, check_id: str, code: str) -> Any:
             assert other.verdict is Verdict.SKIP, other
     assert not report.valid
     assert report.record_id is None
-    codes = [f["code"] for f in report_json(report)["findings"]]  # type: ignore[union-attr]
+    codes = [f["code"] for f in cast(list[dict[str, str]], report_json(report)["findings"])]
     assert code in codes
     return failing
 

@@ -13,6 +13,7 @@ import pytest
 from conftest import EXAMPLE_ANSWERS
 from test_signatures import Desk, open_desk, runner
 
+from smcheck.checklist import Value
 from smcheck.cli import app
 
 
@@ -86,7 +87,7 @@ def test_a_draft_never_hides_an_invalid_record(desk: Desk) -> None:
     tampered(record, record)
     checklist = registry.by_id("essex-social-media")
     assert checklist is not None
-    answers = {"channel.platform": "instagram", "channel.handle": "@essexhistory"}
+    answers: dict[str, Value] = {"channel.platform": "instagram", "channel.handle": "@essexhistory"}
     save_draft(
         register / "later.draft.toml",
         checklist,

@@ -41,6 +41,8 @@ from smcheck.record import PROPOSER, REVIEWER, Record, RecordFile, Seal
 from smcheck.text import quoted
 
 if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     from smcheck.approval import Approval
     from smcheck.trust.allowed import TrustDecision, TrustFile
     from smcheck.trust.keys import SigningKey
@@ -469,7 +471,7 @@ def standing(
 # --- making signatures in the right namespace -------------------------------------------------------
 
 
-def seal_record(key: SigningKey, content: bytes) -> Seal:
+def seal_record(key: SigningKey | Ed25519PrivateKey, content: bytes) -> Seal:
     """The proposer's signature over a record's exact content bytes, as a trailing entry."""
     from smcheck.trust.sshsig import blob_of, sign
 
