@@ -2,37 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from helpers.records import (
+    DATA,
+    make_record_bytes,
+)
 from helpers.terminal import DRAWING_VARIABLES, Terminal, start_terminal
 
 from smcheck import registry
-from smcheck.answers import apply_answers, load_answers_file
 from smcheck.checklist import Checklist
 from smcheck.loader import load_checklist
-from smcheck.outcome import evaluate
-from smcheck.record import MARKER, build_record, render, sha256
-
-ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).resolve().parent / "data"
-EXAMPLE_ANSWERS = ROOT / "checklists" / "examples" / "essex-history-instagram.answers.toml"
-FIXED_NOW = dt.datetime(2026, 11, 2, 9, 30, 0, tzinfo=dt.UTC)
-FIXED_ID = "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f"
-TINY_WARNING_ANSWERS: dict[str, Any] = {
-    "club.name": "Chess Club",
-    "club.kind": "sport",
-    "club.has_owner": True,
-    "club.owner_email": "a@example.ac.uk",
-    "web.sites": ("insta", "site"),
-    "web.url": "https://chess.example.ac.uk",
-}
-"""Answers to the tiny checklist that are ready, with one warning (web.plain-http)."""
 
 
 @pytest.fixture(autouse=True)
@@ -58,41 +41,10 @@ def tiny() -> Checklist:
     return load_checklist(DATA / "tiny.toml")
 
 
-def make_record_bytes(checklist: Checklist | None = None, now: dt.datetime = FIXED_NOW) -> bytes:
-    """A valid record made from the shipped example answers, at a fixed time with a fixed id."""
-    checklist = checklist or registry.by_id("essex-social-media")
-    assert checklist is not None
-    file = load_answers_file(EXAMPLE_ANSWERS)
-    applied = apply_answers(checklist, file, today=now.date())
-    assert not applied.problems, applied.problems
-    assert applied.signoff is not None
-    outcome = evaluate(checklist, applied.answers, today=now.date())
-    record = build_record(
-        checklist, applied.answers, outcome, applied.signoff, now=now, record_id=FIXED_ID
-    )
-    return render(record)
-
-
 @pytest.fixture
 def record_bytes() -> bytes:
     """The bytes of a valid record."""
     return make_record_bytes()
-
-
-def reseal(data: bytes) -> bytes:
-    """Recompute the unsigned digest after editing the content, as anyone who edits a record can.
-
-    Lets a test alter one thing and fail exactly one check rather than the integrity check too.
-    """
-    start = data.index(MARKER)
-    content = data[:start]
-    return re.sub(rb'digest = "[0-9a-f]{64}"', f'digest = "{sha256(content)}"'.encode(), data)
-
-
-def edit(data: bytes, old: bytes, new: bytes, *, count: int = 1) -> bytes:
-    """Replace ``old`` by ``new`` in record bytes (asserting it is there) and reseal."""
-    assert old in data, old
-    return reseal(data.replace(old, new, count))
 
 
 # -- the pseudo-terminal tests' fixtures (helpers.terminal has the rest) ----------------------------

@@ -24,7 +24,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from test_signatures import PROPOSER_EMAIL, Desk, open_desk, row, runner
+from helpers.desk import PROPOSER_EMAIL, Desk, open_desk, row, runner
 
 from smcheck.cli import app
 from smcheck.record import MARKER

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import DATA, EXAMPLE_ANSWERS
+from helpers.records import DATA, EXAMPLE_ANSWERS
 from typer.testing import CliRunner
 
 from smcheck.cli import app

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import tomli_w
-from conftest import EXAMPLE_ANSWERS, ROOT
+from helpers.records import EXAMPLE_ANSWERS, ROOT
 from jsonschema import Draft202012Validator, FormatChecker
 from typer.testing import CliRunner
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DATA, TINY_WARNING_ANSWERS
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from helpers.records import DATA, TINY_WARNING_ANSWERS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

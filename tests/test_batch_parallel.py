@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import cast
 
 import pytest
-from conftest import FIXED_NOW, edit, make_record_bytes
+from helpers.records import FIXED_NOW, edit, make_record_bytes
 
 from smcheck import batch, registry
 from smcheck.errors import CannotOpen, UsageError

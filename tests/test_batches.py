@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import make_record_bytes
+from helpers.records import make_record_bytes
 from typer.testing import CliRunner
 
 from smcheck.cli import app

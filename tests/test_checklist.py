@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import cast
 
 import pytest
-from conftest import DATA, ROOT
+from helpers.records import DATA, ROOT
 from typer.testing import CliRunner
 
 from smcheck.checklist import Applies, Checklist, QType

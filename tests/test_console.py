@@ -17,7 +17,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import edit, make_record_bytes
+from helpers.records import edit, make_record_bytes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console

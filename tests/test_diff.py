@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import EXAMPLE_ANSWERS
+from helpers.records import EXAMPLE_ANSWERS
 from typer.testing import CliRunner
 
 from smcheck.cli import app

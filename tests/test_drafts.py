@@ -15,7 +15,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import TINY_WARNING_ANSWERS
+from helpers.records import TINY_WARNING_ANSWERS
 
 from smcheck import registry
 from smcheck.checklist import Checklist

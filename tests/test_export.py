@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import edit, make_record_bytes
+from helpers.records import edit, make_record_bytes
 from typer.testing import CliRunner
 
 from smcheck.cli import app

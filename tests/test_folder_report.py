@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any, NamedTuple, cast
 
 import pytest
-from conftest import EXAMPLE_ANSWERS, make_record_bytes
-from test_signatures import Desk, open_desk, runner
+from helpers.desk import Desk, open_desk, runner
+from helpers.records import EXAMPLE_ANSWERS, make_record_bytes
 
 from smcheck import registry, report
 from smcheck.cli import app

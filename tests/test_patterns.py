@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import DATA, FIXED_NOW, edit
+from helpers.records import DATA, FIXED_NOW, edit
 from typer.testing import CliRunner
 
 from smcheck.checklist import MAX_PATTERN_LENGTH, Checklist, PatternError, compile_pattern

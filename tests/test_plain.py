@@ -12,7 +12,7 @@ import io
 from collections.abc import Sequence
 
 import pytest
-from conftest import EXAMPLE_ANSWERS, FIXED_ID, FIXED_NOW
+from helpers.records import EXAMPLE_ANSWERS, FIXED_ID, FIXED_NOW
 
 from smcheck import registry
 from smcheck.answers import apply_answers, load_answers_file

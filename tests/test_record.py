@@ -10,7 +10,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pytest
-from conftest import EXAMPLE_ANSWERS, FIXED_ID, FIXED_NOW, TINY_WARNING_ANSWERS, make_record_bytes
+from helpers.records import (
+    EXAMPLE_ANSWERS,
+    FIXED_ID,
+    FIXED_NOW,
+    TINY_WARNING_ANSWERS,
+    make_record_bytes,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

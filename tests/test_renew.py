@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import DATA, TINY_WARNING_ANSWERS, make_record_bytes
+from helpers.records import DATA, TINY_WARNING_ANSWERS, make_record_bytes
 
 from smcheck.checklist import Checklist
 from smcheck.commands.renew import checklist_changes, progress_from

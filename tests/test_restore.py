@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from test_signatures import Desk, open_desk, runner
+from helpers.desk import Desk, open_desk, runner
 
 from smcheck.cli import app
 from smcheck.record import (

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-from conftest import DATA, ROOT, make_record_bytes
-from test_signatures import open_desk, runner
+from helpers.desk import open_desk, runner
+from helpers.records import DATA, ROOT, make_record_bytes
 
 from smcheck.cli import app
 from smcheck.record import MARKER

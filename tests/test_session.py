@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE_ANSWERS, FIXED_NOW
+from helpers.records import EXAMPLE_ANSWERS, FIXED_NOW
 
 from smcheck import session
 from smcheck.answers import apply_answers, load_answers_file

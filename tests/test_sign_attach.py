@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_signatures import PROPOSER_EMAIL, Desk, open_desk, row, runner
+from helpers.desk import PROPOSER_EMAIL, Desk, open_desk, row, runner
 
 from smcheck.cli import app
 from smcheck.record import MARKER

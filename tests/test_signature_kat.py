@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from conftest import FIXED_ID, FIXED_NOW, TINY_WARNING_ANSWERS
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from helpers.records import FIXED_ID, FIXED_NOW, TINY_WARNING_ANSWERS
 
 from smcheck.approval import Approval, render_statement
 from smcheck.checklist import Checklist

@@ -23,13 +23,13 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE_ANSWERS, FIXED_NOW, make_record_bytes, reseal
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from helpers.desk import PROPOSER_EMAIL, Desk, row, runner
+from helpers.records import EXAMPLE_ANSWERS, FIXED_NOW, make_record_bytes, reseal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_signatures import PROPOSER_EMAIL, Desk, row, runner
 
 from smcheck import registry
 from smcheck.approval import Approval, render_statement

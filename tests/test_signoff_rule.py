@@ -12,8 +12,15 @@ from pathlib import Path
 from typing import cast
 
 import pytest
-from conftest import DATA, EXAMPLE_ANSWERS, FIXED_NOW, TINY_WARNING_ANSWERS, edit, make_record_bytes
-from test_interview import Scripted, essex_answers, run, tiny_script
+from helpers.records import (
+    DATA,
+    EXAMPLE_ANSWERS,
+    FIXED_NOW,
+    TINY_WARNING_ANSWERS,
+    edit,
+    make_record_bytes,
+)
+from helpers.scripted import Scripted, essex_answers, run, tiny_script
 from typer.testing import CliRunner
 
 from smcheck.answers import AnswersFile, apply_answers, load_answers_file

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE_ANSWERS, make_record_bytes
+from helpers.records import EXAMPLE_ANSWERS, make_record_bytes
 
 HEAVY = ("questionary", "prompt_toolkit", "cryptography", "platformdirs")
 

@@ -13,8 +13,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE_ANSWERS
-from test_signatures import Desk, open_desk, runner
+from helpers.desk import Desk, open_desk, runner
+from helpers.records import EXAMPLE_ANSWERS
 
 from smcheck import registry
 from smcheck.answers import apply_answers, load_answers_file

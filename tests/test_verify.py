@@ -21,7 +21,7 @@ from typing import Any, cast
 
 import pytest
 import tomli_w
-from conftest import (
+from helpers.records import (
     DATA,
     FIXED_ID,
     FIXED_NOW,

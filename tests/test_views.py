@@ -3,6 +3,7 @@ OLD-RECORD each say what verify says, for every file they read (threat model cas
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -10,8 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE_ANSWERS
-from test_signatures import Desk, open_desk, runner
+from helpers.desk import Desk, open_desk, runner
+from helpers.records import EXAMPLE_ANSWERS
 
 from smcheck.checklist import Value
 from smcheck.cli import app
@@ -75,7 +76,7 @@ def test_a_tampered_copy_never_hides_nor_stands_for_the_good_record(
 
 
 def test_a_draft_never_hides_an_invalid_record(desk: Desk) -> None:
-    from test_status import TODAY
+    today = dt.datetime.now(dt.UTC)
 
     from smcheck import registry
     from smcheck.drafts import save_draft
@@ -92,7 +93,7 @@ def test_a_draft_never_hides_an_invalid_record(desk: Desk) -> None:
         register / "later.draft.toml",
         checklist,
         Progress(answers=answers),
-        TODAY.replace(microsecond=0),
+        today.replace(microsecond=0),
     )
     code, out, _ = invoke("status", "--json", "--allowed-signers", str(desk.trust), str(register))
     assert code == 1
@@ -412,7 +413,7 @@ def test_show_never_writes_bytes_a_terminal_would_obey_to_a_terminal(tmp_path: P
     """--signed-bytes is for a pipe or a file: on a terminal, bytes holding escape sequences are
     refused (not altered: they must stay exact for ssh-keygen), with the command that writes them."""
     import pexpect
-    from conftest import make_record_bytes
+    from helpers.records import make_record_bytes
     from helpers.terminal import smcheck_script
 
     record = tmp_path / "r.smcheck.toml"
