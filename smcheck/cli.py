@@ -190,6 +190,15 @@ Plain = Annotated[
         " colour; choices answered by number. Also on with SMCHECK_PLAIN=1, ACCESSIBLE=1 or TERM=dumb.",
     ),
 ]
+RecordOutput = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Where to write the new record (default: a name made from the channel and the date).",
+    ),
+]
 Force = Annotated[
     bool, typer.Option("--force", help="Overwrite --output if it exists (never without --force).")
 ]
@@ -260,10 +269,7 @@ def new(
             " input).",
         ),
     ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", metavar="FILE", help="Where to write the record."),
-    ] = None,
+    output: RecordOutput = None,
     force: Force = False,
     resume: Annotated[bool, typer.Option("--resume", help="Continue a saved draft.")] = False,
     agree: Annotated[
@@ -622,10 +628,7 @@ def renew(
     record: Annotated[
         Path, typer.Argument(metavar="RECORD", help="The record to renew (it is not changed).")
     ],
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", metavar="FILE", help="Where to write the new record."),
-    ] = None,
+    output: RecordOutput = None,
     force: Annotated[
         bool,
         typer.Option(
