@@ -18,9 +18,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from smcheck.checklist import Checklist, Level, QType, Question, Section, Validators, Value
+from smcheck.checklist import Checklist, Level, Question, Section, Value
 from smcheck.outcome import Finding, Outcome, evaluate, visible, worded
-from smcheck.signoff import SignOff, agree_question, signoff_questions
+from smcheck.signoff import SignOff, agree_question, named_question, signoff_questions
 from smcheck.values import AnswerError, check_typed, parse_text
 
 
@@ -435,21 +435,7 @@ class Interview:
         return known if "name" in known and "email" in known else {}
 
     def _confirm_identity(self, known: dict[str, str], position: Position) -> bool:
-        who = self.checklist.signoff.who or "the person named earlier"
-        question = Question(
-            id="signoff.is_named",
-            section="signoff",
-            type=QType.YESNO,
-            prompt=f"Are you {known['name']} ({known['email']}), {who}?",
-            help="If you are, your name and email address are taken from your answers.",
-            clauses=(),
-            required=True,
-            default=None,
-            choices=(),
-            validate=Validators(),
-            when=None,
-            rules=(),
-        )
+        question = named_question(self.checklist, known["name"], known["email"])
         return self._answer(question, position, None) is True
 
 

@@ -63,14 +63,14 @@ def _with_domains(domains: tuple[str, ...]) -> tuple[Question, ...]:
     )
 
 
-def agree_question(checklist: Checklist) -> Question:
-    """The yes/no question that makes the checklist's declaration."""
+def _yes_no(key: str, prompt: str, help_text: str) -> Question:
+    """A required yes/no question of the sign-off."""
     return Question(
-        id=f"{SIGNOFF_SECTION}.agree",
+        id=f"{SIGNOFF_SECTION}.{key}",
         section=SIGNOFF_SECTION,
         type=QType.YESNO,
-        prompt="Do you make this declaration?",
-        help="",  # the declaration itself is shown once, as the sign-off begins
+        prompt=prompt,
+        help=help_text,
         clauses=(),
         required=True,
         default=None,
@@ -78,6 +78,23 @@ def agree_question(checklist: Checklist) -> Question:
         validate=Validators(),
         when=None,
         rules=(),
+    )
+
+
+def agree_question(checklist: Checklist) -> Question:
+    """The yes/no question that makes the checklist's declaration (the declaration itself is shown
+    once, as the sign-off begins)."""
+    return _yes_no("agree", "Do you make this declaration?", "")
+
+
+def named_question(checklist: Checklist, name: str, email: str) -> Question:
+    """ "Are you NAME (EMAIL), the administrator?": whether the person signing off is the one the
+    checklist's ``[signoff.prefill]`` answers name."""
+    who = checklist.signoff.who or "the person named earlier"
+    return _yes_no(
+        "is_named",
+        f"Are you {name} ({email}), {who}?",
+        "If you are, your name and email address are taken from your answers.",
     )
 
 
