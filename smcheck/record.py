@@ -478,25 +478,46 @@ class Restoration(NamedTuple):
         return f"to restore the original bytes, run: {self.command}"
 
 
+MAX_RESTORED_NAMES = 100
+"""How many names :func:`restored_path` tries (``-2`` ... ``-100``) before it gives up looking."""
+
+
 def restored_path(source: str) -> str:
-    """Where the restored copy of ``source`` is written: beside it, named ``NAME.restored.smcheck.toml``."""
+    """Where the restored copy of ``source`` is written: beside it, named ``NAME.restored.smcheck.toml``,
+    or ``NAME.restored-2.smcheck.toml`` (``-3``...) when that name is taken, by a file or by a link (even
+    one to nothing): the suggested command must not overwrite anything, nor write through a link.
+    Looked up relative to the current folder, where the command is run."""
+    import os
+
     folder, _, name = source.rpartition("/")
     for suffix in (SUFFIX, ".toml"):
         if name.endswith(suffix) and len(name) > len(suffix):
             name = name[: -len(suffix)]
             break
-    return f"{folder}/{name}{RESTORED}" if folder or source.startswith("/") else name + RESTORED
+    prefix = f"{folder}/{name}" if folder or source.startswith("/") else name
+    candidate = prefix + RESTORED
+    for number in range(2, MAX_RESTORED_NAMES + 1):
+        if not os.path.lexists(candidate):
+            break
+        candidate = f"{prefix}.restored-{number}{SUFFIX}"
+    return candidate
 
 
 def restore_command(source: str, output: str, *, bom: bool, crlf: bool) -> str:
     """The POSIX shell command that undoes a BOM and/or CRLF line endings, writing ``output``. Both paths
-    are shell-quoted and redirected, never arguments, so a name starting with ``-`` is no option."""
+    are shell-quoted and redirected, never arguments, so a name starting with ``-`` is no option.
+
+    It runs with ``set -C`` (noclobber) in a subshell: the redirection then refuses a regular file, a
+    link to one, and a link to nothing (the shell creates the file with ``O_EXCL``), so a file made or
+    a link planted at ``output`` after the command was suggested is refused, not overwritten or written
+    through. (POSIX lets noclobber write to an existing non-regular file, such as a device: a link to
+    one, planted in that moment, would still be written to.)"""
     src, out = shell_word(source), shell_word(output)
     if bom and crlf:
-        return f"tail -c +4 < {src} | tr -d '\\r' > {out}"
+        return f"(set -C; tail -c +4 < {src} | tr -d '\\r' > {out})"
     if bom:
-        return f"tail -c +4 < {src} > {out}"
-    return f"tr -d '\\r' < {src} > {out}"
+        return f"(set -C; tail -c +4 < {src} > {out})"
+    return f"(set -C; tr -d '\\r' < {src} > {out})"
 
 
 def restoration(data: bytes, source: str) -> Restoration | None:

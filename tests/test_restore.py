@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from helpers.desk import Desk, open_desk, runner
+from pytest import MonkeyPatch
 
 from smcheck.cli import app
 from smcheck.record import (
@@ -42,13 +43,13 @@ def both(data: bytes) -> bytes:
 
 # name: (damage, the well-formed code, the cause, the command's form)
 CASES: dict[str, tuple[Callable[[bytes], bytes], str, str, str]] = {
-    "crlf": (crlf, "line-endings", CRLF_CAUSE, "tr -d '\\r' < {src} > {out}"),
-    "bom": (bom, "bom", BOM_CAUSE, "tail -c +4 < {src} > {out}"),
+    "crlf": (crlf, "line-endings", CRLF_CAUSE, "(set -C; tr -d '\\r' < {src} > {out})"),
+    "bom": (bom, "bom", BOM_CAUSE, "(set -C; tail -c +4 < {src} > {out})"),
     "both": (
         both,
         "bom",
         f"{BOM_CAUSE} and {CRLF_CAUSE}",
-        "tail -c +4 < {src} | tr -d '\\r' > {out}",
+        "(set -C; tail -c +4 < {src} | tr -d '\\r' > {out})",
     ),
 }
 
@@ -101,8 +102,8 @@ def test_the_refusal_names_the_cause_and_the_command_restores_the_record(
     assert (info.value.check, info.value.code) == ("well-formed", code)
     assert info.value.message == expected_message(case, source)
     command = info.value.message.split("run: ", 1)[1]
+    restored = Path(restored_path(source))  # before the command takes the name
     run_in_shell(command, desk.root)
-    restored = Path(restored_path(source))
     assert restored.name == "r.restored.smcheck.toml"
     assert restored.read_bytes() == original
     verifies(desk, restored, signed=b"sshsig" in original)
@@ -137,8 +138,9 @@ def test_verify_names_the_cause_and_the_command(
         " run the command below"
     )
     assert report["restore_command"] == expected_command(case, str(record))
+    restored = Path(restored_path(str(record)))  # before the command takes the name
     run_in_shell(report["restore_command"], desk.root)
-    verifies(desk, Path(restored_path(str(record))), signed=b"sshsig" in original)
+    verifies(desk, restored, signed=b"sshsig" in original)
 
 
 # -- CRLF in the content only (the marker line intact): an integrity failure ----------------------
@@ -180,12 +182,11 @@ def test_verify_gives_the_command_for_crlf_in_the_content_only(
     expected = ("signature", "signature-broken") if signed else ("integrity", "digest-mismatch")
     assert (failing["check"], failing["code"]) == expected
     assert f"only {CRLF_CAUSE}, nothing else" in failing["message"]
-    command = (
-        f"tr -d '\\r' < {shlex.quote(str(record))} > {shlex.quote(restored_path(str(record)))}"
-    )
+    restored = Path(restored_path(str(record)))  # before the command takes the name
+    command = f"(set -C; tr -d '\\r' < {shlex.quote(str(record))} > {shlex.quote(str(restored))})"
     assert report["restore_command"] == command
     run_in_shell(command, desk.root)
-    verifies(desk, Path(restored_path(str(record))), signed=signed)
+    verifies(desk, restored, signed=signed)
 
 
 # -- no command where it would not restore a record --------------------------------------------
@@ -270,6 +271,97 @@ def test_the_restored_copy_is_beside_the_file_and_still_a_record(source: str, ou
 
 
 def test_the_commands() -> None:
-    assert restore_command("a b", "c", bom=False, crlf=True) == "tr -d '\\r' < 'a b' > c"
-    assert restore_command("a", "c", bom=True, crlf=False) == "tail -c +4 < a > c"
-    assert restore_command("a", "c", bom=True, crlf=True) == "tail -c +4 < a | tr -d '\\r' > c"
+    assert restore_command("a b", "c", bom=False, crlf=True) == "(set -C; tr -d '\\r' < 'a b' > c)"
+    assert restore_command("a", "c", bom=True, crlf=False) == "(set -C; tail -c +4 < a > c)"
+    assert (
+        restore_command("a", "c", bom=True, crlf=True)
+        == "(set -C; tail -c +4 < a | tr -d '\\r' > c)"
+    )
+
+
+# -- the command never overwrites a file, nor writes through a link (threat model item 25) --------
+
+
+def run_in_bash(command: str, cwd: Path) -> int:
+    return subprocess.run(["bash", "-c", command], cwd=cwd, check=False, timeout=30).returncode
+
+
+@pytest.mark.parametrize("taken", ["file", "link", "dangling link"])
+def test_the_command_writes_to_a_free_name_when_the_default_one_is_taken(
+    desk_and_record: tuple[Desk, Path], taken: str
+) -> None:
+    desk, record = desk_and_record
+    original = record.read_bytes()
+    record.write_bytes(crlf(original))
+    default = desk.root / "r.restored.smcheck.toml"
+    victim = desk.root / "precious.txt"
+    victim.write_bytes(b"someone else's file\n")
+    if taken == "file":
+        default.write_bytes(b"an older restored copy\n")
+    elif taken == "link":
+        default.symlink_to(victim)
+    else:
+        default.symlink_to(desk.root / "nowhere")
+    code, output = desk.verify(record, "--json")
+    assert code == 1
+    (report,) = json.loads(output)
+    free = desk.root / "r.restored-2.smcheck.toml"
+    assert report["restore_command"] == (
+        f"(set -C; tr -d '\\r' < {shlex.quote(str(record))} > {shlex.quote(str(free))})"
+    )
+    assert run_in_bash(report["restore_command"], desk.root) == 0
+    assert free.read_bytes() == original
+    verifies(desk, free, signed=b"sshsig" in original)
+    assert victim.read_bytes() == b"someone else's file\n"
+    if taken == "file":
+        assert default.read_bytes() == b"an older restored copy\n"
+    else:
+        assert default.is_symlink()
+    assert not (desk.root / "nowhere").exists()
+
+
+def test_the_names_count_up_past_every_taken_one(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert restored_path("x.smcheck.toml") == "x.restored.smcheck.toml"
+    Path("x.restored.smcheck.toml").touch()
+    Path("x.restored-2.smcheck.toml").symlink_to("nowhere")
+    assert restored_path("x.smcheck.toml") == "x.restored-3.smcheck.toml"
+    (tmp_path / "in").mkdir()
+    Path("in/x.restored.smcheck.toml").touch()
+    assert restored_path("in/x.smcheck.toml") == "in/x.restored-2.smcheck.toml"
+    assert restored_path(str(tmp_path / "in/x.toml")) == str(
+        tmp_path / "in/x.restored-2.smcheck.toml"
+    )
+
+
+@pytest.mark.parametrize("shell", ["bash", "sh"])
+@pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.parametrize("planted", ["file", "link", "dangling link"])
+def test_a_name_taken_after_the_command_was_given_is_refused_not_overwritten(
+    desk_and_record: tuple[Desk, Path], shell: str, case: str, planted: str
+) -> None:
+    desk, record = desk_and_record
+    original = record.read_bytes()
+    record.write_bytes(CASES[case][0](original))
+    fix = restoration(record.read_bytes(), str(record))
+    assert fix is not None and fix.command is not None
+    output = Path(fix.output)
+    victim = desk.root / "precious.txt"
+    victim.write_bytes(b"someone else's file\n")
+    # Between the suggestion and the run, the name is taken: a race, or the command pasted twice.
+    if planted == "file":
+        output.write_bytes(b"made meanwhile\n")
+    elif planted == "link":
+        output.symlink_to(victim)
+    else:
+        output.symlink_to(desk.root / "nowhere")
+    result = subprocess.run(
+        [shell, "-c", fix.command], cwd=desk.root, check=False, timeout=30, capture_output=True
+    )
+    assert result.returncode != 0
+    assert victim.read_bytes() == b"someone else's file\n"
+    assert not (desk.root / "nowhere").exists()
+    if planted == "file":
+        assert output.read_bytes() == b"made meanwhile\n"
+    else:
+        assert output.is_symlink()
