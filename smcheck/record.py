@@ -640,8 +640,13 @@ def _record(top: Table, problems: Problems) -> Record | None:
     rid = meta.string("id")
     if rid is not None and not _UUID.fullmatch(rid):
         problems.add(meta.at("id"), "must be a UUID, like 6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f")
-    created = meta.moment("created")
-    if created is not None and (created.utcoffset() != dt.timedelta(0) or created.microsecond):
+    written = meta.data.get("created")
+    created = meta.moment("created")  # moved to UTC: the check below needs the offset as written
+    if (
+        created is not None
+        and isinstance(written, dt.datetime)
+        and (written.utcoffset() != dt.timedelta(0) or written.microsecond)
+    ):
         problems.add(
             meta.at("created"), "must be a UTC time in whole seconds, as smcheck writes it"
         )

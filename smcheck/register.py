@@ -28,6 +28,7 @@ from smcheck.checklist import Checklist, format_value
 from smcheck.errors import CannotOpen, SmcheckError
 from smcheck.record import REVIEWER, Record
 from smcheck.registry import Lookup
+from smcheck.timeutil import EARLIEST
 from smcheck.trust.policy import Roles, State
 from smcheck.verify import Demands, Report
 
@@ -301,7 +302,7 @@ def arrange(entries: list[Entry]) -> list[Entry]:
     for entry in entries:
         if entry.state != "invalid":
             by_channel.setdefault(entry.channel, []).append(entry)
-    floor = dt.datetime.min.replace(tzinfo=dt.UTC)
+    floor = EARLIEST  # no time read from a file is earlier (smcheck.timeutil bounds them all)
     rows = list(problems)
     for channel_entries in by_channel.values():
         records = [e for e in channel_entries if e.state != "draft"]

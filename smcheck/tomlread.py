@@ -12,6 +12,8 @@ from collections.abc import Iterator, Mapping
 from enum import StrEnum
 from typing import TypeVar
 
+from smcheck.timeutil import OutOfRange, bounded_day, utc_moment
+
 T = TypeVar("T")
 E = TypeVar("E", bound=StrEnum)
 
@@ -183,16 +185,31 @@ class Table:
         return self._typed(key, int, required)
 
     def local_date(self, key: str, *, required: bool = True) -> dt.date | None:
-        """A local date value (not a date-time)."""
-        return self._typed(key, dt.date, required)
+        """A local date value (not a date-time), inside the bounded range of
+        :mod:`smcheck.timeutil`."""
+        value = self._typed(key, dt.date, required)
+        if value is None:
+            return None
+        try:
+            return bounded_day(value)
+        except OutOfRange as exc:
+            self.problems.add(self.at(key), exc.message)
+            return None
 
     def moment(self, key: str, *, required: bool = True) -> dt.datetime | None:
-        """An offset date-time value."""
+        """An offset date-time value, moved to UTC and inside the bounded range of
+        :mod:`smcheck.timeutil` (a time at the calendar's edge would overflow later)."""
         value = self._typed(key, dt.datetime, required)
-        if value is not None and value.tzinfo is None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
             self.problems.add(self.at(key), "must carry a time zone offset (like Z)")
             return None
-        return value
+        try:
+            return utc_moment(value)
+        except OutOfRange as exc:
+            self.problems.add(self.at(key), exc.message)
+            return None
 
     def strings(self, key: str, *, required: bool = True) -> list[str] | None:
         """An array of strings."""

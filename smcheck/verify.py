@@ -38,6 +38,7 @@ from smcheck.record import (
     sha256,
 )
 from smcheck.signoff import signoff_questions
+from smcheck.timeutil import future_words, in_future
 from smcheck.trust.policy import (
     NAMESPACE_RECORD,
     Judged,
@@ -257,9 +258,9 @@ def verify_bytes(
         accepted = dict(judged.accepted)
         rows.append(answers_row)
         rows.append(_outcome(record, judged))
-    rows.append(_signoff(record, checklist, today))
-    rows.append(_integrity(parsed, signed=sig is not None, data=data, source=source))
     now = demands.now or dt.datetime.now(dt.UTC)
+    rows.append(_signoff(record, checklist, today, now))
+    rows.append(_integrity(parsed, signed=sig is not None, data=data, source=source))
     roles = roles_of(checklist, accepted)
     signatures = _judge(parsed, sig, roles, demands, now)
     rows.extend(_signature_rows(signatures, roles, checklist, demands))
@@ -482,7 +483,9 @@ def explanation(finding: Finding, answers: Mapping[str, object]) -> str | None:
     return said if isinstance(said, str) and said else None
 
 
-def _signoff(record: Record, checklist: Checklist | None, today: dt.date) -> CheckResult:
+def _signoff(
+    record: Record, checklist: Checklist | None, today: dt.date, now: dt.datetime
+) -> CheckResult:
     problems: list[Detail] = []
     signoff = record.signoff
     for question in signoff_questions(checklist):
@@ -493,7 +496,18 @@ def _signoff(record: Record, checklist: Checklist | None, today: dt.date) -> Che
                 raise AnswerError("has surrounding spaces")
         except AnswerError as exc:
             problems.append(Detail("signoff-incomplete", f"{key} {exc}", f"signoff.{key}"))
-    if record.created.date() > today:
+    if in_future(record.created, now):
+        # The sign-off time is signed, but it is the proposer's to write: a record dated ahead would
+        # pass as made later than it was (and an approval made now would seem to come before it).
+        problems.append(
+            Detail(
+                "signoff-future",
+                future_words("signed off at", record.created, now)
+                + ": a record cannot be signed off in the future",
+                "record.created",
+            )
+        )
+    elif record.created.date() > today:  # judged as of an earlier day than now (a caller's today)
         problems.append(
             Detail(
                 "signoff-future",
@@ -762,17 +776,16 @@ def _cosign_row(
 
 def _review(record: Record, checklist: Checklist | None, today: dt.date) -> CheckResult:
     if checklist is not None:
-        try:
-            expected: dt.date | None = add_months(record.created.date(), checklist.review_months)
-        except ValueError:  # a sign-off so late in the year 9999 that no date follows it
-            expected = None
+        # No overflow: the sign-off is at most timeutil.LATEST, and a checklist's review period at
+        # most 60 months (the loader's rule).
+        expected = add_months(record.created.date(), checklist.review_months)
         if record.review_by != expected:
             return CheckResult(
                 "review-date",
                 Verdict.FAIL,
                 "review-date-wrong",
                 f"review-by {record.review_by} is not {checklist.review_months} months after"
-                f" the sign-off ({expected or 'a date after 9999-12-31'})",
+                f" the sign-off ({expected})",
             )
     if record.review_by < today:
         return CheckResult(

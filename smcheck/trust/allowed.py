@@ -388,7 +388,9 @@ def match_pattern_list(text: str, patterns: tuple[str, ...]) -> str | None:
 
 
 def _when(moment: dt.datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+    # The year from isoformat: strftime's %Y need not pad a year before 1000 to four digits. A window's
+    # times are UTC as parsed (see _parse_time), so nothing here moves them.
+    return f"{moment.date().isoformat()} {moment:%H:%M:%S} UTC"
 
 
 def decide_trust(

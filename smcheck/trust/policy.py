@@ -16,8 +16,10 @@ The rules, as the README states them:
    different people: different principals (without regard to case) and different keys, where a
    person's keys are the one they signed with and every key the trust file holds for them.
 3. **Times.** An approval is dated after the record's sign-off and not in the future (beyond
-   :data:`CLOCK_SKEW`); each signer's key is within its ``valid-after``/``valid-before`` window, and not
-   revoked, both when they signed (the sign-off or the approval time) and now.
+   :data:`CLOCK_SKEW`), as the sign-off itself is not (verify's sign-off check); each signer's key is
+   within its ``valid-after``/``valid-before`` window, and not revoked, both when they signed (the
+   sign-off or the approval time) and now. Every time read from a file is UTC within
+   :mod:`smcheck.timeutil`'s range, so none of this can overflow.
 4. **Every signature present is judged**, needed or not: one that is broken, untrusted, misdated or in
    a second role makes the record invalid.
 5. **Decisions.** Each role decides at most once on a record: the signatures part is not itself
@@ -39,6 +41,10 @@ from typing import TYPE_CHECKING, NamedTuple
 from smcheck.errors import SmcheckError
 from smcheck.record import PROPOSER, REVIEWER, Record, RecordFile, Seal
 from smcheck.text import quoted
+from smcheck.timeutil import CLOCK_SKEW, in_future, words
+
+# CLOCK_SKEW (how far in the future an approval or a sign-off may be dated: a signer's clock may run a
+# little ahead) is timeutil's, the one rule for every signed time; it is named here too, as before.
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -58,8 +64,6 @@ NAMESPACE_APPROVAL = "smcheck-approval"
 COSIGN_PREFIX = "smcheck-cosign-"
 """A co-signer of role R signs in the namespace ``smcheck-cosign-R``."""
 
-CLOCK_SKEW = dt.timedelta(minutes=5)
-"""How far in the future an approval may be dated: the approver's clock may run a little ahead."""
 
 TRUSTED = "trusted"
 NOT_CHECKED = "not-checked"
@@ -174,7 +178,7 @@ def _same(a: _Person, b: _Person) -> bool:
 
 
 def _when(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return words(moment)
 
 
 # --- one signature: trust at the times that matter ---------------------------------------------------
@@ -378,7 +382,7 @@ def _decision(
             f"dated {_when(approval.time)}, before the record was signed off"
             f" ({_when(record.created)})",
         )
-    if approval.time > now + CLOCK_SKEW:
+    if in_future(approval.time, now):
         return refused(
             "in-future", f"dated {_when(approval.time)}, in the future (it is {_when(now)})"
         )
@@ -552,6 +556,14 @@ def approver_for(
             )
     if judged.proposer is None or judged.proposer_key is None:
         raise Refused("the record is not signed by its proposer: there is nothing to approve")
+    if record.created > now:
+        # Within the clock skew verify allows a sign-off, but a decision dated now would come before
+        # it: say so, rather than "dated before the record was signed off" after signing.
+        raise Refused(
+            f"the record was signed off at {_when(record.created)}, later than now"
+            f" ({_when(now)}): the proposer's clock runs ahead of yours",
+            hint=f"approve it after {_when(record.created)}",
+        )
     proposer = judged.proposer_person or _person(record.signoff.email, judged.proposer_key, trust)
     candidates = sorted(
         {
