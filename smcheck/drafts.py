@@ -34,6 +34,7 @@ from smcheck.outcome import Outcome, Status, evaluate, visible
 from smcheck.record import MAX_RECORD_BYTES, read_limited
 from smcheck.text import as_run, shell_word
 from smcheck.text import visible as visible_text
+from smcheck.timeutil import EARLIEST, utc_moment
 from smcheck.tomlread import Problems, Table, flatten, nest
 
 DRAFT_SUFFIX = ".draft.toml"
@@ -431,11 +432,13 @@ def saved_words(draft: DraftInfo) -> str:
 
 
 def _file_time(path: Path) -> dt.datetime:
-    """The file's modification time (of a link itself, so a dangling link has one too)."""
+    """The file's modification time (of a link itself, so a dangling link has one too), or the start
+    of :mod:`smcheck.timeutil`'s range when it has none smcheck can use: some file systems (tmpfs) keep
+    a time in the year 33658, which a datetime cannot hold, and this file's own time is not checked."""
     try:
-        return dt.datetime.fromtimestamp(os.lstat(path).st_mtime, dt.UTC)
-    except OSError:
-        return dt.datetime.fromtimestamp(0, dt.UTC)
+        return utc_moment(dt.datetime.fromtimestamp(os.lstat(path).st_mtime, dt.UTC))
+    except (OSError, OverflowError, ValueError):  # OutOfRange is a ValueError
+        return EARLIEST
 
 
 def _reason(exc: SmcheckError, path: Path) -> str:

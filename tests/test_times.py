@@ -222,9 +222,11 @@ def test_an_approval_dated_at_the_calendars_edge_fails_its_own_record_only(
     assert code == 1 and "other.smcheck.toml" in output and said in flat(output)
     assert "awaiting" in output  # the good record's row is there
 
-    for command in (["show"], ["export"], ["diff", str(good)]):
+    for command in (["show"], ["export"]):  # a view says what verify says, then what the file says
         code, output = invoke(*command, "--allowed-signers", str(desk.trust), str(other))
-        assert code in (0, 1), command
+        assert code == 0 and "DOES NOT VERIFY" in output and said in flat(output), command
+    code, output = invoke("diff", "--allowed-signers", str(desk.trust), str(good), str(other))
+    assert code == 1 and "DOES NOT VERIFY (fails approval)" in output
 
     code, output = desk.approve(other, "reviewer")
     assert code == 1 and "does not verify" in flat(output) and said in flat(output)
@@ -312,6 +314,31 @@ def test_a_draft_dated_at_the_calendars_edge_is_listed_as_unreadable(
     assert code == 1 and said in flat(output)
     code, output = invoke("drafts", "discard", "--yes", str(path))
     assert code == 0 and not path.exists()
+
+
+def test_an_unreadable_draft_whose_file_time_is_beyond_the_calendar_is_listed(
+    drafts: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """tmpfs keeps a modification time in the year 33658 (``touch -d @1000000000000``); a draft that
+    cannot be read is listed by its file's time, which must not crash the listing."""
+    import os
+
+    broken = drafts / "broken.draft.toml"
+    broken.write_text("not a draft")
+    real = os.lstat
+
+    def lstat(path: str | os.PathLike[str]) -> os.stat_result:
+        found = real(path)
+        if str(path) != str(broken):
+            return found
+        fields = list(found)
+        fields[8] = 10**12  # st_mtime as an integer; the float field follows it
+        return os.stat_result((*fields[:10],), {"st_mtime": 1e12})
+
+    monkeypatch.setattr(os, "lstat", lstat)
+    code, output = invoke("drafts")
+    assert code == 0 and "broken.draft.toml" in output and "unreadable" in output
+    assert re.search(r"saved (1970-01-01|1969-12-31) ", output)  # the epoch, in local time
 
 
 def test_the_register_orders_by_time_without_a_floor_that_overflows() -> None:
