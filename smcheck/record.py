@@ -343,7 +343,9 @@ def read_layout_of(path: Path, data: bytes) -> tuple[bytes, tuple[Seal, ...]]:
 def _problem(path: Path, exc: RecordError) -> Exception:
     from smcheck.errors import FileProblem
 
-    return FileProblem(str(path), [f"{path}: {exc.message}"], hint=f"smcheck verify {path}")
+    return FileProblem(
+        str(path), [f"{path}: {exc.message}"], hint=f"smcheck verify {shell_word(path)}"
+    )
 
 
 def read_layout(data: bytes, *, source: str | None = None) -> tuple[bytes, tuple[Seal, ...]]:

@@ -15,6 +15,7 @@ text (line breaks and tabs aside), and every view shows them as escapes (:func:`
 from __future__ import annotations
 
 import unicodedata
+from typing import Literal
 
 HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 """Unicode categories that are never shown as they are."""
@@ -80,12 +81,63 @@ def quoted(text: str, limit: int = 80) -> str:
     return "'" + visible(text).replace("'", "\\'") + "'"
 
 
-def shell_word(value: object) -> str:
-    """A file name as one word of a command a person can paste into a POSIX shell (quoted only when it
-    needs to be), for the commands smcheck's messages suggest."""
+WordRole = Literal["path", "value"]
+"""What a word of a suggested command is: ``path``, a file name (any argument or option value that names
+a file), or ``value``, any other option value (a role, an email), taken as it is."""
+
+
+def shell_word(value: object, role: WordRole = "path") -> str:
+    """A file name (or, with ``role="value"``, an option's value) as one word of a command a person can
+    paste into bash or zsh, naming exactly that file: the commands smcheck's messages suggest.
+
+    - Quoted for the shell only when it needs to be (:func:`shlex.quote`).
+    - A relative file name that starts with ``-`` gets ``./`` before it, so no command reads it as an
+      option (an absolute name starts with ``/``).
+    - A name whose bytes are not UTF-8 (Python holds them as surrogate escapes), or that holds a
+      character a terminal would not show as it is (a control, a bidi override, a zero-width or blank
+      character), is written byte for byte in ASCII as bash/zsh ``$'...'`` quoting (``$'caf\\xe9'``):
+      what is printed is the exact word, and :func:`visible` leaves it as it is.
+    - So is a name that mentions ``smcheck `` (:func:`as_run` would otherwise rewrite it).
+    """
+    import os
     import shlex
 
-    return shlex.quote(str(value))
+    text = str(value)
+    if role == "path":
+        try:
+            raw = os.fsencode(value if isinstance(value, os.PathLike) else text)
+        except (
+            UnicodeEncodeError
+        ):  # a lone surrogate that no file name held: its code point's bytes
+            raw = text.encode("utf-8", "surrogatepass")
+        if raw.startswith(b"-"):
+            raw = b"./" + raw
+    else:
+        raw = text.encode("utf-8", "surrogateescape")
+    try:
+        word = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return _dollar_quoted(raw)
+    if not is_clean(word) or "smcheck " in word:
+        return _dollar_quoted(raw)
+    return shlex.quote(word)
+
+
+def _dollar_quoted(raw: bytes) -> str:
+    """``raw`` as one bash/zsh ``$'...'`` word, in printable ASCII: every other byte as ``\\xHH``
+    (exactly one byte each), a backslash and a quote escaped, and the space after ``smcheck`` as
+    ``\\x20`` so that :func:`as_run` never mistakes part of a name for a command."""
+    out = []
+    for byte in raw:
+        if byte == 0x5C:
+            out.append("\\\\")
+        elif byte == 0x27:
+            out.append("\\'")
+        elif 0x20 <= byte < 0x7F:
+            out.append(chr(byte))
+        else:
+            out.append(f"\\x{byte:02x}")
+    return "$'" + "".join(out).replace("smcheck ", "smcheck\\x20") + "'"
 
 
 _COMMANDS = (
@@ -143,6 +195,7 @@ def as_run(message: str) -> str:
 __all__ = [
     "BLANK",
     "HIDDEN_CATEGORIES",
+    "WordRole",
     "as_run",
     "codepoint",
     "first_hidden",

@@ -377,7 +377,8 @@ def test_hostile_names_and_content_are_shown_escaped(
         assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
         assert "\x9b" not in text
     assert "\\x1b]0;pwned\\x07[bold red]APPROVED[/]\\u202e" in out
-    assert "\\x1b[31mred\\x9b.draft.toml" in out
+    # The path is a word to paste: its bytes in bash's $'...' quoting (U+009B is \xc2\x9b in UTF-8).
+    assert "\\x1b[31mred\\xc2\\x9b.draft.toml'" in out
 
 
 def test_a_long_channel_is_cut(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:

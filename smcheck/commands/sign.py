@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from smcheck import console, registry
 from smcheck.errors import SmcheckError, UsageError
 from smcheck.record import PROPOSER, Seal, append_seal, read_layout_of, read_limited, rewrite_record
+from smcheck.text import shell_word
 from smcheck.trust.policy import NAMESPACE_RECORD
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ def run(
         failed = next(c for c in report.checks if c.verdict is Verdict.FAIL)
         raise SmcheckError(
             f"{record} does not verify ({failed.title}: {failed.summary}); {outcome}",
-            hint=f"see: smcheck verify {record}",
+            hint=f"see: smcheck verify {shell_word(record)}",
         )
     parsed = report.record
     assert parsed is not None  # a record that verifies was parsed
@@ -131,7 +132,7 @@ def _attached(path: Path, record: Path, content: bytes) -> tuple[Seal, PublicKey
 
     data = read_regular(path, MAX_SIGNATURE_FILE_BYTES)
     hint = (
-        f"make it with: smcheck show {record} --signed-bytes > record.bytes;"
+        f"make it with: smcheck show {shell_word(record)} --signed-bytes > record.bytes;"
         f" ssh-keygen -Y sign -n {NAMESPACE_RECORD} -f KEY record.bytes (it writes record.bytes.sig)"
     )
     if len(data) > MAX_SIGNATURE_FILE_BYTES:

@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from smcheck.errors import CannotOpen, OutputExists, SmcheckError
 from smcheck.fsutil import atomic_write, read_regular
+from smcheck.text import shell_word
 from smcheck.trust.wire import (
     KEY_HINT,
     KEY_TYPE,
@@ -388,7 +389,11 @@ class KeyRef:
         public = self.public()
         name = self.path.name
         private = self.path.with_name(name.removesuffix(".pub")) if name.endswith(".pub") else None
-        add = f"ssh-add {private}" if private else "ssh-add KEY, with its private key file"
+        add = (
+            f"ssh-add {shell_word(private)}"
+            if private
+            else "ssh-add KEY, with its private key file"
+        )
         try:
             return agent_key(public)
         except NoAgent:
@@ -412,12 +417,12 @@ class KeyRef:
         message = (
             f"{self.path} is protected by a passphrase, and there is no terminal to ask for it"
         )
-        then = f"then sign with --key {beside}"
+        then = f"then sign with --key {shell_word(beside)}"
         if public is None:
             return KeyProblem(
                 message,
                 hint=f"put its public key beside it ({beside}), add the key to ssh-agent"
-                f" (ssh-add {self.path}), {then}; or run the command in a terminal",
+                f" (ssh-add {shell_word(self.path)}), {then}; or run the command in a terminal",
             )
         if isinstance(why, NoAgent):
             message += " (and no ssh-agent is running: SSH_AUTH_SOCK is not set)"
@@ -431,7 +436,9 @@ class KeyRef:
         if not (beside.exists() or beside.is_symlink()):
             then = "then run this again"
         return KeyProblem(
-            message, hint=f"{start} (ssh-add {self.path}), {then}; or run the command in a terminal"
+            message,
+            hint=f"{start} (ssh-add {shell_word(self.path)}), {then}; or run the command in a"
+            " terminal",
         )
 
 
