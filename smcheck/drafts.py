@@ -241,6 +241,12 @@ def _render(
     return ("\n".join(lines) + "\n\n" + tomli_w.dumps(doc)).encode("utf-8")
 
 
+LINKED_DRAFT = (
+    "remove the link: smcheck saves a draft only in a file of its own, never through a link"
+)
+"""The hint when a draft's name is a symbolic link (an autosave never writes through one)."""
+
+
 def save_draft(path: Path, checklist: Checklist, progress: Progress, started: dt.datetime) -> Path:
     """Write the draft atomically (mode 0600: it holds personal details); return the path written.
 
@@ -255,7 +261,11 @@ def save_draft(path: Path, checklist: Checklist, progress: Progress, started: dt
     stem = _stem(checklist, progress, started)
     if _named_for(path.name, stem) or not _named_by_smcheck(path.name, started):
         atomic_write(
-            path, _render(path, checklist, progress, started, now), overwrite=True, mode=0o600
+            path,
+            _render(path, checklist, progress, started, now),
+            overwrite=True,
+            mode=0o600,
+            hint=LINKED_DRAFT,
         )
         return path
     folder = path.parent
@@ -267,7 +277,7 @@ def save_draft(path: Path, checklist: Checklist, progress: Progress, started: dt
         number += 1
         data = _render(target, checklist, progress, started, now)
         if _same_interview(target, checklist, started):
-            atomic_write(target, data, overwrite=True, mode=0o600)
+            atomic_write(target, data, overwrite=True, mode=0o600, hint=LINKED_DRAFT)
             break
         try:
             atomic_write(target, data, overwrite=False, mode=0o600)

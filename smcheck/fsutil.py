@@ -4,10 +4,12 @@ bounded reads."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import BinaryIO
 
 from smcheck.errors import CannotOpen, OutputExists, SmcheckError
@@ -100,51 +102,264 @@ def find_files(paths: list[Path], suffixes: tuple[str, ...]) -> Iterator[Path | 
             yield CannotOpen(str(error.filename), f"cannot read ({error.strerror})")
 
 
-def atomic_write(path: Path, data: bytes, *, overwrite: bool, mode: int = 0o644) -> None:
+FORCE_HINT = "choose another --output, or add --force"
+"""What to do about an output that is already there (commands that write with ``--force``)."""
+
+LINK_HINT = (
+    "choose another --output, or add --force to replace the link itself (what it points to is left"
+    " alone)"
+)
+"""What to do about a symbolic link where an output would go."""
+
+
+def refuse_existing(path: Path, *, overwrite: bool, links: bool, hint: str | None = None) -> None:
+    """Raise :class:`~smcheck.errors.OutputExists` unless ``path`` may be written.
+
+    Nothing there is fine. A symbolic link (even one to nothing) is refused unless ``links``: smcheck
+    never writes through one, and with ``links`` it replaces the link itself. Anything else is refused
+    unless ``overwrite``. ``hint`` replaces the --output/--force hint. This is the early check, for a
+    clear message before work is done; :func:`atomic_write` makes the same decision again when it
+    writes, without a race.
+    """
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return  # nothing there (or nothing to tell yet): writing says what is wrong, if anything
+    if stat.S_ISLNK(mode):
+        if not links:
+            raise OutputExists(
+                f"{path} is a symbolic link: smcheck does not write through a link",
+                hint=hint or LINK_HINT,
+            )
+    elif not overwrite:
+        raise OutputExists(f"{path} already exists", hint=hint or FORCE_HINT)
+
+
+def atomic_write(
+    path: Path,
+    data: bytes,
+    *,
+    overwrite: bool,
+    mode: int = 0o666,
+    links: bool = False,
+    hint: str | None = None,
+) -> None:
     """Write ``data`` to ``path`` atomically.
 
     The bytes go to a temporary file in the same folder, are flushed to disk, then moved into place.
     Without ``overwrite`` an existing file is never replaced: the final step is a hard link, which the
-    operating system refuses atomically when the name is taken (no check-then-write race).
+    operating system refuses atomically when the name is taken (no check-then-write race). A symbolic
+    link at ``path`` is never written through: it is refused, or with ``links`` (the user's --force)
+    replaced itself. A new file gets ``mode`` narrowed by the umask, as ``open(2)`` gives it (0o666:
+    0o644 under the usual umask 022; a private key asks for 0o600); a file replaced keeps its mode.
+    ``hint`` replaces the --output/--force hint of a refusal.
     """
     folder = path.parent if str(path.parent) else Path()
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise SmcheckError(f"cannot create folder {folder}: {exc.strerror}") from exc
-    if not overwrite and path.exists():
-        raise OutputExists(f"{path} already exists", hint="choose another --output, or add --force")
-    import tempfile  # here, not at the top: reading commands never pay for it
-
-    try:
-        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise SmcheckError(f"cannot write in {folder}: {exc.strerror}") from exc
-    tmp = Path(tmp_name)
+    refuse_existing(path, overwrite=overwrite, links=links, hint=hint)
+    keep: int | None = None
+    if overwrite:
+        with contextlib.suppress(OSError):
+            now = os.lstat(path)
+            if stat.S_ISREG(now.st_mode):
+                keep = stat.S_IMODE(now.st_mode) & 0o777  # never set-id bits on a copy we write
+    fd, tmp = _temporary(folder, path.name, mode)
     try:
         with os.fdopen(fd, "wb") as handle:
+            if keep is not None:
+                os.fchmod(handle.fileno(), keep)  # before the data: a 0600 record never shows wider
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        tmp.chmod(mode)
         if overwrite:
-            tmp.replace(path)
+            if not links and path.is_symlink():
+                # A link put there since the check above: still never replaced without --force.
+                refuse_existing(path, overwrite=overwrite, links=links, hint=hint)
+            tmp.replace(path)  # a rename replaces a link itself, never what it points to
         else:
             try:
-                os.link(tmp, path)
+                os.link(tmp, path)  # never follows a link at ``path``: refused, as any name taken
             except FileExistsError:
-                raise OutputExists(
-                    f"{path} already exists", hint="choose another --output, or add --force"
-                ) from None
+                refuse_existing(path, overwrite=False, links=False, hint=hint)
+                raise OutputExists(f"{path} already exists", hint=hint or FORCE_HINT) from None
             except OSError:
                 # A file system without hard links: fall back to a checked rename.
-                if path.exists():
-                    raise OutputExists(
-                        f"{path} already exists", hint="choose another --output, or add --force"
-                    ) from None
+                refuse_existing(path, overwrite=False, links=False, hint=hint)
                 tmp.replace(path)
+        _sync_folder(folder)
     except OSError as exc:
         raise SmcheckError(f"cannot write {path}: {exc.strerror}") from exc
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+
+
+def _temporary(folder: Path, name: str, mode: int) -> tuple[int, Path]:
+    """A new temporary file beside the output, open for writing, made with ``mode`` through the umask.
+
+    Not :func:`tempfile.mkstemp`: it makes every file 0600, and a chmod afterwards cannot know the umask
+    without changing it (``os.umask`` is process-wide). ``open(2)`` applies the umask itself.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    flags |= getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        tmp = folder / f".{name[:80]}.{os.urandom(6).hex()}.tmp"
+        try:
+            return os.open(tmp, flags, mode), tmp
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise SmcheckError(f"cannot write in {folder}: {exc.strerror}") from exc
+    raise SmcheckError(f"cannot write in {folder}: no free temporary name")
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush the folder's entry for a file just renamed into it (best effort: not every system can)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+LOCK_WAIT = 30.0
+"""Seconds to wait for another smcheck to finish with a file (its work under the lock is milliseconds)."""
+
+
+def rewrite_locked(path: Path, change: Callable[[bytes], bytes], *, limit: int) -> bytes:
+    """Replace ``path`` with ``change(current)``, where ``current`` is read under an exclusive lock.
+
+    The lock (``flock`` on the file itself: no lock file is left in the folder) is held from the read to
+    the rename, so two smcheck commands rewriting one file take turns and neither loses the other's
+    change: the second one's ``change`` sees the first one's bytes, and may build on them or raise to
+    write nothing. A rename by the other writer replaces the locked file, so after the lock is taken
+    ``path`` must still name the file locked, else it is opened and locked again. ``path`` must be a
+    regular file, not a symbolic link (never written through). The file keeps its mode. Returns the
+    bytes written. Where the system has no locks, ``change`` still sees the bytes as they are now.
+    """
+    with _locked(path) as fd:
+        current = _read_fd(fd, limit)
+        after = change(current)
+        atomic_write(path, after, overwrite=True)
+    return after
+
+
+def _read_fd(fd: int, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes of an open file, from its start."""
+    os.lseek(fd, 0, os.SEEK_SET)
+    parts: list[bytes] = []
+    left = limit + 1
+    while left > 0:
+        part = os.read(fd, min(left, 1 << 16))
+        if not part:
+            break
+        parts.append(part)
+        left -= len(part)
+    return b"".join(parts)
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[int]:
+    """An open descriptor of ``path``'s file, exclusively locked, while ``path`` still names that file."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no advisory locks; the caller still re-reads the bytes
+        fcntl = None  # type: ignore[assignment]
+    import time
+
+    deadline = time.monotonic() + LOCK_WAIT
+    while True:
+        fd = _open_to_lock(path)
+        try:
+            if fcntl is not None and not _lock(fcntl, fd, path, deadline):
+                yield fd  # the file system cannot lock: as before locks, the bytes are re-read
+                return
+            try:
+                now = path.lstat()
+            except FileNotFoundError:
+                now = None  # renamed away or removed: opened again below, which says so if gone
+            here = os.fstat(fd)
+            if now is not None and (now.st_dev, now.st_ino) == (here.st_dev, here.st_ino):
+                yield fd
+                return
+        finally:
+            os.close(fd)  # also releases the lock
+        if time.monotonic() > deadline:
+            raise _busy(path)
+
+
+_LINK_REFUSED = (
+    "{path} is a symbolic link: smcheck does not write through a link; nothing was written"
+)
+_LINK_HINT = "give the file the link points to by its own name (ls -l shows it)"
+
+
+def _open_to_lock(path: Path) -> int:
+    """``path`` opened to be locked: not through a link, never blocking, and read-write where allowed,
+    since NFS locks a file exclusively only through a descriptor open for writing."""
+    try:
+        mode = os.lstat(path).st_mode  # before opening: opening a device can act on it
+    except FileNotFoundError:
+        raise CannotOpen(str(path), "no such file") from None
+    except OSError as exc:
+        raise CannotOpen(str(path), f"cannot read ({exc.strerror})") from None
+    if stat.S_ISLNK(mode):
+        raise OutputExists(_LINK_REFUSED.format(path=path), hint=_LINK_HINT)
+    kind = _kind(mode)
+    if kind is not None:
+        raise CannotOpen(str(path), f"is {kind}, not a regular file: nothing was written")
+    flags = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        try:
+            fd = os.open(path, flags | os.O_RDWR)
+        except OSError as exc:
+            if not isinstance(exc, PermissionError) and exc.errno != errno.EROFS:
+                raise
+            fd = os.open(path, flags | os.O_RDONLY)  # the folder decides who may replace it
+    except FileNotFoundError:
+        raise CannotOpen(str(path), "no such file") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # a link put there since the check above
+            raise OutputExists(_LINK_REFUSED.format(path=path), hint=_LINK_HINT) from None
+        raise CannotOpen(str(path), f"cannot read ({exc.strerror})") from None
+    kind = _kind(os.fstat(fd).st_mode)  # again, on what was opened: it may have been swapped
+    if kind is not None:
+        os.close(fd)
+        raise CannotOpen(str(path), f"is {kind}, not a regular file: nothing was written")
+    return fd
+
+
+def _lock(fcntl: ModuleType, fd: int, path: Path, deadline: float) -> bool:
+    """Take the exclusive lock on ``fd``, waiting until ``deadline``; False where the file system has
+    no locks (the caller goes on without one)."""
+    import time
+
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise _busy(path) from None
+            time.sleep(0.01)
+        except OSError as exc:
+            if exc.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.EINVAL, errno.EBADF):
+                return False
+            raise SmcheckError(f"cannot lock {path}: {exc.strerror}") from exc
+
+
+def _busy(path: Path) -> SmcheckError:
+    return SmcheckError(
+        f"{path} is being changed by another smcheck command, which did not finish within"
+        f" {LOCK_WAIT:.0f} seconds: nothing was written",
+        hint="wait for the other command to finish, then run this one again",
+    )

@@ -20,7 +20,7 @@ import calendar
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
@@ -243,18 +243,41 @@ def read_limited(path: Path, limit: int = MAX_RECORD_BYTES) -> bytes:
     return read_regular(path, limit)
 
 
-def rewrite_record(path: Path, before: bytes, after: bytes) -> None:
-    """Replace a record atomically with ``after``, refusing if it changed since ``before`` was read (a
-    signature appended meanwhile by someone else would be lost)."""
+def changed_meanwhile(path: Path) -> Exception:
+    """The refusal of a command whose record changed after it read it (another signature landed)."""
     from smcheck.errors import SmcheckError
-    from smcheck.fsutil import atomic_write
 
-    if read_limited(path) != before:
-        raise SmcheckError(
-            f"{path} changed while smcheck was working on it; nothing was written",
-            hint="run the command again",
-        )
-    atomic_write(path, after, overwrite=True)
+    return SmcheckError(
+        f"{path} changed while smcheck worked on it (someone else signed it?): nothing was written",
+        hint="run the same command again",
+    )
+
+
+def rewrite_record(
+    path: Path,
+    before: bytes,
+    after: bytes,
+    *,
+    again: Callable[[bytes], bytes] | None = None,
+) -> bytes:
+    """Replace a record atomically with ``after``, under an exclusive lock on the file, and return the
+    bytes written. The file keeps its mode; a link is never written through.
+
+    If the record changed since ``before`` was read (someone else's signature landed meanwhile), it is
+    not overwritten: ``again`` is given the bytes as they are now, under the same lock, and returns what
+    to write instead or raises to write nothing; without ``again`` it is refused
+    (:func:`changed_meanwhile`). Two commands at once thus take turns, and neither decision is lost.
+    """
+    from smcheck.fsutil import rewrite_locked
+
+    def change(current: bytes) -> bytes:
+        if current == before:
+            return after
+        if again is None:
+            raise changed_meanwhile(path)
+        return again(current)
+
+    return rewrite_locked(path, change, limit=MAX_RECORD_BYTES)
 
 
 def split(data: bytes) -> tuple[bytes, bytes]:

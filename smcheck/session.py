@@ -42,7 +42,7 @@ def default_output(checklist: Checklist, answers: dict[str, Value], now: dt.date
     stem = f"{stem}-{now:%Y-%m-%d}"
     path = Path(stem + SUFFIX)
     number = 2
-    while path.exists():
+    while path.exists() or path.is_symlink():  # a link, even to nothing, takes the name too
         path = Path(f"{stem}-{number}{SUFFIX}")
         number += 1
     return path
@@ -81,7 +81,7 @@ def write(
     force: bool,
 ) -> Path:
     path = output if output is not None else default_output(checklist, answers, now)
-    atomic_write(path, record_bytes, overwrite=force)
+    atomic_write(path, record_bytes, overwrite=force, links=force)
     return path
 
 

@@ -873,10 +873,12 @@ def test_write_if_unchanged_refuses_when_the_file_changed_after_it_was_read(tmp_
     path.write_bytes(b"as read\n")
     before = path.read_bytes()
     path.write_bytes(b"changed by someone else\n")
-    with pytest.raises(SmcheckError, match="changed while smcheck was working on it") as caught:
+    with pytest.raises(SmcheckError) as caught:
         rewrite_record(path, before, b"as read\nand signed\n")
-    assert "nothing was written" in caught.value.message
-    assert caught.value.hint == "run the command again"
+    assert caught.value.message == (
+        f"{path} changed while smcheck worked on it (someone else signed it?): nothing was written"
+    )
+    assert caught.value.hint == "run the same command again"
     assert path.read_bytes() == b"changed by someone else\n"
 
     path.unlink()  # removed meanwhile: refused too, and not re-created

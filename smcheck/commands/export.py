@@ -244,7 +244,7 @@ def run(
 
         sys.stdout.write(text)
     else:
-        atomic_write(output, text.encode("utf-8"), overwrite=force)
+        atomic_write(output, text.encode("utf-8"), overwrite=force, links=force)
     return 0
 
 

@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 from smcheck import console, registry, session
-from smcheck.errors import OutputExists, SmcheckError, UsageError
+from smcheck.errors import SmcheckError, UsageError
+from smcheck.fsutil import refuse_existing
 from smcheck.interview import Progress
 from smcheck.outcome import evaluate
 from smcheck.record import build_record, render
@@ -28,10 +29,8 @@ def run(
     """Dispatch to the answers-file run or the interactive interview."""
     if draft is not None and not resume:
         raise UsageError("a DRAFT is only given with --resume", hint="smcheck new --resume DRAFT")
-    if output is not None and output.exists() and not force:
-        raise OutputExists(
-            f"{output} already exists", hint="choose another --output, or add --force"
-        )
+    if output is not None:  # before the interview: its answers are not lost to a taken name
+        refuse_existing(output, overwrite=force, links=force)
     if answers is not None:
         if resume:
             raise UsageError("--answers and --resume cannot be used together")

@@ -52,7 +52,14 @@ def run(
         from smcheck.htmlpage import register_page
 
         page = register_page(list(register.rows), register.columns, register.counts, today)
-        atomic_write(html, page.encode("utf-8"), overwrite=force)
+        atomic_write(
+            html,
+            page.encode("utf-8"),
+            overwrite=force,
+            links=force,
+            hint="choose another --html file, or add --force (which replaces a link itself, never"
+            " what it points to)",
+        )
     if as_json:
         console.print_json(
             {
