@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 
 from smcheck.checklist import (
@@ -174,8 +175,36 @@ def _sized(question: Question, value: object) -> str:
     return text
 
 
+PATTERN_CHARACTERS = "*?,!"
+"""Characters an OpenSSH ``allowed_signers`` file reads as a pattern in a principal (``*@essex.ac.uk``,
+``a@x,b@x``, ``!x@y``): an address that holds one, pasted into a trust line, would let the key sign as
+other people. No email answer may hold one, so no sign-off email and no ``keygen --email`` can."""
+
+_QUOTES = "'\"`"
+
+
 def _email(question: Question, value: object, today: dt.date) -> Value:
     text = _sized(question, value)
+    if "@" not in text:
+        raise AnswerError("is not an email address like name@example.ac.uk")
+    # Each character a trust line would misread, or a reader would misread, is named on its own, before
+    # the general form: the person learns what to change.
+    for char in text:
+        if char in PATTERN_CHARACTERS:
+            raise AnswerError(
+                f"contains {char!r}: a reviewer's trust file reads * ? , and ! as a pattern for many"
+                " addresses; give your own address alone, like name@example.ac.uk"
+            )
+        if char in _QUOTES:
+            raise AnswerError(f"contains a quote ({char}); give the address without quotes")
+        if char.isspace():
+            raise AnswerError("contains a space; give one address, like name@example.ac.uk")
+        if not char.isascii():
+            raise AnswerError(
+                f"contains {codepoint(char)} ({unicodedata.name(char, 'unnamed')}), which is not a plain"
+                " English letter; type the address in plain letters (a look-alike letter from"
+                " another alphabet makes it another address)"
+            )
     match = _EMAIL.fullmatch(text)
     if match is None:
         raise AnswerError("is not an email address like name@example.ac.uk")

@@ -21,6 +21,36 @@ def default_key_path() -> Path:
     return user_data_path("smcheck", appauthor=False) / "keys" / "id_ed25519"
 
 
+def signoff_email(email: str) -> str:
+    """``--email`` in normal form, once the sign-off's email question accepts it: the same validator,
+    with the same institutional domains (the default checklist's ``[signoff] email_domains``), that the
+    interview and ``verify`` apply to the email a record is signed off with. So the trust line printed
+    below names one person's address, never a pattern (``*@essex.ac.uk``, a list, a ``!`` negation) or
+    a look-alike domain. A usage error (exit 2) names the problem otherwise."""
+    import datetime as dt
+
+    from smcheck import registry
+    from smcheck.signoff import SIGNOFF_SECTION, signoff_questions
+    from smcheck.text import quoted
+    from smcheck.values import AnswerError, check_typed
+
+    checklist = registry.by_id(registry.DEFAULT_CHECKLIST)
+    question = next(q for q in signoff_questions(checklist) if q.id == f"{SIGNOFF_SECTION}.email")
+    try:
+        normal = check_typed(question, email, today=dt.datetime.now(dt.UTC).date())
+    except AnswerError as exc:
+        domains = question.validate.domains
+        at = f" at {' or '.join(domains)}" if domains else ""
+        raise UsageError(
+            f"--email {quoted(email)} {exc}",
+            hint=f"give the one address you sign records off with{at}, e.g. --email name@{domains[0]}"
+            if domains
+            else "give the one address you sign records off with",
+        ) from None
+    assert isinstance(normal, str)
+    return normal
+
+
 def run(output: Path | None, *, passphrase: bool, email: str | None, role: str = "proposer") -> int:
     """Make an Ed25519 key pair; print the line a reviewer adds to their trust file, granting ``role``."""
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", role):
@@ -32,6 +62,8 @@ def run(output: Path | None, *, passphrase: bool, email: str | None, role: str =
             f" dashes), not {role!r}",
             hint=f"the shipped checklists' co-signer roles: {known}",
         )
+    if email is not None:
+        email = signoff_email(email)
     path = output or default_key_path()
     secret: bytes | None = None
     if passphrase:
