@@ -302,6 +302,14 @@ _LINK_REFUSED = (
 _LINK_HINT = "give the file the link points to by its own name (ls -l shows it)"
 
 
+def refuse_link(path: Path) -> None:
+    """Refuse a symbolic link given as a file to rewrite in place (sign, approve), before any work:
+    :func:`rewrite_locked` never writes through one, and replacing the link with a signed copy would
+    leave the file it points to unsigned."""
+    if path.is_symlink():
+        raise OutputExists(_LINK_REFUSED.format(path=path), hint=_LINK_HINT)
+
+
 def _open_to_lock(path: Path) -> int:
     """``path`` opened to be locked: not through a link, never blocking, and read-write where allowed,
     since NFS locks a file exclusively only through a descriptor open for writing."""

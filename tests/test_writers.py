@@ -474,3 +474,36 @@ def test_the_draft_autosave_never_writes_through_a_link(
         "remove the link: smcheck saves a draft only in a file of its own, never through a link"
     )
     assert path.is_symlink() and victim.read_text() == "someone else's file\n"
+
+
+@pytest.mark.parametrize("command", ["sign", "approve"])
+def test_a_link_is_refused_before_the_key_is_even_looked_at(desk: Desk, command: str) -> None:
+    record = desk.new(key=None if command == "sign" else "proposer")
+    link = desk.root / "link.smcheck.toml"
+    link.symlink_to(record)
+    missing = desk.root / "no-such-key"
+    result = runner.invoke(
+        app, [command, str(link), "--key", str(missing), "--allowed-signers", str(desk.trust)]
+    )
+    assert result.exit_code == 1, result.output
+    assert "is a symbolic link" in result.output and "no-such-key" not in result.output
+
+
+@pytest.mark.parametrize("taken", ["file", "link"])
+def test_renew_refuses_a_taken_output_before_the_interview(
+    desk: Desk, victim: Path, taken: str
+) -> None:
+    record = desk.new()
+    out = desk.root / "next.smcheck.toml"
+    if taken == "file":
+        out.write_text("mine\n")
+    else:
+        out.symlink_to(victim)
+    result = runner.invoke(app, ["renew", str(record), "--output", str(out)])
+    assert result.exit_code == 1, result.output
+    said = result.output.replace("\n", " ")
+    if taken == "file":
+        assert f"{out} already exists" in said and out.read_text() == "mine\n"
+    else:
+        assert f"{out} is a symbolic link" in said and out.is_symlink()
+    assert victim.read_text() == "someone else's file\n"

@@ -15,6 +15,7 @@ from smcheck import console, registry
 from smcheck.choices import Decision
 from smcheck.config import ALLOWED_SIGNERS_ENV
 from smcheck.errors import SmcheckError, UsageError
+from smcheck.fsutil import refuse_link
 from smcheck.record import append_seal, changed_meanwhile, read_limited, rewrite_record
 from smcheck.text import shell_word
 from smcheck.trust.policy import Refused, approver_for, decision_on, seal_decision
@@ -35,6 +36,7 @@ def run(
     from smcheck.trust.source import resolve_trust
     from smcheck.verify import Demands, Report, Verdict, verify_bytes
 
+    refuse_link(record)  # now, not after the passphrase: it would be refused when written
     before = read_limited(record)
     trust, revoked_keys = resolve_trust(allowed_signers, revoked)
     if trust is None:

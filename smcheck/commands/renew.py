@@ -16,6 +16,7 @@ from typing import NamedTuple
 from smcheck import console, registry, session
 from smcheck.checklist import Checklist, Value
 from smcheck.errors import UsageError
+from smcheck.fsutil import refuse_existing
 from smcheck.interview import Progress
 from smcheck.record import Record, open_record
 from smcheck.text import as_run, shell_word
@@ -71,6 +72,8 @@ def run(
     record = open_record(path)[1].record
     checklist = registry.shipped_by_id(record.checklist_id, named_in=str(path))
     session.refuse_unverified(path, checklist, force=force, action="renew from it")
+    if output is not None:  # before the interview: its answers are not lost to a taken name
+        refuse_existing(output, overwrite=force, links=force)
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError(
             "smcheck renew asks its questions in a terminal, and there is none here",

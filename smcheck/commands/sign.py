@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from smcheck import console, registry
 from smcheck.errors import SmcheckError, UsageError
+from smcheck.fsutil import refuse_link
 from smcheck.record import PROPOSER, Seal, append_seal, read_layout_of, read_limited, rewrite_record
 from smcheck.text import shell_word
 from smcheck.trust.policy import NAMESPACE_RECORD
@@ -51,6 +52,7 @@ def run(
             " ssh-keygen -Y sign",
         )
     outcome = "it was not attached" if signature_path is not None else "it was not signed"
+    refuse_link(record)  # now, not after the passphrase: it would be refused when written
     before = read_limited(record)
     content, seals = read_layout_of(record, before)
     if any(s.role == PROPOSER for s in seals):
