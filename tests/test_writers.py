@@ -27,7 +27,7 @@ from smcheck import fsutil
 from smcheck.checklist import Checklist
 from smcheck.choices import Decision
 from smcheck.cli import app
-from smcheck.commands import approve
+from smcheck.commands import approve, sign
 from smcheck.drafts import new_draft_path, save_draft
 from smcheck.errors import OutputExists, SmcheckError
 from smcheck.fsutil import LINK_HINT, atomic_write, rewrite_locked
@@ -183,6 +183,52 @@ def test_two_decisions_for_one_role_at_once_one_lands_and_the_other_is_refused(
     capsys.readouterr()
 
 
+def signing_race(desk: Desk, record: Path) -> list[int | SmcheckError]:
+    """The sign command's core run twice at once with the proposer's key, in threads."""
+    start = threading.Barrier(2)
+    results: list[int | SmcheckError] = [0, 0]
+
+    def one(index: int) -> None:
+        start.wait()
+        try:
+            results[index] = sign.run(
+                record, key_path=desk.keys["proposer"], allowed_signers=desk.trust
+            )
+        except SmcheckError as exc:
+            results[index] = exc
+
+    threads = [threading.Thread(target=one, args=(index,)) for index in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def test_two_proposers_signing_at_once_one_lands_and_the_other_is_refused(
+    desk: Desk, monkeypatch: MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    unsigned = desk.new(key=None).read_bytes()
+    widen_the_window(monkeypatch)
+    for number in range(10):
+        record = desk.root / f"round-{number}.smcheck.toml"
+        record.write_bytes(unsigned)
+        results = signing_race(desk, record)
+        assert sorted(r == 0 for r in results) == [False, True], (number, results)
+        (refused,) = (r for r in results if r != 0)
+        assert isinstance(refused, SmcheckError)
+        # Refused as changed under the lock, or, read after the first landed, as already signed.
+        assert (refused.exit_code, refused.message) in (
+            (1, f"{record} {CHANGED}"),
+            (2, f"{record} is already signed"),
+        ), refused.message
+        seals = [s for s in parse_record(record.read_bytes()).seals if s.role == "proposer"]
+        assert len(seals) == 1
+        code, output = desk.verify(record, "--require", "signed")
+        assert code == 0, output
+    capsys.readouterr()
+
+
 def test_two_approve_processes_at_once(desk: Desk) -> None:
     """The installed command, twice at the same moment: the lock holds between processes too."""
     smcheck = shutil.which("smcheck", path=str(Path(sys.executable).parent))
@@ -285,7 +331,7 @@ def test_a_refused_change_writes_nothing(tmp_path: Path) -> None:
 # -- modes: a rewrite keeps the file's, a new file honours the umask ---------------------------------
 
 
-@pytest.mark.parametrize("mode", [0o600, 0o640, 0o644])
+@pytest.mark.parametrize("mode", [0o600, 0o640, 0o644, 0o400])
 def test_sign_and_approve_keep_the_records_mode(desk: Desk, mode: int) -> None:
     record = desk.new(key=None)
     record.chmod(mode)
