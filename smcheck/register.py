@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple, assert_never
 
+from smcheck.channel import channel_of
 from smcheck.checklist import Checklist, format_value
 from smcheck.errors import CannotOpen, SmcheckError
 from smcheck.record import REVIEWER, Record
@@ -66,6 +67,14 @@ class Entry(NamedTuple):
     """The register's column labels, from this file's checklist."""
     notes: tuple[str, ...] = ()
     """The other files for this channel: nothing is hidden."""
+    keys: tuple[str, ...] = ()
+    """The keys the channel is known by (:func:`smcheck.channel.channel_of`): rows that share one are
+    one channel, however each file spells it."""
+
+    @property
+    def identities(self) -> tuple[str, ...]:
+        """:attr:`keys`, or, for a file that names no channel, its own label (``record ID``)."""
+        return self.keys or (f"shown {self.channel}",)
 
 
 class Register(NamedTuple):
@@ -101,11 +110,12 @@ def _columns(checklist: Checklist | None, answers: Mapping[str, object]) -> tupl
     return tuple(cells)
 
 
-def _channel(checklist: Checklist | None, answers: Mapping[str, object]) -> str | None:
-    if checklist is None or not checklist.name_from:
-        return None
-    parts = [str(answers[q]) for q in checklist.name_from if q in answers]
-    return " ".join(parts) or None
+def _channel(
+    checklist: Checklist | None, answers: Mapping[str, object], otherwise: str
+) -> tuple[str, tuple[str, ...]]:
+    """The channel as the file writes it (else ``otherwise``), and the keys it is known by."""
+    named = channel_of(checklist, answers)
+    return (named.shown, named.keys) if named is not None else (otherwise, ())
 
 
 NOT_TO_BE_ACTED_ON = "nobody should act on it"
@@ -192,15 +202,17 @@ def record_entry(report: Report, *, lookup: Lookup, today: dt.date, data: bytes 
         claimed = record or (None if content_read else _claimed(data))
         checklist = lookup(claimed.checklist_id) if claimed is not None else None
         answers = claimed.answers if claimed is not None else {}
+        shown, keys = _channel(checklist, answers, report.path)
         return Entry(
             report.path,
-            _channel(checklist, answers) or report.path,
+            shown,
             _columns(checklist, answers),
             "invalid",
             None,
             None,
             f"{NOT_TO_BE_ACTED_ON}: fails {reason}",
             _labels(checklist),
+            keys=keys,
         )
     checklist = lookup(record.checklist_id)
     shown = report.state.value
@@ -217,9 +229,10 @@ def record_entry(report: Report, *, lookup: Lookup, today: dt.date, data: bytes 
         for f in record.actions
         if (said := explanation(f, record.answers)) is not None
     )
+    channel, keys = _channel(checklist, record.answers, f"record {record.id}")
     return Entry(
         report.path,
-        _channel(checklist, record.answers) or f"record {record.id}",
+        channel,
         _columns(checklist, record.answers),
         shown,
         record.review_by,
@@ -227,6 +240,7 @@ def record_entry(report: Report, *, lookup: Lookup, today: dt.date, data: bytes 
         detail,
         _labels(checklist),
         explained,
+        keys,
     )
 
 
@@ -248,15 +262,17 @@ def draft_entry(path: Path, *, lookup: Lookup) -> Entry:
     draft = load_draft(path)
     checklist = lookup(draft.checklist_id)
     answers: Mapping[str, object] = draft.progress.answers
+    shown, keys = _channel(checklist, answers, f"draft {path.name}")
     return Entry(
         str(path),
-        _channel(checklist, answers) or f"draft {path.name}",
+        shown,
         _columns(checklist, answers),
         "draft",
         None,
         draft.started,
         "unfinished: the proposer must finish the interview and sign it off",
         _labels(checklist),
+        keys=keys,
     )
 
 
@@ -298,13 +314,11 @@ def arrange(entries: list[Entry]) -> list[Entry]:
     """Every invalid file as its own row; one row per channel from its latest valid record (a draft
     only where there is none), the channel's other files named in its notes; most urgent first."""
     problems = [e for e in entries if e.state == "invalid"]
-    by_channel: dict[str, list[Entry]] = {}
-    for entry in entries:
-        if entry.state != "invalid":
-            by_channel.setdefault(entry.channel, []).append(entry)
     floor = EARLIEST  # no time read from a file is earlier (smcheck.timeutil bounds them all)
     rows = list(problems)
-    for channel_entries in by_channel.values():
+    known: list[frozenset[str]] = [frozenset()] * len(rows)
+    """Each row's channel keys (of every file in it), to name the invalid files that claim it."""
+    for channel_entries in _channels([e for e in entries if e.state != "invalid"]):
         records = [e for e in channel_entries if e.state != "draft"]
         pool = records or channel_entries
         chosen = max(pool, key=lambda e: (e.when or floor, e.path))
@@ -315,6 +329,7 @@ def arrange(entries: list[Entry]) -> list[Entry]:
             for e in others
         )
         rows.append(chosen._replace(notes=chosen.notes + notes))
+        known.append(frozenset(key for e in channel_entries for key in e.identities))
     for index, row in enumerate(rows):
         if row.state == "invalid":
             continue
@@ -322,13 +337,36 @@ def arrange(entries: list[Entry]) -> list[Entry]:
         claims = tuple(
             f"also {e.path}: invalid (does not verify)"
             for e in problems
-            if e.channel == row.channel
+            if not known[index].isdisjoint(e.identities)
         )
         if claims:
             rows[index] = row._replace(notes=row.notes + claims)
     return sorted(
         rows, key=lambda e: (STATES.index(e.state), e.review_by or dt.date.max, e.channel, e.path)
     )
+
+
+def _channels(entries: list[Entry]) -> list[list[Entry]]:
+    """``entries`` grouped by channel: two that share a key are one channel, and so, in turn, is any
+    entry that shares a key with either (a new spelling of the handle beside the same web address)."""
+    parent = list(range(len(entries)))
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    first: dict[str, int] = {}
+    for index, entry in enumerate(entries):
+        for key in entry.identities:
+            one, other = root(index), root(first.setdefault(key, index))
+            if one != other:
+                parent[max(one, other)] = min(one, other)
+    groups: dict[int, list[Entry]] = {}
+    for index, entry in enumerate(entries):
+        groups.setdefault(root(index), []).append(entry)
+    return list(groups.values())
 
 
 def count(rows: list[Entry]) -> dict[str, int]:

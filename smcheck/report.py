@@ -235,7 +235,7 @@ def quiet_line(report: Report) -> str:
 class Repeats:
     """The same record id, or the same channel, seen earlier in this run: a resubmission or a replay.
 
-    Holds one path per id and per channel (not the records)."""
+    Holds one path per id and per channel key (not the records)."""
 
     def __init__(self) -> None:
         self._ids: dict[str, str] = {}
@@ -254,16 +254,18 @@ class Repeats:
                         "message": f"same record id as {other}: a copy, a resubmission or a replay",
                     }
                 )
-        if report.channel is not None:
-            other = self._channels.setdefault(report.channel, report.path)
-            if other != report.path:
-                warnings.append(
-                    {
-                        "code": "repeated-channel",
-                        "other": other,
-                        "message": f"same channel ({report.channel}) as {other}: a resubmission?",
-                    }
-                )
+        # A channel is known by several keys (its handle however spelt, its web address): the first
+        # file seen with any of them is the one named.
+        seen = [self._channels.setdefault(key, report.path) for key in report.channel_keys]
+        earlier = next((path for path in seen if path != report.path), None)
+        if earlier is not None:
+            warnings.append(
+                {
+                    "code": "repeated-channel",
+                    "other": earlier,
+                    "message": f"same channel ({report.channel}) as {earlier}: a resubmission?",
+                }
+            )
         return warnings
 
 

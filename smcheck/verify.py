@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from smcheck import registry
+from smcheck.channel import channel_of
 from smcheck.checklist import Checklist, Level
 from smcheck.outcome import (
     Finding,
@@ -127,6 +128,9 @@ class Report(NamedTuple):
     record: Record | None = None
     """The record's content as parsed (None when it could not be read), so that views need not parse
     it again. Trust it only as far as :attr:`valid` says."""
+    channel_keys: tuple[str, ...] = ()
+    """The keys :attr:`channel` is known by (:func:`smcheck.channel.channel_of`): two records that
+    share one are about the same channel, however each spells it."""
 
     @property
     def standing(self) -> Standing | None:
@@ -265,12 +269,19 @@ def verify_bytes(
     signatures = _judge(parsed, sig, roles, demands, now)
     rows.extend(_signature_rows(signatures, roles, checklist, demands))
     rows.append(_review(record, checklist, today))
-    channel = None
-    if checklist is not None and checklist.name_from:
-        parts = [str(accepted[q]) for q in checklist.name_from if q in accepted]
-        channel = " ".join(parts) if parts else None
+    named = channel_of(checklist, accepted, current=lookup(record.checklist_id))
     reports = (*((signatures.proposer,) if signatures.proposer else ()), *signatures.decisions)
-    return Report(source, tuple(rows), record.id, reports, channel, signatures, roles, record)
+    return Report(
+        source,
+        tuple(rows),
+        record.id,
+        reports,
+        named.shown if named is not None else None,
+        signatures,
+        roles,
+        record,
+        named.keys if named is not None else (),
+    )
 
 
 def _broken(source: str, exc: RecordError, data: bytes = b"") -> Report:

@@ -60,9 +60,9 @@ def test_identical_answers_are_no_difference_and_json(tmp_path: Path) -> None:
 
 def test_another_channel_is_pointed_out(tmp_path: Path) -> None:
     old = make(tmp_path, "a")
-    new = make(
-        tmp_path, "b", EXAMPLE.replace('handle = "@essexhistory"', 'handle = "@essexarchives"')
-    )
+    # Another handle and another web address: another channel.
+    other = EXAMPLE.replace('handle = "@essexhistory"', 'handle = "@essexarchives"')
+    new = make(tmp_path, "b", other.replace("/essexhistory/", "/essexarchives/"))
     result = runner.invoke(app, ["diff", str(old), str(new)])
     assert result.exit_code == 1
     assert "different channels" in result.stdout

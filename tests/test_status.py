@@ -49,6 +49,8 @@ def signed_record(
     text = (
         EXAMPLE_ANSWERS.read_text()
         .replace("@essexhistory", handle)
+        # Another channel has another web address too (one address is one channel).
+        .replace("instagram.com/essexhistory/", f"instagram.com/{handle.lstrip('@')}/")
         .replace('department = "Department of History"', f"department = {json.dumps(department)}")
         .replace("advancement_date = 2026-10-14", f"advancement_date = {met}")
     )

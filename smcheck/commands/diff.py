@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from smcheck import console, registry
+from smcheck import channel, console, registry
 from smcheck.checklist import Checklist, format_value
 from smcheck.record import Record, Seal, open_record
 from smcheck.registry import Lookup
@@ -123,8 +123,8 @@ def run(
     new, new_seals, new_report = _read(new_path, lookup, demands)
     checklist = lookup(new.checklist_id)
     changes = compare(old, new, old_seals, new_seals, checklist)
-    same_channel = checklist is None or all(
-        old.answers.get(q) == new.answers.get(q) for q in checklist.name_from
+    same_channel = checklist is None or channel.same_channel(
+        channel.channel_of(checklist, old.answers), channel.channel_of(checklist, new.answers)
     )
     if as_json:
         console.print_json(
