@@ -27,7 +27,7 @@ from typing import Any, NamedTuple, assert_never
 from smcheck.channel import channel_of
 from smcheck.checklist import Checklist, format_value
 from smcheck.errors import CannotOpen, SmcheckError
-from smcheck.record import REVIEWER, Record
+from smcheck.record import PROPOSER, REVIEWER, Record
 from smcheck.registry import Lookup
 from smcheck.timeutil import EARLIEST
 from smcheck.trust.policy import Roles, State
@@ -178,6 +178,21 @@ def who_acts(report: Report, shown: str, review_by: dt.date) -> str:
             assert_never(standing.state)
 
 
+def _moved_on(report: Report) -> str:
+    """Who signed while their trust line was valid and has since moved on (its ``valid-before`` has
+    passed): what they signed stands, but the office may plan a re-review."""
+    judged = report.judged
+    if judged is None:
+        return ""
+    said = [
+        f"{'signed off' if s.role == PROPOSER else s.approval.decision if s.approval else 'signed'}"
+        f" by {s.principal}, whose role ended on {s.ended.date().isoformat()}"
+        for s in (*((judged.proposer,) if judged.proposer else ()), *judged.decisions)
+        if s.ended is not None and s.principal is not None
+    ]
+    return "".join(f"; {words}" for words in said)
+
+
 def _cosignature(roles: Roles, role: str) -> str:
     return f"{roles.title(role)}'s co-signature"
 
@@ -221,7 +236,7 @@ def record_entry(report: Report, *, lookup: Lookup, today: dt.date, data: bytes 
             shown = "review-overdue"
         elif record.review_by - today <= DUE_WITHIN:
             shown = "review-due"
-    detail = who_acts(report, shown, record.review_by)
+    detail = who_acts(report, shown, record.review_by) + _moved_on(report)
     from smcheck.verify import explanation
 
     explained = tuple(

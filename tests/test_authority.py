@@ -326,13 +326,16 @@ def test_an_approval_at_the_edges_of_its_time_stands(tmp_path: Path, time: dt.da
 
 
 @pytest.mark.parametrize(
-    ("window", "when"),
+    ("window", "code"),
     [
-        ('valid-after="20261115Z"', "when it was signed"),  # valid now, not yet when it approved
-        ('valid-before="20261115Z"', "now"),  # valid when it approved, expired since
+        (
+            'valid-after="20261115Z"',
+            "approval-not-yet-valid",
+        ),  # valid now, not yet when it approved
+        ('valid-before="20261105Z"', "approval-expired"),  # ended before it approved
     ],
 )
-def test_an_approval_outside_its_keys_window(tmp_path: Path, window: str, when: str) -> None:
+def test_an_approval_outside_its_keys_window(tmp_path: Path, window: str, code: str) -> None:
     trust = trust_file(
         tmp_path,
         line(PROPOSER, "proposer", "smcheck-record"),
@@ -341,8 +344,45 @@ def test_an_approval_outside_its_keys_window(tmp_path: Path, window: str, when: 
     report = check(decide(record(kind="sport"), "dmo", "reviewer", REVIEWER), trust)
     approval = rows(report)["approval"]
     assert approval.verdict is Verdict.FAIL
-    assert approval.code in ("approval-not-yet-valid", "approval-expired")
-    assert f"({when}, " in approval.summary
+    assert approval.code == code
+    assert "(when it was signed, " in approval.summary
+
+
+def test_an_approval_made_before_the_approvers_role_ended_stands(tmp_path: Path) -> None:
+    """Staff who move on (git's rule for commit signatures): the key's window is judged when it
+    signed, so an approval made while the line was valid stays valid after its valid-before; the
+    register says whose role ended, so that the office can plan a re-review."""
+    from smcheck.register import record_entry
+
+    trust = trust_file(
+        tmp_path,
+        line(PROPOSER, "proposer", "smcheck-record"),
+        line(REVIEWER, "dmo", "smcheck-approval", options='valid-before="20261115Z"'),
+    )
+    data = decide(record(kind="sport"), "dmo", "reviewer", REVIEWER)  # on 2026-11-10
+    report = check(data, trust)  # on 2026-11-20
+    assert report.valid and report.state is State.APPROVED
+    assert rows(report)["approval"].verdict is Verdict.PASS
+    assert report.judged is not None
+    (decision,) = report.judged.decisions
+    assert decision.ended == dt.datetime(2026, 11, 15, tzinfo=dt.UTC)
+    entry = record_entry(report, lookup=lambda _: TINY, today=NOW.date(), data=data)
+    assert entry.state == "approved"
+    assert f"approved by {REVIEWER}, whose role ended on 2026-11-15" in entry.detail
+    # Before the line ended, nothing is said of it.
+    early = check(data, trust, now=dt.datetime(2026, 11, 12, tzinfo=dt.UTC))
+    assert early.judged is not None and early.judged.decisions[0].ended is None
+    # A revoked key still invalidates everything it signed.
+    revoked = verify_bytes(
+        data,
+        "r.smcheck.toml",
+        lookup=lambda _: TINY,
+        today=NOW.date(),
+        demands=Demands(
+            trust=trust, revoked=frozenset({LocalKey(key("dmo")).public.wire()}), now=NOW
+        ),
+    )
+    assert not revoked.valid and rows(revoked)["approval"].code == "approval-revoked"
 
 
 def test_the_proposers_key_must_be_valid_at_the_sign_off_too(tmp_path: Path) -> None:

@@ -20,20 +20,14 @@ from smcheck.errors import SmcheckError, UsageError
 from smcheck.fsutil import refuse_link
 from smcheck.record import PROPOSER, Seal, append_seal, read_layout_of, read_limited, rewrite_record
 from smcheck.text import shell_word
-from smcheck.trust.policy import NAMESPACE_RECORD
+from smcheck.trust.policy import NAMESPACE_RECORD, proposer_for
 
 if TYPE_CHECKING:
-    from smcheck.record import Record
-    from smcheck.trust.allowed import TrustFile
     from smcheck.trust.wire import PublicKey
 
 
 MAX_SIGNATURE_FILE_BYTES = 4096
 """An armoured Ed25519 SSHSIG is about 300 bytes; a signature file larger than this is refused unread."""
-
-
-class NotTrusted(SmcheckError):
-    """The signature's key is not trusted, by the trust file at hand, for the record's sign-off email."""
 
 
 def run(
@@ -92,12 +86,17 @@ def run(
         except KeyProblem:
             known = None  # unlock() below says what is wrong with the key, or asks for it
         if known is not None:  # before a passphrase is asked for: an untrusted key need not unlock
-            _trusted(known, parsed, trust, revoked_keys, now, outcome)
+            proposer_for(
+                known, record=parsed, trust=trust, revoked=revoked_keys, now=now, outcome=outcome
+            )
         key = ref.unlock()
         seal = seal_record(key, content)
         public = key.public
         made = f"a signature by {key.where}"
-    who = _trusted(public, parsed, trust, revoked_keys, now, outcome)
+    # Who may sign is the trust policy's to say (approve asks it the same way: approver_for).
+    who = proposer_for(
+        public, record=parsed, trust=trust, revoked=revoked_keys, now=now, outcome=outcome
+    )
 
     after = append_seal(before, seal)
     # The last guard: verify itself, on the bytes about to be written, with the same trust.
@@ -161,47 +160,3 @@ def _attached(path: Path, record: Path, content: bytes) -> tuple[Seal, PublicKey
         # Made for another namespace or over other bytes: the remedy is to sign again, as below.
         raise SignatureError(f"{path}: {exc.message}; it was not attached", hint=hint) from None
     return Seal("sshsig", role=PROPOSER, sshsig=sig.base64()), sig.public_key
-
-
-def _trusted(
-    public: PublicKey,
-    record: Record,
-    trust: TrustFile | None,
-    revoked: frozenset[bytes],
-    now: dt.datetime,
-    outcome: str,
-) -> str:
-    """Who the trust file says ``public`` signs for (the record's sign-off email), in words; or
-    :class:`NotTrusted` with the trust policy's reason. Without a trust file only revocation counts."""
-    from smcheck.trust.policy import NOT_CHECKED, TRUSTED, trust_at
-
-    email = record.signoff.email
-    status, principal, message = trust_at(
-        public,
-        role=PROPOSER,
-        principal=email,
-        trust=trust,
-        revoked=revoked,
-        signed_at=record.created,
-        now=now,
-    )
-    if status == TRUSTED:
-        return f"trusted for {principal or email}"
-    if status == NOT_CHECKED and trust is None:
-        return "not checked against a trust file: give --allowed-signers FILE to check it"
-    from smcheck.trust.allowed import Trust
-
-    if status in (Trust.UNKNOWN, Trust.WRONG_PRINCIPAL, Trust.WRONG_NAMESPACE):
-        where = f" {trust.path}" if trust is not None else ""
-        hint: str | None = (
-            f"if this is your key, the trust file{where} needs your line:"
-            f' {email} namespaces="{NAMESPACE_RECORD}" {public.openssh()}'
-        )
-    elif status == Trust.REVOKED:
-        hint = "a revoked key signs nothing: sign with your current key"
-    else:
-        hint = "check the valid-after and valid-before of your line in the trust file"
-    raise NotTrusted(
-        f"this key may not sign the record as its proposer ({email}): {message}; {outcome}",
-        hint=hint,
-    )

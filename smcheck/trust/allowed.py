@@ -339,6 +339,8 @@ class TrustDecision(NamedTuple):
     """The trust file's principal pattern that matched (never anything from the signature)."""
     message: str
     """The verdict in plain words."""
+    line: AllowedSigner | None = None
+    """The line that decided: the one that trusts the key, or the first that refused it."""
 
 
 def match_pattern(text: str, pattern: str) -> bool:
@@ -514,16 +516,25 @@ def decide_trust(
                 Trust.TRUSTED,
                 pattern,
                 f"signed by {quoted(pattern)} with key {fingerprint} ({place})",
+                signer,
             )
+        failures[-1] = failures[-1]._replace(line=signer)
     return failures[0]
 
 
 def keys_of(trust: TrustFile, principal: str) -> frozenset[bytes]:
-    """Every key the trust file holds for ``principal``, on any line and in any namespace, the
-    principal compared without regard to case: all the keys a person could sign with."""
+    """Every key the trust file holds for ``principal`` by name, on any line and in any namespace, the
+    principal compared without regard to case: all the keys that are this person's own.
+
+    A line that matches the principal only through a pattern (``*@essex.ac.uk``, ``!`` negations) does
+    not count: such a line is a key shared by many (a bot's, a CI's), and it makes no one the same
+    person as anyone else. Whoever signs with it is judged by the key that signed and the principal
+    they signed as."""
     folded = principal.casefold()
     return frozenset(
         signer.public_key.raw
         for signer in trust.signers
-        if match_pattern_list(folded, tuple(p.casefold() for p in signer.principals)) is not None
+        if (found := match_pattern_list(folded, tuple(p.casefold() for p in signer.principals)))
+        is not None
+        and not is_wildcard(found)
     )

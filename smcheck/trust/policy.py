@@ -14,11 +14,14 @@ The rules, as the README states them:
 2. **One person, one role.** The proposer (the sign-off email, compared without regard to case, and
    every key the trust file holds for it) fills no approving role; the reviewer and each co-signer are
    different people: different principals (without regard to case) and different keys, where a
-   person's keys are the one they signed with and every key the trust file holds for them.
+   person's keys are the one they signed with and every key the trust file holds for them by name. A
+   pattern line (``*@essex.ac.uk``, ``!`` negations) is a key many may sign with (a bot's, a CI's): it
+   makes no two people the same, and grants no approving role.
 3. **Times.** An approval is dated after the record's sign-off and not in the future (beyond
    :data:`CLOCK_SKEW`), as the sign-off itself is not (verify's sign-off check); each signer's key is
-   within its ``valid-after``/``valid-before`` window, and not revoked, both when they signed (the
-   sign-off or the approval time) and now. Every time read from a file is UTC within
+   within its ``valid-after``/``valid-before`` window when they signed (the sign-off or the approval
+   time: git's rule for commit signatures), so what someone signed before they moved on stays valid
+   after their line's ``valid-before``; a revoked key invalidates everything it signed, whenever. Every time read from a file is UTC within
    :mod:`smcheck.timeutil`'s range, so none of this can overflow.
 4. **Every signature present is judged**, needed or not: one that is broken, untrusted, misdated or in
    a second role makes the record invalid.
@@ -50,7 +53,7 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from smcheck.approval import Approval
-    from smcheck.trust.allowed import TrustDecision, TrustFile
+    from smcheck.trust.allowed import TrustFile
     from smcheck.trust.keys import SigningKey
     from smcheck.trust.sshsig import Sshsig
     from smcheck.trust.wire import PublicKey
@@ -131,6 +134,9 @@ class SignatureReport(NamedTuple):
     """An approver's statement, once its signature verified."""
     required: bool = True
     """False for a co-signature the answers do not require (judged all the same)."""
+    ended: dt.datetime | None = None
+    """When the signer's trust line ended (its ``valid-before``), if it has since they signed: what
+    they signed stands, but the office may want a re-review (:attr:`KeyTrust.ended`)."""
 
     @property
     def good(self) -> bool:
@@ -167,6 +173,10 @@ class Refused(SmcheckError):
     """``approve`` will not write a decision that verify would refuse."""
 
 
+class NotTrusted(SmcheckError):
+    """The key is not trusted, by the trust file at hand, to sign a record as its proposer."""
+
+
 class _Person(NamedTuple):
     principal: str
     """Case-folded."""
@@ -184,6 +194,18 @@ def _when(moment: dt.datetime) -> str:
 # --- one signature: trust at the times that matter ---------------------------------------------------
 
 
+class KeyTrust(NamedTuple):
+    """What :func:`trust_at` found."""
+
+    status: str
+    principal: str | None
+    """The trust file's principal (pattern) that trusts the key; None when none does."""
+    message: str
+    ended: dt.datetime | None = None
+    """The ``valid-before`` of the line that trusts the key, when it has passed since the key signed:
+    the signer's role has ended (they moved on), and what they signed while it was valid stands."""
+
+
 def trust_at(
     key: PublicKey,
     *,
@@ -193,50 +215,49 @@ def trust_at(
     revoked: frozenset[bytes],
     signed_at: dt.datetime,
     now: dt.datetime,
-) -> tuple[str, str | None, str]:
-    """Whether ``key`` may sign as ``principal`` in ``role``, both at ``signed_at`` and ``now``.
+) -> KeyTrust:
+    """Whether ``key`` may sign as ``principal`` in ``role``, judged at ``signed_at``: the time it
+    signed (the rule git applies to commit signatures), so that what a person signed while their line
+    was valid stays valid after its ``valid-before`` has passed. A revoked key is refused whenever it
+    signed. ``now`` says whether the trusting line has ended since (:attr:`KeyTrust.ended`).
 
-    Returns (status, the trust file's principal, message). Revocation needs no trust file; without one,
-    anything else is ``not-checked``.
+    Revocation needs no trust file; without one, anything else is ``not-checked``.
     """
     from smcheck.trust.allowed import Trust, decide_trust
 
     fingerprint = key.fingerprint()
     if key.wire() in revoked:
-        return Trust.REVOKED.value, None, f"the key {fingerprint} has been revoked"
+        return KeyTrust(Trust.REVOKED.value, None, f"the key {fingerprint} has been revoked")
     if trust is None:
-        return (
+        return KeyTrust(
             NOT_CHECKED,
             None,
             f"intact (key {fingerprint}), but not checked: no trust file was given, so who signed is"
             " not known; give --allowed-signers FILE",
         )
-    named = role != PROPOSER
-    namespace = namespace_for(role)
-    decisions: list[tuple[str, TrustDecision]] = []
-    windowed = any(
-        line.public_key.raw == key.raw
-        and (line.valid_after is not None or line.valid_before is not None)
-        for line in trust.signers
+    decision = decide_trust(
+        key,
+        trust=trust,
+        revoked=revoked,
+        principal=principal,
+        namespace=namespace_for(role),
+        at=signed_at,
+        named=role != PROPOSER,
     )
-    # Without a validity window on any of the key's lines, time cannot change the answer: ask once.
-    moments = (("when it was signed", signed_at), ("now", now)) if windowed else (("now", now),)
-    for label, moment in moments:
-        decision = decide_trust(
-            key,
-            trust=trust,
-            revoked=revoked,
-            principal=principal,
-            namespace=namespace,
-            at=moment,
-            named=named,
+    if decision.status is not Trust.TRUSTED:
+        timed = decision.status in (Trust.EXPIRED, Trust.NOT_YET_VALID)
+        where = f" (when it was signed, {_when(signed_at)})" if timed else ""
+        return KeyTrust(decision.status.value, decision.principal, decision.message + where)
+    line = decision.line
+    before = line.valid_before if line is not None else None
+    if before is not None and before < now.astimezone(dt.UTC).replace(microsecond=0):
+        return KeyTrust(
+            TRUSTED,
+            decision.principal,
+            f"{decision.message}; signed while valid, the line's role ended {_when(before)}",
+            before,
         )
-        decisions.append((label, decision))
-        if decision.status is not Trust.TRUSTED:
-            timed = decision.status in (Trust.EXPIRED, Trust.NOT_YET_VALID)
-            where = f" ({label}, {_when(moment)})" if timed else ""
-            return decision.status.value, decision.principal, decision.message + where
-    return TRUSTED, decisions[-1][1].principal, decisions[-1][1].message
+    return KeyTrust(TRUSTED, decision.principal, decision.message)
 
 
 def _person(principal: str, key: PublicKey, trust: TrustFile | None) -> _Person:
@@ -266,7 +287,7 @@ def judge(
     proposer: SignatureReport | None = None
     proposer_person: _Person | None = None
     if proposer_sig is not None:
-        status, principal, message = trust_at(
+        found = trust_at(
             proposer_sig.public_key,
             role=PROPOSER,
             principal=record.signoff.email,
@@ -276,7 +297,12 @@ def judge(
             now=now,
         )
         proposer = SignatureReport(
-            PROPOSER, status, principal, proposer_sig.public_key.fingerprint(), message
+            PROPOSER,
+            found.status,
+            found.principal,
+            proposer_sig.public_key.fingerprint(),
+            found.message,
+            ended=found.ended,
         )
         if any(s.method == "sshsig" and s.role != PROPOSER for s in seals):
             # Who the proposer is matters only when someone else decided on the record.
@@ -397,7 +423,7 @@ def _decision(
             "own-record",
             f"the decision as {roles.title(role)} {why}: no one decides on their own record",
         )
-    status, principal, message = trust_at(
+    found = trust_at(
         sig.public_key,
         role=role,
         principal=approval.approver,
@@ -406,9 +432,17 @@ def _decision(
         signed_at=approval.time,
         now=now,
     )
-    return SignatureReport(
-        role, status, principal, fingerprint, message, approval, required
-    ), person
+    report = SignatureReport(
+        role,
+        found.status,
+        found.principal,
+        fingerprint,
+        found.message,
+        approval,
+        required,
+        found.ended,
+    )
+    return report, person
 
 
 def sha256_hex(data: bytes) -> str:
@@ -518,7 +552,72 @@ def seal_decision(key: SigningKey, approval: Approval) -> Seal:
     return Seal("sshsig", role=approval.role, statement=statement, sshsig=blob)
 
 
-# --- approve: refuse up front what verify would refuse ----------------------------------------------
+# --- sign and approve: refuse up front what verify would refuse -------------------------------------
+
+
+def proposer_for(
+    key: PublicKey,
+    *,
+    record: Record,
+    trust: TrustFile | None,
+    revoked: frozenset[bytes],
+    now: dt.datetime,
+    outcome: str,
+) -> str:
+    """Whom ``key`` signs ``record`` for as its proposer (its sign-off email), in words; or
+    :class:`NotTrusted` with verify's reason and a hint that names the right line. Without a trust file
+    only revocation counts.
+
+    The hint suggests a trust line only where it would bind the signer's key to the signer's own
+    email: the sign-off email, for a key the file does not hold for anyone (the one who signed the
+    record off signs it) or holds for them in other namespaces. A key the file holds for someone else
+    is that person's: it must not be bound to the proposer's email too."""
+    from smcheck.trust.allowed import Trust
+
+    email = record.signoff.email
+    found = trust_at(
+        key,
+        role=PROPOSER,
+        principal=email,
+        trust=trust,
+        revoked=revoked,
+        signed_at=record.created,
+        now=now,
+    )
+    if found.status == TRUSTED:
+        return f"trusted for {found.principal or email}"
+    if found.status == NOT_CHECKED and trust is None:
+        return "not checked against a trust file: give --allowed-signers FILE to check it"
+    where = f" {trust.path}" if trust is not None else ""
+    own_line = f'{email} namespaces="{NAMESPACE_RECORD}" {key.openssh()}'
+    hint: str | None
+    if found.status == Trust.WRONG_PRINCIPAL and trust is not None:
+        owners = sorted(
+            {
+                principal
+                for line in trust.signers
+                if line.public_key.raw == key.raw
+                for principal in line.principals
+            }
+        )
+        hint = (
+            f"this key is trusted for {', '.join(quoted(o) for o in owners)}, not for {email}, who"
+            " signed this record off: sign it with their own key (its line in the trust file"
+            f"{where} names {email})"
+        )
+    elif found.status in (Trust.UNKNOWN, Trust.WRONG_PRINCIPAL, Trust.WRONG_NAMESPACE):
+        hint = (
+            f"if you are {email}, who signed this record off, and this is your key, the trust"
+            f" file{where} needs your line: {own_line}"
+        )
+    elif found.status == Trust.REVOKED:
+        hint = "a revoked key signs nothing: sign with your current key"
+    else:
+        hint = "check the valid-after and valid-before of your line in the trust file"
+    raise NotTrusted(
+        f"this key may not sign the record as its proposer ({email}): {found.message}; {outcome}",
+        hint=hint,
+    )
 
 
 def approver_for(
@@ -583,7 +682,7 @@ def approver_for(
                 " them: no one decides on their own record"
             )
             continue
-        status, _, message = trust_at(
+        found = trust_at(
             key,
             role=role,
             principal=principal,
@@ -592,8 +691,8 @@ def approver_for(
             signed_at=now,
             now=now,
         )
-        if status != TRUSTED:
-            reasons.append(message)
+        if found.status != TRUSTED:
+            reasons.append(found.message)
             continue
         clash = next(
             (
@@ -627,6 +726,8 @@ __all__ = [
     "NAMESPACE_APPROVAL",
     "NAMESPACE_RECORD",
     "Judged",
+    "KeyTrust",
+    "NotTrusted",
     "Refused",
     "Roles",
     "SignatureReport",
@@ -637,6 +738,7 @@ __all__ = [
     "decision_on",
     "judge",
     "namespace_for",
+    "proposer_for",
     "seal_decision",
     "seal_record",
     "standing",

@@ -1,0 +1,124 @@
+"""Trust files as offices keep them (issue 16): pattern lines for a shared key, misspelt namespaces,
+lines past their valid-before, one key under two names, and staff who move on.
+
+The commands run against the reviewer's desk (:mod:`helpers.desk`); the trust decision of a line is
+held against ``ssh-keygen -Y verify`` on the same file (a hypothesis test, at the end).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from helpers.desk import PROPOSER_EMAIL, Desk, open_desk, row, runner
+
+from smcheck.cli import app
+
+REVIEWER_EMAIL = "dmo@essex.ac.uk"
+
+
+@pytest.fixture
+def desk(tmp_path: Path) -> Iterator[Desk]:
+    yield from open_desk(tmp_path)
+
+
+def bot_line(desk: Desk, principals: str = "*@essex.ac.uk") -> None:
+    """A shared key (a bot's, a CI's) trusted for every address at the University, to sign records."""
+    desk.key("bot")
+    desk.trust_line(principals, "bot", 'namespaces="smcheck-record"')
+
+
+# --- 2. pattern lines -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("principals", ["*@essex.ac.uk", "*@essex.ac.uk,!intern@essex.ac.uk"])
+def test_a_pattern_line_for_a_shared_key_leaves_good_records_good(
+    desk: Desk, principals: str
+) -> None:
+    """One wildcard line for a shared key used to make every approved record INVALID ("signed with a
+    key of the proposer's") and approve refuse the real reviewer: a key on a pattern line that signed
+    nothing on the record is irrelevant to one person, one role."""
+    bot_line(desk, principals)
+    record = desk.new()
+    code, out = desk.approve(record, "reviewer")
+    assert code == 0, out
+    code, out = desk.approve(record, "advancement", "--role", "advancement-office")
+    assert code == 0, out
+    code, out = desk.verify(record, "--require", "approved")
+    assert code == 0, out
+    assert "PASS" in row(out, "approval")
+    assert "key of the proposer" not in out
+
+
+def test_a_record_signed_with_the_shared_key_is_trusted_through_the_pattern(desk: Desk) -> None:
+    bot_line(desk)
+    record = desk.new(key="bot")
+    code, out = desk.verify(record, "--require", "signed")
+    assert code == 0, out
+    assert "signed by *@essex.ac.uk" in row(out, "signature")
+    # The reviewer is another person: their approval stands beside the bot's signature.
+    code, out = desk.approve(record, "reviewer")
+    assert code == 0, out
+    code, out = desk.verify(record)
+    assert code == 0 and "PASS" in row(out, "approval"), out
+
+
+def test_a_pattern_line_never_grants_an_approving_role(desk: Desk) -> None:
+    desk.trust_line("*@essex.ac.uk", "attacker", 'namespaces="smcheck-approval"')
+    record = desk.new()
+    code, out = desk.approve(record, "attacker")
+    assert code == 1
+    assert "does not name your key" in " ".join(out.split())
+
+
+def test_a_negated_pattern_refuses_as_ssh_keygen_does(desk: Desk) -> None:
+    """``!`` anywhere in the list makes the whole list fail for the principal it matches."""
+    desk.lines = [line for line in desk.lines if not line.startswith(PROPOSER_EMAIL)]
+    desk.trust_line(f"*@essex.ac.uk,!{PROPOSER_EMAIL}", "proposer", 'namespaces="smcheck-record"')
+    record = desk.new()
+    code, out = desk.verify(record)
+    assert code == 1
+    assert "FAIL" in row(out, "signature")
+    assert f"not for '{PROPOSER_EMAIL}'" in row(out, "signature")
+
+
+def test_one_key_under_two_names_is_still_one_person(desk: Desk) -> None:
+    """Named lines still count: a key the file holds for two people by name makes them one person
+    (one person, one role), whatever pattern lines say."""
+    bot_line(desk)
+    desk.trust_line(REVIEWER_EMAIL, "proposer", 'namespaces="smcheck-approval"')
+    record = desk.new()
+    code, out = desk.approve(record, "proposer")
+    assert code == 1
+    assert "no one decides on their own record" in " ".join(out.split())
+
+
+# --- 5. staff who move on -------------------------------------------------------------------------
+
+
+def test_an_approval_stands_after_the_reviewer_moved_on(desk: Desk) -> None:
+    record = desk.new()
+    assert desk.approve(record, "reviewer")[0] == 0
+    # The reviewer leaves: their line gets a valid-before after their approval, in the past now.
+    desk.lines = [line for line in desk.lines if not line.startswith(REVIEWER_EMAIL)]
+    import datetime as dt
+
+    ended = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2)
+    desk.trust_line(
+        REVIEWER_EMAIL,
+        "reviewer",
+        f'namespaces="smcheck-approval",valid-before="{ended:%Y%m%d%H%M%S}Z"',
+    )
+    import time
+
+    time.sleep(max(0.0, (ended - dt.datetime.now(dt.UTC)).total_seconds()) + 1.1)
+    code, out = desk.verify(record)
+    assert code == 0 and "PASS" in row(out, "approval"), out
+    result = runner.invoke(app, ["status", "--allowed-signers", str(desk.trust), str(desk.root)])
+    flat = " ".join(result.output.split())
+    assert f"approved by {REVIEWER_EMAIL}, whose role ended on {ended.date().isoformat()}" in flat
+    # A new approval by them is refused: the window is judged when the key signs.
+    other = desk.new(output="s.smcheck.toml")
+    code, out = desk.approve(other, "reviewer")
+    assert code == 1 and "expired at" in " ".join(out.split())
