@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pexpect
 import pytest
-from helpers.records import EXAMPLE_ANSWERS, make_record_bytes
+from helpers.records import DATA, EXAMPLE_ANSWERS, make_record_bytes
 from helpers.terminal import COLUMNS, ROWS, smcheck_script
 
 from smcheck import registry
@@ -148,6 +148,71 @@ def test_new_suggests_a_verify_that_checks_the_record_it_wrote(
     assert made.returncode == 0, text(made)
     assert (tmp_path / os.fsdecode(name)).is_file()
     command = suggested(text(made), "Anyone can check it with: ")
+    checked = bash(command, cwd=tmp_path, env=env)
+    assert checked.returncode == 0, (command, text(checked))
+    assert "VALID" in text(checked)
+
+
+def test_a_name_that_mentions_smcheck_stays_whole_when_smcheck_is_not_on_the_path(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    # Run by its path: the messages write that path for "smcheck" (as_run), never inside a file name.
+    env["PATH"] = os.pathsep.join(
+        p for p in env["PATH"].split(os.pathsep) if p and p != str(Path(SCRIPT).parent)
+    )
+    assert shutil.which("smcheck", path=env["PATH"]) is None
+    name = b"-a smcheck verify b.smcheck.toml"
+    made = smcheck(
+        "new", "--answers", str(EXAMPLE_ANSWERS), "--agree", "--output", arg(name),
+        cwd=tmp_path, env=env,
+    )  # fmt: skip
+    assert made.returncode == 0, text(made)
+    command = suggested(text(made), "Anyone can check it with: ")
+    assert command.startswith(f"{shell_word(SCRIPT)} verify ")
+    checked = bash(command, cwd=tmp_path, env=env)
+    assert checked.returncode == 0, (command, text(checked))
+    assert "VALID" in text(checked)
+
+
+TINY_ANSWERS = """
+[answers.club]
+name = "Chess Club"
+kind = "sport"
+has_owner = true
+owner_email = "a@example.ac.uk"
+
+[answers.web]
+sites = ["insta", "site"]
+url = "https://chess.example.ac.uk"
+
+[signoff]
+name = "Ann Smith"
+email = "ann@example.ac.uk"
+role = "Secretary"
+department = "Students"
+"""
+
+CHECKLISTS = {
+    "dash": b"-tiny.toml",
+    "not-utf8": b"tiny \xe9 $x.toml",
+    "newline": b"-two\nlines.toml",
+}
+"""Names of a checklist file of one's own (``--checklist FILE``), by test id."""
+
+
+@pytest.mark.parametrize("checklist", CHECKLISTS.values(), ids=CHECKLISTS.keys())
+def test_new_suggests_a_verify_that_names_the_checklist_file_given(
+    checklist: bytes, tmp_path: Path, env: dict[str, str]
+) -> None:
+    (tmp_path / os.fsdecode(checklist)).write_bytes((DATA / "tiny.toml").read_bytes())
+    (tmp_path / "tiny.answers.toml").write_text(TINY_ANSWERS, encoding="utf-8")
+    made = smcheck(
+        "new", "--checklist", arg(checklist), "--answers", "tiny.answers.toml", "--agree",
+        "--output", "club.smcheck.toml", cwd=tmp_path, env=env,
+    )  # fmt: skip
+    assert made.returncode == 0, text(made)
+    command = suggested(text(made), "Anyone can check it with: ")
+    assert command.startswith("smcheck verify --checklist ")
     checked = bash(command, cwd=tmp_path, env=env)
     assert checked.returncode == 0, (command, text(checked))
     assert "VALID" in text(checked)
