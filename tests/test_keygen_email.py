@@ -8,9 +8,11 @@ keygen's trust line would let one key sign as anyone. The sign-off's email quest
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.desk import Desk, open_desk
 from helpers.records import FIXED_NOW, edit, make_record_bytes
 from typer.testing import CliRunner
 
@@ -114,3 +116,45 @@ def test_verify_refuses_a_record_signed_off_by_a_pattern(email: bytes) -> None:
     assert not report.valid
     failed = {c.check for c in report.checks if c.verdict is Verdict.FAIL}
     assert failed == {"signoff"}
+
+
+# -- sign: the trust line its hint suggests ----------------------------------------------------------
+
+
+@pytest.fixture
+def desk(tmp_path: Path) -> Iterator[Desk]:
+    yield from open_desk(tmp_path)
+
+
+def test_signs_hint_binds_the_signers_key_to_the_sign_off_email_and_works_as_given(
+    desk: Desk,
+) -> None:
+    record = desk.new(key=None)  # unsigned, signed off by h.marsh@essex.ac.uk
+    attacker = desk.keys["attacker"]
+    args = ["sign", "--key", str(attacker), "--allowed-signers", str(desk.trust), str(record)]
+    refused = runner.invoke(app, args)
+    assert refused.exit_code == 1, refused.output
+    hint = next(line for line in refused.output.splitlines() if "hint:" in line)
+    line = hint.split("needs your line: ", 1)[1]
+    public = attacker.with_name("attacker.pub").read_text().split()
+    assert line == f'h.marsh@essex.ac.uk namespaces="smcheck-record" {public[0]} {public[1]}'
+    # Added to the trust file as given, it trusts that key for that one person: the record signs.
+    with desk.trust.open("a") as trust:
+        trust.write(line + "\n")
+    signed = runner.invoke(app, args)
+    assert signed.exit_code == 0, signed.output
+
+
+def test_a_record_signed_off_by_a_pattern_is_not_signed_and_no_trust_line_is_offered(
+    desk: Desk,
+) -> None:
+    record = desk.new(key=None)
+    signoff = b'[signoff]\nname = "Dr Helen Marsh"\nemail = "'
+    record.write_bytes(
+        edit(record.read_bytes(), signoff + b'h.marsh@essex.ac.uk"', signoff + b'*@essex.ac.uk"')
+    )
+    args = ["sign", "--key", str(desk.keys["attacker"]), "--allowed-signers", str(desk.trust)]
+    refused = runner.invoke(app, [*args, str(record)])
+    assert refused.exit_code == 1, refused.output
+    assert "does not verify (sign-off" in refused.output
+    assert "namespaces=" not in refused.output
