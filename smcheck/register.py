@@ -204,7 +204,7 @@ def record_entry(report: Report, *, lookup: Lookup, today: dt.date, data: bytes 
     what it claims (its channel and columns) is shown beside, when its content can be read at all,
     so the reviewer knows which channel a bad file is about.
     """
-    from smcheck.verify import Verdict
+    from smcheck.verify import TRUST_ADD_COMMAND, Verdict
 
     record = report.record
     if not report.valid or record is None:
@@ -218,6 +218,9 @@ def record_entry(report: Report, *, lookup: Lookup, today: dt.date, data: bytes 
         checklist = lookup(claimed.checklist_id) if claimed is not None else None
         answers = claimed.answers if claimed is not None else {}
         shown, keys = _channel(checklist, answers, report.path)
+        # Signed by a key the trust file does not hold, and nothing else wrong: verify's words name
+        # the person and the command that adds them; the office acts on it, once it has checked.
+        newcomer = len(failed) == 1 and any(d.code == TRUST_ADD_COMMAND for d in failed[0].details)
         return Entry(
             report.path,
             shown,
@@ -225,7 +228,9 @@ def record_entry(report: Report, *, lookup: Lookup, today: dt.date, data: bytes 
             "invalid",
             None,
             None,
-            f"{NOT_TO_BE_ACTED_ON}: fails {reason}",
+            f"not trusted yet: {failed[0].summary}"
+            if newcomer
+            else f"{NOT_TO_BE_ACTED_ON}: fails {reason}",
             _labels(checklist),
             keys=keys,
         )

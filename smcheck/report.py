@@ -96,7 +96,8 @@ def report_text(report: Report, *, colour: bool = False, width: int = 100) -> st
         lines.append(first + wrapped[0])
         lines.extend(indent + more for more in wrapped[1:])
         for detail in row.details:
-            if detail.code == "restore-command":  # a command to paste: whole, on a line of its own
+            if detail.code in ("restore-command", "trust-add-command"):
+                # A command to paste: whole, on a line of its own.
                 lines.append(indent + "run: " + paint(visible(detail.message), "bold", coloured))
                 continue
             where = f"{detail.where}: " if detail.where else ""

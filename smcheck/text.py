@@ -154,6 +154,7 @@ _COMMANDS = (
     "approve",
     "show",
     "drafts",
+    "trust",
 )
 
 

@@ -267,7 +267,7 @@ def verify_bytes(
     rows.append(_integrity(parsed, signed=sig is not None, data=data, source=source))
     roles = roles_of(checklist, accepted)
     signatures = _judge(parsed, sig, roles, demands, now)
-    rows.extend(_signature_rows(signatures, roles, checklist, demands))
+    rows.extend(_signature_rows(signatures, roles, checklist, demands, _trust_add(source, record)))
     rows.append(_review(record, checklist, today))
     named = channel_of(checklist, accepted, current=lookup(record.checklist_id))
     reports = (*((signatures.proposer,) if signatures.proposer else ()), *signatures.decisions)
@@ -656,8 +656,39 @@ def _state(
     return CheckResult(check, Verdict.INFO, code, message)
 
 
+TRUST_ADD_COMMAND = "trust-add-command"
+"""The code of a detail that holds ``smcheck trust add RECORD``, for a proposer whose key the trust file
+does not hold (a command to paste, shown whole as :data:`RESTORE_COMMAND` is)."""
+
+
+def _trust_add(source: str, record: Record) -> Callable[[SignatureReport], CheckResult | None]:
+    """The signature row of a proposer whose key the trust file does not hold: who signed, by the
+    record, and the command that adds them (written to work as typed), instead of a bare refusal."""
+    from smcheck.text import as_run, shell_word
+    from smcheck.trust.policy import newcomer
+
+    def row(proposer: SignatureReport) -> CheckResult | None:
+        words = newcomer(proposer, record)
+        if words is None:
+            return None
+        command = as_run(f"smcheck trust add {shell_word(source)}")
+        return CheckResult(
+            "signature",
+            Verdict.FAIL,
+            f"signature-{proposer.status}",
+            f"{words}: {command}",
+            (Detail(TRUST_ADD_COMMAND, command),),
+        )
+
+    return row
+
+
 def _signature_rows(
-    judged: Judged, roles: Roles, checklist: Checklist | None, demands: Demands
+    judged: Judged,
+    roles: Roles,
+    checklist: Checklist | None,
+    demands: Demands,
+    newcomer: Callable[[SignatureReport], CheckResult | None] = lambda _: None,
 ) -> list[CheckResult]:
     """The signature, approval and co-signature rows."""
     proposer = judged.proposer
@@ -679,7 +710,7 @@ def _signature_rows(
     elif proposer.status == "not-checked":
         signature = _unchecked("signature", proposer.message, demands)
     else:
-        signature = CheckResult(
+        signature = newcomer(proposer) or CheckResult(
             "signature", Verdict.FAIL, f"signature-{proposer.status}", proposer.message
         )
     reviews = [d for d in judged.decisions if d.role == REVIEWER]

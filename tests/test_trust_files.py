@@ -122,3 +122,103 @@ def test_an_approval_stands_after_the_reviewer_moved_on(desk: Desk) -> None:
     other = desk.new(output="s.smcheck.toml")
     code, out = desk.approve(other, "reviewer")
     assert code == 1 and "expired at" in " ".join(out.split())
+
+
+# --- 3. lines that grant nothing are said out loud --------------------------------------------------
+
+
+def test_loading_notes_lines_that_grant_nothing_once_above_the_report(desk: Desk) -> None:
+    desk.lines[1] = desk.lines[1].replace("smcheck-approval", "smcheck-aproval")
+    desk.trust_line(
+        "c.lee@essex.ac.uk", "attacker", 'namespaces="smcheck-cosign-advancment-office"'
+    )
+    desk.key("leaver")
+    desk.trust_line(
+        "old@essex.ac.uk", "leaver", 'namespaces="smcheck-record",valid-before="20200101Z"'
+    )
+    desk.trust_line("h.marsh2@essex.ac.uk", "proposer", 'namespaces="smcheck-record"')
+    record = desk.new()
+    code, out = desk.verify(record)
+    trust = str(desk.trust)
+    flat = " ".join(out.split())
+    assert (
+        f"smcheck: note: {trust}:2: smcheck never signs in the namespace 'smcheck-aproval', so this"
+        " line grants nothing in it; did you mean 'smcheck-approval'?"
+    ) in flat, out
+    assert (
+        f"smcheck: note: {trust}:4: no checklist has the co-signer role 'advancment-office', so the"
+        " namespace 'smcheck-cosign-advancment-office' grants nothing; did you mean"
+        " 'smcheck-cosign-advancement-office'?"
+    ) in flat, out
+    assert (
+        f"smcheck: note: {trust}:5: the line for 'old@essex.ac.uk' ended at 2020-01-01 00:00 UTC"
+        " (valid-before): it trusts only what was signed before then"
+    ) in flat, out
+    assert f"smcheck: note: {trust}:1: one key (SHA256:" in flat
+    assert (
+        "under two names, 'h.marsh2@essex.ac.uk' and 'h.marsh@essex.ac.uk' (lines 1 and 6):"
+        " smcheck treats them as one person"
+    ) in flat, out
+    # Once each, above the report (run as a program: the test runner keeps stderr apart).
+    assert flat.count("smcheck-aproval'") == 1
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "smcheck", "verify", "--allowed-signers", trust, str(record)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        check=False,
+    )
+    assert done.stdout.startswith("smcheck: note: "), done.stdout
+    assert done.stdout.count("smcheck-aproval'") == 1
+    assert done.stdout.rindex("smcheck: note:") < done.stdout.index(str(record))
+    assert code == 0  # notes, not errors: the record is signed and trusted
+
+
+def test_a_co_signer_role_of_a_given_checklist_is_known(desk: Desk, tmp_path: Path) -> None:
+    """A role the shipped checklists do not define but the checklist given to verify does is no
+    note; without that checklist it is."""
+    from helpers.records import DATA
+
+    desk.trust_line("m.o@essex.ac.uk", "attacker", 'namespaces="smcheck-cosign-music-office"')
+    record = desk.new()
+    _, out = desk.verify(record)
+    assert "'music-office'" in out
+    _, out = desk.verify(record, "--checklist", str(DATA / "tiny.toml"))
+    assert "'music-office'" not in out
+
+
+# --- 4. a proposer the trust file does not hold yet ------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["r.smcheck.toml", "-new proposer.smcheck.toml"])
+def test_a_new_proposers_record_names_them_and_the_command_that_adds_them(
+    desk: Desk, name: str
+) -> None:
+    desk.key("newcomer")
+    desk.new(key="newcomer", output=name)
+    result = runner.invoke(app, ["verify", "--allowed-signers", str(desk.trust), "--", name])
+    code, out = result.exit_code, result.output
+    assert code == 1, out
+    line = row(out, "signature")
+    assert "FAIL" in line
+    assert "signed by Dr Helen Marsh <h.marsh@essex.ac.uk> with the key SHA256:" in line
+    assert "which the trust file does not hold" in line
+    word = "r.smcheck.toml" if name == "r.smcheck.toml" else "'./-new proposer.smcheck.toml'"
+    assert f"run: smcheck trust add {word}" in out
+    # The register shows verify's words: not "nobody should act on it".
+    result = runner.invoke(app, ["status", "--allowed-signers", str(desk.trust), "."])
+    flat = " ".join(result.output.split())
+    assert "nobody should act on it" not in flat
+    assert "not trusted yet: signed by Dr Helen Marsh <h.marsh@essex.ac.uk>" in flat
+    assert f"then add it: smcheck trust add {word}" in flat
+
+
+def test_a_tampered_record_by_an_unknown_key_is_still_not_to_be_acted_on(desk: Desk) -> None:
+    desk.key("newcomer")
+    record = desk.new(key="newcomer")
+    record.write_bytes(record.read_bytes().replace(b"essexhistory", b"essexhistorx", 1))
+    result = runner.invoke(app, ["status", "--allowed-signers", str(desk.trust), "."])
+    assert "nobody should act on it" in result.output

@@ -44,9 +44,14 @@ def run(
         if quiet
         else report.Format.TEXT
     )
-    load_trust = reviewer_loader(allowed_signers, revoked, notify=console.note)
+    given = registry.resolve(checklist_ref) if checklist_ref else None
+    # The trust file's notes (a co-signer role no checklist defines, ...) know the given checklist's.
+    roles = [c.role for c in given.cosigners] if given is not None else []
+    load_trust = reviewer_loader(
+        allowed_signers, revoked, notify=console.note, cosigner_roles=roles
+    )
     demands = Demands(require=require, load_trust=load_trust)
-    lookup = registry.lookup(registry.resolve(checklist_ref) if checklist_ref else None)
+    lookup = registry.lookup(given)
     today = dt.datetime.now(dt.UTC).date()
 
     # The file list (not the records) is held, to size the progress bar: as text, since a Path object

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -269,6 +270,145 @@ def _person(principal: str, key: PublicKey, trust: TrustFile | None) -> _Person:
     return _Person(principal.casefold(), frozenset(keys))
 
 
+# --- a trust file as a whole: what its lines grant, and what they do not -----------------------------
+
+
+def _known_namespaces(cosigner_roles: Iterable[str]) -> list[str]:
+    return [
+        NAMESPACE_RECORD,
+        NAMESPACE_APPROVAL,
+        *(COSIGN_PREFIX + r for r in sorted(cosigner_roles)),
+    ]
+
+
+def _lines_words(numbers: list[int]) -> str:
+    if len(numbers) == 1:
+        return f"line {numbers[0]}"
+    return f"lines {', '.join(str(n) for n in numbers[:-1])} and {numbers[-1]}"
+
+
+def trust_notes(
+    trust: TrustFile, *, now: dt.datetime, cosigner_roles: Iterable[str]
+) -> tuple[str, ...]:
+    """What a person should know about lines that grant less than they seem to (not errors: the file
+    still works, as ``ssh-keygen`` reads it), each as ``FILE:LINE: ...``:
+
+    - a namespace ``smcheck-*`` smcheck never signs in (a typo grants nothing: the known one it
+      resembles is named), or a co-signer's namespace for a role no checklist defines
+      (``cosigner_roles``: the shipped checklists' roles and any given one's);
+    - a line past its ``valid-before`` (it trusts only what was signed before then);
+    - one key under two names (smcheck treats them as one person: neither decides on what the other
+      signed, and they fill one role between them).
+    """
+    import difflib
+
+    from smcheck.trust.allowed import is_wildcard
+
+    roles = sorted(set(cosigner_roles))
+    known = _known_namespaces(roles)
+    at = now.astimezone(dt.UTC).replace(microsecond=0)
+    notes: list[str] = []
+    names: dict[bytes, dict[str, list[int]]] = {}
+    for line in trust.signers:
+        place = f"{trust.path}:{line.line}"
+        for namespace in line.namespaces or ():
+            if (
+                is_wildcard(namespace)
+                or namespace in known
+                or not namespace.casefold().startswith("smcheck-")
+            ):
+                continue
+            close = difflib.get_close_matches(namespace.casefold(), known, n=1, cutoff=0.75)
+            resembles = f"; did you mean {quoted(close[0])}?" if close else ""
+            if namespace.startswith(COSIGN_PREFIX):
+                role = namespace.removeprefix(COSIGN_PREFIX)
+                listed = ", ".join(roles) or "none"
+                notes.append(
+                    f"{place}: no checklist has the co-signer role {quoted(role)}, so the namespace"
+                    f" {quoted(namespace)} grants nothing{resembles} (the checklists' co-signer"
+                    f" roles: {listed})"
+                )
+            else:
+                notes.append(
+                    f"{place}: smcheck never signs in the namespace {quoted(namespace)}, so this"
+                    f" line grants nothing in it{resembles}"
+                )
+        if line.valid_before is not None and line.valid_before < at:
+            who = ",".join(line.principals)
+            notes.append(
+                f"{place}: the line for {quoted(who)} ended at {_when(line.valid_before)}"
+                " (valid-before): it trusts only what was signed before then"
+            )
+        for principal in line.principals:
+            if not is_wildcard(principal):
+                held = names.setdefault(line.public_key.raw, {})
+                held.setdefault(principal.casefold(), []).append(line.line)
+    for raw, held in names.items():
+        if len(held) < 2:
+            continue
+        numbers = sorted({n for found in held.values() for n in found})
+        fingerprint = next(
+            line.public_key.fingerprint() for line in trust.signers if line.public_key.raw == raw
+        )
+        who = " and ".join(quoted(name) for name in sorted(held))
+        notes.append(
+            f"{trust.path}:{numbers[0]}: one key ({fingerprint}) under two names, {who}"
+            f" ({_lines_words(numbers)}): smcheck treats them as one person, who fills one role on a"
+            " record and never decides on what the other signed"
+        )
+    return tuple(notes)
+
+
+class RoleHolders(NamedTuple):
+    """Who the trust file lets fill one role (for ``smcheck trust check``)."""
+
+    role: str
+    namespace: str
+    people: tuple[str, ...]
+    """The principals named (no wildcard) with the role's namespace listed by name, valid now."""
+    patterns: tuple[str, ...] = ()
+    """Principal patterns trusted in the namespace (only the proposer's role is granted so)."""
+
+
+def role_holders(
+    trust: TrustFile, *, now: dt.datetime, cosigner_roles: Iterable[str]
+) -> tuple[RoleHolders, ...]:
+    """Each role (proposer, reviewer, each co-signer role), and who the trust file lets fill it now, by
+    the same rules verify applies (:func:`smcheck.trust.allowed.decide_trust`)."""
+    from smcheck.trust.allowed import is_wildcard, match_pattern_list
+
+    at = now.astimezone(dt.UTC).replace(microsecond=0)
+    held: list[RoleHolders] = []
+    for role in (PROPOSER, REVIEWER, *sorted(set(cosigner_roles))):
+        namespace = namespace_for(role)
+        people: set[str] = set()
+        patterns: set[str] = set()
+        for line in trust.signers:
+            if (line.valid_after is not None and at < line.valid_after) or (
+                line.valid_before is not None and at > line.valid_before
+            ):
+                continue
+            if line.namespaces is None:
+                granted: str | None = "*"
+            else:
+                granted = match_pattern_list(namespace, line.namespaces)
+            if granted is None:
+                continue
+            named = role == PROPOSER or (line.namespaces is not None and not is_wildcard(granted))
+            if not named:
+                continue
+            for principal in line.principals:
+                if principal.startswith("!"):
+                    continue
+                if is_wildcard(principal):
+                    if role == PROPOSER:
+                        patterns.add(principal)
+                else:
+                    people.add(principal)
+        held.append(RoleHolders(role, namespace, tuple(sorted(people)), tuple(sorted(patterns))))
+    return tuple(held)
+
+
 # --- a whole record ----------------------------------------------------------------------------------
 
 
@@ -334,6 +474,23 @@ def judge(
         tuple(person for _, person in decided),
         proposer_person,
         proposer_sig.public_key if proposer_sig is not None else None,
+    )
+
+
+def newcomer(proposer: SignatureReport, record: Record) -> str | None:
+    """The proposer's signature in words when its key is one the trust file does not hold at all
+    (``unknown``): who the record says signed it, and that the office adds them once it has checked
+    the key with them (``smcheck trust add RECORD``, which the caller names); None otherwise."""
+    from smcheck.trust.allowed import Trust
+
+    if proposer.role != PROPOSER or proposer.status != Trust.UNKNOWN.value:
+        return None
+    signoff = record.signoff
+    return (
+        f"signed by {signoff.name} <{signoff.email}> with the key {proposer.fingerprint}, which the"
+        " trust file does not hold: anyone can make a key, so who signed is not established. If"
+        f" {signoff.email} is a new proposer (or has a new key), confirm the key's fingerprint with"
+        " them, then add it"
     )
 
 
@@ -729,6 +886,7 @@ __all__ = [
     "KeyTrust",
     "NotTrusted",
     "Refused",
+    "RoleHolders",
     "Roles",
     "SignatureReport",
     "Standing",
@@ -738,9 +896,12 @@ __all__ = [
     "decision_on",
     "judge",
     "namespace_for",
+    "newcomer",
     "proposer_for",
+    "role_holders",
     "seal_decision",
     "seal_record",
     "standing",
     "trust_at",
+    "trust_notes",
 ]
