@@ -403,3 +403,20 @@ def test_the_resume_suggestion_resumes_that_draft(
     finally:
         child.close(force=True)
     assert child.exitstatus == 130
+
+
+def test_every_command_is_written_as_smcheck_was_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    # as_run knows the commands by name: a new command must be added to what it rewrites.
+    import typer.core
+    import typer.main
+
+    from smcheck import text as text_module
+    from smcheck.cli import app
+
+    monkeypatch.setattr(text_module, "program", lambda: "'/opt/my tools/smcheck'")
+    group = typer.main.get_command(app)
+    assert isinstance(group, typer.core.TyperGroup)
+    for name in group.commands:
+        assert text_module.as_run(f"run: smcheck {name} x") == (
+            f"run: '/opt/my tools/smcheck' {name} x"
+        )
