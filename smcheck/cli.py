@@ -171,6 +171,21 @@ drafts_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(drafts_app, name="drafts")
+TRUSTING = ("SMCHECK_ALLOWED_SIGNERS", "SMCHECK_CONFIG", *COMMON)
+trust_app = typer.Typer(
+    help="Keep the trust file: check what it grants, add a proposer.",
+    epilog=_doc(
+        "trust",
+        [
+            "smcheck trust check --allowed-signers allowed_signers",
+            "smcheck trust add r.smcheck.toml",
+        ],
+        TRUSTING,
+    ),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(trust_app, name="trust")
 
 # Options several commands share: defined once, with one help text (pre-commit's habit).
 AllowedSigners = Annotated[
@@ -211,6 +226,7 @@ Revoked = Annotated[
         help="Revoked public keys, one per line. Default: the config file's.",
     ),
 ]
+Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 
 
 def _version(value: bool) -> None:
@@ -963,9 +979,61 @@ def drafts_discard(
             metavar="DRAFT", help="The draft to remove (its path, or its file name as listed)."
         ),
     ],
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    yes: Yes = False,
 ) -> None:
     """Remove a draft, after asking."""
     from smcheck.commands import drafts as command
 
     _run(command.discard_run, draft, yes=yes)
+
+
+@trust_app.command(
+    "check",
+    cls=Command,
+    epilog=_doc(
+        "trust check",
+        ["smcheck trust check --allowed-signers allowed_signers", "smcheck trust check"],
+        TRUSTING,
+    ),
+)
+def trust_check(allowed_signers: AllowedSigners = None) -> None:
+    """Say what the trust file grants, and what its lines do not.
+
+    Notes each line that grants nothing (a misspelt smcheck-* namespace, a co-signer role no checklist
+    defines, a line past its valid-before), a key under two names, the roles nobody may sign as, and
+    who holds which role. Exit 1 when a line is wrong, 0 when the file only has notes.
+    """
+    from smcheck.commands import trust as command
+
+    _run(command.check_run, allowed_signers)
+
+
+@trust_app.command(
+    "add",
+    cls=Command,
+    epilog=_doc(
+        "trust add",
+        [
+            "smcheck trust add new-channel.smcheck.toml",
+            "smcheck trust add --yes --allowed-signers office/trust new.smcheck.toml",
+        ],
+        TRUSTING,
+    ),
+)
+def trust_add(
+    record: Annotated[
+        Path,
+        typer.Argument(metavar="RECORD", help="A record signed by the proposer to add."),
+    ],
+    allowed_signers: AllowedSigners = None,
+    yes: Yes = False,
+) -> None:
+    """Add a record's proposer to the trust file, after asking.
+
+    Shows their name, email and key fingerprint from a record whose signature verifies, asks (yes or
+    no), and appends their line with namespaces="smcheck-record". A key the file already holds for
+    someone else is refused.
+    """
+    from smcheck.commands import trust as command
+
+    _run(command.add_run, record, allowed_signers=allowed_signers, yes=yes)

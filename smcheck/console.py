@@ -134,6 +134,31 @@ def note(message: str) -> None:
     sys.stderr.write(f"smcheck: note: {visible(message)}\n")
 
 
+def confirm(question: str, *, stopped: str) -> bool:
+    """Ask on stderr until the answer is a whole yes or no (in any case: y, yes, n, no); an empty line
+    or the end of input is no. Ctrl-C stops with :class:`~smcheck.errors.Interrupted` (``stopped``
+    says what was left undone). The caller makes sure there is a terminal to ask in."""
+    from smcheck.errors import Interrupted
+
+    while True:
+        sys.stderr.write(f"{question} ")
+        sys.stderr.flush()
+        try:
+            line = sys.stdin.readline()
+        except KeyboardInterrupt:
+            sys.stderr.write("\n")
+            raise Interrupted(stopped) from None
+        if not line:
+            sys.stderr.write("\n")
+            return False
+        word = line.strip().lower()
+        if word in ("y", "yes"):
+            return True
+        if word in ("", "n", "no"):
+            return False
+        sys.stderr.write("Please answer y (yes) or n (no).\n")
+
+
 def plain_error(message: str) -> None:
     """An error line without rich, for the rare path where rich itself cannot be trusted to load."""
     sys.stderr.write(f"smcheck: error: {visible(message)}\n")

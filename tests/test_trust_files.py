@@ -14,6 +14,7 @@ import pytest
 from helpers.desk import PROPOSER_EMAIL, Desk, open_desk, row, runner
 
 from smcheck.cli import app
+from smcheck.text import as_run
 
 REVIEWER_EMAIL = "dmo@essex.ac.uk"
 
@@ -207,13 +208,14 @@ def test_a_new_proposers_record_names_them_and_the_command_that_adds_them(
     assert "signed by Dr Helen Marsh <h.marsh@essex.ac.uk> with the key SHA256:" in line
     assert "which the trust file does not hold" in line
     word = "r.smcheck.toml" if name == "r.smcheck.toml" else "'./-new proposer.smcheck.toml'"
-    assert f"run: smcheck trust add {word}" in out
+    command = as_run(f"smcheck trust add {word}")  # as smcheck was run
+    assert f"run: {command}" in out
     # The register shows verify's words: not "nobody should act on it".
     result = runner.invoke(app, ["status", "--allowed-signers", str(desk.trust), "."])
     flat = " ".join(result.output.split())
     assert "nobody should act on it" not in flat
     assert "not trusted yet: signed by Dr Helen Marsh <h.marsh@essex.ac.uk>" in flat
-    assert f"then add it: smcheck trust add {word}" in flat
+    assert f"then add it: {command}" in flat
 
 
 def test_a_tampered_record_by_an_unknown_key_is_still_not_to_be_acted_on(desk: Desk) -> None:

@@ -22,7 +22,7 @@ from smcheck.drafts import (
     saved_words,
     state_words,
 )
-from smcheck.errors import Interrupted, UsageError
+from smcheck.errors import UsageError
 from smcheck.text import as_run, shell_word, visible
 
 NO_CHANNEL = "(channel not given yet)"
@@ -90,28 +90,6 @@ def _describe(draft: DraftInfo) -> list[str]:
     ]
 
 
-def _confirm(question: str) -> bool:
-    """Ask until the answer is a whole yes or no (in any case); an empty line or the end of input is
-    no. Ctrl-C stops, and nothing is removed."""
-    while True:
-        sys.stderr.write(f"{question} ")
-        sys.stderr.flush()
-        try:
-            line = sys.stdin.readline()
-        except KeyboardInterrupt:
-            sys.stderr.write("\n")
-            raise Interrupted("Stopped: nothing removed.") from None
-        if not line:
-            sys.stderr.write("\n")
-            return False
-        word = line.strip().lower()
-        if word in ("y", "yes"):
-            return True
-        if word in ("", "n", "no"):
-            return False
-        sys.stderr.write("Please answer y (yes) or n (no).\n")
-
-
 def discard_run(draft: Path, yes: bool) -> int:
     """Show the draft, ask ``Discard this draft? [y/N]`` (unless ``yes``), and remove it. Exit 0 when
     removed, 1 when the answer is no; without a terminal and without ``--yes`` it refuses (exit 2)."""
@@ -126,7 +104,7 @@ def discard_run(draft: Path, yes: bool) -> int:
                 " to ask in: nothing removed",
                 hint=f"to remove it without asking: smcheck drafts discard --yes {shell_word(path)}",
             )
-        if not _confirm("Discard this draft? [y/N]"):
+        if not console.confirm("Discard this draft? [y/N]", stopped="Stopped: nothing removed."):
             console.say("Nothing removed.")
             return 1
     discard(path)
