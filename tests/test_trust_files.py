@@ -224,3 +224,38 @@ def test_a_tampered_record_by_an_unknown_key_is_still_not_to_be_acted_on(desk: D
     record.write_bytes(record.read_bytes().replace(b"essexhistory", b"essexhistorx", 1))
     result = runner.invoke(app, ["status", "--allowed-signers", str(desk.trust), "."])
     assert "nobody should act on it" in result.output
+
+
+# --- 7. keygen names the right person and the right line ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "words", "namespace"),
+    [
+        ("proposer", "Send this line to the reviewer, for their trust file", "smcheck-record"),
+        (
+            "reviewer",
+            "Add this line to your own trust file (allowed_signers), as the reviewer",
+            "smcheck-approval",
+        ),
+        (
+            "advancement-office",
+            "Send this line to the reviewer, for their trust file (allowed_signers): it lets you"
+            " co-sign as advancement-office:",
+            "smcheck-cosign-advancement-office",
+        ),
+    ],
+)
+def test_keygen_says_where_the_line_goes_for_each_role(
+    tmp_path: Path, role: str, words: str, namespace: str
+) -> None:
+    result = runner.invoke(
+        app,
+        ["keygen", "--output", str(tmp_path / "k"), "--email", REVIEWER_EMAIL, "--role", role],
+    )
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.output.split())
+    assert words in flat
+    assert f'{REVIEWER_EMAIL} namespaces="{namespace}" ssh-ed25519 ' in result.output
+    if role == "reviewer":
+        assert "Send this line to the reviewer" not in flat

@@ -10,6 +10,7 @@ from pathlib import Path
 from smcheck import console
 from smcheck.choices import cosigner_roles
 from smcheck.errors import UsageError
+from smcheck.record import PROPOSER, REVIEWER
 from smcheck.trust.keys import generate_key_pair
 from smcheck.trust.policy import COSIGN_PREFIX, NAMESPACE_APPROVAL, namespace_for
 
@@ -51,6 +52,22 @@ def signoff_email(email: str) -> str:
     return normal
 
 
+def _whose_line(role: str) -> str:
+    """Who the trust line goes to: the reviewer keeps the trust file, so a proposer or a co-signer
+    sends it to them, and a reviewer adds their own line to it."""
+    if role == REVIEWER:
+        return (
+            "Add this line to your own trust file (allowed_signers), as the reviewer, so that"
+            " verify and status know your approvals; give it to anyone else who checks them:"
+        )
+    if role == PROPOSER:
+        return "Send this line to the reviewer, for their trust file (allowed_signers):"
+    return (
+        f"Send this line to the reviewer, for their trust file (allowed_signers): it lets you"
+        f" co-sign as {role}:"
+    )
+
+
 def run(output: Path | None, *, passphrase: bool, email: str | None, role: str = "proposer") -> int:
     """Make an Ed25519 key pair; print the line a reviewer adds to their trust file, granting ``role``."""
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", role):
@@ -80,11 +97,11 @@ def run(output: Path | None, *, passphrase: bool, email: str | None, role: str =
     console.say(f"Private key: {path} (keep it to yourself; mode 0600)", style="bold green")
     console.say(f"Public key:  {path}.pub   fingerprint {public.fingerprint()}")
     principal = email or "YOUR-EMAIL"
-    console.say("Send this line to the reviewer, for their allowed_signers file:")
+    console.say(_whose_line(role))
     console.show_lines(
         [f'{principal} namespaces="{namespace_for(role)}" {public.openssh()}'], out=True
     )
-    if role == "proposer":
+    if role == PROPOSER:
         console.say(
             f'(For a reviewer\'s key the line grants namespaces="{NAMESPACE_APPROVAL}", for a'
             f' co-signer\'s namespaces="{COSIGN_PREFIX}ROLE": smcheck keygen --role ROLE prints it.)',
