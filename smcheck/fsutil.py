@@ -80,26 +80,91 @@ def read_regular(path: Path, limit: int) -> bytes:
             os.close(fd)
 
 
-def find_files(paths: list[Path], suffixes: tuple[str, ...]) -> Iterator[Path | CannotOpen]:
-    """Files as given; folders walked recursively for names ending in one of ``suffixes``, in a stable
-    order (sorted), so runs repeat. Symbolic links to folders are not followed (no loops); a folder
-    that cannot be read is reported. What is found is not opened here: a FIFO or a device named like a
-    record is refused when it is read (:func:`read_regular`)."""
+MAX_FOLDER_DEPTH = 64
+"""How many folders deep :func:`find_files` searches below a folder it is given. A register is a few
+folders deep; a tree deeper than this is someone's mistake or an attack (Python's own ``os.walk``
+recursed, and a tree deeper than the recursion limit crashed it), so what lies below is reported as not
+searched, never walked."""
+
+MAX_LINK_NOTES = 20
+"""Links to folders noted one by one, before one line counts the rest: a folder of links cannot flood
+the messages."""
+
+
+def find_files(
+    paths: list[Path],
+    suffixes: tuple[str, ...],
+    *,
+    notify: Callable[[str], None] | None = None,
+) -> Iterator[Path | CannotOpen]:
+    """Files as given; folders searched for names ending in one of ``suffixes``, in a stable order
+    (each folder's files sorted, then its subfolders in sorted order), so runs repeat.
+
+    What is not searched is said, never a crash: a folder that cannot be read, and one more than
+    :data:`MAX_FOLDER_DEPTH` folders below the one given, each come as a
+    :class:`~smcheck.errors.CannotOpen` (the report shows it as a file that could not be opened); a
+    symbolic link to a folder is not followed (no loops), and ``notify`` is told of it. The walk keeps
+    its own stack, so no depth of folders can exhaust Python's recursion limit. What is found is not
+    opened here: a FIFO or a device named like a record is refused when it is read
+    (:func:`read_regular`)."""
+    links = 0
     for path in paths:
         if not path.is_dir():
             yield path
             continue
-        errors: list[OSError] = []
-        for root, folders, files in os.walk(path, onerror=errors.append):
-            folders.sort()
+        stack: list[tuple[Path, int]] = [(path, 0)]
+        while stack:
+            folder, depth = stack.pop()
+            try:
+                with os.scandir(folder) as listing:
+                    entries = list(listing)
+            except OSError as exc:
+                yield CannotOpen(str(folder), f"cannot read ({exc.strerror})")
+                continue
+            files: list[str] = []
+            folders: list[str] = []
+            for entry in entries:
+                if not _is_folder(entry):
+                    files.append(entry.name)
+                elif _is_link(entry):
+                    links += 1
+                    if notify is not None and links <= MAX_LINK_NOTES:
+                        notify(
+                            f"{folder / entry.name}: a link to a folder, not followed"
+                            " (give the folder itself to search it)"
+                        )
+                else:
+                    folders.append(entry.name)
             for name in sorted(files):
                 if name.endswith(suffixes):
-                    yield Path(root) / name
-            while errors:
-                error = errors.pop(0)
-                yield CannotOpen(str(error.filename), f"cannot read ({error.strerror})")
-        for error in errors:
-            yield CannotOpen(str(error.filename), f"cannot read ({error.strerror})")
+                    yield folder / name
+            if depth >= MAX_FOLDER_DEPTH:
+                for name in sorted(folders):
+                    yield CannotOpen(
+                        str(folder / name),
+                        f"more than {MAX_FOLDER_DEPTH} folders deep: not searched",
+                        hint="give this folder itself to search what is in it",
+                    )
+                continue
+            stack.extend((folder / name, depth + 1) for name in sorted(folders, reverse=True))
+    if notify is not None and links > MAX_LINK_NOTES:
+        notify(f"{links - MAX_LINK_NOTES} more links to folders were not followed")
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """Whether an entry is a folder, or a link to one (an entry that vanished or cannot be asked is
+    not: it is listed as a file, and reading it says why it cannot be read)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _is_link(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return False
 
 
 FORCE_HINT = "choose another --output, or add --force"

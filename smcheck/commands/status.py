@@ -45,7 +45,7 @@ def run(
         )
     today = dt.datetime.now(dt.UTC).date()
     demands = Demands(load_trust=reviewer_loader(allowed_signers, revoked, notify=console.note))
-    files = find_files(paths, (SUFFIX, DRAFT_SUFFIX))
+    files = find_files(paths, (SUFFIX, DRAFT_SUFFIX), notify=console.note)
     register = build(files, lookup=registry.lookup(), today=today, demands=demands)
     if html is not None:
         from smcheck.fsutil import atomic_write

@@ -56,7 +56,10 @@ def run(
 
     # The file list (not the records) is held, to size the progress bar: as text, since a Path object
     # weighs several times its string (10,000 of them were most of a large batch's memory growth).
-    items = [str(item) if isinstance(item, Path) else item for item in find_files(paths, (SUFFIX,))]
+    items = [
+        str(item) if isinstance(item, Path) else item
+        for item in find_files(paths, (SUFFIX,), notify=console.note)
+    ]
     if len(items) > 1:
         import gc
 
