@@ -341,8 +341,10 @@ def _questions(section: Table, sid: str, ctx: _Context) -> Iterator[Question]:
             )
             normalize.finish()
             validators = validators._replace(prefix=prefix, prefix_when=prefix_when)
-            if prefix_when is not None:
-                ctx.pending.append((normalize.at("when"), prefix_when, qid or "?", True))
+            # A question without a usable id is already refused; its condition cannot be placed
+            # in the order of questions (and checking it would look up a question that is not there).
+            if prefix_when is not None and qid is not None:
+                ctx.pending.append((normalize.at("when"), prefix_when, qid, True))
         default_raw = table.raw("default")
         table.finish()
         if qid is None or kind is None or prompt is None:
@@ -668,6 +670,8 @@ def _check_references(sections: Sequence[Section], ctx: _Context, name_from: lis
     """Conditions name known questions (a `when` only earlier ones) with values of the right type."""
     order = {qid: index for index, qid in enumerate(ctx.questions)}
     for where, condition, owner, is_when in ctx.pending:
+        if owner and owner not in order:
+            continue  # its question is refused already (a wrong type, say): it has no place
         _check_condition(condition, where, owner, is_when, order, ctx)
     for index, qid in enumerate(name_from):
         if qid not in ctx.questions:
