@@ -25,6 +25,8 @@ from smcheck.tomlread import Problems, Table, TomlProblem, loads_guarded
 
 MAX_CONFIG_BYTES = 64 * 1024
 
+_WHERE = "the config file is $SMCHECK_CONFIG when it is set, else config.toml in your config folder"
+
 ALLOWED_SIGNERS_ENV = "SMCHECK_ALLOWED_SIGNERS"
 """An environment variable naming the trust file (between --allowed-signers and the config file)."""
 
@@ -51,12 +53,19 @@ def config_path() -> Path:
 def load_config() -> Config:
     """Read the config file strictly; an absent file is an empty config."""
     path = config_path()
-    if not path.exists() and not path.is_symlink():
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
         return Config(None, None, None, None)
+    except (OSError, ValueError) as exc:
+        # A name too long, or one the system refuses (the variable is anyone's to set): said, not a
+        # crash. ValueError is an embedded NUL, which no environment variable can hold but a test can.
+        reason = exc.strerror if isinstance(exc, OSError) else "not a file name"
+        raise FileProblem(str(path), [f"{path}: cannot read ({reason})"], hint=_WHERE) from None
     try:
         data = read_regular(path, MAX_CONFIG_BYTES)
     except CannotOpen as exc:
-        raise FileProblem(str(path), [exc.message]) from None
+        raise FileProblem(str(path), [exc.message], hint=_WHERE) from None
     if len(data) > MAX_CONFIG_BYTES:
         raise FileProblem(str(path), [f"{path}: larger than {MAX_CONFIG_BYTES} bytes"])
     problems = Problems(str(path))
@@ -84,10 +93,28 @@ def load_config() -> Config:
             hint="the config file has [signing] key and [verify] allowed_signers, revoked",
         )
 
-    def resolve(value: str | None) -> Path | None:
+    def resolve(value: str | None, where: str) -> Path | None:
         if value is None:
             return None
-        candidate = Path(value).expanduser()
+        try:
+            candidate = Path(value).expanduser()
+        except RuntimeError:
+            # ~name for a user this machine does not know, or no home folder at all: pathlib raises.
+            user = value[1:].split("/", 1)[0].split("\\", 1)[0]
+            raise FileProblem(
+                str(path),
+                [
+                    f"{path}: {where}: {value!r} starts with ~{user}, but"
+                    f" {'no home folder is known' if not user else f'there is no user {user!r}'}"
+                    " on this computer"
+                ],
+                hint="write the path in full, or start it with ~/ for your own home folder",
+            ) from None
         return candidate if candidate.is_absolute() else path.parent / candidate
 
-    return Config(path, resolve(key), resolve(allowed), resolve(revoked))
+    return Config(
+        path,
+        resolve(key, "signing.key"),
+        resolve(allowed, "verify.allowed_signers"),
+        resolve(revoked, "verify.revoked"),
+    )
