@@ -11,11 +11,12 @@ from the same definitions.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer import _click
@@ -927,18 +928,85 @@ def _run(function: Callable[..., int], *args: Any, **kwargs: Any) -> None:
         raise typer.Exit(code)
 
 
+_OUTPUT_ERRORS = frozenset(
+    getattr(errno, name)
+    for name in ("EPIPE", "ENOSPC", "EIO", "EDQUOT", "EFBIG", "ECONNRESET")
+    if hasattr(errno, name)
+)
+"""Why writing to standard output (or error) fails: a closed pipe, a full disk, a failing device. Every
+file smcheck reads or writes itself turns its own failures into known errors, so one of these reaching
+:func:`main` is the output: the user's to fix, never a bug."""
+
+
 def main() -> None:
-    """Entry point. A bug (any unexpected exception) prints one line and exits 3."""
+    """Entry point. A bug (any unexpected exception) prints one line and exits 3; output that cannot be
+    written (a full disk, a closed pipe) is one line and exit 1, as any known failure."""
     try:
-        app()
-    except Exception as exc:
-        if os.environ.get("SMCHECK_DEBUG"):
+        try:
+            app()
+        except SystemExit:
+            # typer's answer to a closed pipe is a silent exit 1, with the streams wrapped so the
+            # flush at exit says nothing; smcheck says what happened, as for a full disk.
+            if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+                _cannot_write(errno.EPIPE)
+            # Written now, while a failure can still be told: Python's own flush at exit would print
+            # "Exception ignored" and exit 120.
+            sys.stdout.flush()
             raise
-        sys.stderr.write(
-            f"smcheck: internal error: {type(exc).__name__}: {exc}\n"
-            "  hint: this is a bug in smcheck; run again with SMCHECK_DEBUG=1 for the details and report it\n"
-        )
-        sys.exit(3)
+    except OSError as exc:
+        if exc.errno is None or exc.errno not in _OUTPUT_ERRORS:
+            _internal_error(exc)
+        _cannot_write(exc.errno)
+    except Exception as exc:
+        _internal_error(exc)
+
+
+def _internal_error(exc: Exception) -> NoReturn:
+    """A bug: one line and exit 3 (the traceback with SMCHECK_DEBUG set)."""
+    if os.environ.get("SMCHECK_DEBUG"):
+        raise exc
+    sys.stderr.write(
+        f"smcheck: internal error: {type(exc).__name__}: {exc}\n"
+        "  hint: this is a bug in smcheck; run again with SMCHECK_DEBUG=1 for the details and report it\n"
+    )
+    sys.exit(3)
+
+
+def _cannot_write(number: int) -> NoReturn:
+    """Output that cannot be written: one line on stderr (none if stderr cannot be written either), and
+    exit 1. The stream that failed is pointed at the null device first, so nothing still in its buffer,
+    and no flush at exit, tries it again (Python would print "Exception ignored ... BrokenPipeError")."""
+    stdout_ok = _flushed(sys.stdout)
+    if not stdout_ok:
+        _to_devnull(sys.stdout)
+    try:
+        sys.stderr.write(f"smcheck: cannot write the output ({os.strerror(number)})\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        _to_devnull(sys.stderr)
+    sys.exit(1)
+
+
+def _flushed(stream: Any) -> bool:
+    try:
+        stream.flush()
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _to_devnull(stream: Any) -> None:
+    """Send whatever still goes to ``stream`` to the null device (a stream with no file, as in tests,
+    is left alone)."""
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError, AttributeError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
 
 
 @drafts_app.callback()
