@@ -67,10 +67,16 @@ def run(
         f" {record_.signoff.department}",
         "",
     ]
+    questions = {q.id: q for q in checklist.questions} if checklist else {}
     for qid, value in record_.answers.items():
-        question = checklist.question(qid) if checklist else None
+        question = questions.get(qid)
         lines.append(f"  {question.prompt if question else qid}")
-        shown = as_text(question, value) if question is not None else format_value(value)  # type: ignore[arg-type]
+        # The file's answers are shown as the file has them, right or wrong (verify, above, judges
+        # them): choice labels only for a value of the question's own shape.
+        if question is not None and _of_choice_shape(value):
+            shown = as_text(question, value)  # type: ignore[arg-type]
+        else:
+            shown = format_value(value)
         lines.append(f"      {shown}")
     lines.append("")
     for action in record_.actions:
@@ -83,6 +89,13 @@ def run(
             )
     console.show_lines(lines, out=True)
     return 0
+
+
+def _of_choice_shape(value: object) -> bool:
+    """Whether an answer is text or a list of texts: the only values a choice label can stand for."""
+    return isinstance(value, str) or (
+        isinstance(value, tuple) and all(isinstance(item, str) for item in value)
+    )
 
 
 def _verdict(
