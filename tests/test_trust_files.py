@@ -7,14 +7,23 @@ held against ``ssh-keygen -Y verify`` on the same file (a hypothesis test, at th
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
+import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from helpers.desk import PROPOSER_EMAIL, Desk, open_desk, row, runner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from smcheck.cli import app
 from smcheck.text import as_run
+from smcheck.trust.allowed import load_allowed_signers, load_revoked
+from smcheck.trust.keys import LocalKey
 
 REVIEWER_EMAIL = "dmo@essex.ac.uk"
 
@@ -259,3 +268,109 @@ def test_keygen_says_where_the_line_goes_for_each_role(
     assert f'{REVIEWER_EMAIL} namespaces="{namespace}" ssh-ed25519 ' in result.output
     if role == "reviewer":
         assert "Send this line to the reviewer" not in flat
+
+
+# --- 2. the same decision as ssh-keygen -Y verify, over generated trust files ---------------------
+
+SSH_KEYGEN = shutil.which("ssh-keygen")
+DATA = b"smcheck trust-file interop\n"
+KEYS = [Ed25519PrivateKey.from_private_bytes(bytes([n]) * 32) for n in (7, 8, 9)]
+"""The key that signs (the first) and two others the trust file may name."""
+PRINCIPAL_PATTERNS = [
+    "jo@x.ac.uk",
+    "sam@x.ac.uk",
+    "JO@x.ac.uk",
+    "*@x.ac.uk",
+    "j?@x.ac.uk",
+    "*",
+    "!jo@x.ac.uk",
+    "!*@y.ac.uk",
+    "*@y.ac.uk",
+]
+NAMESPACE_PATTERNS = [
+    "smcheck-record",
+    "smcheck-approval",
+    "smcheck-*",
+    "git",
+    "!smcheck-approval",
+    "*",
+]
+TIMES = ["20260101", "20260601120000", "20261231235959"]
+"""The times a line's window and a signature's time are drawn from (as written: Z is added)."""
+
+
+@st.composite
+def trust_lines(draw: st.DrawFn) -> str:
+    """One allowed_signers line: a key, a principal list (patterns, negations), options."""
+    key = KEYS[draw(st.sampled_from([0, 0, 0, 1, 2]))]
+    principals = draw(st.lists(st.sampled_from(PRINCIPAL_PATTERNS), min_size=1, max_size=3))
+    options: list[str] = []
+    if draw(st.booleans()):
+        namespaces = draw(st.lists(st.sampled_from(NAMESPACE_PATTERNS), min_size=1, max_size=2))
+        options.append(f'namespaces="{",".join(namespaces)}"')
+    window = sorted(draw(st.lists(st.sampled_from(TIMES), max_size=2, unique=True)))
+    if len(window) == 2:
+        options += [f'valid-after="{window[0]}Z"', f'valid-before="{window[1]}Z"']
+    elif window:
+        option = draw(st.sampled_from(["valid-after", "valid-before"]))
+        options.append(f'{option}="{window[0]}Z"')
+    option_text = f" {','.join(options)}" if options else ""
+    return f"{','.join(principals)}{option_text} {LocalKey(key).public.openssh()}"
+
+
+@pytest.mark.skipif(SSH_KEYGEN is None, reason="ssh-keygen is not installed: interop not checked")
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(
+    lines=st.lists(trust_lines(), min_size=1, max_size=4),
+    principal=st.sampled_from(["jo@x.ac.uk", "sam@x.ac.uk", "JO@x.ac.uk", "ann@y.ac.uk"]),
+    role=st.sampled_from(["proposer", "reviewer"]),
+    signed=st.sampled_from(["20251231235959", *TIMES, "20270101"]),
+    revoked=st.booleans(),
+)
+def test_trust_agrees_with_ssh_keygen_verify(
+    lines: list[str], principal: str, role: str, signed: str, revoked: bool
+) -> None:
+    """smcheck's trust (judged when the key signed: -Overify-time) is ssh-keygen's, line kinds alike:
+    for the proposer (smcheck-record) the two agree both ways; for an approving role smcheck is
+    stricter (a role is granted by name only), so what it trusts ssh-keygen accepts."""
+    from smcheck.trust.policy import TRUSTED, namespace_for, trust_at
+    from smcheck.trust.sshsig import sign
+
+    namespace = namespace_for(role)
+    signer = LocalKey(KEYS[0]).public
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "allowed_signers").write_text("\n".join(lines) + "\n")
+        (root / "data.sig").write_text(sign(KEYS[0], DATA, namespace))
+        (root / "revoked").write_text(signer.openssh() + "\n" if revoked else "")
+        assert SSH_KEYGEN is not None
+        done = subprocess.run(
+            [
+                SSH_KEYGEN, "-Y", "verify", "-f", str(root / "allowed_signers"), "-I", principal,
+                "-n", namespace, "-s", str(root / "data.sig"), "-r", str(root / "revoked"),
+                f"-Overify-time={signed}Z",
+            ],
+            input=DATA,
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )  # fmt: skip
+        trust = load_allowed_signers(root / "allowed_signers")
+        blobs = load_revoked(root / "revoked")
+    at = dt.datetime.strptime(signed.ljust(14, "0"), "%Y%m%d%H%M%S").replace(tzinfo=dt.UTC)
+    found = trust_at(
+        signer,
+        role=role,
+        principal=principal,
+        trust=trust,
+        revoked=blobs,
+        signed_at=at,
+        now=dt.datetime(2030, 1, 1, tzinfo=dt.UTC),  # later than every window: judged when signed
+    )
+    ours = found.status == TRUSTED
+    theirs = done.returncode == 0
+    why = (lines, principal, namespace, signed, revoked, found, done.stderr)
+    if role == "proposer":
+        assert ours == theirs, why
+    else:
+        assert theirs or not ours, why
