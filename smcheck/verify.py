@@ -267,7 +267,8 @@ def verify_bytes(
     rows.append(_integrity(parsed, signed=sig is not None, data=data, source=source))
     roles = roles_of(checklist, accepted)
     signatures = _judge(parsed, sig, roles, demands, now)
-    rows.extend(_signature_rows(signatures, roles, checklist, demands, _trust_add(source, record)))
+    newcomer = _trust_add(source, record, signatures.trust_path)
+    rows.extend(_signature_rows(signatures, roles, checklist, demands, newcomer))
     rows.append(_review(record, checklist, today))
     named = channel_of(checklist, accepted, current=lookup(record.checklist_id))
     reports = (*((signatures.proposer,) if signatures.proposer else ()), *signatures.decisions)
@@ -661,7 +662,9 @@ TRUST_ADD_COMMAND = "trust-add-command"
 does not hold (a command to paste, shown whole as :data:`RESTORE_COMMAND` is)."""
 
 
-def _trust_add(source: str, record: Record) -> Callable[[SignatureReport], CheckResult | None]:
+def _trust_add(
+    source: str, record: Record, trust_path: str | None
+) -> Callable[[SignatureReport], CheckResult | None]:
     """The signature row of a proposer whose key the trust file does not hold: who signed, by the
     record, and the command that adds them (written to work as typed), instead of a bare refusal."""
     from smcheck.text import as_run, shell_word
@@ -671,7 +674,8 @@ def _trust_add(source: str, record: Record) -> Callable[[SignatureReport], Check
         words = newcomer(proposer, record)
         if words is None:
             return None
-        command = as_run(f"smcheck trust add {shell_word(source)}")
+        where = f"--allowed-signers {shell_word(trust_path)} " if trust_path else ""
+        command = as_run(f"smcheck trust add {where}{shell_word(source)}")
         return CheckResult(
             "signature",
             Verdict.FAIL,

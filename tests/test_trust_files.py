@@ -214,10 +214,14 @@ def test_a_new_proposers_record_names_them_and_the_command_that_adds_them(
     assert code == 1, out
     line = row(out, "signature")
     assert "FAIL" in line
-    assert "signed by Dr Helen Marsh <h.marsh@essex.ac.uk> with the key SHA256:" in line
-    assert "which the trust file does not hold" in line
+    assert (
+        "signed by Dr Helen Marsh <h.marsh@essex.ac.uk>, as the record says: the key SHA256:"
+        in line
+    )
+    assert f"is not in the trust file {desk.trust}: anyone can make a key" in line
+    assert "If h.marsh@essex.ac.uk is a new proposer (or has a new key), confirm the key's" in line
     word = "r.smcheck.toml" if name == "r.smcheck.toml" else "'./-new proposer.smcheck.toml'"
-    command = as_run(f"smcheck trust add {word}")  # as smcheck was run
+    command = as_run(f"smcheck trust add --allowed-signers {desk.trust} {word}")  # as typed
     assert f"run: {command}" in out
     # The register shows verify's words: not "nobody should act on it".
     result = runner.invoke(app, ["status", "--allowed-signers", str(desk.trust), "."])
@@ -225,6 +229,18 @@ def test_a_new_proposers_record_names_them_and_the_command_that_adds_them(
     assert "nobody should act on it" not in flat
     assert "not trusted yet: signed by Dr Helen Marsh <h.marsh@essex.ac.uk>" in flat
     assert f"then add it: {command}" in flat
+    # The command works as typed (by a shell: --yes, as after confirming the key with them).
+    import shlex
+
+    words = shlex.split(next(x for x in out.splitlines() if "run: " in x).split("run: ", 1)[1])
+    start = words.index("trust")  # after smcheck, however it was run
+    assert words[start + 1] == "add"
+    result = runner.invoke(app, ["trust", "add", "--yes", *words[start + 2 :]])
+    assert result.exit_code == 0, result.output
+    assert (
+        runner.invoke(app, ["verify", "--allowed-signers", str(desk.trust), "--", name]).exit_code
+        == 0
+    )
 
 
 def test_a_tampered_record_by_an_unknown_key_is_still_not_to_be_acted_on(desk: Desk) -> None:

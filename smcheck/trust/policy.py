@@ -168,6 +168,8 @@ class Judged(NamedTuple):
     proposer_person: _Person | None = None
     """Who the proposer is (worked out only when someone decided on the record)."""
     proposer_key: PublicKey | None = None
+    trust_path: str | None = None
+    """The trust file the signatures were judged by (None without one), for commands that change it."""
 
 
 class Refused(SmcheckError):
@@ -474,6 +476,7 @@ def judge(
         tuple(person for _, person in decided),
         proposer_person,
         proposer_sig.public_key if proposer_sig is not None else None,
+        str(trust.path) if trust is not None else None,
     )
 
 
@@ -487,8 +490,7 @@ def newcomer(proposer: SignatureReport, record: Record) -> str | None:
         return None
     signoff = record.signoff
     return (
-        f"signed by {signoff.name} <{signoff.email}> with the key {proposer.fingerprint}, which the"
-        " trust file does not hold: anyone can make a key, so who signed is not established. If"
+        f"signed by {signoff.name} <{signoff.email}>, as the record says: {proposer.message}. If"
         f" {signoff.email} is a new proposer (or has a new key), confirm the key's fingerprint with"
         " them, then add it"
     )
