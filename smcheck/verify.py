@@ -746,6 +746,9 @@ def _said(report: SignatureReport) -> str:
     assert approval is not None
     who = report.principal or f"{approval.approver} (as the statement says)"
     said = f"{approval.decision} by {who} on {approval.time:%Y-%m-%d}"
+    if report.ended is not None:
+        # Signed while their line was valid: it stands (git's rule), but the office may re-review.
+        said += f", whose role ended on {report.ended.date().isoformat()}"
     return said + (f": {approval.comment}" if approval.comment else "")
 
 

@@ -363,6 +363,9 @@ def test_an_approval_made_before_the_approvers_role_ended_stands(tmp_path: Path)
     report = check(data, trust)  # on 2026-11-20
     assert report.valid and report.state is State.APPROVED
     assert rows(report)["approval"].verdict is Verdict.PASS
+    assert rows(report)["approval"].summary == (
+        f"approved by {REVIEWER} on 2026-11-10, whose role ended on 2026-11-15"
+    )
     assert report.judged is not None
     (decision,) = report.judged.decisions
     assert decision.ended == dt.datetime(2026, 11, 15, tzinfo=dt.UTC)
