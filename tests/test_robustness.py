@@ -56,6 +56,23 @@ def deep_tree(root: Path, depth: int) -> Path:
         os.chdir(old)
 
 
+def remove_tree(root: Path) -> None:
+    """Remove a folder tree of any depth (shutil.rmtree recurses, and so does pytest's clean-up of old
+    temporary folders: a tree deeper than the recursion limit left behind would break every later run)."""
+    folders = [root]
+    index = 0
+    while index < len(folders):
+        with os.scandir(folders[index]) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(Path(entry.path))
+                else:
+                    os.unlink(entry.path)
+        index += 1
+    for folder in reversed(folders):
+        folder.rmdir()
+
+
 # --- folders deeper than the recursion limit --------------------------------------------------------
 
 
@@ -66,7 +83,10 @@ def test_a_folder_tree_deeper_than_the_recursion_limit_is_said_not_a_crash(
     root = tmp_path / "register"
     deep_tree(root, sys.getrecursionlimit() + 100)
     (root / "top.smcheck.toml").write_bytes(make_record_bytes())
-    code, out, err = invoke(command, str(root))
+    try:
+        code, out, err = invoke(command, str(root))
+    finally:
+        remove_tree(root)
     assert code == (2 if command == "verify" else 1)
     said = out + err
     assert f"more than {MAX_FOLDER_DEPTH} folders deep: not searched" in said
