@@ -194,3 +194,21 @@ def test_add_to_a_new_trust_file(desk: Desk) -> None:
     assert fresh.read_text().startswith(
         f'{PROPOSER_EMAIL} namespaces="smcheck-record" ssh-ed25519 '
     )
+
+
+def test_add_does_not_quietly_undo_a_line_that_ended(desk: Desk) -> None:
+    """Someone who moved on (their line's valid-before has passed) is not added back by a second
+    line: the office changes their line, if it means to."""
+    record = desk.new()
+    desk.lines[0] = desk.lines[0].replace(
+        'namespaces="smcheck-record"', 'namespaces="smcheck-record",valid-before="20200101Z"'
+    )
+    desk.trust.write_text("\n".join(desk.lines) + "\n")
+    before = desk.trust.read_bytes()
+    code, out = trust("add", "--yes", "--allowed-signers", str(desk.trust), str(record))
+    assert code == 1
+    flat = " ".join(out.split())
+    assert f"already names {PROPOSER_EMAIL} with this key, but does not trust it" in flat
+    assert "expired at 2020-01-01 00:00:00 UTC" in flat
+    assert "change line 1 of" in flat
+    assert desk.trust.read_bytes() == before

@@ -94,7 +94,7 @@ def add_run(record: Path, *, allowed_signers: Path | None, yes: bool) -> int:
     email = signed.signoff.email
     line = f'{email} namespaces="{NAMESPACE_RECORD}" {key.openssh()}'
     if trust is not None:
-        if _already(trust, key, email):
+        if _already(trust, key, email, path):
             console.say(f"{path} already trusts this key for {email}: nothing to add.")
             return 0
         _refuse_someone_elses(trust, key, email, path)
@@ -162,9 +162,13 @@ def _proposer(record: Path) -> tuple[Record, PublicKey]:
     return report.record, judged.proposer_key
 
 
-def _already(trust: TrustFile, key: PublicKey, email: str) -> bool:
-    """Whether the file trusts ``key`` for ``email`` in ``smcheck-record`` now, as verify would."""
-    from smcheck.trust.allowed import Trust, decide_trust
+def _already(trust: TrustFile, key: PublicKey, email: str, path: Path) -> bool:
+    """Whether the file trusts ``key`` for ``email`` in ``smcheck-record`` now, as verify would.
+
+    A line that names them with this key but does not trust it now (its valid-before has passed:
+    they moved on; or it lacks the namespace) is the office's own decision, to be changed on that
+    line: :class:`SmcheckError`, rather than a second line that would quietly undo it."""
+    from smcheck.trust.allowed import Trust, decide_trust, is_wildcard
     from smcheck.trust.policy import NAMESPACE_RECORD
 
     decision = decide_trust(
@@ -175,7 +179,21 @@ def _already(trust: TrustFile, key: PublicKey, email: str) -> bool:
         namespace=NAMESPACE_RECORD,
         at=dt.datetime.now(dt.UTC),
     )
-    return decision.status is Trust.TRUSTED
+    if decision.status is Trust.TRUSTED:
+        return True
+    named = [
+        line.line
+        for line in trust.signers
+        if line.public_key.raw == key.raw
+        and any(p.casefold() == email.casefold() and not is_wildcard(p) for p in line.principals)
+    ]
+    if named:
+        raise SmcheckError(
+            f"{path} already names {email} with this key, but does not trust it to sign records"
+            f" now: {decision.message}; nothing added",
+            hint=f"if {email} should sign records again, change line {named[0]} of {path}",
+        )
+    return False
 
 
 def _refuse_someone_elses(trust: TrustFile, key: PublicKey, email: str, path: Path) -> None:
