@@ -518,6 +518,7 @@ def decide_trust(
                 f"signed by {quoted(pattern)} with key {fingerprint} ({place})",
                 signer,
             )
+        # Each refusing branch above added one failure, for this line: say which line it was.
         failures[-1] = failures[-1]._replace(line=signer)
     return failures[0]
 
