@@ -303,7 +303,7 @@ def test_a_key_not_trusted_for_the_signoff_email(
         flat = " ".join(out.split())
         assert suggested not in out
         assert "this key is trusted for 'dmo@essex.ac.uk', not for h.marsh@essex.ac.uk" in flat
-        assert "sign it with their own key" in flat
+        assert "h.marsh@essex.ac.uk signs it with their own key" in flat
     else:
         assert suggested in out  # the line it needs: the signer's own key, the sign-off email
 

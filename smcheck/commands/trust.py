@@ -111,11 +111,12 @@ def add_run(record: Path, *, allowed_signers: Path | None, yes: bool) -> int:
         " e-mail that brought the record): anyone can make a key and sign a record in any name."
     )
     if not yes:
+        named = f" --allowed-signers {shell_word(path)}" if allowed_signers is not None else ""
         if not sys.stdin.isatty():
             raise UsageError(
                 "smcheck trust add asks before it changes the trust file, and there is no terminal"
                 " to ask in: nothing added",
-                hint="once you have confirmed the key: smcheck trust add --yes"
+                hint=f"once you have confirmed the key: smcheck trust add --yes{named}"
                 f" {shell_word(record)}",
             )
         if not console.confirm(

@@ -761,8 +761,7 @@ def proposer_for(
         )
         hint = (
             f"this key is trusted for {', '.join(quoted(o) for o in owners)}, not for {email}, who"
-            " signed this record off: sign it with their own key (its line in the trust file"
-            f"{where} names {email})"
+            f" signed this record off: {email} signs it with their own key"
         )
     elif found.status in (Trust.UNKNOWN, Trust.WRONG_PRINCIPAL, Trust.WRONG_NAMESPACE):
         hint = (
