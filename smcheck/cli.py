@@ -909,7 +909,8 @@ def _run(function: Callable[..., int], *args: Any, **kwargs: Any) -> None:
     """Call a command's ``run``; turn its exit code, and any known failure, into typer's exit.
 
     A known failure prints one line and its hint, never a traceback; Ctrl-C in the interview says where
-    the draft is. typer itself handles usage errors (exit 2), other Ctrl-C (exit 130) and a closed pipe.
+    the draft is. typer itself handles usage errors (exit 2) and other Ctrl-C (exit 130); output that
+    cannot be written (a closed pipe, a full disk) is told by :func:`main`.
     """
     from smcheck import console
     from smcheck.errors import Interrupted, SmcheckError
