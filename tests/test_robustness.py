@@ -67,7 +67,7 @@ def remove_tree(root: Path) -> None:
                 if entry.is_dir(follow_symlinks=False):
                     folders.append(Path(entry.path))
                 else:
-                    os.unlink(entry.path)
+                    Path(entry.path).unlink()
         index += 1
     for folder in reversed(folders):
         folder.rmdir()
