@@ -217,6 +217,24 @@ def test_show_shows_a_multi_answer_holding_what_is_not_text(tmp_path: Path, item
     assert "prospective-students, current-students, alumni" in out
 
 
+def test_shows_verdict_line_does_not_end_a_summary_with_the_colon_of_details_it_leaves_out(
+    tmp_path: Path,
+) -> None:
+    record = tmp_path / "r.smcheck.toml"
+    extra = b'k1 = "v"\nk2 = "v"\n'
+    record.write_bytes(
+        edit(
+            make_record_bytes(),
+            b"[answers.administrator]\n",
+            b"[answers.zz]\n" + extra + b"\n[answers.administrator]\n",
+        )
+    )
+    _, out, _ = invoke("show", str(record))
+    assert out.splitlines()[0].startswith(
+        "smcheck verify: DOES NOT VERIFY (answers: 2 answers cannot stand). What follows"
+    )
+
+
 # --- config paths and environment variables ------------------------------------------------------
 
 

@@ -115,7 +115,10 @@ def _verdict(
         said = report.standing.summary if report.standing else report.state.value
         return f"smcheck verify: VALID: {said}"
     failed = "; ".join(
-        f"{c.title}: {c.summary}" for c in report.checks if c.verdict is Verdict.FAIL
+        # A summary that ends with a colon introduces verify's detail lines, which one line leaves out.
+        f"{c.title}: {c.summary.rstrip().removesuffix(':')}"
+        for c in report.checks
+        if c.verdict is Verdict.FAIL
     )
     return (
         f"smcheck verify: DOES NOT VERIFY ({failed}). What follows is what the file says, not what"
