@@ -918,7 +918,8 @@ def _run(function: Callable[..., int], *args: Any, **kwargs: Any) -> None:
     try:
         code = function(*args, **kwargs)
     except Interrupted as exc:
-        console.say(f"\n{exc.message}", style="bold yellow")
+        console.say("")
+        console.say(exc.message, style="bold yellow")
         if exc.hint:
             console.say(f"  {exc.hint}", style="yellow")
         raise typer.Exit(exc.exit_code) from None

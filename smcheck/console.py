@@ -460,17 +460,17 @@ def show_lines(lines: list[str], style: str = "", *, out: bool = False) -> None:
 
 
 def say(message: str, style: str = "") -> None:
-    """A message from smcheck on stderr: never markup, and what it quotes (a file name, a path from a
-    record) is made visible like any untrusted text; only its own line breaks are kept. Commands it
-    suggests are written as smcheck was run."""
+    """A message from smcheck on stderr, one line (fitted to the terminal): never markup, and what it
+    quotes (a file name, a path from a record) is made visible like any untrusted text, line breaks
+    included, so a file named ``a\\nFAKE`` cannot print a line of its own. A message that needs two
+    lines is two calls. Commands it suggests are written as smcheck was run."""
     from rich.text import Text
 
     from smcheck.text import as_run
 
     width = _terminal_width()
-    for paragraph in visible(as_run(message), keep_newlines=True).split("\n"):
-        for line in fit(paragraph, width=width):
-            stderr().print(Text(line, style=style), soft_wrap=True)
+    for line in fit(visible(as_run(message)), width=width):
+        stderr().print(Text(line, style=style), soft_wrap=True)
 
 
 # The reviewer's path (verify) prints without rich: its text, in every format, is smcheck.report's.

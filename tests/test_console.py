@@ -291,3 +291,27 @@ def test_a_long_escape_is_never_split_across_lines() -> None:
     text = "name: " + "\\u202e" * 30 + " end"
     for line in wrap(text, 40):
         assert not line.endswith("\\") and not line.startswith("u202e"), line
+
+
+def test_a_message_never_prints_a_line_break_it_quotes(capsys: pytest.CaptureFixture[str]) -> None:
+    """A file named ``a\\nFAKE.smcheck.toml`` cannot print a line of its own under a message."""
+    console.say(f"Record written: {'a' + chr(10) + 'Approved FAKE.smcheck.toml'}")
+    console.say("")
+    err = capsys.readouterr().err
+    assert err.splitlines() == ["Record written: a\\x0aApproved FAKE.smcheck.toml", ""]
+
+
+def test_new_with_an_output_named_with_a_line_break_says_so_on_one_line(tmp_path: Path) -> None:
+    from helpers.records import EXAMPLE_ANSWERS
+    from typer.testing import CliRunner
+
+    from smcheck.cli import app
+
+    output = tmp_path / "a\nApproved FAKE.smcheck.toml"
+    result = CliRunner().invoke(
+        app, ["new", "--answers", str(EXAMPLE_ANSWERS), "--output", str(output)]
+    )
+    assert result.exit_code == 0, result.output
+    assert output.is_file()
+    assert not any(line.startswith("Approved FAKE") for line in result.output.splitlines())
+    assert "a\\x0aApproved FAKE.smcheck.toml" in result.output
