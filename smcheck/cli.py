@@ -575,6 +575,52 @@ def approve(
 @app.command(
     cls=Command,
     epilog=_doc(
+        "merge",
+        [
+            "smcheck merge a.smcheck.toml b.smcheck.toml --output both.smcheck.toml",
+            "smcheck merge --force -o a.smcheck.toml a.smcheck.toml b.smcheck.toml",
+        ],
+        TRUST,
+    ),
+)
+def merge(
+    records: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="RECORD", help="Copies of one record, each signed by different people."
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Where to write the record that holds them all."
+        ),
+    ],
+    force: Force = False,
+    allowed_signers: AllowedSigners = None,
+    revoked: Revoked = None,
+) -> None:
+    """Merge copies of a record that different people signed.
+
+    Writes one record holding every signature of every copy, each checked as verify checks it and
+    kept once. Copies whose content differs, a signature that does not verify, and two decisions by
+    one role (a conflict) are refused with the reason; the result is verified before it is written.
+    """
+    from smcheck.commands import merge as command
+
+    _run(
+        command.run,
+        records,
+        output=output,
+        force=force,
+        allowed_signers=allowed_signers,
+        revoked=revoked,
+    )
+
+
+@app.command(
+    cls=Command,
+    epilog=_doc(
         "show",
         [
             "smcheck show channel.smcheck.toml",

@@ -71,6 +71,10 @@ class Entry(NamedTuple):
     """The keys the channel is known by (:func:`smcheck.channel.channel_of`): rows that share one are
     one channel, however each file spells it."""
 
+    copy_key: str | None = None
+    """For a valid record, what its copies share (:func:`smcheck.merge.copy_key`): files with the
+    same key are one record, signed by different people, and are judged together."""
+
     @property
     def identities(self) -> tuple[str, ...]:
         """:attr:`keys`, or, for a file that names no channel, its own label (``record ID``)."""
@@ -261,6 +265,7 @@ def record_entry(report: Report, *, lookup: Lookup, today: dt.date, data: bytes 
         _labels(checklist),
         explained,
         keys,
+        report.copy_key,
     )
 
 
@@ -325,9 +330,53 @@ def build(
             if isinstance(made, CannotOpen)
             else _compact(made, shared)
         )
+    entries = _copies_as_one(entries, lookup=lookup, today=today, demands=demands)
     rows = arrange(entries)
     columns = next((e.labels for e in rows if e.labels), ())
     return Register(tuple(rows), columns, count(rows))
+
+
+def _copies_as_one(
+    entries: list[Entry], *, lookup: Lookup, today: dt.date, demands: Demands
+) -> list[Entry]:
+    """Valid records that are copies of one record (the same signed content and proposer signature,
+    signed by different people) made one row: the state verify gives their union
+    (:func:`smcheck.merge.union_of_paths`, which reads and verifies those few files again), naming
+    every copy and the command that merges them. Two decisions by one role across the copies are a
+    conflict: an invalid row, never resolved by file name or order. A copy that does not verify is
+    not among them: it keeps its own invalid row."""
+    groups: dict[str, list[Entry]] = {}
+    for entry in entries:
+        if entry.copy_key is not None and entry.state != "invalid":
+            groups.setdefault(entry.copy_key, []).append(entry)
+    copies = [group for group in groups.values() if len(group) > 1]
+    if not copies:
+        return entries
+    from smcheck.merge import merge_command, union_of_paths
+
+    joined: set[str] = set()
+    made: list[Entry] = []
+    for group in copies:
+        union = union_of_paths([e.path for e in group], lookup=lookup, today=today, demands=demands)
+        if union is None:
+            continue  # changed since: each file keeps its own row
+        joined.update(union.paths)
+        others = ", ".join(union.paths[1:])
+        row = record_entry(union.report, lookup=lookup, today=today, data=union.data)
+        if union.conflicts:
+            row = row._replace(
+                state="invalid",
+                detail=f"{NOT_TO_BE_ACTED_ON}: copies of one record ({', '.join(union.paths)})"
+                f" carry {'; and '.join(union.conflicts)}: a conflict",
+            )
+            made.append(row._replace(notes=(*row.notes, f"same record as {others}")))
+            continue
+        note = (
+            f"same record as {others}, signed by different people: judged together;"
+            f" to make one file of them: {merge_command(union.paths)}"
+        )
+        made.append(row._replace(notes=(*row.notes, note)))
+    return [e for e in entries if e.path not in joined] + made
 
 
 def arrange(entries: list[Entry]) -> list[Entry]:

@@ -28,6 +28,7 @@ from smcheck.verify import Report, Verdict, report_json
 
 if TYPE_CHECKING:
     from smcheck.console import Progress
+    from smcheck.merge import UnionOf
 
 
 class Format(StrEnum):
@@ -298,6 +299,8 @@ class Tally:
         self.invalid = 0
         """Records with a failing check (what the exit code counts)."""
         self.unreadable = 0
+        self.unions = 0
+        """Sets of copies of one record that, judged together, do not verify (a conflict)."""
 
     @property
     def records(self) -> int:
@@ -309,7 +312,7 @@ class Tally:
         """2 when a file could not be opened, else 1 when a record is invalid, else 0."""
         if self.unreadable:
             return 2
-        return 1 if self.invalid else 0
+        return 1 if self.invalid or self.unions else 0
 
 
 class Reporter:
@@ -420,15 +423,20 @@ class FolderReporter(Reporter):
        state, its path, and the checks it fails or who must act;
     2. the full rows of the records that fail or warn (with ``verbose``, of every record), in the same
        order;
-    3. the repeated-record and same-channel warnings, each naming both files;
+    3. the repeated-record and same-channel warnings, each naming both files; copies of one record
+       (the same signed content and proposer signature, signed by different people) named together
+       with what verify says of their union (:mod:`smcheck.merge`): approved, or a conflict;
     4. the counts by state, and the files that could not be opened.
 
     A progress bar is drawn on stderr meanwhile (when it is a terminal and the batch is large); nothing
     is written to stdout until the bar is gone.
     """
 
-    def __init__(self, *, total: int, verbose: bool = False) -> None:
+    def __init__(self, *, total: int, verbose: bool = False, union: UnionOf | None = None) -> None:
         super().__init__()
+        self._union = union
+        self._copies: dict[str, list[str]] = {}
+        """The paths of the valid records, by what their copies share (held only with ``union``)."""
         self._verbose = verbose
         self._colour = colour()
         self._width = width()
@@ -448,6 +456,8 @@ class FolderReporter(Reporter):
         words = visible(said(report))
         words = self._words.setdefault(words, words)
         self._lines.setdefault(state, []).append((visible(report.path), words))
+        if self._union is not None and report.valid and report.copy_key is not None:
+            self._copies.setdefault(report.copy_key, []).append(report.path)
         if self._verbose or not report.valid or report.warnings:
             text = report_text(report, colour=self._colour, width=self._width)
             self._rows.setdefault(state, []).append(text)
@@ -479,12 +489,45 @@ class FolderReporter(Reporter):
             write([self._heading(title)])
             write(rows, joiner="")
         for title, lines in (
-            ("Repeated records", self._repeated),
+            ("Repeated records", self._repeated + self._together()),
             ("Same channel", self._same_channel),
         ):
             if lines:
                 write([self._heading(title), *lines, ""])
         write([self.counts()])
+
+    def _together(self) -> list[str]:
+        """A line for each set of copies of one record: every copy, and what verify says of their
+        union (the merged bytes verified, never the copies' states combined by hand)."""
+        if self._union is None:
+            return []
+        from smcheck.merge import merge_command
+
+        lines: list[str] = []
+        for paths in self._copies.values():
+            union = self._union(paths) if len(paths) > 1 else None
+            if union is None:
+                continue
+            head = f"  {visible(' + '.join(union.paths))}: copies of one record, judged together: "
+            report = union.report
+            if union.conflicts or not report.valid:
+                self.tally.unions += 1
+                why = (
+                    "; and ".join(union.conflicts) + ": a conflict"
+                    if union.conflicts
+                    else said(report)
+                )
+                lines.append(
+                    head
+                    + paint("INVALID", "INVALID", self._colour)
+                    + visible(f": {why}; nobody should act on it")
+                )
+                continue
+            lines.append(
+                head
+                + visible(f"{said(report)}; to make one file of them: {merge_command(union.paths)}")
+            )
+        return lines
 
     def _heading(self, title: str) -> str:
         return paint(title, "bold", self._colour)
@@ -511,6 +554,11 @@ class FolderReporter(Reporter):
             for s in ORDER
             if tally.states[s]
         ]
+        if tally.unions:
+            many = "s" if tally.unions != 1 else ""
+            parts.append(
+                paint(f"{tally.unions} set{many} of copies in conflict", "FAIL", self._colour)
+            )
         if tally.unreadable:
             parts.append(paint(f"{tally.unreadable} could not be opened", "FAIL", self._colour))
         total = tally.records
@@ -525,13 +573,21 @@ def _write(lines: Sequence[str], *, joiner: str = "\n") -> None:
     sys.stdout.flush()
 
 
-def reporter(choice: Format, *, total: int, one_record: bool, verbose: bool = False) -> Reporter:
-    """The reporter for a run: ``one_record`` when a single file was given (its rows, as ever)."""
+def reporter(
+    choice: Format,
+    *,
+    total: int,
+    one_record: bool,
+    verbose: bool = False,
+    union: UnionOf | None = None,
+) -> Reporter:
+    """The reporter for a run: ``one_record`` when a single file was given (its rows, as ever);
+    ``union`` judges copies of one record together, for the folder report."""
     match choice:
         case Format.TEXT:
             if one_record:
                 return RecordReporter()
-            return FolderReporter(total=total, verbose=verbose)
+            return FolderReporter(total=total, verbose=verbose, union=union)
         case Format.QUIET:
             return QuietReporter()
         case Format.JSON:

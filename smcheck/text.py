@@ -152,6 +152,7 @@ _COMMANDS = (
     "keygen",
     "sign",
     "approve",
+    "merge",
     "show",
     "drafts",
     "trust",

@@ -31,6 +31,7 @@ from smcheck.record import (
     RecordError,
     RecordFile,
     Restoration,
+    Seal,
     add_months,
     parse_content,
     read_layout,
@@ -131,6 +132,9 @@ class Report(NamedTuple):
     channel_keys: tuple[str, ...] = ()
     """The keys :attr:`channel` is known by (:func:`smcheck.channel.channel_of`): two records that
     share one are about the same channel, however each spells it."""
+    copy_key: str | None = None
+    """What copies of this record share (:func:`smcheck.merge.copy_key`: its signed content and its
+    proposer's signature): files with the same key are one record, signed by different people."""
 
     @property
     def standing(self) -> Standing | None:
@@ -282,7 +286,14 @@ def verify_bytes(
         roles,
         record,
         named.keys if named is not None else (),
+        _copy_key(content, seals),
     )
+
+
+def _copy_key(content: bytes, seals: tuple[Seal, ...]) -> str:
+    from smcheck.merge import copy_key
+
+    return copy_key(content, seals)
 
 
 def _broken(source: str, exc: RecordError, data: bytes = b"") -> Report:

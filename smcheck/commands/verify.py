@@ -5,7 +5,9 @@ What is printed, in every format, is :mod:`smcheck.report`'s; this module only r
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from smcheck import batch, console, registry
 from smcheck.choices import Require
@@ -13,6 +15,9 @@ from smcheck.errors import UsageError
 from smcheck.fsutil import find_files
 from smcheck.record import SUFFIX
 from smcheck.trust.source import reviewer_loader
+
+if TYPE_CHECKING:
+    from smcheck.merge import Union
 
 
 def run(
@@ -67,7 +72,16 @@ def run(
         # out of the collector's sight, each collection during a long batch has far less to traverse.
         gc.freeze()
     one_record = len(paths) == 1 and len(items) == 1 and not paths[0].is_dir()
-    reporter = report.reporter(choice, total=len(items), one_record=one_record, verbose=verbose)
+
+    def union(paths: Sequence[str]) -> Union | None:
+        """Copies of one record the folder report found, judged together as verify judges one."""
+        from smcheck.merge import union_of_paths
+
+        return union_of_paths(paths, lookup=lookup, today=today, demands=demands)
+
+    reporter = report.reporter(
+        choice, total=len(items), one_record=one_record, verbose=verbose, union=union
+    )
     try:
         # On every core when the batch is large enough to pay for it, in the order found.
         for _item, outcome in batch.reports(items, lookup=lookup, today=today, demands=demands):
