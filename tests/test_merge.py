@@ -321,3 +321,40 @@ def test_verify_folder_report_shows_a_conflict_between_copies(
     text = one_line(output)
     assert "copies of one record, judged together: INVALID: different decisions as " in text
     assert "a conflict" in text
+
+
+def test_every_format_of_verify_fails_a_conflict_between_copies(
+    here: tuple[Desk, Copies], tmp_path: Path
+) -> None:
+    desk, copies = here
+    folder = _folder(tmp_path, copies["reviewer"], copies["rejected"])
+    trust = ["--allowed-signers", str(desk.trust)]
+    quiet = runner.invoke(app, ["verify", "--quiet", *trust, str(folder)])
+    assert quiet.exit_code == 1
+    assert quiet.stdout == (
+        f"INVALID {folder}/rejected.smcheck.toml + {folder}/reviewer.smcheck.toml: fails approval"
+        " (copies in conflict)\n"
+    )
+    as_json = runner.invoke(app, ["verify", "--json", *trust, str(folder)])
+    assert as_json.exit_code == 1
+    codes = [[w["code"] for w in r["warnings"]] for r in json.loads(as_json.stdout)]
+    assert all("copies-conflict" in c for c in codes) and len(codes) == 2
+    assert runner.invoke(app, ["verify", "--jsonl", *trust, str(folder)]).exit_code == 1
+
+
+def test_verify_json_says_what_copies_are_together(
+    here: tuple[Desk, Copies], tmp_path: Path
+) -> None:
+    desk, copies = here
+    folder = _folder(tmp_path, copies["reviewer"], copies["cosigned"])
+    result = runner.invoke(
+        app, ["verify", "--json", "--allowed-signers", str(desk.trust), str(folder)]
+    )
+    assert result.exit_code == 0
+    together = [
+        w
+        for r in json.loads(result.stdout)
+        for w in r["warnings"]
+        if w["code"] == "copies-together"
+    ]
+    assert len(together) == 2 and {w["state"] for w in together} == {"approved"}
