@@ -443,6 +443,12 @@ class Checklist(NamedTuple):
     """The register's columns (``smcheck status``): answers that identify a channel at a glance."""
     signoff: SignoffRule = SignoffRule()
     """Who may sign off (``[signoff]``); by default anyone with an email address."""
+    effective: dt.date | None = None
+    """The day this version takes effect (``effective``): from then on, after :attr:`grace_days`, the
+    versions before it are refused for new sign-offs. None: it says nothing of when (see
+    :func:`smcheck.registry.takes` for versions that cannot say it themselves)."""
+    grace_days: int = 0
+    """How many days from :attr:`effective` on the version before is still accepted (``grace_days``)."""
 
     def question(self, qid: str) -> Question | None:
         """The question with this id, if any."""
@@ -457,3 +463,43 @@ class Checklist(NamedTuple):
             if clause.id == cid:
                 return clause
         return None
+
+
+MAX_GRACE_DAYS = 366
+"""The longest grace period a checklist version may give the version before it, in days."""
+
+_VERSION = re.compile(r"[0-9]{1,9}(?:\.[0-9]{1,9}){0,5}")
+
+
+def version_key(version: str) -> tuple[int, ...] | None:
+    """A version of dotted numbers (``1.2.0``) as a key that orders versions (``1.10`` after ``1.9``);
+    None for any other version string, which is never ordered (and so never superseded)."""
+    if not _VERSION.fullmatch(version):
+        return None
+    parts = [int(part) for part in version.split(".")]
+    while len(parts) > 1 and parts[-1] == 0:  # 1.2 and 1.2.0 are one version
+        parts.pop()
+    return tuple(parts)
+
+
+class Takes(NamedTuple):
+    """When a version of a checklist takes effect, and how long the version before it is still accepted
+    for new sign-offs (a grace period). A record signed off under an older version on or after
+    :attr:`refused_from` is refused; one signed off before stays valid."""
+
+    version: str
+    """The version that takes effect."""
+    effective: dt.date
+    """The day it takes effect (UTC)."""
+    grace_days: int = 0
+    """Days from :attr:`effective` on which older versions are still accepted for new sign-offs."""
+
+    @property
+    def refused_from(self) -> dt.date:
+        """The first day (UTC) on which a sign-off under an older version is refused."""
+        return self.effective + dt.timedelta(days=self.grace_days)
+
+    @property
+    def accepted_until(self) -> dt.date:
+        """The last day (UTC) on which a sign-off under an older version is still accepted."""
+        return self.refused_from - dt.timedelta(days=1)

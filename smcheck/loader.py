@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from smcheck.checklist import (
+    MAX_GRACE_DAYS,
     AllOf,
     AnyOf,
     Applies,
@@ -33,10 +34,12 @@ from smcheck.checklist import (
     Rule,
     Section,
     SignoffRule,
+    Takes,
     Validators,
     Value,
     Wording,
     compile_pattern,
+    version_key,
 )
 from smcheck.errors import FileProblem
 from smcheck.fsutil import read_regular
@@ -73,6 +76,51 @@ def lint_checklist(path: Path) -> list[str]:
     problems = Problems(str(path))
     parse_checklist(data, path, problems)
     return problems.lines
+
+
+def load_versions(path: Path) -> dict[str, tuple[Takes, ...]]:
+    """Read the versions file (``checklists/archive/versions.toml``): when each listed version of a
+    shipped checklist took effect, and its grace period, for versions whose own file cannot say so (its
+    bytes, and so its digest, are pinned in every record made with it). Raises :class:`FileProblem`
+    listing every problem, each naming the place in the file."""
+    data = _read_bytes(path)
+    problems = Problems(str(path))
+    raw = decode_toml(data, problems)
+    found: dict[str, list[Takes]] = {}
+    if raw is not None:
+        top = Table(raw, "", problems)
+        fmt = top.integer("format")
+        if fmt is not None and fmt != FORMAT:
+            problems.add("format", f"is {fmt}, but this smcheck reads format {FORMAT}")
+        seen: set[tuple[str, tuple[int, ...]]] = set()
+        for item in top.tables("versions"):
+            cid = item.nonempty("id")
+            if cid is not None and not _SLUG.fullmatch(cid):
+                problems.add(item.at("id"), "must be a checklist id, like essex-social-media")
+                cid = None
+            version = item.nonempty("version")
+            key = version_key(version) if version is not None else None
+            if version is not None and key is None:
+                problems.add(item.at("version"), "must be dotted numbers, like 1.2.0")
+            effective = item.local_date("effective")
+            grace = item.integer("grace_days", required=False)
+            if grace is not None and not 0 <= grace <= MAX_GRACE_DAYS:
+                problems.add(item.at("grace_days"), f"must be between 0 and {MAX_GRACE_DAYS} days")
+                grace = None
+            item.finish()
+            if cid is None or version is None or key is None or effective is None:
+                continue
+            if (cid, key) in seen:
+                problems.add(item.at("version"), f"{cid} {version} is listed twice")
+                continue
+            seen.add((cid, key))
+            found.setdefault(cid, []).append(Takes(version, effective, grace or 0))
+        top.finish()
+    if problems:
+        raise FileProblem(
+            str(path), problems.lines, hint="see checklists/README.md for the versions file"
+        )
+    return {cid: tuple(items) for cid, items in found.items()}
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -121,6 +169,7 @@ def parse_checklist(data: bytes, path: Path, problems: Problems) -> Checklist | 
     review_months = top.integer("review_months", required=False)
     if review_months is not None and not 1 <= review_months <= 60:
         problems.add("review_months", "must be between 1 and 60")
+    effective, grace_days = _takes_effect(top, version, problems)
     policy = _policy(top.table("policy"))
     clauses = _clauses(top, problems)
     declaration_table = top.table("declaration")
@@ -157,9 +206,35 @@ def parse_checklist(data: bytes, path: Path, problems: Problems) -> Checklist | 
         cosigners=cosigners,
         register=register,
         signoff=signoff,
+        effective=effective,
+        grace_days=grace_days,
         path=path,
         sha256=hashlib.sha256(data).hexdigest(),
     )
+
+
+def _takes_effect(
+    table: Table, version: str | None, problems: Problems
+) -> tuple[dt.date | None, int]:
+    """A version's ``effective`` day and ``grace_days`` (optional both; a grace needs a day, and a day
+    needs a version of dotted numbers, which is how smcheck knows the versions it replaces)."""
+    effective = table.local_date("effective", required=False)
+    grace = table.integer("grace_days", required=False)
+    if grace is not None and not 0 <= grace <= MAX_GRACE_DAYS:
+        problems.add(table.at("grace_days"), f"must be between 0 and {MAX_GRACE_DAYS} days")
+        grace = None
+    if grace is not None and not table.has("effective"):
+        problems.add(
+            table.at("grace_days"),
+            "a grace period counts from the day the version takes effect: give effective too",
+        )
+    if effective is not None and version is not None and version_key(version) is None:
+        problems.add(
+            table.at("effective"),
+            f"needs a version of dotted numbers (like 1.3.0), not {version!r}, so that the"
+            " versions it replaces are known",
+        )
+    return effective, grace or 0
 
 
 _ESCAPE_OF_CONTROL = re.compile(rb"\\[bfruU]")

@@ -74,6 +74,9 @@ class Entry(NamedTuple):
     copy_key: str | None = None
     """For a valid record, what its copies share (:func:`smcheck.merge.copy_key`): files with the
     same key are one record, signed by different people, and are judged together."""
+    rereview: str | None = None
+    """For a valid record made under a checklist version superseded since, the version in force now:
+    the channel is to be re-reviewed under it."""
 
     @property
     def identities(self) -> tuple[str, ...]:
@@ -92,6 +95,11 @@ class Register(NamedTuple):
     def invalid(self) -> int:
         """How many files do not verify or cannot be read."""
         return self.counts["invalid"]
+
+    @property
+    def rereview(self) -> int:
+        """How many channels stand on a record made under a checklist version superseded since."""
+        return sum(1 for e in self.rows if e.state != "invalid" and e.rereview is not None)
 
 
 def _labels(checklist: Checklist | None) -> tuple[str, ...]:
@@ -246,6 +254,8 @@ def record_entry(report: Report, *, lookup: Lookup, today: dt.date, data: bytes 
         elif record.review_by - today <= DUE_WITHIN:
             shown = "review-due"
     detail = who_acts(report, shown, record.review_by) + _moved_on(report)
+    if report.rereview is not None:
+        detail += f"; re-review under {report.rereview} (made under {record.checklist_version})"
     from smcheck.verify import explanation
 
     explained = tuple(
@@ -266,6 +276,7 @@ def record_entry(report: Report, *, lookup: Lookup, today: dt.date, data: bytes 
         explained,
         keys,
         report.copy_key,
+        rereview=report.rereview,
     )
 
 

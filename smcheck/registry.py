@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from pathlib import Path
 
-from smcheck.checklist import Checklist
+from smcheck.checklist import Checklist, Takes, version_key
 from smcheck.errors import SmcheckError, UsageError
-from smcheck.loader import load_checklist
+from smcheck.loader import load_checklist, load_versions
 
 DEFAULT_CHECKLIST = "essex-social-media"
 
@@ -126,6 +127,75 @@ def archived(checklist_id: str, version: str) -> Checklist | None:
                     found = candidate
         _archive[key] = found
     return _archive[key]
+
+
+VERSIONS_FILE = "versions.toml"
+"""The file in ``checklists/archive`` that says when each shipped version whose own bytes cannot say so
+took effect (:func:`smcheck.loader.load_versions`)."""
+
+_takes: dict[str, tuple[Takes, ...]] = {}
+_versions_file: list[dict[str, tuple[Takes, ...]]] = []
+
+
+def _listed() -> dict[str, tuple[Takes, ...]]:
+    """The versions file, read once per run (a broken one raises, naming its file and the place)."""
+    if not _versions_file:
+        path = checklists_dir() / "archive" / VERSIONS_FILE
+        _versions_file.append(load_versions(path) if path.is_file() else {})
+    return _versions_file[0]
+
+
+def takes(checklist_id: str) -> tuple[Takes, ...]:
+    """When each version of a shipped checklist took (or takes) effect, oldest version first: from the
+    versions file, and from the versions that say it in their own file (the current one, archived
+    ones). Empty for a checklist smcheck does not ship. Read once per run."""
+    if checklist_id in _takes:
+        return _takes[checklist_id]
+    found: dict[tuple[int, ...], Takes] = {}
+    if is_checklist_id(checklist_id):
+        for item in _listed().get(checklist_id, ()):
+            key = version_key(item.version)
+            assert key is not None  # the versions file is read strictly
+            found[key] = item
+        try:
+            own: list[Checklist | None] = [by_id(checklist_id)]
+        except SmcheckError:  # a broken shipped file: records naming it fail as "unknown" anyway
+            own = []
+        prefix = f"{checklist_id}-"
+        for path in sorted((checklists_dir() / "archive").glob(f"{prefix}*.toml")):
+            own.append(archived(checklist_id, path.name[len(prefix) : -len(".toml")]))
+        for checklist in own:
+            key = version_key(checklist.version) if checklist is not None else None
+            if checklist is not None and key is not None and checklist.effective is not None:
+                # A version's own words come first: the versions file is for those that have none.
+                found[key] = Takes(checklist.version, checklist.effective, checklist.grace_days)
+    _takes[checklist_id] = tuple(found[key] for key in sorted(found))
+    return _takes[checklist_id]
+
+
+def _newer(checklist_id: str, version: str) -> list[Takes]:
+    """The versions after ``version`` that say when they take effect, oldest first (none for a version
+    that is not dotted numbers: it cannot be placed among them)."""
+    key = version_key(version)
+    if key is None:
+        return []
+    return [t for t in takes(checklist_id) if (version_key(t.version) or ()) > key]
+
+
+def refused_at(checklist_id: str, version: str, signed_off: dt.datetime) -> Takes | None:
+    """The later version that had taken effect, its grace period over, when a record of ``version`` was
+    signed off at ``signed_off``: such a record answers a checklist no longer in force (refused by
+    ``new``, ``sign``, ``approve`` and verify). None when the version was still accepted then."""
+    day = signed_off.astimezone(dt.UTC).date()
+    return next((t for t in _newer(checklist_id, version) if t.refused_from <= day), None)
+
+
+def superseded_on(checklist_id: str, version: str, today: dt.date) -> Takes | None:
+    """The newest later version in effect on ``today``: a record of ``version`` made before it took
+    effect stays valid, and the register asks for a re-review under it. None when ``version`` is the
+    checklist in force."""
+    in_effect = [t for t in _newer(checklist_id, version) if t.effective <= today]
+    return in_effect[-1] if in_effect else None
 
 
 def is_shipped(checklist: Checklist) -> bool:

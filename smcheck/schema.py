@@ -11,7 +11,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from smcheck.checklist import MAX_PATTERN_LENGTH, Applies, Checklist, Level, QType, Question
+from smcheck.checklist import (
+    MAX_GRACE_DAYS,
+    MAX_PATTERN_LENGTH,
+    Applies,
+    Checklist,
+    Level,
+    QType,
+    Question,
+)
 from smcheck.outcome import Status
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -153,6 +161,8 @@ def checklist_schema() -> Schema:
                 "version": _STRING,
                 "title": _STRING,
                 "review_months": {"type": "integer", "minimum": 1, "maximum": 60},
+                "effective": {"type": "string", "format": "date"},
+                "grace_days": {"type": "integer", "minimum": 0, "maximum": MAX_GRACE_DAYS},
                 "name_from": _STRINGS,
                 "policy": _strict(
                     {
@@ -213,6 +223,8 @@ def checklist_schema() -> Schema:
             },
             ["format", "id", "version", "title", "policy", "clauses", "declaration", "sections"],
         ),
+        # A grace period counts from the day the version takes effect (as the loader says).
+        "dependentRequired": {"grace_days": ["effective"]},
     }
 
 

@@ -228,6 +228,13 @@ def interview_to_record(
     """
     from smcheck.drafts import save_draft
 
+    refuse_out_of_force(
+        checklist,
+        utcnow(),
+        again=f"smcheck new --resume {shell_word(draft_path)} --checklist {checklist.id}"
+        if resumed
+        else f"smcheck new --checklist {checklist.id}",
+    )
     asker = make_asker(checklist, plain=plain)
     where = {"draft": draft_path}
     saved = {"any": resumed}
@@ -275,6 +282,22 @@ def interview_to_record(
     where["draft"].unlink(missing_ok=True)
     next_steps(written, checklist, outcome, answers)
     return 0
+
+
+def refuse_out_of_force(checklist: Checklist, now: dt.datetime, *, again: str) -> None:
+    """Refuse a new sign-off under a checklist version no longer in force: a later version took effect
+    and its grace period is over (verify would refuse the record: ``checklist-superseded``). Asked
+    before any question, so that nobody answers a checklist whose record cannot stand. ``again`` is
+    the command that answers the checklist in force instead."""
+    late = registry.refused_at(checklist.id, checklist.version, now)
+    if late is None:
+        return
+    raise SmcheckError(
+        f"{checklist.id} {checklist.version} is no longer accepted for new sign-offs: {late.version}"
+        f" took effect on {late.effective}, and {checklist.version} was accepted until"
+        f" {late.accepted_until}",
+        hint=as_run(f"answer the checklist in force: {again}"),
+    )
 
 
 def refuse_unsound(data: bytes, checklist: Checklist, now: dt.datetime, draft: Path) -> None:

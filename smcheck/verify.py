@@ -135,6 +135,9 @@ class Report(NamedTuple):
     copy_key: str | None = None
     """What copies of this record share (:func:`smcheck.merge.copy_key`: its signed content and its
     proposer's signature): files with the same key are one record, signed by different people."""
+    rereview: str | None = None
+    """The version of the record's checklist in force on the day judged, when the record was made under
+    an older one that it superseded since (the register asks for a re-review under it)."""
 
     @property
     def standing(self) -> Standing | None:
@@ -254,7 +257,14 @@ def verify_bytes(
         ),
         CheckResult("schema-version", Verdict.PASS, "ok", f"record schema {record.schema}"),
     ]
-    checklist_row, checklist = _checklist(record, lookup)
+    checklist_row, checklist = _checklist(record, lookup, source)
+    later = registry.superseded_on(record.checklist_id, record.checklist_version, today)
+    if later is not None and checklist_row.verdict is Verdict.PASS:
+        # Signed off while its version was in force: valid, but the policy has changed since (GG-7).
+        checklist_row = checklist_row._replace(
+            summary=f"{checklist_row.summary}; {later.version} in force since {later.effective}:"
+            f" re-review under {later.version}"
+        )
     accepted: dict[str, object] = {}
     rows.append(checklist_row)
     if checklist is None:
@@ -287,6 +297,7 @@ def verify_bytes(
         record,
         named.keys if named is not None else (),
         _copy_key(content, seals),
+        rereview=later.version if later is not None else None,
     )
 
 
@@ -345,7 +356,9 @@ RESTORE_COMMAND = "restore-command"
 """The code of a detail that holds a shell command to paste: shown on one line, never wrapped."""
 
 
-def _checklist(record: Record, lookup: ChecklistLookup) -> tuple[CheckResult, Checklist | None]:
+def _checklist(
+    record: Record, lookup: ChecklistLookup, source: str
+) -> tuple[CheckResult, Checklist | None]:
     checklist = lookup(record.checklist_id)
     named = f"{record.checklist_id} {record.checklist_version}"
     if checklist is None:
@@ -395,6 +408,27 @@ def _checklist(record: Record, lookup: ChecklistLookup) -> tuple[CheckResult, Ch
             ),
             None,
         )
+    late = registry.refused_at(record.checklist_id, record.checklist_version, record.created)
+    if late is not None:
+        # Old rules are still on the disk: an archived version checks old records, and a record signed
+        # off under it after a later version took effect (its grace over) dodges every rule added since.
+        # Its answers are still judged against its own version (the checklist is given back).
+        from smcheck.text import as_run, shell_word
+
+        return (
+            CheckResult(
+                "checklist",
+                Verdict.FAIL,
+                SUPERSEDED,
+                as_run(
+                    f"made under {named} on {record.created.astimezone(dt.UTC).date()}, after"
+                    f" {late.version} took effect ({late.effective}, accepted until"
+                    f" {late.accepted_until}): run smcheck renew {shell_word(source)} to answer the"
+                    " checklist in force"
+                ),
+            ),
+            checklist,
+        )
     return (
         CheckResult(
             "checklist",
@@ -404,6 +438,10 @@ def _checklist(record: Record, lookup: ChecklistLookup) -> tuple[CheckResult, Ch
         ),
         checklist,
     )
+
+
+SUPERSEDED = "checklist-superseded"
+"""The code of a record signed off under a checklist version no longer accepted for new sign-offs."""
 
 
 def _answers(record: Record, checklist: Checklist) -> tuple[CheckResult, Judgement]:
@@ -908,6 +946,7 @@ def report_json(report: Report) -> dict[str, object]:
             )
         ],
         **({"restore_command": restore[0]} if restore else {}),
+        **({"rereview_under": report.rereview} if report.rereview else {}),
     }
 
 

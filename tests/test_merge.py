@@ -18,7 +18,7 @@ import pytest
 from helpers.desk import Desk, open_desk, runner
 
 from smcheck.cli import app
-from smcheck.record import read_layout
+from smcheck.record import MARKER, read_layout, render_seals
 
 Copies = dict[str, Path]
 
@@ -358,3 +358,21 @@ def test_verify_json_says_what_copies_are_together(
         if w["code"] == "copies-together"
     ]
     assert len(together) == 2 and {w["state"] for w in together} == {"approved"}
+
+
+def test_an_unsigned_copy_is_not_merged_with_a_signed_one(
+    here: tuple[Desk, Copies], tmp_path: Path
+) -> None:
+    desk, copies = here
+    content, seals = read_layout(copies["reviewer"].read_bytes())
+    unsigned = tmp_path / "unsigned.smcheck.toml"
+    # The content and its digest, without the proposer's signature or any decision.
+    unsigned.write_bytes(
+        content + MARKER + render_seals([s for s in seals if s.method == "sha256"])
+    )
+    assert desk.verify(unsigned)[0] == 0
+    code, output = merge(desk, copies["reviewer"], unsigned, "-o", tmp_path / "m.smcheck.toml")
+    assert code == 1
+    assert "carry different proposer signatures over the same content (or only one is signed)" in (
+        one_line(output)
+    )

@@ -8,7 +8,6 @@ a byte is written.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from smcheck import console, registry
@@ -46,7 +45,9 @@ def run(
         )
     for note in trust.notes:
         console.note(note)
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    from smcheck.session import utcnow
+
+    now = utcnow().replace(microsecond=0)
     lookup = registry.lookup()
     demands = Demands(trust=trust, revoked=revoked_keys, now=now)
     report = verify_bytes(

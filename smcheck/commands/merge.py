@@ -82,8 +82,9 @@ def run(
             )
         if copies and copy_key(content, seals) != copy_key(copies[0].content, copies[0].seals):
             raise SmcheckError(
-                f"{name} and {copies[0].path} carry different proposer signatures over the same"
-                " content: a decision on one does not bind the other; nothing was merged",
+                f"{copies[0].path} and {name} carry different proposer signatures over the same"
+                " content (or only one is signed): a decision on one does not bind the other;"
+                " nothing was merged",
                 hint="merge only copies the proposer signed once, as they sent them",
             )
         copies.append(Copy(name, data, content, seals, report))

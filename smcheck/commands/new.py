@@ -11,7 +11,7 @@ from smcheck.fsutil import refuse_existing
 from smcheck.interview import Progress
 from smcheck.outcome import evaluate
 from smcheck.record import build_record, render
-from smcheck.text import as_run
+from smcheck.text import as_run, shell_word
 
 
 def run(
@@ -86,6 +86,9 @@ def _run_answers(
             hint="drop --checklist, or give the answers file for that checklist",
         )
     now = session.utcnow()
+    session.refuse_out_of_force(
+        checklist, now, again=f"smcheck new --answers {shell_word(path)} --checklist {checklist.id}"
+    )
     applied = apply_answers(checklist, file, today=now.date(), agree=agree)
     if applied.problems:
         count = len(applied.problems)

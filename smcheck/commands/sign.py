@@ -11,7 +11,6 @@ only if it did not change meanwhile.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,10 +52,11 @@ def run(
         raise UsageError(
             f"{record} is already signed", hint="smcheck show --signature proposer shows it"
         )
+    from smcheck.session import utcnow
     from smcheck.trust.source import resolve_trust
     from smcheck.verify import Demands, Verdict, verify_bytes
 
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    now = utcnow().replace(microsecond=0)
     lookup = registry.lookup()
     report = verify_bytes(before, str(record), lookup=lookup, today=now.date())
     if not report.valid:

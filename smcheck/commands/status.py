@@ -65,6 +65,7 @@ def run(
             {
                 "date": today.isoformat(),
                 "counts": register.counts,
+                "rereview": register.rereview,
                 "channels": [
                     {
                         "channel": e.channel if e.state != "invalid" else None,
@@ -74,6 +75,7 @@ def run(
                         "columns": dict(zip(register.columns, e.columns, strict=False)),
                         "detail": e.detail,
                         "notes": list(e.notes),
+                        "rereview_under": e.rereview if e.state != "invalid" else None,
                     }
                     for e in register.rows
                 ],
@@ -92,6 +94,8 @@ def _print(register: Register) -> None:
         f"{n} {state.replace('-', ' ')}" for state, n in tally.items() if n and state != "invalid"
     )
     head = f"{channels} channel{'s' if channels != 1 else ''}: {summary or 'none'}"
+    if register.rereview:
+        head += f"; {register.rereview} to re-review under a newer checklist version"
     if register.invalid:
         head += (
             f"; {register.invalid} file{'s' if register.invalid != 1 else ''} that do"
