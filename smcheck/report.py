@@ -28,7 +28,7 @@ from smcheck.verify import Report, Verdict, report_json
 
 if TYPE_CHECKING:
     from smcheck.console import Progress
-    from smcheck.merge import UnionOf
+    from smcheck.merge import Union, UnionOf
 
 
 class Format(StrEnum):
@@ -273,6 +273,26 @@ class Repeats:
         return warnings
 
 
+def union_warning(union: Union) -> dict[str, object]:
+    """The ``--json`` warning on each of the copies of one record judged together: what verify says
+    of their union (``copies-together``), or that they conflict (``copies-conflict``)."""
+    from smcheck.merge import merge_command
+
+    if union.valid:
+        return {
+            "code": "copies-together",
+            "state": union.report.state.value,
+            "message": f"copies of one record, judged together: {said(union.report)}",
+            "merge_command": merge_command(union.paths),
+        }
+    why = "; and ".join(union.conflicts) + ": a conflict" if union.conflicts else said(union.report)
+    return {
+        "code": "copies-conflict",
+        "state": "invalid",
+        "message": f"copies of one record, judged together: {why}; nobody should act on it",
+    }
+
+
 def record_object(report: Report, warnings: list[dict[str, str]]) -> dict[str, object]:
     """A record's ``--json``/``--jsonl`` object: :func:`smcheck.verify.report_json` (which carries
     ``state``) and the repeat warnings."""
@@ -325,9 +345,14 @@ class Reporter:
     Subclasses say how one record (:meth:`record`) and one unreadable file (:meth:`cannot_open`) are
     shown; counting and the repeat warnings are done here, the same for every format."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, union: UnionOf | None = None) -> None:
         self.tally = Tally()
         self._repeats = Repeats()
+        self._union = union
+        self._copies: dict[str, list[str]] = {}
+        """The paths of the valid records, by what their copies share (held only with ``union``)."""
+        self.unions: list[Union] = []
+        """Copies of one record carrying different signatures, judged together (at :meth:`finish`)."""
 
     def add(self, outcome: Report | CannotOpen) -> None:
         """One more file: its report, or why it could not be opened."""
@@ -338,6 +363,8 @@ class Reporter:
         self.tally.states[outcome.state] += 1
         self.tally.invalid += not outcome.valid
         self.tally.rereview += outcome.valid and outcome.rereview is not None
+        if self._union is not None and outcome.valid and outcome.copy_key is not None:
+            self._copies.setdefault(outcome.copy_key, []).append(outcome.path)
         self.record(outcome, self._repeats.of(outcome))
 
     def record(self, report: Report, warnings: list[dict[str, str]]) -> None:
@@ -354,8 +381,16 @@ class Reporter:
         """Release what the run holds on the terminal (the progress bar); safe to call twice."""
 
     def finish(self) -> None:
-        """Everything is checked: print what is printed at the end."""
+        """Everything is checked: print what is printed at the end (after judging copies of one
+        record together: a conflict between them fails the run in every format)."""
         self.close()
+        if self._union is None:
+            return
+        for paths in self._copies.values():
+            union = self._union(paths) if len(paths) > 1 else None
+            if union is not None:
+                self.unions.append(union)
+                self.tally.unions += not union.valid
 
 
 class QuietReporter(Reporter):
@@ -364,6 +399,18 @@ class QuietReporter(Reporter):
     def record(self, report: Report, warnings: list[dict[str, str]]) -> None:
         if not report.valid:
             sys.stdout.write(quiet_line(report))
+
+    def finish(self) -> None:
+        super().finish()
+        for union in self.unions:
+            if not union.valid:
+                checks = ", ".join(failed(union.report)) or "approval"
+                sys.stdout.write(
+                    visible(
+                        f"INVALID {' + '.join(union.paths)}: fails {checks} (copies in conflict)"
+                    )
+                    + "\n"
+                )
 
 
 class JsonLinesReporter(Reporter):
@@ -383,8 +430,8 @@ class JsonLinesReporter(Reporter):
 class JsonReporter(Reporter):
     """``--json``: one array of the objects ``--jsonl`` streams, in the order found."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, *, union: UnionOf | None = None) -> None:
+        super().__init__(union=union)
         self._objects: list[dict[str, object]] = []
 
     def record(self, report: Report, warnings: list[dict[str, str]]) -> None:
@@ -395,6 +442,15 @@ class JsonReporter(Reporter):
 
     def finish(self) -> None:
         super().finish()
+        for union in self.unions:
+            warning = union_warning(union)
+            for obj in self._objects:
+                if obj.get("path") in union.paths:
+                    warnings = obj.get("warnings")
+                    if isinstance(warnings, list):
+                        warnings.append(
+                            {**warning, "others": [p for p in union.paths if p != obj["path"]]}
+                        )
         sys.stdout.write(_dumps(self._objects, indent=2) + "\n")
 
 
@@ -438,10 +494,7 @@ class FolderReporter(Reporter):
     """
 
     def __init__(self, *, total: int, verbose: bool = False, union: UnionOf | None = None) -> None:
-        super().__init__()
-        self._union = union
-        self._copies: dict[str, list[str]] = {}
-        """The paths of the valid records, by what their copies share (held only with ``union``)."""
+        super().__init__(union=union)
         self._verbose = verbose
         self._colour = colour()
         self._width = width()
@@ -461,8 +514,6 @@ class FolderReporter(Reporter):
         words = visible(said(report))
         words = self._words.setdefault(words, words)
         self._lines.setdefault(state, []).append((visible(report.path), words))
-        if self._union is not None and report.valid and report.copy_key is not None:
-            self._copies.setdefault(report.copy_key, []).append(report.path)
         if self._verbose or not report.valid or report.warnings:
             text = report_text(report, colour=self._colour, width=self._width)
             self._rows.setdefault(state, []).append(text)
@@ -504,19 +555,13 @@ class FolderReporter(Reporter):
     def _together(self) -> list[str]:
         """A line for each set of copies of one record: every copy, and what verify says of their
         union (the merged bytes verified, never the copies' states combined by hand)."""
-        if self._union is None:
-            return []
         from smcheck.merge import merge_command
 
         lines: list[str] = []
-        for paths in self._copies.values():
-            union = self._union(paths) if len(paths) > 1 else None
-            if union is None:
-                continue
+        for union in self.unions:
             head = f"  {visible(' + '.join(union.paths))}: copies of one record, judged together: "
             report = union.report
-            if union.conflicts or not report.valid:
-                self.tally.unions += 1
+            if not union.valid:
                 why = (
                     "; and ".join(union.conflicts) + ": a conflict"
                     if union.conflicts
@@ -589,18 +634,18 @@ def reporter(
     union: UnionOf | None = None,
 ) -> Reporter:
     """The reporter for a run: ``one_record`` when a single file was given (its rows, as ever);
-    ``union`` judges copies of one record together, for the folder report."""
+    ``union`` judges copies of one record together (a conflict between them fails the run)."""
     match choice:
         case Format.TEXT:
             if one_record:
                 return RecordReporter()
             return FolderReporter(total=total, verbose=verbose, union=union)
         case Format.QUIET:
-            return QuietReporter()
+            return QuietReporter(union=union)
         case Format.JSON:
-            return JsonReporter()
+            return JsonReporter(union=union)
         case Format.JSONL:
-            return JsonLinesReporter()
+            return JsonLinesReporter(union=union)
         case _:
             assert_never(choice)
 
