@@ -380,6 +380,7 @@ def _copies_as_one(
                 detail=f"{NOT_TO_BE_ACTED_ON}: copies of one record ({', '.join(union.paths)})"
                 f" carry {'; and '.join(union.conflicts)}: a conflict",
             )
+        if not union.valid:  # together they do not verify: nothing to merge
             made.append(row._replace(notes=(*row.notes, f"same record as {others}")))
             continue
         note = (

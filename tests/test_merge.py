@@ -376,3 +376,51 @@ def test_an_unsigned_copy_is_not_merged_with_a_signed_one(
     assert "carry different proposer signatures over the same content (or only one is signed)" in (
         one_line(output)
     )
+
+
+def test_copies_that_together_would_not_verify_are_refused_and_shown_invalid(
+    here: tuple[Desk, Copies], tmp_path: Path
+) -> None:
+    """One person deciding as the reviewer on one copy and as the co-signer on another: each copy
+    alone verifies; together they do not (one person, two roles), so no merge is written or
+    suggested."""
+    desk, copies = here
+    public = " ".join((desk.root / "keys" / "reviewer.pub").read_text().split()[:2])
+    trust = tmp_path / "two_roles"
+    trust.write_text(
+        desk.trust.read_text()
+        + f'dmo@essex.ac.uk namespaces="smcheck-cosign-advancement-office" {public}\n'
+    )
+    second = tmp_path / "second.smcheck.toml"
+    shutil.copyfile(desk.root / "sent.smcheck.toml", second)
+    result = runner.invoke(
+        app,
+        [
+            "approve",
+            str(second),
+            "--key",
+            str(desk.keys["reviewer"]),
+            "--role",
+            "advancement-office",
+            "--allowed-signers",
+            str(trust),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "m.smcheck.toml"
+    pair = (copies["reviewer"], second)
+    result = runner.invoke(
+        app, ["merge", "--allowed-signers", str(trust), *map(str, pair), "-o", str(out)]
+    )
+    assert result.exit_code == 1
+    assert "the copies together would not verify (co-signatures: the same person decided as" in (
+        one_line(result.output)
+    )
+    assert not out.exists()
+    folder = _folder(tmp_path, *pair)
+    result = runner.invoke(app, ["status", "--json", "--allowed-signers", str(trust), str(folder)])
+    assert result.exit_code == 1
+    rows = json.loads(result.stdout)["channels"]
+    assert [r["state"] for r in rows] == ["invalid"]
+    assert "smcheck merge" not in " ".join(rows[0]["notes"])
+    assert "same record as " in " ".join(rows[0]["notes"])
