@@ -303,10 +303,21 @@ def refuse_out_of_force(checklist: Checklist, now: dt.datetime, *, again: str) -
 def refuse_unsound(data: bytes, checklist: Checklist, now: dt.datetime, draft: Path) -> None:
     """Check a record's content as ``verify`` will, before it is written: whatever a draft held, no
     record is written that verify would refuse for its answers, outcome or sign-off."""
-    from smcheck.verify import Verdict, verify_bytes
+    from smcheck.verify import Demands, Verdict, verify_bytes
 
+    # An interview that ran past the end of its version's grace: said in words, with the command that
+    # carries the answers over to the checklist in force.
+    refuse_out_of_force(
+        checklist,
+        now,
+        again=f"smcheck new --resume {shell_word(draft)} --checklist {checklist.id}",
+    )
     report = verify_bytes(
-        data, "the new record", lookup=registry.lookup(checklist), today=now.date()
+        data,
+        "the new record",
+        lookup=registry.lookup(checklist),
+        today=now.date(),
+        demands=Demands(now=now),
     )
     failed = [
         f"{c.title} ({c.summary})"
@@ -331,13 +342,15 @@ def refuse_unverified(
     Only a checklist that moved on since (another version) is no reason to refuse: that is what a
     renewal is for, and the new interview checks every answer against the new checklist.
     """
-    from smcheck.verify import Verdict, verify_bytes, verify_path
+    from smcheck.verify import Demands, Verdict, verify_bytes, verify_path
 
-    lookup, today = registry.lookup(checklist), utcnow().date()
+    # One clock for the day and the moment (a sign-off "in the future" is judged against it too).
+    now = utcnow()
+    lookup, today, demands = registry.lookup(checklist), now.date(), Demands(now=now)
     report = (
-        verify_path(path, lookup=lookup, today=today)
+        verify_path(path, lookup=lookup, today=today, demands=demands)
         if data is None
-        else verify_bytes(data, str(path), lookup=lookup, today=today)
+        else verify_bytes(data, str(path), lookup=lookup, today=today, demands=demands)
     )
     failed = [
         f"{c.title} ({c.summary})"

@@ -486,3 +486,29 @@ def test_a_new_version_says_it_in_its_own_file(
     )  # the first to refuse it
     assert registry.superseded_on(ESSEX, "1.1.0", june.date()) == registry.takes(ESSEX)[1]
     assert registry.superseded_on(ESSEX, "1.3.0", june.date()) is None
+
+
+def test_the_renewal_without_a_terminal_answers_the_checklist_in_force(
+    at: list[dt.datetime], late_record: bytes, tmp_path: Path
+) -> None:
+    # What renew suggests where there is no terminal: the late record's answers, under 1.2.0.
+    old = tmp_path / "late.smcheck.toml"
+    old.write_bytes(late_record)
+    out = tmp_path / "renewed.smcheck.toml"
+    result = runner.invoke(app, ["new", "--answers", str(old), "--agree", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    renewed = check(out.read_bytes(), now=NEXT_DAY)
+    assert renewed.valid and renewed.record is not None
+    assert renewed.record.checklist_version == "1.2.0" and renewed.rereview is None
+
+
+def test_an_interview_that_runs_past_the_grace_is_refused_in_words(
+    at: list[dt.datetime], old: Checklist, tmp_path: Path
+) -> None:
+    # Begun on the last day of grace, signed off the day after: the last check before writing says why.
+    at[0] = LATE
+    draft = tmp_path / "x.draft.toml"
+    with pytest.raises(SmcheckError) as caught:
+        session.refuse_unsound(make_record_bytes(old, now=LATE), old, LATE, draft)
+    assert caught.value.message.startswith("essex-social-media 1.1.0 is no longer accepted")
+    assert f"new --resume {draft} --checklist essex-social-media" in (caught.value.hint or "")
