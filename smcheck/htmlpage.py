@@ -35,7 +35,10 @@ th { white-space: nowrap; word-break: keep-all; }
 .review-due, .awaiting-reviewer, .awaiting-cosign, .unsigned, .not-checked { color: #8a5a00; }
 .approved { color: #060; } .draft { color: #555; }
 .banner { border: 2px solid; padding: .2rem 1rem; margin: 1rem 0; }
-.banner.invalid { border-color: #a00; background: #fee; } .banner.valid { border-color: #060; }
+.banner.invalid, .banner.rejected { border-color: #a00; background: #fee; }
+.banner.awaiting { border-color: #8a5a00; background: #fff6e0; color: #5c3c00; }
+.banner.approved { border-color: #060; background: #efe; }
+.banner .warnings { margin-bottom: 0; }
 @media print {
   @page { size: A4 landscape; margin: 12mm; }
   body { margin: 0; max-width: none; font-size: 9pt; }

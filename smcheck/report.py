@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, assert_never
 from smcheck.errors import CannotOpen
 from smcheck.text import visible
 from smcheck.trust.policy import State
-from smcheck.verify import Report, Verdict, report_json
+from smcheck.verify import CheckResult, Report, Verdict, report_json
 
 if TYPE_CHECKING:
     from smcheck.console import Progress
@@ -93,7 +93,7 @@ def report_text(report: Report, *, colour: bool = False, width: int = 100) -> st
     indent = " " * (1 + 4 + 2 + label + 2)
     for row in report.checks:
         first = f" {paint(row.verdict.value, row.verdict.value, coloured)}  {row.title:<{label}}  "
-        wrapped = wrap(visible(row.summary), max(30, width - len(indent))) or [""]
+        wrapped = wrap(visible(summary_of(row)), max(30, width - len(indent))) or [""]
         lines.append(first + wrapped[0])
         lines.extend(indent + more for more in wrapped[1:])
         for detail in row.details:
@@ -108,16 +108,34 @@ def report_text(report: Report, *, colour: bool = False, width: int = 100) -> st
             for number, part in enumerate(wrap(text, max(30, width - len(indent) - 2))):
                 lines.append(indent + ("" if number == 0 else "  ") + paint(part, "dim", coloured))
     if report.valid:
-        extra = (
-            f" ({report.warnings} warning{'s' if report.warnings != 1 else ''})"
-            if report.warnings
-            else ""
-        )
+        count = warnings(report)
+        extra = f" ({count} warning{'s' if count != 1 else ''})" if count else ""
         standing = f": {report.standing.summary}" if report.standing is not None else ""
         lines.append("  => " + paint(f"VALID{extra}", "VALID", coloured) + visible(standing))
     else:
         lines.append("  => " + paint("INVALID", "INVALID", coloured))
     return "\n".join(lines) + "\n\n"
+
+
+def summary_of(row: CheckResult) -> str:
+    """A row's summary as the text report shows it. The outcome's warnings are listed one per detail
+    line below it, so the summary keeps only its count ("ready, with 2 warnings for the reviewer"):
+    each warning is printed once (``--json`` keeps verify's whole summary)."""
+    if row.code == "outcome-warnings" and any(d.code == "outcome-warning" for d in row.details):
+        return row.summary.split(": ", 1)[0]
+    return row.summary
+
+
+def warnings(report: Report) -> int:
+    """How many warnings the reviewer is shown, counted as the rows count them: each of the outcome's
+    warnings (the outcome row says "2 warnings"), and one for each other row that warns."""
+    return sum(
+        (sum(d.code == "outcome-warning" for d in c.details) or 1)
+        if c.code == "outcome-warnings"
+        else 1
+        for c in report.checks
+        if c.verdict is Verdict.WARN
+    )
 
 
 def show_report(report: Report) -> None:

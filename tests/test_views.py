@@ -150,7 +150,7 @@ def test_export_of_a_tampered_record_opens_with_a_banner_that_says_why(
         "export", str(record), "--format", fmt, "--allowed-signers", str(desk.trust)
     )
     body = out[out.index("<body>") :] if fmt == "html" else out
-    assert "Verified" in body[:600] and "approved" in body[:600]
+    assert "Approved:" in body[:600] and "approved" in body[:600]
 
 
 def test_export_shows_each_signatures_real_status(desk: Desk) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from smcheck import channel, console, registry
-from smcheck.checklist import Checklist, format_value
+from smcheck.checklist import Checklist, Question, format_value
 from smcheck.record import Record, Seal, open_record
 from smcheck.registry import Lookup
 from smcheck.text import shell_word
@@ -49,8 +50,37 @@ def verdict(report: Report) -> str:
     return f"DOES NOT VERIFY (fails {failed}): smcheck verify {shell_word(report.path)}"
 
 
-def _text(value: object) -> str:
+def _text(value: object, question: Question | None = None) -> str:
+    """An answer in the words the proposer chose it by: a choice by its label (``Daily``), not its
+    code (``daily``); anything else as the record writes it."""
+    from smcheck.values import as_text
+
+    if question is not None and isinstance(value, bool | str | dt.date | tuple):
+        return as_text(question, value)
     return format_value(value)
+
+
+def decisions(report: Report | None, seals: tuple[Seal, ...] = ()) -> dict[str, str]:
+    """Each role's decision in words, as verify judged it: ``rejected by X on DATE: COMMENT``, or
+    ``signed (...)`` with verify's status where the decision could not be read (no trust file, or a
+    signature that does not verify). Without a report, each role's entry is only ``signed``."""
+    if report is None:
+        return {s.role: "signed" for s in seals if s.role}
+    said: dict[str, str] = {}
+    for r in report.signatures:
+        if r.approval is not None:
+            approval = r.approval
+            who = r.principal or f"{approval.approver} (as the statement says)"
+            comment = f": {approval.comment}" if approval.comment else ""
+            words = f"{approval.decision} by {who} on {approval.time:%Y-%m-%d}{comment}"
+            if r.status != "trusted":
+                words += f" ({r.status.replace('-', ' ')})"
+        elif r.role == "proposer":
+            words = "signed" if r.status == "trusted" else f"signed ({r.status.replace('-', ' ')})"
+        else:
+            words = f"signed ({r.status.replace('-', ' ')}: the decision is not shown)"
+        said[r.role] = words if r.role not in said else said[r.role] + "; " + words
+    return said
 
 
 def compare(
@@ -59,6 +89,7 @@ def compare(
     old_seals: tuple[Seal, ...] = (),
     new_seals: tuple[Seal, ...] = (),
     checklist: Checklist | None = None,
+    reports: tuple[Report, Report] | None = None,
 ) -> list[Change]:
     """Every difference, in a stable order: record facts, answers (checklist order), outcome, signatures."""
     changes: list[Change] = []
@@ -75,17 +106,19 @@ def compare(
         question = checklist.question(qid) if checklist is not None else None
         label = question.prompt if question is not None else ""
         if qid not in old.answers:
-            changes.append(Change("answers", "added", qid, None, _text(new.answers[qid]), label))
+            added = _text(new.answers[qid], question)
+            changes.append(Change("answers", "added", qid, None, added, label))
         elif qid not in new.answers:
-            changes.append(Change("answers", "removed", qid, _text(old.answers[qid]), None, label))
+            removed = _text(old.answers[qid], question)
+            changes.append(Change("answers", "removed", qid, removed, None, label))
         elif old.answers[qid] != new.answers[qid]:
             changes.append(
                 Change(
                     "answers",
                     "changed",
                     qid,
-                    _text(old.answers[qid]),
-                    _text(new.answers[qid]),
+                    _text(old.answers[qid], question),
+                    _text(new.answers[qid], question),
                     label,
                 )
             )
@@ -95,12 +128,16 @@ def compare(
         changes.append(Change("outcome", "removed", rule, old_rules[rule].action, None))
     for rule in sorted(new_rules.keys() - old_rules.keys()):
         changes.append(Change("outcome", "added", rule, None, new_rules[rule].action))
-    old_roles = sorted(s.role for s in old_seals if s.role)
-    new_roles = sorted(s.role for s in new_seals if s.role)
-    for role in sorted(set(old_roles) - set(new_roles)):
-        changes.append(Change("signatures", "removed", role, "signed", None))
-    for role in sorted(set(new_roles) - set(old_roles)):
-        changes.append(Change("signatures", "added", role, None, "signed"))
+    # Decisions as verify judged them (who, when, and the comment), never a bare "signed".
+    old_said = decisions(reports[0] if reports else None, old_seals)
+    new_said = decisions(reports[1] if reports else None, new_seals)
+    for role in sorted(old_said.keys() - new_said.keys()):
+        changes.append(Change("signatures", "removed", role, old_said[role], None))
+    for role in sorted(new_said.keys() - old_said.keys()):
+        changes.append(Change("signatures", "added", role, None, new_said[role]))
+    for role in sorted(old_said.keys() & new_said.keys()):
+        if old_said[role] != new_said[role]:
+            changes.append(Change("signatures", "changed", role, old_said[role], new_said[role]))
     return changes
 
 
@@ -122,7 +159,7 @@ def run(
     old, old_seals, old_report = _read(old_path, lookup, demands)
     new, new_seals, new_report = _read(new_path, lookup, demands)
     checklist = lookup(new.checklist_id)
-    changes = compare(old, new, old_seals, new_seals, checklist)
+    changes = compare(old, new, old_seals, new_seals, checklist, (old_report, new_report))
     same_channel = checklist is None or channel.same_channel(
         channel.channel_of(checklist, old.answers), channel.channel_of(checklist, new.answers)
     )

@@ -20,8 +20,12 @@ from smcheck.errors import FileProblem
 from smcheck.fsutil import atomic_write
 from smcheck.record import Record, RecordError
 from smcheck.text import shell_word, visible
+from smcheck.trust.policy import State
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from smcheck.trust.policy import SignatureReport
     from smcheck.verify import Report
 
 
@@ -42,11 +46,56 @@ class Part(NamedTuple):
 
 
 class Banner(NamedTuple):
-    """What verify says of the record, shown before anything the record says."""
+    """What verify says of the record, shown before anything the record says: its state (the colour
+    and the first word), a sentence, the failing checks or who decided, and every warning."""
 
-    valid: bool
+    state: State
     headline: str
     reasons: tuple[str, ...] = ()
+    """The failing checks of a record that does not verify; else each decision, with its comment."""
+    warnings: tuple[str, ...] = ()
+    """Every warning verify gives (the outcome's, with the proposer's explanations, and the others)."""
+
+    @property
+    def valid(self) -> bool:
+        """Whether verify accepted the record."""
+        return self.state is not State.INVALID
+
+    @property
+    def mark(self) -> str:
+        """The banner's first words: the state."""
+        match self.state:
+            case State.INVALID:
+                return "DOES NOT VERIFY"
+            case State.REJECTED:
+                return "Rejected"
+            case State.AWAITING_REVIEWER | State.AWAITING_COSIGN:
+                return "Awaiting a decision"
+            case State.APPROVED:
+                return "Approved"
+            case State.UNSIGNED:
+                return "Unsigned"
+            case State.NOT_CHECKED:
+                return "Signatures not checked"
+            case _:
+                assert_never(self.state)
+
+    @property
+    def kind(self) -> str:
+        """The banner's colour, as a CSS class: red, amber or green (:data:`smcheck.htmlpage.CSS`)."""
+        match self.state:
+            case State.INVALID:
+                return "invalid"
+            case State.REJECTED:
+                return "rejected"
+            case (
+                State.AWAITING_REVIEWER | State.AWAITING_COSIGN | State.UNSIGNED | State.NOT_CHECKED
+            ):
+                return "awaiting"
+            case State.APPROVED:
+                return "approved"
+            case _:
+                assert_never(self.state)
 
 
 class Document(NamedTuple):
@@ -153,9 +202,13 @@ def to_markdown(doc: Document) -> str:
     """The document as Markdown."""
     out = [f"# {_md(doc.title)}", ""]
     if doc.banner is not None:
-        mark = "Verified" if doc.banner.valid else "DOES NOT VERIFY"
-        out.append(f"> **{mark}:** {_md(doc.banner.headline)}")
-        out.extend(f"> - {_md(reason)}" for reason in doc.banner.reasons)
+        banner = doc.banner
+        out.append(f"> **{banner.mark}:** {_md(banner.headline)}")
+        out.extend(f"> - {_md(reason)}" for reason in banner.reasons)
+        if banner.warnings:
+            out.append(">")
+            out.append(f"> **Warnings ({len(banner.warnings)}):**")
+            out.extend(f"> - {_md(warning)}" for warning in banner.warnings)
         out.append("")
     if doc.subtitle:
         out += [f"**{_md(doc.subtitle)}**", ""]
@@ -177,12 +230,19 @@ def to_html(doc: Document) -> str:
 
     body = [f"<h1>{escape(doc.title)}</h1>"]
     if doc.banner is not None:
-        kind, mark = ("valid", "Verified") if doc.banner.valid else ("invalid", "DOES NOT VERIFY")
-        reasons = "".join(f"<li>{escape(r)}</li>" for r in doc.banner.reasons)
+        banner = doc.banner
+        reasons = "".join(f"<li>{escape(r)}</li>" for r in banner.reasons)
+        warnings = "".join(f"<li>{escape(w)}</li>" for w in banner.warnings)
         body.append(
-            f'<div class="banner {kind}" role="alert"><p><strong>{mark}:</strong>'
-            f" {escape(doc.banner.headline)}</p>"
+            f'<div class="banner {banner.kind}" role="alert"><p><strong>{banner.mark}:</strong>'
+            f" {escape(banner.headline)}</p>"
             + (f"<ul>{reasons}</ul>" if reasons else "")
+            + (
+                f'<p class="warnings"><strong>Warnings ({len(banner.warnings)}):</strong></p>'
+                f"<ul>{warnings}</ul>"
+                if warnings
+                else ""
+            )
             + "</div>"
         )
     if doc.subtitle:
@@ -249,31 +309,97 @@ def run(
 
 
 def banner_of(report: Report) -> Banner:
-    """verify's verdict in a sentence, and each failed check's reason."""
+    """verify's verdict on the record, in the words of its one result: the state; for a record that
+    does not verify, each failed check's reason; else who decided (with their comments) or who must
+    act, and every warning. No local path: the reviewer's trust file is named as such."""
     from smcheck.verify import Verdict
 
     today = dt.datetime.now(dt.UTC).date().isoformat()
+    clean = _unlocal(report)
     if not report.valid:
         failed = tuple(
-            f"{c.title}: {c.summary}" for c in report.checks if c.verdict is Verdict.FAIL
+            clean(f"{c.title}: {c.summary}") for c in report.checks if c.verdict is Verdict.FAIL
         )
         return Banner(
-            False,
+            State.INVALID,
             f"smcheck verify refused this record on {today}. What follows is what the file says,"
             " not what was signed off or approved.",
             failed,
         )
     standing = report.standing
     said = standing.summary if standing is not None else report.state.value
-    return Banner(True, f"smcheck verify accepted this record on {today}: {said}.")
+    against = (
+        ", checked against the reviewer's trust file"
+        if report.judged is not None and report.judged.trust_path is not None
+        else ""
+    )
+    decided = tuple(
+        f"{report.roles.title(d.role)}: {_decision_words(d)}"
+        for d in (report.judged.decisions if report.judged is not None else ())
+        if d.approval is not None
+    )
+    return Banner(
+        report.state,
+        f"smcheck verify accepted this record on {today}{against}: {said}.",
+        decided,
+        _warnings(report, clean),
+    )
+
+
+def _decision_words(decision: SignatureReport) -> str:
+    """``rejected by X on DATE: COMMENT`` (a decision whose statement verified)."""
+    approval = decision.approval
+    assert approval is not None
+    who = decision.principal or f"{approval.approver} (as the statement says)"
+    comment = f": {approval.comment}" if approval.comment else " (no comment)"
+    said = f"{approval.decision} by {who} on {approval.time:%Y-%m-%d}{comment}"
+    if decision.status != "trusted":
+        said += f" ({decision.status.replace('-', ' ')})"
+    return said
+
+
+def _warnings(report: Report, clean: Callable[[str], str]) -> tuple[str, ...]:
+    """Each warning once: the outcome's (with the proposer's explanation, or its absence, beside it),
+    then every other row that warns (a rejection is the banner's own headline, not a warning)."""
+    from smcheck.verify import Verdict
+
+    said: list[str] = []
+    for row in report.checks:
+        if row.verdict is not Verdict.WARN or row.code == "rejected":
+            continue
+        if row.code != "outcome-warnings":
+            said.append(clean(f"{row.title}: {row.summary}"))
+            continue
+        for detail in row.details:
+            if detail.code == "outcome-warning":
+                said.append(f"{detail.where}: {detail.message}")
+            elif said:
+                said[-1] += f" ({detail.message})"
+    return tuple(said)
+
+
+def _unlocal(report: Report) -> Callable[[str], str]:
+    """Words without the reviewer's local path to their trust file (verify names it, as it should on
+    the reviewer's own screen; a document sent on names it only as the reviewer's trust file)."""
+    where = report.judged.trust_path if report.judged is not None else None
+
+    def clean(text: str) -> str:
+        if not where:
+            return text
+        return text.replace(f"trust file {where}", "the reviewer's trust file").replace(
+            f"{where} line ", "the reviewer's trust file, line "
+        )
+
+    return clean
 
 
 def signature_rows(report: Report) -> list[Row]:
     """Each signature with its real status, as verify judged it."""
+    clean = _unlocal(report)
     rows = []
     for r in report.signatures:
         title = report.roles.title(r.role) if r.role != "proposer" else "the proposer"
-        said = f"{r.status.replace('-', ' ')}: {r.message}"
+        said = f"{r.status.replace('-', ' ')}: {clean(r.message)}"
         if r.approval is not None:
             comment = f": {r.approval.comment}" if r.approval.comment else ""
             said += (
