@@ -521,8 +521,9 @@ def sign(
     ),
 )
 def approve(
-    record: Annotated[
-        Path, typer.Argument(metavar="RECORD", help="The record to approve or reject.")
+    records: Annotated[
+        list[Path],
+        typer.Argument(metavar="RECORD", help="The records to approve or reject, each in turn."),
     ],
     key: Annotated[
         Path | None,
@@ -553,22 +554,27 @@ def approve(
     ] = "reviewer",
     allowed_signers: AllowedSigners = None,
     revoked: Revoked = None,
+    yes: Yes = False,
 ) -> None:
-    """Approve or reject a record that verifies, and sign it.
+    """Approve or reject records that verify, and sign them.
 
-    The decision, who you are, the time and the comment are signed and appended to the record.
+    The decision, who you are, the time and the comment are signed and appended to each record. In a
+    terminal each record's summary is shown and you are asked before it is signed (--yes: not asked).
+    Exit 0 when every record was decided, 1 when any was declined or refused (2 when one could not
+    be opened).
     """
     from smcheck.commands import approve as command
 
     _run(
         command.run,
-        record,
+        records,
         key_path=key,
         decision=decision,
         comment=comment,
         role=role,
         allowed_signers=allowed_signers,
         revoked=revoked,
+        yes=yes,
     )
 
 

@@ -139,6 +139,10 @@ def test_keys_a_signed_record_two_approvals_and_verify_in_a_real_terminal(tmp_pa
             "approve", "history.smcheck.toml", "--key", "keys/reviewer",
             "--allowed-signers", "allowed_signers", "--comment", "Good plan; launch when ready.",
         )  # fmt: skip
+        # In a terminal, approve shows the record and asks first; the passphrase only on a yes.
+        term.answer(
+            "Approve history.smcheck.toml as the Digital Marketing Officer? [y/N]", "y" + ENTER
+        )
         term.answer("Passphrase for keys/reviewer:", PASSPHRASE + ENTER)
         term.expect(f"Approved history.smcheck.toml as the Digital Marketing Officer ({REVIEWER}).")
         assert term.finish() == 0, term.transcript
@@ -149,6 +153,7 @@ def test_keys_a_signed_record_two_approvals_and_verify_in_a_real_terminal(tmp_pa
             "approve", "history.smcheck.toml", "--key", "keys/advancement",
             "--allowed-signers", "allowed_signers", "--role", "advancement-office",
         )  # fmt: skip
+        term.answer("Approve history.smcheck.toml as the Advancement Office? [y/N]", "yes" + ENTER)
         term.expect(f"Approved history.smcheck.toml as the Advancement Office ({ADVANCEMENT}).")
         assert term.finish() == 0, term.transcript
         assert "Passphrase" not in term.transcript
