@@ -291,6 +291,14 @@ def refuse_out_of_force(checklist: Checklist, now: dt.datetime, *, again: str) -
     the command that answers the checklist in force instead."""
     late = registry.refused_at(checklist.id, checklist.version, now)
     if late is None:
+        later = registry.superseded_on(checklist.id, checklist.version, now.date())
+        if later is not None:  # in its grace period: accepted, but nobody should be surprised later
+            console.note(
+                f"{checklist.id} {checklist.version} is superseded: {later.version} took effect on"
+                f" {later.effective}; a sign-off under {checklist.version} is accepted until"
+                f" {later.accepted_until}, and the register asks for a re-review under"
+                f" {later.version}"
+            )
         return
     raise SmcheckError(
         f"{checklist.id} {checklist.version} is no longer accepted for new sign-offs: {late.version}"

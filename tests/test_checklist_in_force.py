@@ -182,10 +182,15 @@ def test_new_with_an_archived_checklist_after_the_grace_is_refused(
     )
     assert "answer the checklist in force:" in result.output and "--checklist" in result.output
     assert not out.exists()
-    # Within the grace it is still accepted, and the record verifies.
+    # Within the grace it is still accepted, said so, and the record verifies.
     at[0] = LAST_GRACE_DAY
     result = runner.invoke(app, [*args, "--output", str(out)])
     assert result.exit_code == 0, result.output
+    assert (
+        "smcheck: note: essex-social-media 1.1.0 is superseded: 1.2.0 took effect on 2026-12-02;"
+        " a sign-off under 1.1.0 is accepted until 2026-12-31, and the register asks for a"
+        " re-review under 1.2.0\n" in result.stderr
+    )
     assert check(out.read_bytes(), now=NEXT_DAY).valid
 
 
