@@ -136,6 +136,15 @@ def test_verify_refuses_a_record_made_under_an_old_version_after_the_grace(
     ) and summary.startswith("made under")
     # Its answers are still judged against its own version.
     assert row(report, "answers")[0] is Verdict.PASS
+    # Giving the archived file itself (verify --checklist) changes nothing: the rule is the record's.
+    given = verify_bytes(
+        late_record,
+        "r.smcheck.toml",
+        lookup=registry.lookup(registry.archived(ESSEX, "1.1.0")),
+        today=NEXT_DAY.date(),
+        demands=Demands(now=NEXT_DAY),
+    )
+    assert row(given)[:2] == (Verdict.FAIL, "checklist-superseded")
     findings = report_json(report)["findings"]
     assert isinstance(findings, list)
     assert [f["code"] for f in findings] == ["checklist-superseded"]
