@@ -7,6 +7,7 @@ local path to their trust file."""
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -213,6 +214,19 @@ def test_diff_shows_choices_by_their_labels_and_decisions_with_their_comments(de
         re.M,
     ), out
     assert "reviewer: signed" not in out
+    # --json keeps the codes a script compares, with the words beside them.
+    code, out, _ = invoke(
+        "diff", "--json", "--allowed-signers", str(desk.trust), str(old), str(new)
+    )
+    changes = json.loads(out)["changes"]
+    frequency = next(c for c in changes if c["what"] == "monitoring.frequency")
+    assert (frequency["old"], frequency["new"]) == ("daily", "several-weekly")
+    assert (frequency["old_text"], frequency["new_text"]) == (
+        "Every working day",
+        "Several times a week",
+    )
+    reviewer = next(c for c in changes if c["part"] == "signatures" and c["what"] == "reviewer")
+    assert reviewer["kind"] == "removed" and reviewer["old"].endswith(f": {COMMENT}")
 
 
 def test_approve_names_no_option_that_was_not_given(desk: Desk) -> None:

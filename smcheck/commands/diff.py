@@ -29,6 +29,14 @@ class Change(NamedTuple):
     new: str | None
     label: str = ""
     """The question's prompt, when there is one."""
+    old_text: str | None = None
+    """``old`` in words, where they differ from the value (a choice's label); ``new_text`` likewise.
+    The text view shows these; ``--json`` keeps the values (a choice's code) beside them."""
+    new_text: str | None = None
+
+    def shown(self) -> tuple[str | None, str | None]:
+        """The old and new values as people read them."""
+        return (self.old_text or self.old, self.new_text or self.new)
 
 
 def _read(path: Path, lookup: Lookup, demands: Demands) -> tuple[Record, tuple[Seal, ...], Report]:
@@ -58,6 +66,12 @@ def _text(value: object, question: Question | None = None) -> str:
     if question is not None and isinstance(value, bool | str | dt.date | tuple):
         return as_text(question, value)
     return format_value(value)
+
+
+def _both(value: object, question: Question | None) -> tuple[str, str | None]:
+    """An answer as the record writes it, and in words where those differ (a choice's label)."""
+    code, words = format_value(value), _text(value, question)
+    return code, (words if words != code else None)
 
 
 def decisions(report: Report | None, seals: tuple[Seal, ...] = ()) -> dict[str, str]:
@@ -105,23 +119,19 @@ def compare(
     for qid in ids:
         question = checklist.question(qid) if checklist is not None else None
         label = question.prompt if question is not None else ""
+        before = _both(old.answers[qid], question) if qid in old.answers else (None, None)
+        after = _both(new.answers[qid], question) if qid in new.answers else (None, None)
         if qid not in old.answers:
-            added = _text(new.answers[qid], question)
-            changes.append(Change("answers", "added", qid, None, added, label))
+            kind = "added"
         elif qid not in new.answers:
-            removed = _text(old.answers[qid], question)
-            changes.append(Change("answers", "removed", qid, removed, None, label))
+            kind = "removed"
         elif old.answers[qid] != new.answers[qid]:
-            changes.append(
-                Change(
-                    "answers",
-                    "changed",
-                    qid,
-                    _text(old.answers[qid], question),
-                    _text(new.answers[qid], question),
-                    label,
-                )
-            )
+            kind = "changed"
+        else:
+            continue
+        changes.append(
+            Change("answers", kind, qid, before[0], after[0], label, before[1], after[1])
+        )
     old_rules = {f.rule: f for f in old.actions}
     new_rules = {f.rule: f for f in new.actions}
     for rule in sorted(old_rules.keys() - new_rules.keys()):
@@ -192,12 +202,11 @@ def run(
             lines.append(f"{part}:")
         mark = {"added": "+", "removed": "-", "changed": "~"}[change.kind]
         label = f" ({change.label})" if change.label else ""
+        before, after = change.shown()
         if change.kind == "changed":
-            lines.append(f"  {mark} {change.what}{label}: {change.old} -> {change.new}")
+            lines.append(f"  {mark} {change.what}{label}: {before} -> {after}")
         else:
-            lines.append(
-                f"  {mark} {change.what}{label}: {change.new if change.new is not None else change.old}"
-            )
+            lines.append(f"  {mark} {change.what}{label}: {after if after is not None else before}")
     if not changes:
         lines.append("no differences in answers, outcome or signatures")
     console.show_lines(lines, out=True)
