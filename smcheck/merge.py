@@ -67,7 +67,9 @@ def copy_key(content: bytes, seals: Sequence[Seal]) -> str:
     """What copies of one record share: the SHA-256 of the signed content and of the proposer's
     signature (a decision binds both, so copies differing in either are different records)."""
     proposer = next((s.sshsig for s in seals if s.method == "sshsig" and s.role == PROPOSER), "")
-    return sha256(content) + "/" + sha256((proposer or "").encode("ascii"))
+    # 128 bits: short, since a folder report holds one per record; a collision would only make
+    # union_of_paths read two files again and find them different.
+    return sha256(sha256(content).encode("ascii") + b"/" + (proposer or "").encode("ascii"))[:32]
 
 
 def first_difference(one: bytes, other: bytes) -> int:

@@ -367,8 +367,11 @@ class Reporter:
         self.tally = Tally()
         self._repeats = Repeats()
         self._union = union
+        self._first: dict[str, str] = {}
+        """The first valid record's path for each :attr:`Report.copy_key` (held only with ``union``:
+        a short key and a path per record, the least that finds the copies)."""
         self._copies: dict[str, list[str]] = {}
-        """The paths of the valid records, by what their copies share (held only with ``union``)."""
+        """The paths of the records that are copies of another, by their key."""
         self.unions: list[Union] = []
         """Copies of one record carrying different signatures, judged together (at :meth:`finish`)."""
 
@@ -382,7 +385,9 @@ class Reporter:
         self.tally.invalid += not outcome.valid
         self.tally.rereview += outcome.valid and outcome.rereview is not None
         if self._union is not None and outcome.valid and outcome.copy_key is not None:
-            self._copies.setdefault(outcome.copy_key, []).append(outcome.path)
+            first = self._first.setdefault(outcome.copy_key, outcome.path)
+            if first != outcome.path:
+                self._copies.setdefault(outcome.copy_key, [first]).append(outcome.path)
         self.record(outcome, self._repeats.of(outcome))
 
     def record(self, report: Report, warnings: list[dict[str, str]]) -> None:
@@ -405,7 +410,7 @@ class Reporter:
         if self._union is None:
             return
         for paths in self._copies.values():
-            union = self._union(paths) if len(paths) > 1 else None
+            union = self._union(paths)
             if union is not None:
                 self.unions.append(union)
                 self.tally.unions += not union.valid
