@@ -52,8 +52,12 @@ def desk(tmp_path: Path) -> Desk:
     (root / "keys" / "reviewer").parent.mkdir(exist_ok=True)
     generate_key_pair(root / "keys" / "reviewer", passphrase=PASSPHRASE.encode(), comment="r")
     desk.keys["reviewer"] = root / "keys" / "reviewer"
+    desk.key("advancement")
     desk.trust_line(PROPOSER_EMAIL, "proposer", 'namespaces="smcheck-record"')
     desk.trust_line(REVIEWER, "reviewer", 'namespaces="smcheck-approval"')
+    desk.trust_line(
+        "p.shah@essex.ac.uk", "advancement", 'namespaces="smcheck-cosign-advancement-office"'
+    )
     (root / "warned.answers.toml").write_text(WARNED + "\n", encoding="utf-8")
     return desk
 
@@ -110,15 +114,27 @@ def test_approve_shows_the_record_then_asks_and_signs_on_yes(
 @pytest.mark.timeout(60)
 def test_no_an_empty_answer_and_ctrl_c_write_nothing(desk: Desk, env: dict[str, str]) -> None:
     record = desk.new()
+    # A co-signer's comment is untrusted text: the summary shows it as itself, never interpreted.
+    hostile = "[b]ok[/]\x1b[31mRED\u202egnp"
+    code, out = desk.approve(
+        record, "advancement", "--role", "advancement-office", "--comment", hostile
+    )
+    assert code == 0, out
     before = record.read_bytes()
-    for keys, code in (("n" + ENTER, 1), (ENTER, 1), ("maybe" + ENTER + "no" + ENTER, 1)):
-        term = _approve(desk, env, "r.smcheck.toml")
-        term.answer(f"Approve r.smcheck.toml {QUESTION}", keys)
-        term.expect("Nothing decided on r.smcheck.toml.")
-        assert term.finish() == code, term.transcript
-        assert "Passphrase" not in term.transcript  # a no never asks for the key
-        assert record.read_bytes() == before
-    assert "Please answer y (yes) or n (no)." in term.transcript
+    term = _approve(desk, env, "r.smcheck.toml")
+    shown = term.answer(f"Approve r.smcheck.toml {QUESTION}", "n" + ENTER)
+    term.expect("Nothing decided on r.smcheck.toml.")
+    assert term.finish() == 1, term.transcript
+    assert "\x1b[31m" not in term.log.getvalue() and "\u202e" not in term.log.getvalue()
+    assert "[b]ok[/]\\x1b[31mRED\\u202egnp" in shown.replace("\n", "")
+    # Only whole words count; asked again until one is given; an empty answer is no.
+    term = _approve(desk, env, "r.smcheck.toml")
+    term.answer(f"Approve r.smcheck.toml {QUESTION}", "maybe" + ENTER)
+    term.answer("Please answer y (yes) or n (no).", ENTER)
+    term.expect("Nothing decided on r.smcheck.toml.")
+    assert term.finish() == 1, term.transcript
+    assert "Passphrase" not in term.transcript  # a no never asks for the key
+    assert record.read_bytes() == before
     term = _approve(desk, env, "--decision", "rejected", "--comment", "No", "r.smcheck.toml")
     term.answer(f"Reject r.smcheck.toml {QUESTION}", CTRL_C)
     term.expect("Stopped: nothing decided on r.smcheck.toml.")
