@@ -14,7 +14,9 @@
 
 Nothing here reads or parses a file a second time: a record is read once and verified once, and its
 row is made from the :class:`~smcheck.verify.Report` (its ``record``); a checklist comes from the one
-cached lookup of the run.
+cached lookup of the run. The one exception is copies of one record that carry different signatures
+(signed by different people): those few files are read and verified again, with their union, so that
+their row says what verify would say of the merged record (:mod:`smcheck.merge`).
 """
 
 from __future__ import annotations

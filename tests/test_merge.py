@@ -424,3 +424,39 @@ def test_copies_that_together_would_not_verify_are_refused_and_shown_invalid(
     assert [r["state"] for r in rows] == ["invalid"]
     assert "smcheck merge" not in " ".join(rows[0]["notes"])
     assert "same record as " in " ".join(rows[0]["notes"])
+
+
+def test_the_suggested_merge_works_as_typed_for_a_name_starting_with_a_dash(
+    here: tuple[Desk, Copies], tmp_path: Path
+) -> None:
+    """status names the copies and the command that merges them; for a file named like an option the
+    command still names the file (./-...), and run as printed it writes the merged record."""
+    import shlex
+
+    desk, copies = here
+    shutil.copyfile(copies["reviewer"], tmp_path / "-r.smcheck.toml")
+    shutil.copyfile(copies["cosigned"], tmp_path / "c.smcheck.toml")
+    result = runner.invoke(
+        app,
+        [
+            "status",
+            "--json",
+            "--allowed-signers",
+            str(desk.trust),
+            "--",
+            "-r.smcheck.toml",
+            "c.smcheck.toml",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads(result.stdout)["channels"]
+    assert row["state"] == "approved"
+    note = next(n for n in row["notes"] if "smcheck merge" in n)
+    command = note[note.index("smcheck merge") :]
+    assert command == (
+        "smcheck merge ./-r.smcheck.toml c.smcheck.toml --output ./-r.merged.smcheck.toml"
+    )
+    words = shlex.split(command)[2:]
+    code, output = merge(desk, *words)
+    assert code == 0, output
+    assert desk.verify(tmp_path / "-r.merged.smcheck.toml", "--require", "approved")[0] == 0
