@@ -194,6 +194,15 @@ def test_no_view_prints_the_reviewers_local_trust_file_path(desk: Desk) -> None:
         assert local not in page and str(desk.root) not in page
         assert "checked against the reviewer's trust file" in page
         assert "the reviewer's trust file, line 1" in page  # the proposer's signature row
+    # A proposer the trust file does not know: the refusal and its command name no local path.
+    desk.new(key="attacker", output="stranger.smcheck.toml")
+    stranger = Path("stranger.smcheck.toml")  # as the reviewer names it (the desk is the cwd)
+    for fmt in ("md", "html"):
+        page = html.unescape(export(desk, stranger, fmt)).replace("\\", "")
+        assert "DOES NOT VERIFY" in page
+        assert local not in page and str(desk.root) not in page
+        assert "is not in the reviewer's trust file: anyone can make a key" in page
+        assert "trust add stranger.smcheck.toml" in page
 
 
 def test_diff_shows_choices_by_their_labels_and_decisions_with_their_comments(desk: Desk) -> None:

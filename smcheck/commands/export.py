@@ -386,8 +386,22 @@ def _unlocal(report: Report) -> Callable[[str], str]:
     def clean(text: str) -> str:
         if not where:
             return text
-        return text.replace(f"trust file {where}", "the reviewer's trust file").replace(
-            f"{where} line ", "the reviewer's trust file, line "
+        for local, said in (
+            (
+                f"--allowed-signers {shell_word(where)} ",
+                "",
+            ),  # a command to paste: the reviewer's own
+            (f"the trust file {where}", "the reviewer's trust file"),
+            (f"trust file {where}", "the reviewer's trust file"),
+            (f"{where} line ", "the reviewer's trust file, line "),
+        ):
+            text = text.replace(local, said)
+        # Any other mention of a path with a folder in it (a bare name such as "t" could be part of
+        # any word, and shows no folder).
+        return (
+            text.replace(where, "the reviewer's trust file")
+            if "/" in where or "\\" in where
+            else text
         )
 
     return clean
