@@ -460,3 +460,39 @@ def test_the_suggested_merge_works_as_typed_for_a_name_starting_with_a_dash(
     code, output = merge(desk, *words)
     assert code == 0, output
     assert desk.verify(tmp_path / "-r.merged.smcheck.toml", "--require", "approved")[0] == 0
+
+
+def test_hostile_copies_are_refused_in_one_line_never_a_crash(
+    here: tuple[Desk, Copies], tmp_path: Path
+) -> None:
+    """A copy changed anywhere (a byte flipped, cut short, markup or escapes added, its trailer
+    rewritten): merge exits 0 with a record that verifies, or refuses (1 or 2) without a traceback and
+    without writing."""
+    import random
+
+    desk, copies = here
+    data = copies["reviewer"].read_bytes()
+    rng = random.Random(16)
+    mutants = [data[: rng.randrange(len(data))] for _ in range(4)] + [
+        data.replace(b"dmo@essex.ac.uk", b"[bold red]x[/]\x1b]8;;http://x\x07\xe2\x80\xae", 1),
+        data + b'\n[[signature]]\nmethod = "sha256"\ndigest = "' + b"0" * 64 + b'"\n',
+        data.replace(b"\n", b"\r\n"),
+        b"\xef\xbb\xbf" + data,
+        data + b"\n[answers]\nx = 1\n",
+    ]
+    for _ in range(12):
+        at = rng.randrange(len(data))
+        mutants.append(data[:at] + bytes([data[at] ^ (1 << rng.randrange(8))]) + data[at + 1 :])
+    out = tmp_path / "m.smcheck.toml"
+    for number, mutant in enumerate(mutants):
+        copy = tmp_path / f"mutant{number}.smcheck.toml"
+        copy.write_bytes(mutant)
+        code, output = merge(desk, copy, copies["cosigned"], "-o", out)
+        assert code in (0, 1, 2), (number, output)
+        assert "Traceback" not in output and "\x1b" not in output, (number, output)
+        if code == 0:
+            assert desk.verify(out, "--require", "approved")[0] == 0, number
+            out.unlink()
+        else:
+            assert output.startswith("smcheck: error: "), (number, output)
+            assert not out.exists(), number
