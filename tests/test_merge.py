@@ -264,11 +264,12 @@ def test_status_shows_a_tampered_copy_invalid_beside_the_union(
     here: tuple[Desk, Copies], tmp_path: Path
 ) -> None:
     desk, copies = here
-    folder = _folder(tmp_path, copies["broken"], copies["cosigned"])
+    folder = _folder(tmp_path, copies["broken"], copies["cosigned"], copies["reviewer"])
     code, rows = status(desk, folder)
     assert code == 1
     states = {Path(str(r["path"])).name: r["state"] for r in rows}
-    assert states["broken.smcheck.toml"] == "invalid"
+    # The two good copies together are approved; the tampered one is not dropped into them.
+    assert states == {"broken.smcheck.toml": "invalid", "cosigned.smcheck.toml": "approved"}
 
 
 def test_status_is_the_same_whatever_the_order_found(
@@ -289,6 +290,7 @@ def test_status_is_the_same_whatever_the_order_found(
         monkeypatch.setattr("smcheck.commands.status.find_files", found)
         seen.append(status(desk, folder))
     assert seen[0] == seen[1]
+    assert [r["state"] for r in seen[0][1]] == ["invalid"]  # the conflict, whichever came first
 
 
 def verify_folder(desk: Desk, folder: Path) -> tuple[int, str]:
