@@ -473,6 +473,17 @@ def say(message: str, style: str = "") -> None:
         stderr().print(Text(line, style=style), soft_wrap=True)
 
 
+def say_item(lead: str, message: str) -> None:
+    """One item of a list (``"  1. "`` and its text) on stderr, as :func:`say` writes a message: its
+    continuation lines indented under the text, a command it ends with kept whole."""
+    from rich.text import Text
+
+    from smcheck.text import as_run
+
+    for line in fit(visible(as_run(message)), lead, width=_terminal_width()):
+        stderr().print(Text(line), soft_wrap=True)
+
+
 # The reviewer's path (verify) prints without rich: its text, in every format, is smcheck.report's.
 # These two names stay for callers of console (imported late: console must stay light to import).
 

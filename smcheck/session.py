@@ -85,8 +85,20 @@ def write(
     return path
 
 
-def next_steps(path: Path, checklist: Checklist, outcome: Outcome, answers: Answers) -> None:
-    """What the person does with the record just written (never "ready for sign-off": it is signed)."""
+def next_steps(
+    path: Path,
+    checklist: Checklist,
+    outcome: Outcome,
+    answers: Answers,
+    data: bytes,
+    now: dt.datetime,
+) -> None:
+    """What the person does with the record just written (never "ready for sign-off": it is signed):
+    the warnings the reviewer will read, then, numbered, each step still needed before the channel may
+    launch, read off verify's verdict on the very bytes written (:mod:`smcheck.nextsteps`)."""
+    from smcheck.nextsteps import HEADING, steps
+    from smcheck.verify import Demands, verify_bytes
+
     console.say(f"Record written: {path}", style="bold green")
     warnings = [f for f in outcome.findings if f.level is Level.WARNING]
     if warnings:
@@ -100,9 +112,20 @@ def next_steps(path: Path, checklist: Checklist, outcome: Outcome, answers: Answ
             if isinstance(said, str):
                 line += f" You explain: {said}"
             console.show_lines([line])
-    reviewer = f" for {checklist.policy.reviewer}" if checklist.policy.reviewer else ""
-    console.say(f"Next: attach this file, unchanged, to your proposal{reviewer}.")
     option = "" if registry.is_shipped(checklist) else f"--checklist {shell_word(checklist.path)} "
+    # No trust file: the proposer's own view of what they just wrote (signed, or integrity only).
+    report = verify_bytes(
+        data,
+        str(path),
+        lookup=registry.lookup(checklist),
+        today=now.date(),
+        demands=Demands(now=now),
+    )
+    todo = steps(report, path, options=option)
+    if todo:
+        console.say(HEADING, style="bold")
+        for number, step in enumerate(todo, start=1):
+            console.say_item(f"  {number}. ", step)
     console.show_lines(
         [as_run(f"Anyone can check it with: smcheck verify {option}{shell_word(path)}")],
         style="dim",
@@ -280,7 +303,7 @@ def interview_to_record(
         )
         raise
     where["draft"].unlink(missing_ok=True)
-    next_steps(written, checklist, outcome, answers)
+    next_steps(written, checklist, outcome, answers, data, now)
     return 0
 
 

@@ -18,6 +18,7 @@ from smcheck.checklist import Checklist, format_value
 from smcheck.choices import ExportFormat
 from smcheck.errors import FileProblem
 from smcheck.fsutil import atomic_write
+from smcheck.nextsteps import HEADING as NEXT_HEADING
 from smcheck.record import Record, RecordError
 from smcheck.text import shell_word, visible
 from smcheck.trust.policy import State
@@ -55,6 +56,8 @@ class Banner(NamedTuple):
     """The failing checks of a record that does not verify; else each decision, with its comment."""
     warnings: tuple[str, ...] = ()
     """Every warning verify gives (the outcome's, with the proposer's explanations, and the others)."""
+    steps: tuple[str, ...] = ()
+    """What is still needed before the channel may launch (:mod:`smcheck.nextsteps`); () when approved."""
 
     @property
     def valid(self) -> bool:
@@ -205,6 +208,12 @@ def to_markdown(doc: Document) -> str:
         banner = doc.banner
         out.append(f"> **{banner.mark}:** {_md(banner.headline)}")
         out.extend(f"> - {_md(reason)}" for reason in banner.reasons)
+        if banner.steps:
+            out.append(">")
+            out.append(f"> **{_md(NEXT_HEADING)}**")
+            out.extend(
+                f"> {number}. {_md(step)}" for number, step in enumerate(banner.steps, start=1)
+            )
         if banner.warnings:
             out.append(">")
             out.append(f"> **Warnings ({len(banner.warnings)}):**")
@@ -233,10 +242,16 @@ def to_html(doc: Document) -> str:
         banner = doc.banner
         reasons = "".join(f"<li>{escape(r)}</li>" for r in banner.reasons)
         warnings = "".join(f"<li>{escape(w)}</li>" for w in banner.warnings)
+        todo = "".join(f"<li>{escape(step)}</li>" for step in banner.steps)
         body.append(
             f'<div class="banner {banner.kind}" role="alert"><p><strong>{banner.mark}:</strong>'
             f" {escape(banner.headline)}</p>"
             + (f"<ul>{reasons}</ul>" if reasons else "")
+            + (
+                f'<p class="next"><strong>{escape(NEXT_HEADING)}</strong></p><ol>{todo}</ol>'
+                if todo
+                else ""
+            )
             + (
                 f'<p class="warnings"><strong>Warnings ({len(banner.warnings)}):</strong></p>'
                 f"<ul>{warnings}</ul>"
@@ -291,7 +306,7 @@ def run(
                 str(path), [f"{path}: {exc.message}"], hint=f"smcheck verify {shell_word(path)}"
             ) from None
     checklist = lookup(record.checklist_id)
-    doc = build(record, checklist, signature_rows(report), banner_of(report))
+    doc = build(record, checklist, signature_rows(report), banner_of(report, path))
     match fmt:
         case ExportFormat.MD:
             text = to_markdown(doc)
@@ -308,14 +323,22 @@ def run(
     return 0
 
 
-def banner_of(report: Report) -> Banner:
+def banner_of(report: Report, path: Path | None = None) -> Banner:
     """verify's verdict on the record, in the words of its one result: the state; for a record that
     does not verify, each failed check's reason; else who decided (with their comments) or who must
-    act, and every warning. No local path: the reviewer's trust file is named as such."""
+    act, and every warning; with the record's ``path``, the steps still needed before the channel may
+    launch. No local path: the reviewer's trust file is named as such."""
+    from smcheck.nextsteps import steps
     from smcheck.verify import Verdict
 
     today = dt.datetime.now(dt.UTC).date().isoformat()
     clean = _unlocal(report)
+    # The document is read on other computers: the record by its file name, and no local key.
+    todo = (
+        tuple(clean(s) for s in steps(report, Path(path.name), to_proposer=False))
+        if path is not None
+        else ()
+    )
     if not report.valid:
         failed = tuple(
             clean(f"{c.title}: {c.summary}") for c in report.checks if c.verdict is Verdict.FAIL
@@ -325,6 +348,7 @@ def banner_of(report: Report) -> Banner:
             f"smcheck verify refused this record on {today}. What follows is what the file says,"
             " not what was signed off or approved.",
             failed,
+            steps=todo,
         )
     standing = report.standing
     said = standing.summary if standing is not None else report.state.value
@@ -343,6 +367,7 @@ def banner_of(report: Report) -> Banner:
         f"smcheck verify accepted this record on {today}{against}: {said}.",
         decided,
         _warnings(report, clean),
+        todo,
     )
 
 

@@ -109,7 +109,7 @@ def _run_answers(
     record = build_record(checklist, applied.answers, outcome, applied.signoff, now=now)
     data = render(record) if signer is None else signer(render(record))
     written = session.write(data, output, checklist, applied.answers, now, force)
-    session.next_steps(written, checklist, outcome, applied.answers)
+    session.next_steps(written, checklist, outcome, applied.answers, data, now)
     return 0
 
 

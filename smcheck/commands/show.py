@@ -55,8 +55,10 @@ def run(
     record_ = parsed.record
     lookup = registry.lookup()
     checklist = lookup(record_.checklist_id)
+    verdict, todo = _verdict(record, data, lookup, allowed_signers, revoked)
     lines = [
-        _verdict(record, data, lookup, allowed_signers, revoked),
+        verdict,
+        *todo,
         "",
         f"Record {record_.id}",
         f"  made {record_.created:%Y-%m-%d %H:%M} UTC with smcheck {record_.smcheck_version}",
@@ -104,16 +106,20 @@ def _verdict(
     lookup: registry.Lookup,
     allowed_signers: Path | None,
     revoked: Path | None,
-) -> str:
-    """What verify says, first: a view is never kinder than verify."""
+) -> tuple[str, list[str]]:
+    """What verify says, first: a view is never kinder than verify; then, for a record not yet
+    approved, the numbered steps still needed before the channel may launch."""
+    from smcheck.nextsteps import numbered, steps
+    from smcheck.text import as_run
     from smcheck.trust.source import reviewer_loader
     from smcheck.verify import Demands, Verdict, verify_now
 
     load_trust = reviewer_loader(allowed_signers, revoked, notify=console.note)
     report = verify_now(data, str(path), lookup=lookup, demands=Demands(load_trust=load_trust))
+    todo = [as_run(line) for line in numbered(steps(report, path, to_proposer=False))]
     if report.valid:
         said = report.standing.summary if report.standing else report.state.value
-        return f"smcheck verify: VALID: {said}"
+        return f"smcheck verify: VALID: {said}", todo
     failed = "; ".join(
         # A summary that ends with a colon introduces verify's detail lines, which one line leaves out.
         f"{c.title}: {c.summary.rstrip().removesuffix(':')}"
@@ -122,7 +128,8 @@ def _verdict(
     )
     return (
         f"smcheck verify: DOES NOT VERIFY ({failed}). What follows is what the file says, not what"
-        " was signed off or approved."
+        " was signed off or approved.",
+        todo,
     )
 
 
