@@ -519,8 +519,13 @@ def list_drafts() -> list[DraftInfo]:
 def in_progress() -> list[DraftInfo]:
     """The drafts a person may want to resume, newest first: readable, and in progress, blocked or
     ready to sign off (a referred draft has nowhere to go, and one that cannot be read cannot resume)."""
+    return resumable(list_drafts())
+
+
+def resumable(drafts: list[DraftInfo]) -> list[DraftInfo]:
+    """Those of ``drafts`` that ``smcheck new --resume`` can continue (see :func:`in_progress`)."""
     keep = {DraftStatus.IN_PROGRESS, DraftStatus.BLOCKED, DraftStatus.READY}
-    return [d for d in list_drafts() if d.readable and d.status in keep]
+    return [d for d in drafts if d.readable and d.status in keep]
 
 
 def find_draft(given: Path) -> Path:

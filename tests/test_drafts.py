@@ -358,7 +358,10 @@ def test_the_list_shows_channel_progress_time_state_and_a_path_to_paste(
     # Quoted for the shell; the reason is a comment, so the line still pastes.
     assert re.search(rf"  unreadable +{re.escape(repr(str(spaced)))}  # not valid TOML", lines[2])
     assert len(lines) == 3
-    assert "smcheck new --resume DRAFT" in err and "smcheck drafts discard DRAFT" in err
+    # The real names, never a placeholder: the newest draft that can resume, the newest listed.
+    assert f"Resume the latest with: smcheck new --resume {going}" in err
+    assert f"Discard the latest with: smcheck drafts discard {going}" in err
+    assert "DRAFT" not in err
 
 
 def test_hostile_names_and_content_are_shown_escaped(

@@ -64,15 +64,15 @@ def list_run() -> int:
             line += f"  # {visible(draft.problem)}"  # a comment: the path still pastes
         lines.append(line)
     console.show_lines(lines, out=True)
-    console.show_lines(
-        [
-            as_run(
-                "Resume one with: smcheck new --resume DRAFT; discard one with:"
-                " smcheck drafts discard DRAFT"
-            )
-        ],
-        style="dim",
-    )
+    # Commands that work as typed: the real names of the newest drafts, never a placeholder.
+    from smcheck.drafts import resumable
+
+    waiting = resumable(found)
+    said = []
+    if waiting:
+        said.append(f"Resume the latest with: smcheck new --resume {shell_word(waiting[0].path)}")
+    said.append(f"Discard the latest with: smcheck drafts discard {shell_word(found[0].path)}")
+    console.show_lines([as_run(line) for line in said], style="dim")
     return 0
 
 
