@@ -12,10 +12,11 @@ import re
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from smcheck import console, registry
 from smcheck.checklist import Answers, Checklist, Level, Value
-from smcheck.errors import Interrupted, SmcheckError
+from smcheck.errors import Interrupted, SmcheckError, UsageError
 from smcheck.fsutil import atomic_write
 from smcheck.interview import Asker, Interview, Progress, blocking
 from smcheck.outcome import Outcome, evaluate
@@ -46,6 +47,35 @@ def default_output(checklist: Checklist, answers: dict[str, Value], now: dt.date
         path = Path(f"{stem}-{number}{SUFFIX}")
         number += 1
     return path
+
+
+class Mode(NamedTuple):
+    """How the person ran the interview: every command smcheck suggests to them carries it, so that it
+    works as typed and goes on the way they started (plain mode stays plain)."""
+
+    plain: bool = False
+    """Plain, line-by-line mode (``--plain``, or the environment that turned it on)."""
+    checklist: Checklist | None = None
+    """The checklist answered: named with ``--checklist FILE`` when it is not a shipped one."""
+    output: Path | None = None
+    """Where the record is to be written (``--output``), when the person said."""
+
+    def options(self, *, output: Path | None = None) -> str:
+        """The options that carry the mode, each a shell word, with a space before each; ``output``
+        names another output than the mode's (``OTHER``, after a name was taken)."""
+        words = []
+        if self.plain:
+            words.append("--plain")
+        if self.checklist is not None and not registry.is_shipped(self.checklist):
+            words.append(f"--checklist {shell_word(self.checklist.path)}")
+        where = output if output is not None else self.output
+        if where is not None:
+            words.append(f"--output {shell_word(where)}")
+        return "".join(" " + word for word in words)
+
+    def resume(self, draft: Path, *, output: Path | None = None) -> str:
+        """The command that continues ``draft`` in this mode."""
+        return f"smcheck new --resume {shell_word(draft)}{self.options(output=output)}"
 
 
 Signer = Callable[[bytes], bytes]
@@ -132,8 +162,14 @@ def next_steps(
     )
 
 
-def stopped_short(outcome: Outcome, draft: Path | None, checklist: Checklist | None = None) -> int:
-    """Why there is no record yet, what to do, and (for a saved draft) how to come back; exit 1.
+def stopped_short(
+    outcome: Outcome,
+    draft: Path | None,
+    checklist: Checklist | None = None,
+    mode: Mode | None = None,
+) -> int:
+    """Why there is no record yet, what to do, and (for a saved draft) how to come back in the same
+    ``mode``; exit 1.
 
     A referral is not something to fix and come back from: it says where to go instead.
     """
@@ -163,11 +199,37 @@ def stopped_short(outcome: Outcome, draft: Path | None, checklist: Checklist | N
         console.say(
             as_run(
                 "Your answers are saved. When you have done this, continue with:"
-                f" smcheck new --resume {shell_word(draft)}"
+                f" {(mode or Mode(checklist=checklist)).resume(draft)}"
             ),
             style="bold",
         )
     return 1
+
+
+def need_terminal(command: str, plain: bool, instead: str) -> None:
+    """Refuse an interview with no terminal to ask in. The full-screen prompts need one for input and
+    output; plain mode draws nothing, so it needs one for input only and its output may go to a pipe or
+    a file (``smcheck new --plain | tee log``, as some screen-reader and braille set-ups do)."""
+    import sys
+
+    if sys.stdin.isatty() and (plain or sys.stdout.isatty()):
+        return
+    if not sys.stdin.isatty():
+        raise UsageError(
+            f"{command} asks its questions in a terminal, and there is none here",
+            hint=as_run(
+                f"to run without prompts, give the answers in a file: {instead}"
+                + (
+                    " (smcheck checklist template prints one to fill in)"
+                    if "FILE" in instead
+                    else ""
+                )
+            ),
+        )
+    raise UsageError(
+        f"{command} draws its questions on the terminal, and its output is not one",
+        hint="to send the interview's output to a pipe or a file, ask line by line: add --plain",
+    )
 
 
 def plain_mode(flag: bool) -> bool:
@@ -251,12 +313,14 @@ def interview_to_record(
     """
     from smcheck.drafts import save_draft
 
+    mode = Mode(plain, checklist, output)
+    plain_word = " --plain" if plain else ""
     refuse_out_of_force(
         checklist,
         utcnow(),
-        again=f"smcheck new --resume {shell_word(draft_path)} --checklist {checklist.id}"
+        again=f"smcheck new --resume {shell_word(draft_path)} --checklist {checklist.id}{plain_word}"
         if resumed
-        else f"smcheck new --checklist {checklist.id}",
+        else f"smcheck new --checklist {checklist.id}{plain_word}",
     )
     asker = make_asker(checklist, plain=plain)
     where = {"draft": draft_path}
@@ -266,15 +330,15 @@ def interview_to_record(
         where["draft"] = save_draft(where["draft"], checklist, state, started)
         saved["any"] = True
 
-    def resume_hint() -> str:
-        return as_run(f"smcheck new --resume {shell_word(where['draft'])}")
+    def resume_hint(output: Path | None = None) -> str:
+        return as_run(mode.resume(where["draft"], output=output))
 
     console.show_title(checklist, resumed=resumed)
     interview = Interview(checklist, asker, progress, save=save, today=lambda: utcnow().date())
     try:
         outcome = interview.run()
         if not outcome.status.can_sign_off:
-            return stopped_short(outcome, where["draft"] if saved["any"] else None, checklist)
+            return stopped_short(outcome, where["draft"] if saved["any"] else None, checklist, mode)
         signoff: SignOff | None = interview.sign_off()
     except (KeyboardInterrupt, EOFError):
         if not saved["any"]:
@@ -291,15 +355,15 @@ def interview_to_record(
     answers = interview.progress.answers
     outcome = evaluate(checklist, answers, today=now.date())  # as of the moment it is signed
     if not outcome.status.can_sign_off:  # (a rule on today's date turned at midnight)
-        return stopped_short(outcome, where["draft"], checklist)
+        return stopped_short(outcome, where["draft"], checklist, mode)
     record = build_record(checklist, answers, outcome, signoff, now=now)
-    refuse_unsound(render(record), checklist, now, where["draft"])
+    refuse_unsound(render(record), checklist, now, where["draft"], mode)
     try:
         data = render(record) if signer is None else signer(render(record))
         written = write(data, output, checklist, answers, now, force)
     except SmcheckError as exc:
-        exc.hint = (
-            f"{exc.hint or ''}; your answers are kept: {resume_hint()} --output OTHER".lstrip("; ")
+        exc.hint = f"{exc.hint or ''}; your answers are kept: {resume_hint(Path('OTHER'))}".lstrip(
+            "; "
         )
         raise
     where["draft"].unlink(missing_ok=True)
@@ -331,17 +395,21 @@ def refuse_out_of_force(checklist: Checklist, now: dt.datetime, *, again: str) -
     )
 
 
-def refuse_unsound(data: bytes, checklist: Checklist, now: dt.datetime, draft: Path) -> None:
+def refuse_unsound(
+    data: bytes, checklist: Checklist, now: dt.datetime, draft: Path, mode: Mode | None = None
+) -> None:
     """Check a record's content as ``verify`` will, before it is written: whatever a draft held, no
     record is written that verify would refuse for its answers, outcome or sign-off."""
     from smcheck.verify import Demands, Verdict, verify_bytes
 
     # An interview that ran past the end of its version's grace: said in words, with the command that
     # carries the answers over to the checklist in force.
+    mode = mode or Mode(checklist=checklist)
     refuse_out_of_force(
         checklist,
         now,
-        again=f"smcheck new --resume {shell_word(draft)} --checklist {checklist.id}",
+        again=f"smcheck new --resume {shell_word(draft)} --checklist {checklist.id}"
+        + (" --plain" if mode.plain else ""),
     )
     report = verify_bytes(
         data,
@@ -358,9 +426,7 @@ def refuse_unsound(data: bytes, checklist: Checklist, now: dt.datetime, draft: P
     if failed:
         raise SmcheckError(
             f"no record written: it would not verify ({'; '.join(failed)})",
-            hint=as_run(
-                f"your answers are kept; continue with: smcheck new --resume {shell_word(draft)}"
-            ),
+            hint=as_run(f"your answers are kept; continue with: {mode.resume(draft)}"),
         )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from smcheck import console, registry, session
@@ -41,20 +40,10 @@ def run(
         raise UsageError(
             "--agree goes with --answers", hint="in the interview you make the declaration yourself"
         )
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise UsageError(
-            "smcheck new asks its questions in a terminal, and there is none here",
-            hint="to run without prompts, give the answers in a file: smcheck new --answers FILE"
-            " (smcheck checklist template prints one to fill in)",
-        )
+    plain = session.plain_mode(plain)
+    session.need_terminal("smcheck new", plain, "smcheck new --answers FILE")
     return _run_interactive(
-        checklist_ref,
-        output,
-        force,
-        resume,
-        draft,
-        session.signer_for(sign_with),
-        session.plain_mode(plain),
+        checklist_ref, output, force, resume, draft, session.signer_for(sign_with), plain
     )
 
 
@@ -126,7 +115,7 @@ def _run_interactive(
 
     now = session.utcnow()
     if resume:
-        draft_path = draft if draft is not None else _choose_draft(plain)
+        draft_path = draft if draft is not None else _choose_draft(plain, checklist_ref)
         loaded = load_draft(draft_path)
         remembered = str(loaded.checklist_file) if loaded.checklist_file else None
         if checklist_ref or remembered:
@@ -157,6 +146,7 @@ def _run_interactive(
                     f"You have {count} unfinished draft{'s' if count != 1 else ''}"
                     f" (latest: {waiting[0].channel or 'channel not given yet'}); to continue"
                     f" {'it' if count == 1 else 'one'} instead: smcheck new --resume"
+                    f"{session.Mode(plain, checklist, output).options()}"
                 ),
                 style="yellow",
             )
@@ -165,7 +155,7 @@ def _run_interactive(
     )
 
 
-def _choose_draft(plain: bool) -> Path:
+def _choose_draft(plain: bool, checklist_ref: str | None) -> Path:
     """``--resume`` without a draft: the only draft in progress, or the person picks one (newest first)."""
     from smcheck.drafts import drafts_folder, how_far, in_progress, saved_words, state_words
 
@@ -175,6 +165,8 @@ def _choose_draft(plain: bool) -> Path:
             f"no draft in progress to continue in {drafts_folder()}",
             hint=as_run(
                 "smcheck drafts lists every draft; start a new interview with: smcheck new"
+                + (" --plain" if plain else "")
+                + (f" --checklist {shell_word(checklist_ref)}" if checklist_ref else "")
             ),
         )
     if len(waiting) == 1:

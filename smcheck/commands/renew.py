@@ -9,17 +9,15 @@ a new file; the old one is never touched.
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 from typing import NamedTuple
 
 from smcheck import console, registry, session
 from smcheck.checklist import Checklist, Value
-from smcheck.errors import UsageError
 from smcheck.fsutil import refuse_existing
 from smcheck.interview import Progress
 from smcheck.record import Record, open_record
-from smcheck.text import as_run, shell_word
+from smcheck.text import shell_word
 
 
 class ChecklistChanges(NamedTuple):
@@ -74,13 +72,10 @@ def run(
     session.refuse_unverified(path, checklist, force=force, action="renew from it")
     if output is not None:  # before the interview: its answers are not lost to a taken name
         refuse_existing(output, overwrite=force, links=force)
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise UsageError(
-            "smcheck renew asks its questions in a terminal, and there is none here",
-            hint=as_run(
-                f"to renew without prompts: smcheck new --answers {shell_word(path)} --agree"
-            ),
-        )
+    plain = session.plain_mode(plain)
+    session.need_terminal(
+        "smcheck renew", plain, f"smcheck new --answers {shell_word(path)} --agree"
+    )
     signer = signer_for(sign_with)
     changes = checklist_changes(record, checklist)
     console.say(
@@ -111,5 +106,5 @@ def run(
         force,
         signer,
         resumed=False,
-        plain=session.plain_mode(plain),
+        plain=plain,
     )
