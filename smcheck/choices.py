@@ -36,12 +36,25 @@ class ExportFormat(StrEnum):
     """One self-contained HTML page."""
 
 
+class StatusFormat(StrEnum):
+    """How ``smcheck status --format`` writes the register."""
+
+    TEXT = "text"
+    """For people: a table that fits the terminal."""
+    JSON = "json"
+    """One JSON object (``--json`` says the same)."""
+    CSV = "csv"
+    """For a spreadsheet: RFC 4180, UTF-8 with a byte-order mark, formulas neutralised."""
+
+
 class SchemaKind(StrEnum):
     """The files ``smcheck schema KIND`` describes."""
 
     CHECKLIST = "checklist"
     RECORD = "record"
     ANSWERS = "answers"
+    REPORT = "report"
+    """Not a file: what ``verify --json`` and ``--jsonl`` print for each record."""
 
 
 BUILT_IN_ROLES = ("proposer", "reviewer")

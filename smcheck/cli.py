@@ -28,6 +28,7 @@ from smcheck.choices import (
     ExportFormat,
     Require,
     SchemaKind,
+    StatusFormat,
     complete_any_role,
     complete_approver_role,
     complete_checklist,
@@ -777,6 +778,8 @@ def export(
         "status",
         [
             "smcheck status register/",
+            "smcheck status --todo --role advancement-office register/",
+            "smcheck status --format csv register/ > register.csv",
             "smcheck status --html register.html register/",
         ],
         TRUST,
@@ -788,6 +791,36 @@ def status(
         typer.Argument(metavar="FOLDER", help="Folders (or files) holding the register's records."),
     ],
     as_json: AsJson = False,
+    fmt: Annotated[
+        StatusFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar=one_of(StatusFormat),
+            help="text (a table that fits the terminal), json (as --json), or csv for a"
+            " spreadsheet (UTF-8 with a byte-order mark; cells that would start a formula get a '"
+            " in front).",
+        ),
+    ] = None,
+    todo: Annotated[
+        bool,
+        typer.Option(
+            "--todo",
+            help="Only the channels where someone must act, most urgent first: invalid files,"
+            " overdue reviews, rejections, awaiting the reviewer, awaiting a co-signer, unsigned,"
+            " not checked, reviews due, re-reviews under a newer checklist, drafts.",
+        ),
+    ] = False,
+    role: Annotated[
+        str | None,
+        typer.Option(
+            "--role",
+            metavar="ROLE",
+            help="Only the channels where ROLE must act, now or next: reviewer, proposer, or a"
+            " co-signer's role (advancement-office). Narrows every format.",
+            autocompletion=complete_any_role,
+        ),
+    ] = None,
     html: Annotated[
         Path | None,
         typer.Option("--html", metavar="FILE", help="Also write the register as one HTML page."),
@@ -798,8 +831,9 @@ def status(
 ) -> None:
     """Show the register: one row per channel, most urgent first.
 
-    Every file is verified as verify would, and accounted for; counts by state come first. Exit 1
-    when any file does not verify.
+    Every file is verified as verify would, and accounted for; counts by state come first. The text
+    wraps to the terminal's width (COLUMNS; 100 when not a terminal; never below 80). Exit 1 when
+    any file does not verify, whatever --todo or --role leave out.
     """
     from smcheck.commands import status as command
 
@@ -811,6 +845,9 @@ def status(
         force=force,
         allowed_signers=allowed_signers,
         revoked=revoked,
+        fmt=fmt,
+        todo=todo,
+        role=role,
     )
 
 

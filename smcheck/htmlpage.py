@@ -27,6 +27,8 @@ th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid #ddd;
          overflow-wrap: normal; word-break: normal; hyphens: manual; }
 th { white-space: nowrap; word-break: keep-all; }
 .wide { overflow-x: auto; }
+body.register { max-width: none; margin: 1.5rem 1rem; }
+body.register .note { min-width: 16rem; }
 .date { white-space: nowrap; }
 .note { color: #555; font-size: .9em; }
 .path { font-family: ui-monospace, monospace; font-size: .95em; }
@@ -41,7 +43,8 @@ th { white-space: nowrap; word-break: keep-all; }
 .banner .warnings { margin-bottom: 0; }
 @media print {
   @page { size: A4 landscape; margin: 12mm; }
-  body { margin: 0; max-width: none; font-size: 9pt; }
+  body, body.register { margin: 0; max-width: none; font-size: 9pt; }
+  body.register .note { min-width: 0; }
   h2 { break-after: avoid; } tr, dl { break-inside: avoid; }
   .wide { overflow: visible; }
   th, td { overflow-wrap: normal; word-break: normal; hyphens: manual; padding: .2rem .35rem; }
@@ -64,8 +67,10 @@ def path_html(path: str) -> str:
     return escape(path).replace("/", "/<wbr>")
 
 
-def page(title: str, body: list[str]) -> str:
-    """A whole page around ``body`` (already escaped HTML)."""
+def page(title: str, body: list[str], *, wide: bool = False) -> str:
+    """A whole page around ``body`` (already escaped HTML). ``wide``: the page takes the window's
+    whole width (the register, whose every column must be visible at 1280 pixels and above); other
+    pages keep a reading width of 60rem."""
     return (
         "\n".join(
             [
@@ -74,7 +79,7 @@ def page(title: str, body: list[str]) -> str:
                 "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
                 '<meta name="viewport" content="width=device-width, initial-scale=1">',
                 f"<title>{escape(title)}</title>",
-                f"<style>{CSS}</style></head><body>",
+                f"<style>{CSS}</style></head>" + ('<body class="register">' if wide else "<body>"),
                 *body,
                 "</body></html>",
             ]
@@ -84,9 +89,14 @@ def page(title: str, body: list[str]) -> str:
 
 
 def register_page(
-    rows: list[Entry], columns: tuple[str, ...], tally: dict[str, int], today: dt.date
+    rows: list[Entry],
+    columns: tuple[str, ...],
+    tally: dict[str, int],
+    today: dt.date,
+    *,
+    scope: str = "",
 ) -> str:
-    """The register as one printable page."""
+    """The register as one printable page (``scope``: what it is narrowed to, in words)."""
     channels = sum(1 for e in rows if e.state != "invalid")
     summary = (
         ", ".join(
@@ -96,16 +106,19 @@ def register_page(
         )
         or "none"
     )
-    bad = tally.get("invalid", 0)
+    unsearched = sum(1 for e in rows if e.unsearched)
+    bad = tally.get("invalid", 0) - unsearched
     problems = (
         f"; {bad} file{'s' if bad != 1 else ''} that do{'es' if bad == 1 else ''} not verify"
         if bad
         else ""
+    ) + (
+        f"; {unsearched} folder{'s' if unsearched != 1 else ''} not searched" if unsearched else ""
     )
     body = [
         "<h1>Register of official social media channels</h1>",
-        f"<p>{channels} channel{'s' if channels != 1 else ''} on {today.isoformat()}:"
-        f" {escape(summary)}{escape(problems)}.</p>",
+        f"<p>{channels} channel{'s' if channels != 1 else ''} on {today.isoformat()}"
+        f"{escape(f' ({scope})' if scope else '')}: {escape(summary)}{escape(problems)}.</p>",
         '<div class="wide"><table><thead><tr><th>State</th>'
         + "".join(f"<th>{escape(c)}</th>" for c in columns)
         + "<th>Review by</th><th>Notes</th></tr></thead><tbody>",
@@ -123,7 +136,7 @@ def register_page(
             + "</td></tr>"
         )
     body.append("</tbody></table></div>")
-    return page("Register of official social media channels", body)
+    return page("Register of official social media channels", body, wide=True)
 
 
 def _note_html(note: str) -> str:

@@ -31,6 +31,7 @@ from smcheck.checklist import Checklist, format_value
 from smcheck.errors import CannotOpen, SmcheckError
 from smcheck.record import PROPOSER, REVIEWER, Record
 from smcheck.registry import Lookup
+from smcheck.report import unlocal, unsearched
 from smcheck.timeutil import EARLIEST
 from smcheck.trust.policy import Roles, State
 from smcheck.verify import Demands, Report
@@ -79,6 +80,16 @@ class Entry(NamedTuple):
     rereview: str | None = None
     """For a valid record made under a checklist version superseded since, the version in force now:
     the channel is to be re-reviewed under it."""
+    platform: str | None = None
+    """The channel's platform in words (the ``name_from`` answer with choices, by its label)."""
+    handle: str | None = None
+    """The channel's handle (the ``name_from`` answer without choices), as the file writes it."""
+    unsearched: bool = False
+    """A folder that was not searched (too deep, or unreadable): a row of its own, not a record."""
+    acting: tuple[str, ...] = ()
+    """The roles that must act on this row, the first first (``proposer``, ``reviewer`` or a co-signer
+    role): empty for a channel approved with nothing to do. ``status --todo`` lists the rows that have
+    one, ``status --role ROLE`` those where ROLE is one of them."""
 
     @property
     def identities(self) -> tuple[str, ...]:
@@ -124,6 +135,24 @@ def _columns(checklist: Checklist | None, answers: Mapping[str, object]) -> tupl
     return tuple(cells)
 
 
+def _identity(
+    checklist: Checklist | None, answers: Mapping[str, object]
+) -> tuple[str | None, str | None]:
+    """The channel's platform (by its label) and handle, from the checklist's ``name_from``
+    questions: the one with choices is the platform, the other the handle."""
+    found: dict[str, str | None] = {"platform": None, "handle": None}
+    for qid in checklist.name_from if checklist is not None else ():
+        question = checklist.question(qid) if checklist is not None else None
+        value = answers.get(qid)
+        if question is None or not isinstance(value, str):
+            continue
+        if question.choices:
+            found["platform"] = question.label_of(value)
+        else:
+            found["handle"] = value
+    return found["platform"], found["handle"]
+
+
 def _channel(
     checklist: Checklist | None, answers: Mapping[str, object], otherwise: str
 ) -> tuple[str, tuple[str, ...]]:
@@ -137,7 +166,41 @@ NOT_TO_BE_ACTED_ON = "nobody should act on it"
 
 
 def _invalid(path: str, reason: str) -> Entry:
-    return Entry(path, path, (), "invalid", None, None, f"{NOT_TO_BE_ACTED_ON}: {reason}")
+    return Entry(
+        path,
+        path,
+        (),
+        "invalid",
+        None,
+        None,
+        f"{NOT_TO_BE_ACTED_ON}: {reason}",
+        acting=(REVIEWER,),
+    )
+
+
+NOT_SEARCHED = "folder not searched"
+"""A folder below the search's depth limit is no record: its row's channel column says this."""
+
+
+def problem_entry(problem: CannotOpen) -> Entry:
+    """The row of what could not be opened: a folder not searched, or a file that cannot be read."""
+    return _unsearched(problem) if unsearched(problem) else _invalid(problem.path, problem.reason)
+
+
+def _unsearched(problem: CannotOpen) -> Entry:
+    """The row of a folder that was not searched (more than 64 folders deep): a folder, not a record;
+    whatever lies below it is not in the register, and the reviewer must look at it themselves."""
+    return Entry(
+        problem.path,
+        NOT_SEARCHED,
+        (),
+        "invalid",
+        None,
+        None,
+        f"{NOT_SEARCHED}: {problem.reason}; the records below it, if any, are not in this register",
+        unsearched=True,
+        acting=(REVIEWER,),
+    )
 
 
 def _compact(entry: Entry, shared: dict[object, object]) -> Entry:
@@ -235,6 +298,7 @@ def record_entry(report: Report, *, lookup: Lookup, today: dt.date, data: bytes 
         # Signed by a key the trust file does not hold, and nothing else wrong: verify's words name
         # the person and the command that adds them; the office acts on it, once it has checked.
         newcomer = len(failed) == 1 and any(d.code == TRUST_ADD_COMMAND for d in failed[0].details)
+        clean = unlocal(report)
         return Entry(
             report.path,
             shown,
@@ -242,11 +306,16 @@ def record_entry(report: Report, *, lookup: Lookup, today: dt.date, data: bytes 
             "invalid",
             None,
             None,
-            f"not trusted yet: {failed[0].summary}"
-            if newcomer
-            else f"{NOT_TO_BE_ACTED_ON}: fails {reason}",
+            clean(
+                f"not trusted yet: {failed[0].summary}"
+                if newcomer
+                else f"{NOT_TO_BE_ACTED_ON}: fails {reason}"
+            ),
             _labels(checklist),
             keys=keys,
+            acting=(REVIEWER,),
+            platform=_identity(checklist, answers)[0],
+            handle=_identity(checklist, answers)[1],
         )
     checklist = lookup(record.checklist_id)
     shown = report.state.value
@@ -258,13 +327,7 @@ def record_entry(report: Report, *, lookup: Lookup, today: dt.date, data: bytes 
     detail = who_acts(report, shown, record.review_by) + _moved_on(report)
     if report.rereview is not None:
         detail += f"; re-review under {report.rereview} (made under {record.checklist_version})"
-    from smcheck.verify import explanation
-
-    explained = tuple(
-        f"{f.rule}: the proposer explains: {said}"
-        for f in record.actions
-        if (said := explanation(f, record.answers)) is not None
-    )
+    clean = unlocal(report)
     channel, keys = _channel(checklist, record.answers, f"record {record.id}")
     return Entry(
         report.path,
@@ -273,13 +336,69 @@ def record_entry(report: Report, *, lookup: Lookup, today: dt.date, data: bytes 
         shown,
         record.review_by,
         record.created,
-        detail,
+        clean(detail),
         _labels(checklist),
-        explained,
+        tuple(clean(note) for note in _to_act_on(report)),
         keys,
         report.copy_key,
         rereview=report.rereview,
+        acting=_acting(report, shown),
+        platform=_identity(checklist, record.answers)[0],
+        handle=_identity(checklist, record.answers)[1],
     )
+
+
+def _to_act_on(report: Report) -> list[str]:
+    """What a reviewer needs on the row to act: every warning verify gives (the outcome's, each with
+    the proposer's explanation when there is one, and every other check that warns), and each
+    decision's comment (a rejection's reason above all)."""
+    from smcheck.verify import Verdict
+
+    said: list[str] = []
+    for check in report.checks:
+        if check.verdict is not Verdict.WARN or check.code == "rejected":
+            continue  # a rejection is the row's state; its comment follows
+        if check.code != "outcome-warnings":
+            said.append(f"warning: {check.title}: {check.summary}")
+    # The outcome's warnings as verify judged them (each followed by the proposer's explanation, or
+    # that they gave none where the checklist asks for one).
+    for check in report.checks:
+        if check.code != "outcome-warnings" or check.verdict is not Verdict.WARN:
+            continue
+        for detail in check.details:
+            if detail.code == "outcome-warning":
+                said.append(f"warning: {detail.where}: {detail.message}")
+            elif detail.code in ("outcome-explanation", "outcome-unexplained") and said:
+                said[-1] += f" ({detail.message})"
+        if not any(d.code == "outcome-warning" for d in check.details):
+            said.append(f"warning: {check.summary}")
+    judged = report.judged
+    for decision in judged.decisions if judged is not None else ():
+        approval = decision.approval
+        if approval is not None and approval.comment:
+            who = report.roles.title(decision.role)
+            said.append(f"{approval.decision} by {who}: {approval.comment}")
+    return said
+
+
+def _acting(report: Report, shown: str) -> tuple[str, ...]:
+    """Who must act on a valid record's row, the first first."""
+    standing = report.standing
+    if shown in ("review-overdue", "review-due"):
+        return (PROPOSER,)
+    if standing is None:
+        return ()
+    match standing.state:
+        case State.APPROVED:
+            return (PROPOSER,) if report.rereview is not None else ()
+        case State.AWAITING_REVIEWER | State.AWAITING_COSIGN:
+            return standing.awaiting
+        case State.REJECTED | State.UNSIGNED:
+            return (PROPOSER,)
+        case State.NOT_CHECKED | State.INVALID:
+            return (REVIEWER,)
+        case _:
+            assert_never(standing.state)
 
 
 def _claimed(data: bytes) -> Record | None:
@@ -311,6 +430,9 @@ def draft_entry(path: Path, *, lookup: Lookup) -> Entry:
         "unfinished: the proposer must finish the interview and sign it off",
         _labels(checklist),
         keys=keys,
+        acting=(PROPOSER,),
+        platform=_identity(checklist, answers)[0],
+        handle=_identity(checklist, answers)[1],
     )
 
 
@@ -338,11 +460,10 @@ def build(
 
     shared: dict[object, object] = {}
     for _item, made in batch.results(records, entry, lookup=lookup, today=today, demands=demands):
-        entries.append(
-            _invalid(made.path, made.reason)
-            if isinstance(made, CannotOpen)
-            else _compact(made, shared)
-        )
+        if isinstance(made, CannotOpen):
+            entries.append(problem_entry(made))
+        else:
+            entries.append(_compact(made, shared))
     entries = _copies_as_one(entries, lookup=lookup, today=today, demands=demands)
     rows = arrange(entries)
     columns = next((e.labels for e in rows if e.labels), ())
@@ -427,6 +548,68 @@ def arrange(entries: list[Entry]) -> list[Entry]:
     return sorted(
         rows, key=lambda e: (STATES.index(e.state), e.review_by or dt.date.max, e.channel, e.path)
     )
+
+
+def row_json(entry: Entry, columns: tuple[str, ...]) -> dict[str, object]:
+    """One row as ``status --json`` gives it, and as ``verify --json`` gives it under ``register``
+    for each record (one function, so the two agree): the channel (its name, platform and handle),
+    its department, the register's state, the review date, who must act next and why (``detail``,
+    and the roles in ``acting``), and the notes (every warning, every decision's comment, the
+    channel's other files)."""
+    cells = dict(zip(columns or entry.labels, entry.columns, strict=False))
+    named = entry.state != "invalid" or bool(entry.keys)
+    return {
+        "channel": entry.channel if entry.state != "invalid" else None,
+        "name": entry.channel if named and not entry.unsearched else None,
+        "platform": entry.platform,
+        "handle": entry.handle,
+        "department": cells.get("Department") or None,
+        "path": entry.path,
+        "state": entry.state,
+        "review_by": entry.review_by.isoformat() if entry.review_by else None,
+        "columns": cells,
+        "detail": entry.detail,
+        "acting": list(entry.acting),
+        "notes": list(entry.notes),
+        "rereview_under": entry.rereview if entry.state != "invalid" else None,
+        "folder_not_searched": entry.unsearched,
+    }
+
+
+QUEUE = (
+    "invalid",
+    "review-overdue",
+    "rejected",
+    "awaiting-reviewer",
+    "awaiting-cosign",
+    "unsigned",
+    "not-checked",
+    "review-due",
+    "rereview",
+    "draft",
+)
+"""The order of ``status --todo``, most urgent first: a file that does not verify (someone may have
+tampered with it, or the office must add a newcomer's key); a review already overdue; a rejection that
+needs a new record; a record awaiting the reviewer, then a co-signer; one the proposer must sign; one
+whose signatures could not be checked; a review due within 30 days; an approved channel to re-review
+under a newer checklist version; a draft to finish. Approved channels with nothing to do are left out."""
+
+
+def queued(entry: Entry) -> str:
+    """A row's place in :data:`QUEUE` (an approved row to re-review is ``rereview``)."""
+    return "rereview" if entry.state == "approved" and entry.rereview is not None else entry.state
+
+
+def narrowed(register: Register, *, todo: bool = False, role: str | None = None) -> Register:
+    """The register narrowed to what someone must act on (``todo``: every row with someone to act,
+    in :data:`QUEUE` order) and to one office (``role``: the rows on which that role must act, now
+    or next), the counts made again over the rows kept."""
+    rows = [e for e in register.rows if e.acting] if todo else list(register.rows)
+    if role is not None:
+        rows = [e for e in rows if role in e.acting]
+    if todo:
+        rows.sort(key=lambda e: QUEUE.index(queued(e)))  # stable: the register's order within
+    return Register(tuple(rows), register.columns, count(rows))
 
 
 def _channels(entries: list[Entry]) -> list[list[Entry]]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, assert_never
 
@@ -216,8 +216,30 @@ def _style(state: State) -> str:
 
 CANNOT_OPEN = "CANNOT OPEN"
 """The first column of a file that could not be opened (it has no state: it was never verified)."""
+NOT_SEARCHED = "NOT SEARCHED"
+"""The first column of a folder that was not searched (more than 64 folders deep, or unreadable): a
+folder, not a record, and counted as one."""
+OVERDUE = "REVIEW OVERDUE"
+"""The first column of an approved record whose review is overdue: its own group, never under
+APPROVED (the proposer must send a new record)."""
 
-LABEL_WIDTH = max(len(CANNOT_OPEN), *(len(label(s)) for s in State))
+LABEL_WIDTH = max(len(CANNOT_OPEN), len(OVERDUE), *(len(label(s)) for s in State))
+
+
+def overdue(report: Report) -> bool:
+    """Whether verify found the record's review overdue (an approved record the proposer must renew)."""
+    return any(c.code == "review-overdue" for c in report.checks) and report.state is State.APPROVED
+
+
+def unsearched(exc: CannotOpen) -> bool:
+    """Whether what could not be opened is a folder that was not searched (too deep, or unreadable),
+    not a record: it is counted and shown as a folder."""
+    from pathlib import Path
+
+    path = Path(exc.path)
+    return path.is_dir() and not path.is_symlink()
+
+
 PATH_WIDTH = 40
 """Paths are padded to a column up to this wide; a longer one pushes only its own line's words."""
 
@@ -247,6 +269,37 @@ def said(report: Report) -> str:
     if report.rereview is not None:
         words += f"; re-review under {report.rereview}"
     return words
+
+
+def unlocal(report: Report) -> Callable[[str], str]:
+    """Words without the reviewer's local path to their trust file (verify names it, as it should on
+    the reviewer's own screen; a document sent on, the register and its page name it only as the
+    reviewer's trust file). The export and the register share it: no view prints a local path that
+    the record does not carry."""
+    from smcheck.text import shell_word
+
+    where = report.judged.trust_path if report.judged is not None else None
+
+    def clean(text: str) -> str:
+        if not where:
+            return text
+        for local, said in (
+            # A command to paste: the reviewer's own option is theirs to add.
+            (f"--allowed-signers {shell_word(where)} ", ""),
+            (f"the trust file {where}", "the reviewer's trust file"),
+            (f"trust file {where}", "the reviewer's trust file"),
+            (f"{where} line ", "the reviewer's trust file, line "),
+        ):
+            text = text.replace(local, said)
+        # Any other mention of a path with a folder in it (a bare name such as "t" could be part of
+        # any word, and shows no folder).
+        return (
+            text.replace(where, "the reviewer's trust file")
+            if "/" in where or "\\" in where
+            else text
+        )
+
+    return clean
 
 
 def quiet_line(report: Report) -> str:
@@ -311,16 +364,33 @@ def union_warning(union: Union) -> dict[str, object]:
     }
 
 
-def record_object(report: Report, warnings: list[dict[str, str]]) -> dict[str, object]:
+Describe = Callable[[Report | CannotOpen], dict[str, object]]
+"""What the register says of a record (:func:`smcheck.register.row_json`): its channel (name,
+platform, handle), department, review date, the register's state and who must act."""
+
+
+def record_object(
+    report: Report, warnings: list[dict[str, str]], describe: Describe | None = None
+) -> dict[str, object]:
     """A record's ``--json``/``--jsonl`` object: :func:`smcheck.verify.report_json` (which carries
-    ``state``) and the repeat warnings."""
-    return {**report_json(report), "warnings": warnings}
+    ``state``), the repeat warnings, and, with ``describe``, the register's row under ``register``
+    (the same object ``status --json`` gives for it). ``smcheck schema report`` describes it."""
+    made = {**report_json(report), "warnings": warnings}
+    if describe is not None:
+        made["register"] = describe(report)
+    return made
 
 
 def unreadable_object(exc: CannotOpen) -> dict[str, object]:
     """The ``--json``/``--jsonl`` object of a file that could not be opened: ``invalid``, as a state
-    (nobody should act on it), with the reason."""
-    return {"path": exc.path, "valid": False, "state": State.INVALID.value, "error": exc.reason}
+    (nobody should act on it), with the reason; ``folder_not_searched`` for a folder."""
+    return {
+        "path": exc.path,
+        "valid": False,
+        "state": State.INVALID.value,
+        "error": exc.reason,
+        "folder_not_searched": unsearched(exc),
+    }
 
 
 def _dumps(obj: object, *, indent: int | None = None) -> str:
@@ -339,6 +409,10 @@ class Tally:
         self.invalid = 0
         """Records with a failing check (what the exit code counts)."""
         self.unreadable = 0
+        self.unsearched = 0
+        """Folders not searched (too deep, or unreadable): counted apart from records."""
+        self.overdue = 0
+        """Approved records whose review is overdue (counted in ``states`` as approved too)."""
         self.unions = 0
         """Sets of copies of one record that, judged together, do not verify (a conflict)."""
         self.rereview = 0
@@ -351,8 +425,9 @@ class Tally:
 
     @property
     def exit_code(self) -> int:
-        """2 when a file could not be opened, else 1 when a record is invalid, else 0."""
-        if self.unreadable:
+        """2 when a file could not be opened or a folder searched, else 1 when a record is invalid,
+        else 0."""
+        if self.unreadable or self.unsearched:
             return 2
         return 1 if self.invalid or self.unions else 0
 
@@ -378,10 +453,14 @@ class Reporter:
     def add(self, outcome: Report | CannotOpen) -> None:
         """One more file: its report, or why it could not be opened."""
         if isinstance(outcome, CannotOpen):
-            self.tally.unreadable += 1
+            if unsearched(outcome):
+                self.tally.unsearched += 1
+            else:
+                self.tally.unreadable += 1
             self.cannot_open(outcome)
             return
         self.tally.states[outcome.state] += 1
+        self.tally.overdue += overdue(outcome)
         self.tally.invalid += not outcome.valid
         self.tally.rereview += outcome.valid and outcome.rereview is not None
         if self._union is not None and outcome.valid and outcome.copy_key is not None:
@@ -439,11 +518,15 @@ class QuietReporter(Reporter):
 class JsonLinesReporter(Reporter):
     """``--jsonl``: one object per line, written (and flushed) as each record is checked."""
 
+    def __init__(self, *, union: UnionOf | None = None, describe: Describe | None = None) -> None:
+        super().__init__(union=union)
+        self._describe = describe
+
     def record(self, report: Report, warnings: list[dict[str, str]]) -> None:
-        self._write(record_object(report, warnings))
+        self._write(record_object(report, warnings, self._describe))
 
     def cannot_open(self, exc: CannotOpen) -> None:
-        self._write(unreadable_object(exc))
+        self._write(_with_register(unreadable_object(exc), exc, self._describe))
 
     def _write(self, obj: dict[str, object]) -> None:
         sys.stdout.write(_dumps(obj) + "\n")
@@ -453,15 +536,16 @@ class JsonLinesReporter(Reporter):
 class JsonReporter(Reporter):
     """``--json``: one array of the objects ``--jsonl`` streams, in the order found."""
 
-    def __init__(self, *, union: UnionOf | None = None) -> None:
+    def __init__(self, *, union: UnionOf | None = None, describe: Describe | None = None) -> None:
         super().__init__(union=union)
         self._objects: list[dict[str, object]] = []
+        self._describe = describe
 
     def record(self, report: Report, warnings: list[dict[str, str]]) -> None:
-        self._objects.append(record_object(report, warnings))
+        self._objects.append(record_object(report, warnings, self._describe))
 
     def cannot_open(self, exc: CannotOpen) -> None:
-        self._objects.append(unreadable_object(exc))
+        self._objects.append(_with_register(unreadable_object(exc), exc, self._describe))
 
     def finish(self) -> None:
         super().finish()
@@ -475,6 +559,14 @@ class JsonReporter(Reporter):
                             {**warning, "others": [p for p in union.paths if p != obj["path"]]}
                         )
         sys.stdout.write(_dumps(self._objects, indent=2) + "\n")
+
+
+def _with_register(
+    made: dict[str, object], exc: CannotOpen, describe: Describe | None
+) -> dict[str, object]:
+    if describe is not None:
+        made["register"] = describe(exc)
+    return made
 
 
 class RecordReporter(Reporter):
@@ -521,8 +613,13 @@ class FolderReporter(Reporter):
         self._verbose = verbose
         self._colour = colour()
         self._width = width()
-        self._lines: dict[State | None, list[tuple[str, str]]] = {None: []}
-        """(path, what is said) per state, as shown; None: the files that could not be opened."""
+        self._lines: dict[State | str | None, list[tuple[str, str]]] = {
+            None: [],
+            NOT_SEARCHED: [],
+            OVERDUE: [],
+        }
+        """(path, what is said) per state, as shown; None: the files that could not be opened;
+        :data:`NOT_SEARCHED`: folders; :data:`OVERDUE`: approved records whose review is overdue."""
         self._rows: dict[State, list[str]] = {}
         self._repeated: list[str] = []
         self._same_channel: list[str] = []
@@ -536,7 +633,8 @@ class FolderReporter(Reporter):
         state = report.state
         words = visible(said(report))
         words = self._words.setdefault(words, words)
-        self._lines.setdefault(state, []).append((visible(report.path), words))
+        group: State | str = OVERDUE if overdue(report) else state
+        self._lines.setdefault(group, []).append((visible(report.path), words))
         if self._verbose or not report.valid or report.warnings:
             text = report_text(report, colour=self._colour, width=self._width)
             self._rows.setdefault(state, []).append(text)
@@ -551,7 +649,9 @@ class FolderReporter(Reporter):
         if self._progress is not None:
             self._progress.advance()
         super().cannot_open(exc)
-        self._lines[None].append((visible(exc.path), visible(exc.reason)))
+        self._lines[NOT_SEARCHED if unsearched(exc) else None].append(
+            (visible(exc.path), visible(exc.reason))
+        )
 
     def close(self) -> None:
         if self._progress is not None:
@@ -608,9 +708,13 @@ class FolderReporter(Reporter):
     def _list(self) -> list[str]:
         """The first part: one line per file, problems first."""
         groups: list[tuple[str, str, list[tuple[str, str]]]] = [
-            (CANNOT_OPEN, "FAIL", self._lines[None])
+            (CANNOT_OPEN, "FAIL", self._lines[None]),
+            (NOT_SEARCHED, "FAIL", self._lines[NOT_SEARCHED]),
         ]
-        groups += [(label(s), _style(s), self._lines.get(s, [])) for s in ORDER]
+        for s in ORDER:
+            groups.append((label(s), _style(s), self._lines.get(s, [])))
+            if s is State.INVALID:  # an overdue review is urgent: the proposer must act now
+                groups.append((OVERDUE, "FAIL", self._lines[OVERDUE]))
         shown = [len(path) for _, _, lines in groups for path, _ in lines]
         column = min(PATH_WIDTH, max(shown, default=0))
         out = [self._heading("Records, problems first")] if shown else []
@@ -622,11 +726,15 @@ class FolderReporter(Reporter):
     def counts(self) -> str:
         """The last line: ``8 records: 1 invalid, ..., 2 approved, 1 could not be opened``."""
         tally = self.tally
-        parts = [
-            paint(f"{tally.states[s]} {counted(s)}", _style(s), self._colour)
-            for s in ORDER
-            if tally.states[s]
-        ]
+        parts: list[str] = []
+        for s in ORDER:
+            n = tally.states[s] - (tally.overdue if s is State.APPROVED else 0)
+            if n:
+                parts.append(paint(f"{n} {counted(s)}", _style(s), self._colour))
+            if s is State.INVALID and tally.overdue:
+                parts.append(
+                    paint(f"{tally.overdue} approved, review overdue", "FAIL", self._colour)
+                )
         if tally.unions:
             many = "s" if tally.unions != 1 else ""
             parts.append(
@@ -634,6 +742,11 @@ class FolderReporter(Reporter):
             )
         if tally.unreadable:
             parts.append(paint(f"{tally.unreadable} could not be opened", "FAIL", self._colour))
+        if tally.unsearched:
+            many = "s" if tally.unsearched != 1 else ""
+            parts.append(
+                paint(f"{tally.unsearched} folder{many} not searched", "FAIL", self._colour)
+            )
         if tally.rereview:
             parts.append(f"{tally.rereview} to re-review under a newer checklist version")
         total = tally.records
@@ -655,9 +768,11 @@ def reporter(
     one_record: bool,
     verbose: bool = False,
     union: UnionOf | None = None,
+    describe: Describe | None = None,
 ) -> Reporter:
     """The reporter for a run: ``one_record`` when a single file was given (its rows, as ever);
-    ``union`` judges copies of one record together (a conflict between them fails the run)."""
+    ``union`` judges copies of one record together (a conflict between them fails the run);
+    ``describe`` gives each JSON object the register's row for its record."""
     match choice:
         case Format.TEXT:
             if one_record:
@@ -666,9 +781,9 @@ def reporter(
         case Format.QUIET:
             return QuietReporter(union=union)
         case Format.JSON:
-            return JsonReporter(union=union)
+            return JsonReporter(union=union, describe=describe)
         case Format.JSONL:
-            return JsonLinesReporter(union=union)
+            return JsonLinesReporter(union=union, describe=describe)
         case _:
             assert_never(choice)
 
@@ -694,5 +809,6 @@ __all__ = [
     "reporter",
     "said",
     "show_report",
+    "unlocal",
     "unreadable_object",
 ]

@@ -398,3 +398,148 @@ def record_schema(checklist: Checklist) -> Schema:
             ["record", "checklist", "answers", "outcome", "signoff", "signature"],
         ),
     }
+
+
+def register_row_schema() -> Schema:
+    """The schema of one register row: ``status --json``'s ``channels`` items, and ``verify --json``'s
+    ``register`` object (both :func:`smcheck.register.row_json`)."""
+    from smcheck.register import STATES
+
+    text_or_null: Schema = {"type": ["string", "null"]}
+    return _strict(
+        {
+            "channel": {
+                **text_or_null,
+                "description": "The channel's name; null for an invalid row.",
+            },
+            "name": {
+                **text_or_null,
+                "description": "The channel's name as the file writes it (also what an invalid file"
+                " claims), null when it names none.",
+            },
+            "platform": {**text_or_null, "description": "The platform, by its label."},
+            "handle": text_or_null,
+            "department": text_or_null,
+            "path": {"type": "string"},
+            "state": {
+                "enum": list(STATES),
+                "description": "The register's state: verify's, with an approved record's review"
+                " overdue or due within 30 days said as review-overdue or review-due.",
+            },
+            "review_by": {"type": ["string", "null"], "format": "date"},
+            "columns": {"type": "object", "additionalProperties": {"type": "string"}},
+            "detail": {"type": "string", "description": "Who must act next and why, in words."},
+            "acting": {
+                "type": "array",
+                "items": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+                "description": "The roles that must act (proposer, reviewer, a co-signer role),"
+                " the first first; empty when nobody need act.",
+            },
+            "notes": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Every warning, every decision's comment, the channel's other files.",
+            },
+            "rereview_under": text_or_null,
+            "folder_not_searched": {"type": "boolean"},
+        },
+        [
+            "channel",
+            "name",
+            "platform",
+            "handle",
+            "department",
+            "path",
+            "state",
+            "review_by",
+            "columns",
+            "detail",
+            "acting",
+            "notes",
+            "rereview_under",
+            "folder_not_searched",
+        ],
+    )
+
+
+def report_schema() -> Schema:
+    """The schema of what ``verify --json`` prints (an array of these objects) and ``verify --jsonl``
+    prints (one per line): a record verify checked, or a file or folder it could not open."""
+    from smcheck.trust.policy import State
+    from smcheck.verify import Verdict
+
+    verdicts: Schema = {"enum": [v.value for v in Verdict]}
+    check = _strict(
+        {"check": _STRING, "status": verdicts, "code": _STRING, "message": {"type": "string"}},
+        ["check", "status", "code", "message"],
+    )
+    signature = _strict(
+        {
+            "role": {"type": ["string", "null"]},
+            "principal": {"type": ["string", "null"]},
+            "fingerprint": {"type": ["string", "null"]},
+            "trust": {"type": "string"},
+            "message": {"type": "string"},
+            "required": {"type": "boolean"},
+            "decision": {"type": "string"},
+            "approver": {"type": "string"},
+            "time": {"type": "string", "format": "date-time"},
+        },
+        ["role", "principal", "fingerprint", "trust", "message", "required"],
+    )
+    finding = _strict(
+        {
+            "check": _STRING,
+            "status": verdicts,
+            "code": _STRING,
+            "message": {"type": "string"},
+            "where": {"type": ["string", "null"]},
+        },
+        ["check", "status", "code", "message", "where"],
+    )
+    warning: Schema = {
+        "type": "object",
+        "properties": {
+            "code": {
+                "enum": [
+                    "repeated-record-id",
+                    "repeated-channel",
+                    "copies-together",
+                    "copies-conflict",
+                ]
+            },
+            "message": {"type": "string"},
+            "other": {"type": "string"},
+            "others": _STRINGS,
+            "state": {"type": "string"},
+            "merge_command": {"type": "string"},
+        },
+        "required": ["code", "message"],
+        "additionalProperties": False,
+    }
+    return {
+        "$schema": DIALECT,
+        "$id": "https://smcheck.invalid/schema/verify-report.json",
+        "title": "smcheck verify --json (each item) and --jsonl (each line)",
+        **_strict(
+            {
+                "path": {"type": "string"},
+                "valid": {"type": "boolean"},
+                "state": {"enum": [s.value for s in State]},
+                "record_id": {"type": ["string", "null"]},
+                "checks": {"type": "array", "items": check},
+                "signatures": {"type": "array", "items": signature},
+                "findings": {"type": "array", "items": finding},
+                "warnings": {"type": "array", "items": warning},
+                "restore_command": {"type": "string"},
+                "rereview_under": {"type": "string"},
+                "error": {
+                    "type": "string",
+                    "description": "Why a file (or folder) could not be opened: then no checks.",
+                },
+                "folder_not_searched": {"type": "boolean"},
+                "register": register_row_schema(),
+            },
+            ["path", "valid", "state", "register"],
+        ),
+    }

@@ -144,7 +144,8 @@ def test_states_sorted_by_urgency_with_counts(desk: Desk, register: Path) -> Non
     text = runner.invoke(
         app, ["status", "--allowed-signers", str(desk.trust), str(register)]
     ).stdout
-    assert text.startswith(
+    # The head line wraps to the width like the rest of the register.
+    assert " ".join(text.split()).startswith(
         "5 channels: 1 review overdue, 1 rejected, 1 review due, 1 awaiting reviewer, 1 approved;"
         " 1 file that does not verify"
     )
@@ -526,25 +527,30 @@ def test_every_row_says_who_must_act_alike_in_text_json_and_html(
     trust = ["--allowed-signers", str(desk.trust)]
     page = tmp_path / "register.html"
     data = json.loads(runner.invoke(app, ["status", "--json", *trust, str(folder)]).stdout)
-    text = runner.invoke(app, ["status", "--html", str(page), *trust, str(folder)]).stdout
+    text = runner.invoke(
+        app, ["status", "--html", str(page), *trust, str(folder)], env={"COLUMNS": "200"}
+    ).stdout
     rows = {c["columns"]["Handle"]: c for c in data["channels"]}
     assert set(rows) == set(WHO_ACTS)
     for handle, (state, words) in WHO_ACTS.items():
         row = rows[handle]
         assert row["state"] == state, handle
         assert words.format(review_by=row["review_by"]) in row["detail"], (handle, row["detail"])
-    # The text register: the same state, who must act, and the row's file, in its Notes column.
+    # The text register: the same state, who must act, and the row's file, in its Notes column
+    # (wrapped inside it, the file on a line of its own); a blank line between rows.
     lines = text.splitlines()
-    header = lines[2]
+    header = next(line for line in lines if line.startswith("State"))
     assert header.split() == [
         "State", "Platform", "Handle", "Department", "Administrator", "Review", "by", "Notes",
     ]  # fmt: skip
     notes_at = header.index("Notes")
-    table = lines[3:]
+    table = "\n".join(lines[lines.index(header) + 1 :]).strip("\n").split("\n\n")
     assert len(table) == len(data["channels"])
-    for line, row in zip(table, data["channels"], strict=True):
-        assert line.startswith(row["state"].replace("-", " ") + " ")
-        assert line[notes_at:] == "; ".join([row["detail"], row["path"], *row["notes"]])
+    for block, row in zip(table, data["channels"], strict=True):
+        cell = [line[notes_at:] for line in block.split("\n")]
+        assert block.startswith(row["state"].replace("-", " ")[:8])
+        assert row["path"] in cell
+        assert " ".join(cell) == " ".join([row["detail"], row["path"], *row["notes"]])
     # The HTML page: the same rows in the same order, with the same states and words.
     parsed = _Page()
     parsed.feed(page.read_text())
@@ -569,17 +575,23 @@ def test_the_proposers_explanations_are_in_the_notes_and_the_platform_is_its_lab
     page = tmp_path / "register.html"
     trust = ["--allowed-signers", str(desk.trust)]
     data = json.loads(runner.invoke(app, ["status", "--json", *trust, str(folder)]).stdout)
-    text = runner.invoke(app, ["status", "--html", str(page), *trust, str(folder)]).stdout
+    text = runner.invoke(
+        app, ["status", "--html", str(page), *trust, str(folder)], env={"COLUMNS": "400"}
+    ).stdout
     (row,) = [c for c in data["channels"] if c["columns"]["Handle"] == "@essexonx"]
+    # The warning itself, then what the proposer says of it.
     said = (
-        "monitoring.infrequent: the proposer explains: Replies come through the department office,"
-        " who read it/them daily."
+        "warning: monitoring.infrequent: The channel will be checked less than once a week, so"
+        " questions and problems may go unanswered. (the proposer explains: Replies come through"
+        " the department office, who read it/them daily.)"
     )
     assert said in row["notes"]
     assert row["columns"]["Platform"] == "X (formerly Twitter)"  # the label, not the id "x"
-    (line,) = [line for line in text.splitlines() if "@essexonx" in line]
-    assert line.startswith("awaiting reviewer  X (formerly Twitter)  @essexonx ")
-    assert line.endswith(said)
+    (index,) = [i for i, line in enumerate(text.splitlines()) if "@essexonx" in line]
+    assert text.splitlines()[index].startswith(
+        "awaiting reviewer  X (formerly Twitter)  @essexonx "
+    )
+    assert text.splitlines()[index + 2].endswith(said)  # after who must act, and the file
     parsed = _Page()
     parsed.feed(page.read_text())
     (cells,) = [cells for cells in parsed.rows if "@essexonx" in cells]

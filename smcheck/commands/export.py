@@ -20,6 +20,7 @@ from smcheck.errors import FileProblem
 from smcheck.fsutil import atomic_write
 from smcheck.nextsteps import HEADING as NEXT_HEADING
 from smcheck.record import Record, RecordError
+from smcheck.report import unlocal as _unlocal
 from smcheck.text import shell_word, visible
 from smcheck.trust.policy import State
 
@@ -401,35 +402,6 @@ def _warnings(report: Report, clean: Callable[[str], str]) -> tuple[str, ...]:
             elif said:
                 said[-1] += f" ({detail.message})"
     return tuple(said)
-
-
-def _unlocal(report: Report) -> Callable[[str], str]:
-    """Words without the reviewer's local path to their trust file (verify names it, as it should on
-    the reviewer's own screen; a document sent on names it only as the reviewer's trust file)."""
-    where = report.judged.trust_path if report.judged is not None else None
-
-    def clean(text: str) -> str:
-        if not where:
-            return text
-        for local, said in (
-            (
-                f"--allowed-signers {shell_word(where)} ",
-                "",
-            ),  # a command to paste: the reviewer's own
-            (f"the trust file {where}", "the reviewer's trust file"),
-            (f"trust file {where}", "the reviewer's trust file"),
-            (f"{where} line ", "the reviewer's trust file, line "),
-        ):
-            text = text.replace(local, said)
-        # Any other mention of a path with a folder in it (a bare name such as "t" could be part of
-        # any word, and shows no folder).
-        return (
-            text.replace(where, "the reviewer's trust file")
-            if "/" in where or "\\" in where
-            else text
-        )
-
-    return clean
 
 
 def signature_rows(report: Report) -> list[Row]:

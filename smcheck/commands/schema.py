@@ -19,6 +19,10 @@ def run(kind: SchemaKind, *, checklist_ref: str) -> int:
             console.print_json(record_schema(registry.resolve(checklist_ref)))
         case SchemaKind.ANSWERS:
             console.print_json(answers_schema(registry.resolve(checklist_ref)))
+        case SchemaKind.REPORT:
+            from smcheck.schema import report_schema
+
+            console.print_json(report_schema())
         case _:
             assert_never(kind)
     return 0

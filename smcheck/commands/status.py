@@ -1,13 +1,21 @@
-"""``smcheck status PATH...``: the register of channels, most urgent first (see :mod:`smcheck.register`)."""
+"""``smcheck status PATH...``: the register of channels, most urgent first (see :mod:`smcheck.register`).
+
+Four views of one :class:`~smcheck.register.Register`, each from the same rows: text that fits the
+terminal (:func:`text_lines`), JSON (:func:`smcheck.register.row_json`), CSV for a spreadsheet
+(:func:`csv_text`) and the HTML page (:func:`smcheck.htmlpage.register_page`). ``--todo`` and
+``--role`` narrow every one of them alike (:func:`smcheck.register.narrowed`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, assert_never
 
 from smcheck import console, registry
+from smcheck.choices import StatusFormat
 from smcheck.errors import UsageError
 from smcheck.fsutil import find_files
 from smcheck.record import SUFFIX
@@ -16,6 +24,7 @@ from smcheck.trust.source import reviewer_loader
 
 if TYPE_CHECKING:
     from smcheck.register import Entry, Register
+    from smcheck.verify import Demands
 
 
 def run(
@@ -26,32 +35,45 @@ def run(
     force: bool,
     allowed_signers: Path | None,
     revoked: Path | None = None,
+    fmt: StatusFormat | None = None,
+    todo: bool = False,
+    role: str | None = None,
 ) -> int:
     """Print the register (and write the HTML page when asked); exit 1 when any file is invalid.
 
     One checklist lookup serves the whole run (records, drafts, the columns and their labels): each
     checklist is parsed once, and each file read and verified once (:func:`smcheck.register.build`).
+    ``todo`` keeps the rows where someone must act, most urgent first; ``role`` those where that role
+    must act; both narrow every view (text, JSON, CSV, HTML) and its counts alike. The exit code
+    counts every file, narrowed or not: a register with an invalid file exits 1.
     """
-    from smcheck.register import DRAFT_SUFFIX, build
-    from smcheck.verify import Demands
+    from smcheck.register import DRAFT_SUFFIX, build, narrowed
 
     if not paths:
         raise UsageError("give the folders or files of the register")
+    if as_json and fmt not in (None, StatusFormat.JSON):
+        raise UsageError(f"--json and --format {fmt} cannot be used together")
+    choice = StatusFormat.JSON if as_json else fmt or StatusFormat.TEXT
     missing = [p for p in paths if not p.exists() and not p.is_symlink()]
     if missing:
         raise UsageError(
             f"{missing[0]}: no such file or folder",
             hint="give the folders (or files) that hold the register's records",
         )
+    if role is not None:
+        _known_role(role)
     today = dt.datetime.now(dt.UTC).date()
-    demands = Demands(load_trust=reviewer_loader(allowed_signers, revoked, notify=console.note))
+    demands = _demands(allowed_signers, revoked)
     files = find_files(paths, (SUFFIX, DRAFT_SUFFIX), notify=console.note)
-    register = build(files, lookup=registry.lookup(), today=today, demands=demands)
+    whole = build(files, lookup=registry.lookup(), today=today, demands=demands)
+    register = narrowed(whole, todo=todo, role=role) if todo or role is not None else whole
     if html is not None:
         from smcheck.fsutil import atomic_write
         from smcheck.htmlpage import register_page
 
-        page = register_page(list(register.rows), register.columns, register.counts, today)
+        page = register_page(
+            list(register.rows), register.columns, register.counts, today, scope=_scope(todo, role)
+        )
         atomic_write(
             html,
             page.encode("utf-8"),
@@ -60,74 +82,258 @@ def run(
             hint="choose another --html file, or add --force (which replaces a link itself, never"
             " what it points to)",
         )
-    if as_json:
-        console.print_json(
-            {
-                "date": today.isoformat(),
-                "counts": register.counts,
-                "rereview": register.rereview,
-                "channels": [
-                    {
-                        "channel": e.channel if e.state != "invalid" else None,
-                        "path": e.path,
-                        "state": e.state,
-                        "review_by": e.review_by.isoformat() if e.review_by else None,
-                        "columns": dict(zip(register.columns, e.columns, strict=False)),
-                        "detail": e.detail,
-                        "notes": list(e.notes),
-                        "rereview_under": e.rereview if e.state != "invalid" else None,
-                    }
-                    for e in register.rows
-                ],
-            }
+    match choice:
+        case StatusFormat.JSON:
+            _json(register, today)
+        case StatusFormat.CSV:
+            sys.stdout.buffer.write(csv_text(register).encode("utf-8-sig"))
+            sys.stdout.flush()
+        case StatusFormat.TEXT:
+            _write(text_lines(register, register_width(), scope=_scope(todo, role)))
+        case _:
+            assert_never(choice)
+    return 1 if whole.invalid else 0
+
+
+def _demands(allowed_signers: Path | None, revoked: Path | None) -> Demands:
+    from smcheck.verify import Demands
+
+    return Demands(load_trust=reviewer_loader(allowed_signers, revoked, notify=console.note))
+
+
+def _known_role(role: str) -> None:
+    """A role that no shipped checklist knows is a mistake in the command (exit 2), not an empty list."""
+    from smcheck.choices import BUILT_IN_ROLES, cosigner_roles
+
+    known = [*BUILT_IN_ROLES, *(r for r, _ in cosigner_roles())]
+    if role not in known:
+        raise UsageError(
+            f"--role {visible(role)}: no checklist has this role",
+            hint=f"give one of: {', '.join(known)}",
         )
-    else:
-        _print(register)
-    return 1 if register.invalid else 0
 
 
-def _print(register: Register) -> None:
-    """The register as a table; the Notes column says who must act, the row's file and its notes."""
-    rows, columns, tally = register.rows, register.columns, register.counts
+def _scope(todo: bool, role: str | None) -> str:
+    """What the listing is narrowed to, in words for its first line ("" for the whole register)."""
+    said = ["where someone must act, most urgent first"] if todo else []
+    if role is not None:
+        said.append(f"where {role} must act")
+    return " and ".join(said)
+
+
+def _json(register: Register, today: dt.date) -> None:
+    from smcheck.register import row_json
+
+    console.print_json(
+        {
+            "date": today.isoformat(),
+            "counts": register.counts,
+            "rereview": register.rereview,
+            "channels": [row_json(e, register.columns) for e in register.rows],
+        }
+    )
+
+
+# --- CSV for a spreadsheet --------------------------------------------------------------------------
+
+CSV_HEADER_END = ("Review by", "Who must act", "Roles to act", "File", "Notes")
+"""The CSV's last columns, after State and the checklist's register columns."""
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection")."""
+
+
+def neutralised(cell: str) -> str:
+    """A cell a spreadsheet shows as text: one that would start a formula gets a single quote in
+    front (OWASP's advice), so ``=HYPERLINK(...)`` is shown, never run."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def csv_rows(register: Register) -> Iterator[list[str]]:
+    """The header, then one row per register row, every cell as text (untrusted text made visible:
+    no control or bidi character reaches the spreadsheet), not yet neutralised."""
+    yield ["State", *register.columns, *CSV_HEADER_END]
+    for e in register.rows:
+        values = e.columns or ("",) * len(register.columns)
+        yield [
+            e.state.replace("-", " "),
+            *(visible(v) for v in values),
+            e.review_by.isoformat() if e.review_by else "",
+            visible(e.detail),
+            " ".join(e.acting),
+            visible(e.path),
+            "\n".join(visible(n) for n in e.notes),
+        ]
+
+
+def csv_text(register: Register) -> str:
+    """The register as CSV (RFC 4180: comma-separated, quoted where needed, lines ending in CRLF),
+    every cell neutralised (:func:`neutralised`). Written as UTF-8 with a byte-order mark, which is
+    what Excel needs to read UTF-8 (LibreOffice and Python's ``utf-8-sig`` take it too)."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in csv_rows(register):
+        writer.writerow([neutralised(cell) for cell in row])
+    return out.getvalue()
+
+
+# --- text that fits the terminal --------------------------------------------------------------------
+
+MIN_WIDTH = 80
+"""The register is never laid out narrower than this, however narrow the terminal says it is."""
+NOT_A_TERMINAL = 100
+"""The width when standard output is not a terminal and ``COLUMNS`` is not set (a file, a pipe)."""
+NOTES_AT_LEAST = 32
+"""The Notes column is at least this wide beside the others; where it cannot be, each row is written
+as a block (its cells on one line, its notes below), which reads better than a table of slivers."""
+GAP = "  "
+
+
+def register_width() -> int:
+    """The width to lay the register out in: ``COLUMNS``, else the terminal's, else
+    :data:`NOT_A_TERMINAL`; never below :data:`MIN_WIDTH`."""
+    import shutil
+
+    return max(MIN_WIDTH, shutil.get_terminal_size((NOT_A_TERMINAL, 24)).columns)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Lines of at most ``width``, broken between words; a word longer than a line (a path, a long
+    handle) is folded."""
+    if len(text) <= width:
+        return [text]
+    import textwrap
+
+    return textwrap.wrap(text, width=width, break_on_hyphens=False) or [""]
+
+
+def _fold(text: str, width: int) -> list[str]:
+    """A path in lines of at most ``width``, broken after a ``/`` where it can be, else folded."""
+    lines: list[str] = []
+    while len(text) > width:
+        cut = text.rfind("/", 0, width) + 1 or width
+        lines.append(text[:cut])
+        text = text[cut:]
+    return [*lines, text]
+
+
+def _cells(register: Register, e: Entry) -> list[str]:
+    values = e.columns or ("",) * len(register.columns)
+    return [
+        visible(e.state.replace("-", " ")),
+        *(visible(c) for c in values),
+        e.review_by.isoformat() if e.review_by else "",
+    ]
+
+
+def _notes(e: Entry, width: int) -> list[str]:
+    """The Notes cell: who must act and why, the row's file on its own line, then each note."""
+    lines = _wrap(visible(e.detail), width) + _fold(visible(e.path), width)
+    for note in e.notes:
+        lines += _wrap(visible(note), width)
+    return lines
+
+
+def _widths(register: Register, width: int) -> list[int] | None:
+    """Each column's width (Notes last) so that a line fits ``width``; None when Notes cannot have
+    :data:`NOTES_AT_LEAST` beside columns at least as wide as their longest word."""
+    headers = ["State", *register.columns, "Review by"]
+    natural = [len(h) for h in headers]
+    floor = [max((len(w) for w in h.split()), default=1) for h in headers]
+    for e in register.rows:
+        for i, cell in enumerate(_cells(register, e)):
+            natural[i] = max(natural[i], len(cell))
+            floor[i] = max(floor[i], min(14, max((len(w) for w in cell.split()), default=0)))
+    room = width - len(GAP) * len(headers)
+    widths = natural[:]
+    while sum(widths) + NOTES_AT_LEAST > room:
+        slack = [w - f for w, f in zip(widths, floor, strict=True)]
+        if max(slack) <= 0:
+            return None
+        widest = max(range(len(widths)), key=lambda i: (slack[i] > 0, widths[i]))
+        widths[widest] -= 1
+    return [*widths, room - sum(widths)]
+
+
+def text_lines(register: Register, width: int, *, scope: str = "") -> Iterator[str]:
+    """The register as text no line of which is longer than ``width``: a head line with the counts,
+    then a table (State, the checklist's columns, Review by, Notes) whose cells wrap inside their
+    column, a blank line between rows; or, when the terminal is too narrow for a Notes column, each
+    row as a block: its state and cells on the first line(s), its notes indented below. Either way
+    each row says its state, its channel, who must act next and why, and its file on a line of its
+    own."""
+    yield from _wrap(_head(register, scope), width)
+    yield ""
+    if not register.rows:
+        yield "Nothing to show."
+        return
+    widths = _widths(register, width)
+    if widths is None:
+        yield from _blocks(register, width)
+        return
+    header = ["State", *register.columns, "Review by", "Notes"]
+    yield from _table_row([_wrap(h, w) for h, w in zip(header, widths, strict=True)], widths)
+    for e in register.rows:
+        yield ""
+        cells = [_wrap(c, w) for c, w in zip(_cells(register, e), widths, strict=False)]
+        yield from _table_row([*cells, _notes(e, widths[-1])], widths)
+
+
+def _table_row(cells: list[list[str]], widths: list[int]) -> Iterator[str]:
+    for n in range(max(len(c) for c in cells)):
+        parts = [(c[n] if n < len(c) else "").ljust(w) for c, w in zip(cells, widths, strict=True)]
+        yield GAP.join(parts).rstrip()
+
+
+def _blocks(register: Register, width: int) -> Iterator[str]:
+    indent = "    "
+    labels = [*register.columns, "Review by"]
+    yield from _wrap("State: " + " | ".join(labels), width)
+    for e in register.rows:
+        yield ""
+        state, *values = _cells(register, e)
+        shown = " | ".join(v for v in values if v)
+        first = f"{state.upper()}: {shown}" if shown else state.upper()
+        lines = _wrap(first, width)
+        yield lines[0]
+        if len(lines) > 1:
+            yield from (indent + line for line in _wrap(" ".join(lines[1:]), width - len(indent)))
+        yield from (indent + line for line in _notes(e, width - len(indent)) if line)
+
+
+def _head(register: Register, scope: str) -> str:
+    rows, tally = register.rows, register.counts
     channels = sum(1 for e in rows if e.state != "invalid")
     summary = ", ".join(
         f"{n} {state.replace('-', ' ')}" for state, n in tally.items() if n and state != "invalid"
     )
     head = f"{channels} channel{'s' if channels != 1 else ''}: {summary or 'none'}"
+    if scope:
+        head = f"{head} ({scope})"
     if register.rereview:
         head += f"; {register.rereview} to re-review under a newer checklist version"
-    if register.invalid:
+    unsearched = sum(1 for e in rows if e.unsearched)
+    bad = register.invalid - unsearched
+    if bad:
         head += (
-            f"; {register.invalid} file{'s' if register.invalid != 1 else ''} that do"
-            f"{'es' if register.invalid == 1 else ''} not verify"
+            f"; {bad} file{'s' if bad != 1 else ''} that do{'es' if bad == 1 else ''} not verify"
         )
-    headers = ("State", *columns, "Review by", "Notes")
+    if unsearched:
+        head += f"; {unsearched} folder{'s' if unsearched != 1 else ''} not searched"
+    return head
 
-    def cells(e: Entry) -> tuple[str, ...]:
-        return (
-            visible(e.state.replace("-", " ")),
-            *(visible(c) for c in (e.columns or ("",) * len(columns))),
-            e.review_by.isoformat() if e.review_by else "",
-            visible("; ".join((e.detail, e.path, *e.notes))),
-        )
 
-    # Two passes over the rows, the cells made afresh in each, so that no second copy of a large
-    # register is held: one for the column widths, one to write the lines (in chunks).
-    widths = [len(h) for h in headers[:-1]]
-    for e in rows:
-        for i, cell in enumerate(cells(e)[:-1]):
-            widths[i] = max(widths[i], len(cell))
-
-    def line(row: tuple[str, ...]) -> str:
-        return "  ".join(
-            [*(c.ljust(w) for c, w in zip(row, widths, strict=False)), row[-1]]
-        ).rstrip()
-
-    chunk = [head, "", line(headers)]
-    for e in rows:
-        chunk.append(line(cells(e)))
+def _write(lines: Iterator[str]) -> None:
+    """Lines to stdout in chunks: a terminal is slow per write, not per byte."""
+    chunk: list[str] = []
+    for line in lines:
+        chunk.append(line)
         if len(chunk) >= 500:
             sys.stdout.write("\n".join(chunk) + "\n")
             chunk = []
-    sys.stdout.write("\n".join(chunk) + "\n" if chunk else "")
+    if chunk:
+        sys.stdout.write("\n".join(chunk) + "\n")
     sys.stdout.flush()

@@ -17,7 +17,9 @@ from smcheck.record import SUFFIX
 from smcheck.trust.source import reviewer_loader
 
 if TYPE_CHECKING:
+    from smcheck.errors import CannotOpen
     from smcheck.merge import Union
+    from smcheck.verify import Report
 
 
 def run(
@@ -79,8 +81,23 @@ def run(
 
         return union_of_paths(paths, lookup=lookup, today=today, demands=demands)
 
+    def describe(outcome: Report | CannotOpen) -> dict[str, object]:
+        """The register's row for one record, as ``status --json`` gives it (one function)."""
+        from smcheck.register import problem_entry, record_entry, row_json
+
+        if isinstance(outcome, CannotOpen):
+            entry = problem_entry(outcome)
+        else:
+            entry = record_entry(outcome, lookup=lookup, today=today)
+        return row_json(entry, entry.labels)
+
     reporter = report.reporter(
-        choice, total=len(items), one_record=one_record, verbose=verbose, union=union
+        choice,
+        total=len(items),
+        one_record=one_record,
+        verbose=verbose,
+        union=union,
+        describe=describe,
     )
     try:
         # On every core when the batch is large enough to pay for it, in the order found.
