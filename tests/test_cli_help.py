@@ -140,6 +140,7 @@ BAD_CHOICES = {
     ("verify", "require"): ["verify", "--require", "sealed", "r.smcheck.toml"],
     ("approve", "decision"): ["approve", "--decision", "maybe", "r.smcheck.toml"],
     ("export", "fmt"): ["export", "--format", "pdf", "r.smcheck.toml"],
+    ("status", "fmt"): ["status", "--format", "xlsx", "register"],
     ("schema", "kind"): ["schema", "answerz"],
 }
 
@@ -175,7 +176,8 @@ def test_completion_offers_the_choices(path: str, param: Any) -> None:
 
 def test_the_enums_are_the_values_the_core_takes() -> None:
     assert tuple(choices.Decision) == approval.DECISIONS
-    assert choices.or_list(choices.SchemaKind) == "checklist, record or answers"
+    assert choices.or_list(choices.SchemaKind) == "checklist, record, answers or report"
+    assert choices.one_of(choices.StatusFormat) == "text|json|csv"
     assert choices.one_of(choices.ExportFormat) == "md|html"
 
 
@@ -232,6 +234,7 @@ OPTIONS_COMPLETED = {
     ("approve", "role"): "complete_approver_role",
     ("show", "signature"): "complete_any_role",
     ("show", "statement"): "complete_approver_role",
+    ("status", "role"): "complete_any_role",
 }
 
 
@@ -275,7 +278,8 @@ def _complete(words: str) -> list[str]:
 
 def test_the_installed_script_completes_choices_ids_and_roles() -> None:
     assert _complete("smcheck export --format ") == ["md", "html"]
-    assert _complete("smcheck schema ") == ["checklist", "record", "answers"]
+    assert _complete("smcheck schema ") == ["checklist", "record", "answers", "report"]
+    assert _complete("smcheck status --format ") == ["text", "json", "csv"]
     assert _complete("smcheck verify --checklist ess") == ["essex-social-media"]
     assert _complete("smcheck approve --role ") == ["reviewer", "advancement-office"]
 

@@ -83,12 +83,13 @@ def run(
 
     def describe(outcome: Report | CannotOpen) -> dict[str, object]:
         """The register's row for one record, as ``status --json`` gives it (one function)."""
+        from smcheck.errors import CannotOpen
         from smcheck.register import problem_entry, record_entry, row_json
 
         if isinstance(outcome, CannotOpen):
             entry = problem_entry(outcome)
         else:
-            entry = record_entry(outcome, lookup=lookup, today=today)
+            entry = record_entry(outcome, lookup=lookup, today=today, data=_claims(outcome))
         return row_json(entry, entry.labels)
 
     reporter = report.reporter(
@@ -107,3 +108,18 @@ def run(
         reporter.close()  # the progress bar goes, even on Ctrl-C
     reporter.finish()
     return reporter.tally.exit_code
+
+
+def _claims(report: Report) -> bytes:
+    """The bytes of a file that does not verify and whose content verify did not read (refused at
+    its signature), so that its JSON names the channel it claims, as ``status`` does; b"" otherwise
+    or when it cannot be read again (then it names none)."""
+    from smcheck.errors import CannotOpen
+    from smcheck.record import MAX_RECORD_BYTES, read_limited
+
+    if report.valid or report.record is not None:
+        return b""
+    try:
+        return read_limited(Path(report.path), MAX_RECORD_BYTES)
+    except (CannotOpen, OSError):
+        return b""

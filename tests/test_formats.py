@@ -1,0 +1,166 @@
+"""The formats an office uses: verify's JSON carries the register's row for each record (the channel,
+its department, review date, state and who must act), described by ``smcheck schema report``; and
+``status --format csv`` writes the register for a spreadsheet, formulas neutralised."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import jsonschema
+import pytest
+from helpers.desk import Desk, open_desk, runner
+from test_status import TODAY, _desk_of_every_state, signed_record
+
+from smcheck.cli import app
+
+
+@pytest.fixture
+def desk(tmp_path: Path) -> Iterator[Desk]:
+    yield from open_desk(tmp_path)
+
+
+@pytest.fixture
+def folder(desk: Desk) -> Path:
+    """Every state, and a folder too deep to search (an object with no checks)."""
+    folder = _desk_of_every_state(desk)
+    deep = folder
+    for n in range(66):
+        deep = deep / f"d{n}"
+    deep.mkdir(parents=True)
+    return folder
+
+
+def _invoke(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout
+
+
+def test_verify_json_carries_the_registers_row_and_validates_against_its_schema(
+    desk: Desk, folder: Path
+) -> None:
+    code, out = _invoke("schema", "report")
+    assert code == 0
+    schema = json.loads(out)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    trust = ("--allowed-signers", str(desk.trust))
+    code, out = _invoke("verify", "--json", *trust, str(folder))
+    assert code == 2  # the folder not searched
+    objects = json.loads(out)
+    for obj in objects:
+        validator.validate(obj)
+    code, out = _invoke("verify", "--jsonl", *trust, str(folder))
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert lines == objects
+    # Every state the register knows is there, and verify's row is status's row (one function).
+    _, listed = _invoke("status", "--json", *trust, str(folder))
+    status_rows = {r["path"]: r for r in json.loads(listed)["channels"]}
+    states = set()
+    for obj in objects:
+        row = obj["register"]
+        states.add(row["state"])
+        if obj["path"] in status_rows and not row["folder_not_searched"]:
+            mine = status_rows[obj["path"]]
+            for key in (
+                "platform",
+                "handle",
+                "department",
+                "state",
+                "review_by",
+                "detail",
+                "acting",
+            ):
+                assert row[key] == mine[key], (obj["path"], key)
+    assert states >= {
+        "invalid", "review-overdue", "rejected", "review-due", "awaiting-reviewer",
+        "awaiting-cosign", "unsigned", "approved",
+    }  # fmt: skip
+    (x,) = [o for o in objects if o["register"]["handle"] == "@essexonx"]
+    assert x["register"]["name"] == "x @essexonx"
+    assert x["register"]["platform"] == "X (formerly Twitter)"
+    assert x["register"]["department"] == "Department of History"
+    assert x["register"]["state"] == "awaiting-reviewer"
+    assert x["register"]["acting"] == ["reviewer", "advancement-office"]
+    assert x["register"]["review_by"] is not None
+    (deep,) = [o for o in objects if o["register"]["folder_not_searched"]]
+    assert deep["error"] == "more than 64 folders deep: not searched"
+    # The schema refuses what it does not describe.
+    bad = {**x, "register": {**x["register"], "state": "fine"}}
+    assert not validator.is_valid(bad)
+
+
+def _csv(desk: Desk, folder: Path) -> tuple[bytes, list[list[str]]]:
+    result = runner.invoke(
+        app, ["status", "--format", "csv", "--allowed-signers", str(desk.trust), str(folder)]
+    )
+    assert result.exit_code == 1  # the tampered file
+    data = result.stdout_bytes
+    return data, list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def _plain(cell: str) -> str:
+    """A neutralised cell as it was."""
+    return cell[1:] if cell[:2] in ("'=", "'+", "'-", "'@") else cell
+
+
+def test_the_csv_read_back_is_the_register(desk: Desk, folder: Path) -> None:
+    data, table = _csv(desk, folder)
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, for Excel
+    assert b"\r\n" in data and data.count(b"\n") == data.count(b"\r\n")  # RFC 4180 line ends
+    header, *rows = table
+    assert header == [
+        "State", "Platform", "Handle", "Department", "Administrator", "Review by", "Who must act",
+        "Roles to act", "File", "Notes",
+    ]  # fmt: skip
+    _, listed = _invoke("status", "--json", "--allowed-signers", str(desk.trust), str(folder))
+    register = json.loads(listed)["channels"]
+    assert len(rows) == len(register)
+    for row, want in zip(rows, register, strict=True):
+        columns = want["columns"] or dict.fromkeys(header[1:5], "")
+        assert [_plain(c) for c in row] == [
+            want["state"].replace("-", " "),
+            *(columns.get(label, "") for label in header[1:5]),
+            want["review_by"] or "",
+            want["detail"],
+            " ".join(want["acting"]),
+            want["path"],
+            "\n".join(want["notes"]),
+        ]
+
+
+def test_a_cell_a_spreadsheet_would_run_is_neutralised(desk: Desk, tmp_path: Path) -> None:
+    from smcheck.commands.status import neutralised
+
+    for hostile in (
+        '=HYPERLINK("http://evil.example","click")',
+        "@SUM(A1:A9)",
+        "-1+2",
+        "+1",
+        "\tx",
+        "\rx",
+    ):
+        assert neutralised(hostile) == "'" + hostile
+    assert neutralised("Department of History") == "Department of History"
+    top = tmp_path / "register"
+    top.mkdir()
+    for n, department in enumerate(
+        ('=HYPERLINK("http://evil.example","click")', "@SUM(A1:A9)", "-1+2")
+    ):
+        signed_record(desk, f"r{n}", TODAY, handle=f"@r{n}", department=department)
+    result = runner.invoke(
+        app, ["status", "--format", "csv", "--allowed-signers", str(desk.trust), str(top)]
+    )
+    rows = list(csv.reader(io.StringIO(result.stdout_bytes.decode("utf-8-sig"), newline="")))
+    departments = sorted(row[3] for row in rows[1:])
+    assert departments == [
+        "'-1+2", "'=HYPERLINK(\"http://evil.example\",\"click\")", "'@SUM(A1:A9)",
+    ]  # fmt: skip
+    for row in rows:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
