@@ -20,7 +20,13 @@ from typing import Protocol
 
 from smcheck.checklist import Checklist, Level, Question, Section, Value
 from smcheck.outcome import Finding, Outcome, evaluate, visible, worded
-from smcheck.signoff import SignOff, agree_question, named_question, signoff_questions
+from smcheck.signoff import (
+    SignOff,
+    agree_question,
+    named_question,
+    offered_to_anyone,
+    signoff_questions,
+)
 from smcheck.values import AnswerError, check_typed, parse_text
 
 
@@ -199,7 +205,9 @@ class Interview:
         self.asker.start_signoff(self.checklist, outcome)
         questions = signoff_questions(self.checklist)  # with the checklist's [signoff] rule
         known = self._prefilled()
-        total = len(questions) + 1 + (1 if known else 0)
+        # Counted as asked, like the rest: the confirmation, the details still to type (name and
+        # email are not asked of the person confirmed; assumed so until they answer), the declaration.
+        total = len(questions) + 1 - (1 if known else 0)
         number = 0
         confirmed = False
         if known:
@@ -208,14 +216,18 @@ class Interview:
             if confirmed:
                 for key in ("name", "email"):
                     self.progress.signoff[key] = known[key]
+            else:
+                total += 2
+        # A proposer who is not the named person is still offered the channel's own details.
+        offered = known if confirmed else offered_to_anyone(self.checklist, self._known_details())
         for question in questions:
             key = question.id.rsplit(".", 1)[1]
-            number += 1
             if confirmed and key in ("name", "email"):
                 continue
+            number += 1
             current = self.progress.signoff.get(key)
-            if current is None and confirmed:
-                current = known.get(key)
+            if current is None:
+                current = offered.get(key)
             value = self._answer(question, Position(0, 0, "Sign-off", number, total), current)
             assert value is not None, "sign-off questions are required"
             self.progress.signoff[key] = value
@@ -424,15 +436,16 @@ class Interview:
 
     def _prefilled(self) -> dict[str, str]:
         """The sign-off details the checklist takes from earlier answers, when they are all known."""
-        prefill = self.checklist.signoff.prefill
-        if not prefill:
-            return {}
-        known = {
+        known = self._known_details()
+        return known if "name" in known and "email" in known else {}
+
+    def _known_details(self) -> dict[str, str]:
+        """Each sign-off detail the checklist takes from an earlier answer that has been given."""
+        return {
             key: str(self.progress.answers[qid])
-            for key, qid in prefill
+            for key, qid in self.checklist.signoff.prefill
             if isinstance(self.progress.answers.get(qid), str)
         }
-        return known if "name" in known and "email" in known else {}
 
     def _confirm_identity(self, known: dict[str, str], position: Position) -> bool:
         question = named_question(self.checklist, known["name"], known["email"])

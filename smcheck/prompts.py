@@ -64,6 +64,8 @@ NO_WORDS = frozenset({"n", "no"})
 
 FIRST_QUESTION = "this is the first question: there is nothing to go back to"
 MIN_INPUT_ROOM = 20
+WENT_BACK = "(back to the previous question)"
+"""What a prompt left by going back says on the screen, where an answer would be."""
 """Fewer columns than this left after the prompt line: the answer is typed on a line of its own."""
 
 CONTINUE = "continue"
@@ -168,9 +170,15 @@ def _prompt_tokens(message: str, line: _Line, answer: str | None) -> Fragments:
 
 
 def _bindings(
-    line: _Line, can_go_back: bool, *, back_key: bool, back_hint: str | None = None
+    line: _Line,
+    can_go_back: bool,
+    *,
+    back_key: bool,
+    back_hint: str | None = None,
+    on_back: Callable[[KeyPressEvent], None] | None = None,
 ) -> KeyBindings:
-    """Ctrl-C, Ctrl-D and going back, the same at every prompt."""
+    """Ctrl-C, Ctrl-D and going back, the same at every prompt (``on_back`` first tidies the line that
+    stays on the screen)."""
     bindings = KeyBindings()
 
     @bindings.add("c-c", eager=True)
@@ -183,6 +191,8 @@ def _bindings(
 
     def back(event: KeyPressEvent) -> None:
         if can_go_back:
+            if on_back is not None:
+                on_back(event)
             event.app.exit(exception=GoBack())
         else:
             line.hint = back_hint or FIRST_QUESTION
@@ -222,21 +232,32 @@ def _ask_text(
     """A line of text, taken on Enter once ``judge`` (which returns why it is refused, or None) accepts
     it. ``<`` as the whole answer raises GoBack when there is somewhere to go back to."""
     line = _Line(instruction)
-    bindings = _bindings(line, can_go_back, back_key=False)
-    done = {"answered": False}
+    # What stays on the screen once the prompt is left: the answer as typed, or that the person went
+    # back. It is drawn as part of the wrapped prompt (never as the input line, which prompt_toolkit
+    # breaks mid-word at the edge), and the input line is emptied: no stray "<" is left behind.
+    done: dict[str, str | None] = {"echo": None}
+
+    def leave(event: KeyPressEvent, echo: str) -> None:
+        done["echo"] = echo
+        event.app.current_buffer.reset()
+
+    bindings = _bindings(
+        line, can_go_back, back_key=False, on_back=lambda event: leave(event, WENT_BACK)
+    )
 
     def tokens() -> StyleAndTextTuples:
-        shown: StyleAndTextTuples = list(
-            _prompt_tokens(message, line, "" if done["answered"] else None)
-        )
-        if (line.error and not done["answered"]) or _room_left(shown, _columns()) < MIN_INPUT_ROOM:
+        if done["echo"] is not None:
+            return list(_prompt_tokens(message, line, done["echo"]))
+        shown: StyleAndTextTuples = list(_prompt_tokens(message, line, None))
+        if line.error or _room_left(shown, _columns()) < MIN_INPUT_ROOM:
             return [*shown, ("", "\n  ")]
-        return shown if done["answered"] else [*shown, ("", " ")]
+        return [*shown, ("", " ")]
 
     @bindings.add("enter", eager=True)
     def _submit(event: KeyPressEvent) -> None:
         text = event.app.current_buffer.text
         if can_go_back and text.strip() == "<":
+            leave(event, WENT_BACK)
             event.app.exit(exception=GoBack())
             return
         refusal = judge(text)
@@ -244,7 +265,7 @@ def _ask_text(
             line.error = refusal
             return
         line.error = None
-        done["answered"] = True
+        leave(event, visible(text))
         event.app.exit(result=text)
 
     session: PromptSession[str] = PromptSession(

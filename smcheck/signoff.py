@@ -3,6 +3,7 @@ as the checklist's own questions, and checked again by ``verify``."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -96,6 +97,23 @@ def named_question(checklist: Checklist, name: str, email: str) -> Question:
         f"Are you {name} ({email}), {who}?",
         "If you are, your name and email address are taken from your answers.",
     )
+
+
+def offered_to_anyone(checklist: Checklist, known: Mapping[str, str]) -> dict[str, str]:
+    """Of the sign-off details taken from earlier answers (``known``, by sign-off key), those offered to
+    whoever signs off, whether or not they are the person ``[signoff.prefill]`` names: the details that
+    are not about that person but about the channel (its department), i.e. taken from a question
+    outside the section of the named person's name."""
+    sources = dict(checklist.signoff.prefill)
+    named = checklist.question(sources.get("name", ""))
+    if named is None:
+        return {}
+    out = {}
+    for key, value in known.items():
+        source = checklist.question(sources.get(key, ""))
+        if source is not None and source.section != named.section:
+            out[key] = value
+    return out
 
 
 class SignOff(NamedTuple):

@@ -287,11 +287,9 @@ def parse_date(text: str) -> dt.date:
     (02/03/2027) are refused, since they are read differently in the UK and the US."""
     match = _ISO_LIKE.fullmatch(text)
     if match is None:
-        if _OTHER_DATE.fullmatch(text):
-            raise AnswerError(
-                "write the date as YYYY-MM-DD (year first), like 2027-01-31: 02/03/2027 is"
-                " 2 March in the UK but February 3 in the US"
-            )
+        other = _OTHER_DATE.fullmatch(text)
+        if other:
+            raise AnswerError(_other_order(text, *other.groups()))
         raise AnswerError("type a date as YYYY-MM-DD, like 2027-01-31")
     year, month, day = (int(part) for part in match.groups())
     if not 1 <= month <= 12:
@@ -305,6 +303,42 @@ def parse_date(text: str) -> dt.date:
         if month == 2 and day == 29:
             raise AnswerError(f"there is no 29 February in {year}") from None
         raise AnswerError(f"there is no {day} {name}") from None
+
+
+def _other_order(typed: str, first: str, second: str, year_text: str) -> str:
+    """Why a date typed day-first or month-first (``01/03/2027``) is refused, about what was typed:
+    the two dates it could be, the one date it can only be, or why it is no date at all."""
+    if len(year_text) != 4:
+        return f"type the year in full, year first, as YYYY-MM-DD (like 2027-01-31), not {typed}"
+    year, a, b = int(year_text), int(first), int(second)
+    readings: list[tuple[int, int]] = []  # (day, month): the UK's reading first, then the US's
+    for day, month in ((a, b), (b, a)):
+        if (day, month) not in readings:
+            readings.append((day, month))
+    dates = []
+    for day, month in readings:
+        try:
+            dates.append(dt.date(year, month, day))
+        except ValueError:
+            continue
+    if len(dates) == 2:
+        one, other = dates
+        return (
+            f"{typed} could be {one.day} {_MONTHS[one.month - 1]} or {other.day}"
+            f" {_MONTHS[other.month - 1]}: type the date year first, as {one.isoformat()} or"
+            f" {other.isoformat()}"
+        )
+    if len(dates) == 1:
+        return f"type the date year first (YYYY-MM-DD): {dates[0].isoformat()}"
+    for day, month in readings:
+        if 1 <= month <= 12 and year >= 1:
+            said = (
+                f"there is no 29 February in {year}"
+                if month == 2 and day == 29
+                else f"there is no {day} {_MONTHS[month - 1]}"
+            )
+            return f"{said}; type the date year first, as YYYY-MM-DD"
+    return f"there is no month {max(a, b)}: type the date year first, as YYYY-MM-DD"
 
 
 def parse_text(

@@ -1,0 +1,225 @@
+"""The smaller slips of issue 17 (point 4), each held by a test: dates refused in words about what was
+typed, the sign-off counted like the rest, the proposer's own details offered at sign-off, a clean
+echo after going back, and typed answers wrapped between words. (Real draft names in suggestions:
+tests/test_drafts.py::test_list_shows_each_draft_with_its_state_and_path and the drafts pty test.)"""
+
+from __future__ import annotations
+
+import io
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pyte
+import pytest
+from helpers.scripted import Scripted, essex_answers, run
+from prompt_toolkit.application import create_app_session
+from prompt_toolkit.data_structures import Size
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output.vt100 import Vt100_Output
+
+from smcheck.checklist import Checklist, Question, Validators, Value
+from smcheck.interview import GoBack, Position
+from smcheck.prompts import WENT_BACK, QuestionaryAsker
+from smcheck.values import AnswerError, check_typed, parse_date, parse_text
+
+ENTER = "\r"
+
+# -- dates: what was typed, in words ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        (
+            "01/03/2027",
+            "01/03/2027 could be 1 March or 3 January: type the date year first, as 2027-03-01 or"
+            " 2027-01-03",
+        ),
+        ("31/04/2027", "there is no 31 April; type the date year first, as YYYY-MM-DD"),
+        ("04/31/2027", "there is no 31 April; type the date year first, as YYYY-MM-DD"),
+        ("29.02.2027", "there is no 29 February in 2027; type the date year first, as YYYY-MM-DD"),
+        ("13/04/2027", "type the date year first (YYYY-MM-DD): 2027-04-13"),
+        ("05/05/2027", "type the date year first (YYYY-MM-DD): 2027-05-05"),
+        ("13/13/2027", "there is no month 13: type the date year first, as YYYY-MM-DD"),
+        (
+            "01/03/27",
+            "type the year in full, year first, as YYYY-MM-DD (like 2027-01-31), not 01/03/27",
+        ),
+    ],
+)
+def test_a_date_in_another_order_is_refused_in_words_about_what_was_typed(
+    typed: str, said: str
+) -> None:
+    with pytest.raises(AnswerError) as refused:
+        parse_date(typed)
+    assert str(refused.value) == said
+
+
+# -- sign-off -----------------------------------------------------------------------------------------
+
+
+def signoff_script(essex: Checklist, **overrides: object) -> dict[str, list[Value | None]]:
+    script: dict[str, list[Value | None]] = {
+        qid: [value] for qid, value in essex_answers(essex).items()
+    }
+    script.update({k: list(v) for k, v in overrides.items()})  # type: ignore[call-overload]
+    return script
+
+
+def test_the_signoff_is_counted_like_the_rest_when_the_administrator_signs(
+    essex: Checklist,
+) -> None:
+    answers = essex_answers(essex)
+    asker = Scripted(
+        signoff_script(
+            essex,
+            **{
+                "signoff.is_named": [True],
+                "signoff.role": [answers["administrator.role"]],
+                "signoff.department": [answers["channel.department"]],
+                "signoff.agree": [True],
+            },
+        ),
+        reviews=[None],
+    )
+    interview, _, _ = run(essex, asker)
+    assert interview.sign_off() is not None
+    asked = [q for q in asker.asked if q.startswith("signoff.")]
+    assert asked == ["signoff.is_named", "signoff.role", "signoff.department", "signoff.agree"]
+    # 1, 2, 3, 4 of 4: no jump from 1 to 4 over the name and email that were not asked.
+    assert [(asker.positions[q].number, asker.positions[q].about) for q in asked] == [
+        (1, 4),
+        (2, 4),
+        (3, 4),
+        (4, 4),
+    ]
+
+
+def test_someone_else_signing_is_counted_and_offered_the_channels_department(
+    essex: Checklist,
+) -> None:
+    answers = essex_answers(essex)
+    asker = Scripted(
+        signoff_script(
+            essex,
+            **{
+                "signoff.is_named": [False],
+                "signoff.name": ["Pat Other"],
+                "signoff.email": ["pat.other@essex.ac.uk"],
+                "signoff.role": ["Head of Department"],
+                "signoff.department": [answers["channel.department"]],
+                "signoff.agree": [True],
+            },
+        ),
+        reviews=[None],
+    )
+    interview, _, _ = run(essex, asker)
+    signoff = interview.sign_off()
+    assert signoff is not None and signoff.name == "Pat Other"
+    asked = [q for q in asker.asked if q.startswith("signoff.")]
+    assert [asker.positions[q].number for q in asked] == [1, 2, 3, 4, 5, 6]
+    assert asker.positions["signoff.agree"].about == 6
+    # Their department is the channel's: offered, as it is to the administrator.
+    assert asker.currents["signoff.department"] == answers["channel.department"]
+    # The administrator's own details are not theirs: not offered.
+    assert asker.currents["signoff.name"] is None
+    assert asker.currents["signoff.email"] is None
+    assert asker.currents["signoff.role"] is None
+
+
+# -- what stays on the screen ------------------------------------------------------------------------
+
+COLUMNS = 60
+TODAY = __import__("datetime").date(2026, 11, 2)
+
+
+class Screen:
+    """A terminal prompt_toolkit draws into, read back through a terminal emulator (pyte)."""
+
+    def __init__(self, columns: int = COLUMNS, height: int = 40) -> None:
+        self.buffer = io.StringIO()
+        self.output = Vt100_Output(
+            self.buffer, lambda: Size(rows=height, columns=columns), term="xterm"
+        )
+        self.screen = pyte.Screen(columns, height)
+        self.stream = pyte.Stream(self.screen)
+
+    def lines(self) -> list[str]:
+        self.stream.feed(self.buffer.getvalue())
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        shown = [line.rstrip() for line in self.screen.display]
+        while shown and not shown[-1]:
+            shown.pop()
+        return shown
+
+    @contextmanager
+    def typing(self, keys: str) -> Iterator[None]:
+        with create_pipe_input() as pipe, create_app_session(input=pipe, output=self.output):
+
+            def typist() -> None:
+                time.sleep(0.05)
+                pipe.send_text(keys)
+                pipe.close()
+
+            thread = threading.Thread(target=typist, daemon=True)
+            thread.start()
+            try:
+                yield
+            finally:
+                thread.join(timeout=10)
+
+
+def put(question: Question, *, can_go_back: bool = True) -> Value | None:
+    return QuestionaryAsker(today=lambda: TODAY).ask(
+        question,
+        position=Position(1, 2, "The club", 2, 5, can_go_back=can_go_back),
+        current=None,
+        error=None,
+        parse=lambda text: parse_text(question, text, today=TODAY),
+        check=lambda value: check_typed(question, value, today=TODAY),
+    )
+
+
+@pytest.mark.parametrize("qid", ["club.name", "club.has_owner"])
+def test_going_back_leaves_a_clean_line_not_a_stray_less_than(tiny: Checklist, qid: str) -> None:
+    question = tiny.question(qid)
+    assert question is not None
+    screen = Screen()
+    with screen.typing("<" + ENTER), pytest.raises(GoBack):
+        put(question)
+    shown = screen.lines()
+    echoed = next(line for line in shown if line.startswith(f"? {question.prompt}"))
+    assert echoed == f"? {question.prompt} {WENT_BACK}", shown
+    assert not any(line.rstrip().endswith("<") for line in shown), shown
+
+
+def test_a_long_typed_answer_is_left_on_the_screen_wrapped_between_words(
+    tiny: Checklist,
+) -> None:
+    named = tiny.question("club.name")
+    assert named is not None
+    question = named._replace(validate=Validators())  # any length, any characters
+    typed = (
+        "The University of Essex Historical Society and its friends, alumni and neighbours in"
+        " Colchester and Southend"
+    )
+    screen = Screen()
+    with screen.typing(typed + ENTER):
+        assert put(question) == typed
+    shown = screen.lines()
+    start = next(i for i, line in enumerate(shown) if line.startswith(f"? {question.prompt}"))
+    kept = shown[start:]
+    assert all(len(line) <= COLUMNS for line in kept)
+    # Every line ends and starts with a whole word of what was typed: none is broken at the edge.
+    words = set(typed.replace(",", " ").split())
+    for line in kept[1:]:
+        assert line.startswith("  "), kept
+        first = line.split()[0].rstrip(",")
+        assert first in words, kept
+    for line in kept[:-1]:
+        last = line.split()[-1].rstrip(",")
+        assert last in words or line.endswith(question.prompt), kept
+    assert " ".join(" ".join(kept).split()).endswith(typed)
