@@ -1,5 +1,11 @@
 """OpenSSH ``allowed_signers`` trust files and revoked-key lists, read as ``ssh-keygen`` reads them.
 
+A line holds a signer's own key (``ssh-ed25519``, or ``sk-ssh-ed25519@openssh.com`` for a security key),
+or, with ``cert-authority``, a certificate authority's key (Ed25519, ECDSA or RSA) that vouches for every
+user certificate it signed (:mod:`smcheck.trust.certs` has OpenSSH's rules). The revoked-keys file is a
+list of public keys (a certificate is revoked with its key or its CA's key) or an OpenSSH KRL made with
+``ssh-keygen -k``, which can also revoke certificates by serial number or key id.
+
 Times in ``valid-after``/``valid-before`` without a trailing ``Z`` are read as UTC here, whereas
 ``ssh-keygen`` reads them in the local time zone: write them with ``Z`` to mean the same to both.
 """
@@ -7,21 +13,29 @@ Times in ``valid-after``/``valid-before`` without a trailing ``Z`` are read as U
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import struct
 from enum import StrEnum
 from pathlib import Path
 from typing import NamedTuple, NoReturn
 
-from smcheck.errors import FileProblem
+from smcheck.errors import FileProblem, SmcheckError
 from smcheck.fsutil import read_regular
 from smcheck.text import quoted
+from smcheck.trust.certs import CERT_TYPE, Certificate
 from smcheck.trust.wire import (
     KEY_TYPE,
+    SK_KEY_TYPE,
     KeyProblem,
     PublicKey,
+    Reader,
     is_small_order,
+    key_kind,
     parse_public_key,
+    parse_signer_key,
     split_key_line,
+    string,
     unsupported_key,
 )
 
@@ -55,6 +69,22 @@ class AllowedSigner(NamedTuple):
     """The line number in the file, for messages."""
 
 
+class Authority(NamedTuple):
+    """A ``cert-authority`` line: a CA whose user certificates the line's principals may sign with."""
+
+    principals: tuple[str, ...]
+    """Principal patterns as written; the certificate must also list the principal itself."""
+    ca: bytes
+    """The CA's public key as an SSH wire blob (Ed25519, ECDSA or RSA)."""
+    ca_fingerprint: str
+    ca_kind: str
+    """``Ed25519``, ``ECDSA`` or ``RSA``, for messages."""
+    namespaces: tuple[str, ...] | None
+    valid_after: dt.datetime | None
+    valid_before: dt.datetime | None
+    line: int
+
+
 class TrustFile(NamedTuple):
     """A parsed ``allowed_signers`` file."""
 
@@ -62,7 +92,9 @@ class TrustFile(NamedTuple):
     signers: tuple[AllowedSigner, ...]
     notes: tuple[str, ...] = ()
     """One line per line of the file that smcheck skipped (``FILE:LINE: skipped: why``): keys of other
-    types, certificate authorities, options it does not use. Such lines grant nothing."""
+    types, options it does not use. Such lines grant nothing."""
+    authorities: tuple[Authority, ...] = ()
+    """The ``cert-authority`` lines, in file order."""
 
 
 class _Skip(Exception):
@@ -154,21 +186,27 @@ def _pattern_list(value: str, what: str) -> tuple[str, ...]:
     return patterns
 
 
-def _parse_options(
-    text: str,
-) -> tuple[tuple[str, ...] | None, dt.datetime | None, dt.datetime | None]:
+class _Options(NamedTuple):
     namespaces: tuple[str, ...] | None = None
     after: dt.datetime | None = None
     before: dt.datetime | None = None
+    ca: bool = False
+
+
+def _parse_options(text: str) -> _Options:
+    namespaces: tuple[str, ...] | None = None
+    after: dt.datetime | None = None
+    before: dt.datetime | None = None
+    ca = False
     i = 0
     while True:
         rest = text[i:].lower()
         if rest.startswith("cert-authority") and rest[len("cert-authority") :][:1] in ("", ","):
-            raise _Skip(
-                "a certificate authority (cert-authority) line: smcheck trusts each signer's own"
-                " Ed25519 key, not certificates"
-            )
-        if rest.startswith("namespaces="):
+            if ca:
+                raise _LineProblem("more than one cert-authority option")
+            ca = True
+            i += len("cert-authority")
+        elif rest.startswith("namespaces="):
             if namespaces is not None:
                 raise _LineProblem("more than one namespaces= option")
             value, i = _dequote(text, i + len("namespaces="))
@@ -187,7 +225,8 @@ def _parse_options(
             name = re.split(r"[=,]", text[i:], maxsplit=1)[0]
             raise _Skip(
                 f"the option {quoted(name)} is one smcheck does not use, so it cannot tell what the"
-                " line allows (it knows namespaces=, valid-after= and valid-before=)"
+                " line allows (it knows cert-authority, namespaces=, valid-after= and"
+                " valid-before=)"
             )
         if i == len(text):
             break
@@ -198,7 +237,7 @@ def _parse_options(
             raise _LineProblem("the options end with a comma")
     if after is not None and before is not None and before <= after:
         raise _LineProblem("valid-before is not later than valid-after")
-    return namespaces, after, before
+    return _Options(namespaces, after, before, ca)
 
 
 def _split_options(text: str) -> tuple[str, str]:
@@ -220,7 +259,56 @@ def _split_options(text: str) -> tuple[str, str]:
     return text, ""
 
 
-def _parse_signer_line(line: str, number: int) -> AllowedSigner:
+_CA_TYPES = {
+    "ssh-ed25519": "Ed25519",
+    "ecdsa-sha2-nistp256": "ECDSA",
+    "ecdsa-sha2-nistp384": "ECDSA",
+    "ecdsa-sha2-nistp521": "ECDSA",
+    "ssh-rsa": "RSA",
+}
+
+
+def _parse_authority(
+    principals: tuple[str, ...], options: _Options, rest: str, number: int
+) -> Authority:
+    """A ``cert-authority`` line's CA key, read by ``cryptography``."""
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import serialization
+
+    from smcheck.trust.certs import fingerprint
+
+    key_type = rest.split(None, 1)[0]
+    if key_type not in _CA_TYPES:
+        raise _Skip(
+            f"a cert-authority line with a {key_kind(key_type)} CA key ({quoted(key_type)}):"
+            " smcheck knows Ed25519, ECDSA and RSA CA keys"
+        )
+    try:
+        _, blob = split_key_line(rest)
+        serialization.load_ssh_public_key(f"{key_type} {rest.split()[1]}".encode())
+    except KeyProblem as exc:
+        raise _LineProblem(exc.message, exc.hint) from None
+    except (ValueError, UnsupportedAlgorithm) as exc:
+        raise _LineProblem(f"the CA key is damaged: {exc}") from None
+    if key_type == KEY_TYPE and is_small_order(parse_public_key(rest).raw):
+        raise _LineProblem(
+            "the CA key is a small-order (identity-point) Ed25519 key, which would accept "
+            "forged certificates",
+            hint="remove this line: no real CA has such a key",
+        )
+    return Authority(
+        principals,
+        blob,
+        fingerprint(blob),
+        _CA_TYPES[key_type],
+        options.namespaces,
+        options.after,
+        options.before,
+        number,
+    )
+
+
+def _parse_signer_line(line: str, number: int) -> AllowedSigner | Authority:
     # Principals: one token, or one double-quoted string (which may hold spaces).
     if line.startswith('"'):
         close = line.find('"', 1)
@@ -243,17 +331,25 @@ def _parse_signer_line(line: str, number: int) -> AllowedSigner:
     if not rest:
         raise _LineProblem("the line has no key")
     first = rest.split(None, 1)[0]
-    namespaces = after = before = None
+    parsed = _Options()
     if not _KEY_TYPE_TOKEN.fullmatch(first):
         options, rest = _split_options(rest)
-        namespaces, after, before = _parse_options(options)
+        parsed = _parse_options(options)
         if not rest:
             raise _LineProblem("the line has no key")
+    namespaces, after, before = parsed.namespaces, parsed.after, parsed.before
+    if parsed.ca:
+        return _parse_authority(principals, parsed, rest, number)
     key_type = rest.split(None, 1)[0]
-    if key_type != KEY_TYPE and _KEY_TYPE_TOKEN.fullmatch(key_type):
+    if key_type == CERT_TYPE:
+        raise _Skip(
+            "a certificate in place of a key: trust the CA that signed it with a cert-authority"
+            " line, or the key itself"
+        )
+    if key_type not in (KEY_TYPE, SK_KEY_TYPE) and _KEY_TYPE_TOKEN.fullmatch(key_type):
         raise _Skip(f"{unsupported_key(key_type).message}")
     try:
-        key = parse_public_key(rest)
+        key = parse_signer_key(rest)
     except KeyProblem as exc:
         raise _LineProblem(exc.message, exc.hint) from None
     if is_small_order(key.raw):
@@ -268,22 +364,29 @@ def _parse_signer_line(line: str, number: int) -> AllowedSigner:
 def load_allowed_signers(path: Path) -> TrustFile:
     """Read an OpenSSH ``allowed_signers`` file (see ALLOWED SIGNERS in ``man ssh-keygen``).
 
-    Each line is ``PRINCIPALS [OPTIONS] ssh-ed25519 KEY [COMMENT]``; ``#`` comments and blank lines
-    are skipped; options (``namespaces=``, ``valid-after=``, ``valid-before=``) are case-insensitive.
+    Each line is ``PRINCIPALS [OPTIONS] ssh-ed25519 KEY [COMMENT]`` (or a security key's
+    ``sk-ssh-ed25519@openssh.com``); ``#`` comments and blank lines are skipped; options
+    (``cert-authority``, ``namespaces=``, ``valid-after=``, ``valid-before=``) are case-insensitive. A
+    ``cert-authority`` line is an :class:`Authority` in :attr:`TrustFile.authorities`.
     A file a team already keeps (for git commit signing, say) works as it is: lines smcheck does not
-    use (other key types, ``cert-authority``, options it does not know) are skipped, each with a note
+    use (other key types, options it does not know) are skipped, each with a note
     in :attr:`TrustFile.notes`, and grant nothing. A line that is malformed, or holds a small-order
     Ed25519 key, is an error: every such line is listed in one
     :class:`~smcheck.errors.FileProblem`, each as ``file:line``.
     """
     text = _read_text(path, "allowed signers file", MAX_TRUST_FILE_BYTES)
     signers: list[AllowedSigner] = []
+    authorities: list[Authority] = []
     problems: list[str] = []
     notes: list[str] = []
     hint: str | None = None
     for number, line in _lines(text):
         try:
-            signers.append(_parse_signer_line(line, number))
+            parsed = _parse_signer_line(line, number)
+            if isinstance(parsed, Authority):
+                authorities.append(parsed)
+            else:
+                signers.append(parsed)
         except _Skip as exc:
             notes.append(f"{path}:{number}: skipped: {exc}")
         except _LineProblem as exc:
@@ -291,23 +394,145 @@ def load_allowed_signers(path: Path) -> TrustFile:
             hint = hint or exc.hint
     if problems:
         raise FileProblem(str(path), problems, hint=hint or _LINE_HINT)
-    return TrustFile(path, tuple(signers), tuple(notes))
+    return TrustFile(path, tuple(signers), tuple(notes), tuple(authorities))
+
+
+_TAG = b"\xffKRL:"
+"""Revocations that are not a key blob are kept in the same set under this prefix (no SSH key blob can
+start so: its first four bytes are the length of its type name)."""
+_SHA1 = _TAG + b"sha1:"
+_SHA256 = _TAG + b"sha256:"
+_SERIALS = _TAG + b"serial:"
+_KEY_ID = _TAG + b"id:"
+
+
+class _KrlProblem(SmcheckError):
+    pass
+
+
+def _u64(reader: Reader, field: str) -> int:
+    value: int = struct.unpack(">Q", reader.take(8, field))[0]
+    return value
+
+
+def _strings(data: bytes, field: str) -> list[bytes]:
+    reader = Reader(data, _KrlProblem, f"the KRL's {field} section is damaged")
+    found = []
+    while not reader.done():
+        found.append(reader.string(field))
+    return found
+
+
+def _certificate_section(data: bytes) -> set[bytes]:
+    """A KRL's certificates section: serials (lists, ranges, bitmaps) and key ids, for one CA (an empty
+    CA key means any CA)."""
+    reader = Reader(data, _KrlProblem, "the KRL's certificates section is damaged")
+    ca = string(reader.string("CA key"))
+    reader.string("reserved")
+    entries: set[bytes] = set()
+    while not reader.done():
+        kind = reader.take(1, "section type")[0]
+        body = reader.string("section")
+        sub = Reader(body, _KrlProblem, "the KRL's certificates section is damaged")
+        if kind == 0x20:  # KRL_SECTION_CERT_SERIAL_LIST
+            while not sub.done():
+                serial = _u64(sub, "serial")
+                entries.add(_SERIALS + ca + struct.pack(">QQ", serial, serial))
+        elif kind == 0x21:  # KRL_SECTION_CERT_SERIAL_RANGE
+            low, high = _u64(sub, "serial range"), _u64(sub, "serial range")
+            sub.end("a serial range")
+            if low > high:
+                raise _KrlProblem("the KRL has a serial range that ends before it starts")
+            entries.add(_SERIALS + ca + struct.pack(">QQ", low, high))
+        elif kind == 0x22:  # KRL_SECTION_CERT_SERIAL_BITMAP
+            offset = _u64(sub, "serial bitmap")
+            bits = int.from_bytes(sub.string("serial bitmap"), "big")
+            sub.end("a serial bitmap")
+            run: int | None = None
+            for bit in range(bits.bit_length() + 1):
+                if bits >> bit & 1:
+                    run = bit if run is None else run
+                elif run is not None:
+                    entries.add(_SERIALS + ca + struct.pack(">QQ", offset + run, offset + bit - 1))
+                    run = None
+        elif kind == 0x23:  # KRL_SECTION_CERT_KEY_ID
+            for key_id in _strings(body, "key id"):
+                entries.add(_KEY_ID + ca + key_id)
+        else:
+            raise _KrlProblem(f"the KRL has a certificate section of an unknown type ({kind})")
+    for entry in entries:
+        if entry.startswith(_SERIALS) and entry[-16:-8] == bytes(8):
+            # OpenSSH refuses such a KRL outright (serial 0 is a certificate made without one).
+            raise _KrlProblem("the KRL revokes serial number 0, which OpenSSH refuses")
+    return entries
+
+
+def _parse_krl(data: bytes) -> frozenset[bytes]:
+    """An OpenSSH binary KRL (PROTOCOL.krl), as :func:`load_revoked` returns it. Signature sections
+    are not checked (the file is the reviewer's own, as the list of keys is)."""
+    reader = Reader(data, _KrlProblem, "the KRL is damaged")
+    reader.take(len(KRL_MAGIC), "magic")
+    version = reader.uint32("format version")
+    if version != 1:
+        raise _KrlProblem(f"the KRL is in format version {version}; smcheck reads version 1")
+    for field in ("KRL version", "generation date", "flags"):
+        _u64(reader, field)
+    reader.string("reserved")
+    reader.string("comment")
+    entries: set[bytes] = set()
+    while not reader.done():
+        kind = reader.take(1, "section type")[0]
+        body = reader.string("section")
+        if kind == 1:  # KRL_SECTION_CERTIFICATES
+            entries |= _certificate_section(body)
+        elif kind == 2:  # KRL_SECTION_EXPLICIT_KEY
+            entries |= set(_strings(body, "explicit key"))
+        elif kind == 3:  # KRL_SECTION_FINGERPRINT_SHA1
+            entries |= {_SHA1 + digest for digest in _strings(body, "SHA-1 fingerprint")}
+        elif kind == 4:  # KRL_SECTION_SIGNATURE: the rest of the file signs the KRL
+            break
+        elif kind == 5:  # KRL_SECTION_FINGERPRINT_SHA256
+            entries |= {_SHA256 + digest for digest in _strings(body, "SHA-256 fingerprint")}
+        else:
+            raise _KrlProblem(f"the KRL has a section of an unknown type ({kind})")
+    return frozenset(entries)
 
 
 def load_revoked(path: Path) -> frozenset[bytes]:
-    """Read revoked keys: OpenSSH public key lines, one a line (``#`` comments allowed).
+    """Read revoked keys: OpenSSH public key lines, one a line (``#`` comments allowed), or an OpenSSH
+    binary KRL (``ssh-keygen -k -f FILE [-s CA.pub] SPEC``), as ``ssh-keygen -Y verify -r FILE`` reads
+    either.
 
-    Returns the SSH wire blobs of the keys. Keys of any type may be listed (an RSA key can never
-    sign for smcheck, so listing it is harmless). OpenSSH's binary KRLs are refused.
+    Returns a set for :func:`revocation`: the SSH wire blobs of the keys, and for a KRL its fingerprints,
+    serial ranges and key ids. Keys of any type may be listed (an RSA key can never sign for smcheck,
+    so listing it is harmless); a certificate line revokes its key.
     """
+    data = read_regular(path, MAX_TRUST_FILE_BYTES)
+    if data.startswith(KRL_MAGIC):
+        if len(data) > MAX_TRUST_FILE_BYTES:
+            raise FileProblem(
+                str(path), [f"{path}: larger than {MAX_TRUST_FILE_BYTES} bytes; not a KRL"]
+            )
+        try:
+            return _parse_krl(data)
+        except _KrlProblem as exc:
+            raise FileProblem(
+                str(path),
+                [f"{path}: {exc.message}"],
+                hint="make it again with ssh-keygen -k, or list revoked public keys one per line",
+            ) from None
     text = _read_text(path, "revoked keys file", MAX_TRUST_FILE_BYTES)
     blobs: set[bytes] = set()
     problems: list[str] = []
     for number, line in _lines(text):
         try:
             key_type, blob = split_key_line(line)
-            if key_type == KEY_TYPE:
-                blob = parse_public_key(line).wire()
+            if key_type in (KEY_TYPE, SK_KEY_TYPE):
+                blob = parse_signer_key(line).wire()
+            elif key_type == CERT_TYPE:
+                from smcheck.trust.certs import parse_certificate
+
+                blob = parse_certificate(blob, KeyProblem, "the certificate").key.wire()
         except KeyProblem as exc:
             problems.append(f"{path}:{number}: {exc.message}")
             continue
@@ -317,6 +542,55 @@ def load_revoked(path: Path) -> frozenset[bytes]:
             str(path), problems, hint="each line is one public key: ssh-ed25519 AAAA... [comment]"
         )
     return frozenset(blobs)
+
+
+def _listed(blob: bytes, revoked: frozenset[bytes]) -> bool:
+    return (
+        blob in revoked
+        or _SHA256 + hashlib.sha256(blob).digest() in revoked
+        or _SHA1 + hashlib.sha1(blob, usedforsecurity=False).digest() in revoked
+    )
+
+
+def revocation(
+    key: PublicKey, certificate: Certificate | None, revoked: frozenset[bytes]
+) -> str | None:
+    """Why ``key`` (carrying ``certificate``, if any) is revoked, in words; None if it is not.
+
+    As OpenSSH's ``ssh_krl_check_key``: the key itself (its blob or fingerprint); for a certificate, also
+    its CA's key, and the CA's revocations by serial number (never serial 0) or by key id, including
+    those a KRL makes for any CA."""
+    if not revoked:
+        return None
+    fingerprint = key.fingerprint()
+    if _listed(key.wire(), revoked):
+        return f"the key {fingerprint} has been revoked"
+    if certificate is None:
+        return None
+    if _listed(certificate.ca, revoked):
+        return (
+            f"the CA {certificate.ca_fingerprint} that certified the key {fingerprint} has been"
+            " revoked"
+        )
+    cas = (string(certificate.ca), string(b""))
+    key_id = certificate.key_id_raw
+    for entry in revoked:
+        if entry.startswith(_KEY_ID) and any(entry == _KEY_ID + ca + key_id for ca in cas):
+            return (
+                f"the certificate {quoted(certificate.key_id)} of the key {fingerprint} has been"
+                " revoked (by its key id)"
+            )
+        if certificate.serial and entry.startswith(_SERIALS):
+            for ca in cas:
+                head = _SERIALS + ca
+                if entry.startswith(head) and len(entry) == len(head) + 16:
+                    low, high = struct.unpack(">QQ", entry[len(head) :])
+                    if low <= certificate.serial <= high:
+                        return (
+                            f"the certificate {quoted(certificate.key_id)} (serial"
+                            f" {certificate.serial}) of the key {fingerprint} has been revoked"
+                        )
+    return None
 
 
 class Trust(StrEnum):
@@ -339,7 +613,7 @@ class TrustDecision(NamedTuple):
     """The trust file's principal pattern that matched (never anything from the signature)."""
     message: str
     """The verdict in plain words."""
-    line: AllowedSigner | None = None
+    line: AllowedSigner | Authority | None = None
     """The line that decided: the one that trusts the key, or the first that refused it."""
 
 
@@ -404,6 +678,7 @@ def decide_trust(
     namespace: str,
     at: dt.datetime,
     named: bool = False,
+    certificate: Certificate | None = None,
 ) -> TrustDecision:
     """Decide whether ``key`` may sign as ``principal`` under ``namespace`` at time ``at``.
 
@@ -416,22 +691,43 @@ def decide_trust(
     With ``named`` (an approving role), a line counts only where it names both: the principal without
     a wildcard, and the namespace in its ``namespaces=`` list, not by a wildcard and not by leaving
     the option out (which OpenSSH reads as "any namespace"). ``at`` must be timezone-aware.
+
+    A signature that carries a ``certificate`` is judged by the ``cert-authority`` lines alone, as
+    OpenSSH does (:mod:`smcheck.trust.certs`): a line naming the CA that signed it, checked as above,
+    then the certificate itself at ``at`` (a user certificate, valid then, listing the principal). The
+    same ``named`` rule holds: a CA line grants an approving role only where it names the person and
+    the namespace, so a CA for everyone at ``*@essex.ac.uk`` lets staff sign records, never approve.
     """
     if at.tzinfo is None or at.utcoffset() is None:
         raise ValueError("decide_trust needs a timezone-aware time")
     at = at.astimezone(dt.UTC).replace(microsecond=0)
     fingerprint = key.fingerprint()
     where = str(trust.path)
-    if key.wire() in revoked:
-        return TrustDecision(Trust.REVOKED, None, f"the key {fingerprint} has been revoked")
-    holding = [signer for signer in trust.signers if signer.public_key.raw == key.raw]
-    if not holding:
-        return TrustDecision(
-            Trust.UNKNOWN,
-            None,
-            f"the key {fingerprint} is not in the trust file {where}: "
-            "anyone can make a key, so this says nothing about who signed",
-        )
+    revoked_why = revocation(key, certificate, revoked)
+    if revoked_why is not None:
+        return TrustDecision(Trust.REVOKED, None, revoked_why)
+    holding: list[AllowedSigner] | list[Authority]
+    if certificate is not None:
+        holding = [ca for ca in trust.authorities if ca.ca == certificate.ca]
+        subject = f"the CA {certificate.ca_fingerprint}"
+        if not holding:
+            return TrustDecision(
+                Trust.UNKNOWN,
+                None,
+                f"the key {fingerprint} signed with a certificate from the CA"
+                f" {certificate.ca_fingerprint}, which no cert-authority line of the trust file"
+                f" {where} names: anyone can make a CA, so this says nothing about who signed",
+            )
+    else:
+        holding = [signer for signer in trust.signers if signer.public_key == key]
+        subject = f"the key {fingerprint}"
+        if not holding:
+            return TrustDecision(
+                Trust.UNKNOWN,
+                None,
+                f"the key {fingerprint} is not in the trust file {where}: "
+                "anyone can make a key, so this says nothing about who signed",
+            )
     matching = [
         (signer, pattern)
         for signer in holding
@@ -444,7 +740,7 @@ def decide_trust(
         return TrustDecision(
             Trust.WRONG_PRINCIPAL,
             None,
-            f"the key {fingerprint} is trusted for {owners}, not for {quoted(principal)}",
+            f"{subject} is trusted for {owners}, not for {quoted(principal)}",
         )
     failures: list[TrustDecision] = []
     for signer, pattern in matching:
@@ -459,7 +755,7 @@ def decide_trust(
                 TrustDecision(
                     Trust.WRONG_PRINCIPAL,
                     pattern,
-                    f"{place} trusts the key {fingerprint} for every principal matching"
+                    f"{place} trusts {subject} for every principal matching"
                     f" {quoted(pattern)}; signing as {quoted(namespace)} needs a line that names"
                     " the person",
                 )
@@ -469,7 +765,7 @@ def decide_trust(
                 TrustDecision(
                     Trust.WRONG_NAMESPACE,
                     pattern,
-                    f"{place} names no namespaces= for the key {fingerprint} of {quoted(pattern)};"
+                    f"{place} names no namespaces= for {subject} of {quoted(pattern)};"
                     " OpenSSH reads that as any namespace, but an approving role is granted only by"
                     f' name: add namespaces="{namespace}"',
                 )
@@ -479,7 +775,7 @@ def decide_trust(
                 TrustDecision(
                     Trust.WRONG_NAMESPACE,
                     pattern,
-                    f"the key {fingerprint} of {quoted(pattern)} may sign only for namespaces "
+                    f"{subject} of {quoted(pattern)} may sign only for namespaces "
                     f"{quoted(','.join(signer.namespaces))}, not {quoted(namespace)} ({place})",
                 )
             )
@@ -498,7 +794,7 @@ def decide_trust(
                 TrustDecision(
                     Trust.NOT_YET_VALID,
                     pattern,
-                    f"the key {fingerprint} of {quoted(pattern)} is not valid until "
+                    f"{subject} of {quoted(pattern)} is not valid until "
                     f"{_when(signer.valid_after)} ({place})",
                 )
             )
@@ -507,9 +803,38 @@ def decide_trust(
                 TrustDecision(
                     Trust.EXPIRED,
                     pattern,
-                    f"the key {fingerprint} of {quoted(pattern)} expired at "
+                    f"{subject} of {quoted(pattern)} expired at "
                     f"{_when(signer.valid_before)} ({place})",
                 )
+            )
+        elif (
+            certificate is not None
+            and (problem := certificate.problem_at(principal, at)) is not None
+        ):
+            timed = {
+                "it is not valid": Trust.NOT_YET_VALID,
+                "it expired at": Trust.EXPIRED,
+            }
+            status = next(
+                (value for start, value in timed.items() if problem.startswith(start)),
+                Trust.WRONG_PRINCIPAL,
+            )
+            failures.append(
+                TrustDecision(
+                    status,
+                    pattern,
+                    f"the certificate {quoted(certificate.key_id)} of the key {fingerprint} does not"
+                    f" count: {problem} ({place})",
+                )
+            )
+        elif certificate is not None:
+            return TrustDecision(
+                Trust.TRUSTED,
+                pattern,
+                f"signed by {quoted(principal)} with key {fingerprint}, certified by the CA"
+                f" {certificate.ca_fingerprint} for {quoted(pattern)} (certificate"
+                f" {quoted(certificate.key_id)}, serial {certificate.serial}) ({place})",
+                signer,
             )
         else:
             return TrustDecision(

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from smcheck.errors import CannotOpen, OutputExists, SmcheckError
 from smcheck.fsutil import atomic_write, read_regular
 from smcheck.text import shell_word
+from smcheck.trust.certs import CERT_TYPE, Certificate, parse_certificate
 from smcheck.trust.wire import (
     KEY_HINT,
     KEY_TYPE,
@@ -62,6 +63,55 @@ class LocalKey:
 
     def sign_raw(self, message: bytes) -> bytes:
         return self._private.sign(message)
+
+
+class CertifiedKey:
+    """A signing key with the OpenSSH certificate a CA made for it (``KEY-cert.pub``): its signatures
+    carry the certificate, as ``ssh-keygen -Y sign`` does with a certified key."""
+
+    def __init__(self, key: SigningKey, certificate: Certificate, path: Path) -> None:
+        self._key = key
+        self.certificate = certificate
+        """The certificate, as read from :attr:`path`."""
+        self.path = path
+        """The ``-cert.pub`` file."""
+
+    @property
+    def public(self) -> PublicKey:
+        return self._key.public
+
+    @property
+    def where(self) -> str:
+        return self._key.where
+
+    def sign_raw(self, message: bytes) -> bytes:
+        return self._key.sign_raw(message)
+
+
+def certificate_path(path: Path) -> Path:
+    """Where ``ssh`` looks for a key's certificate: ``KEY-cert.pub`` beside ``KEY`` (or ``KEY.pub``)."""
+    return path.with_name(path.name.removesuffix(".pub") + "-cert.pub")
+
+
+def read_certificate(path: Path) -> Certificate:
+    """The certificate in a ``KEY-cert.pub`` file (one line); every failure is a :class:`KeyProblem`."""
+    import base64
+
+    data = read_key_file(path)
+    try:
+        fields = data.decode("utf-8").split()
+    except UnicodeDecodeError:
+        fields = []
+    if len(fields) < 2 or fields[0] != CERT_TYPE:
+        raise KeyProblem(
+            f"{path} is not an Ed25519 certificate (it should start with {CERT_TYPE})",
+            hint="the file the CA returned for your key, saved beside it as KEY-cert.pub",
+        )
+    try:
+        blob = base64.b64decode(fields[1], validate=True)
+    except ValueError:
+        raise KeyProblem(f"{path} is damaged: it is not base64") from None
+    return parse_certificate(blob, KeyProblem, str(path))
 
 
 def _private_kind(key: object) -> str:
@@ -328,6 +378,23 @@ class KeyRef:
                 hint=f"put its public key beside it, as {_pub_path(self.path)}",
             ) from None
 
+    def certificate(self) -> tuple[Certificate, Path] | None:
+        """The certificate beside the key (``KEY-cert.pub``, as ``ssh`` finds it), or None when there
+        is none. One that certifies another key, or is damaged, is a :class:`KeyProblem`."""
+        found = certificate_path(self.path)
+        if not (found.exists() or found.is_symlink()):
+            return None
+        cert = read_certificate(found)
+        public = self.public()
+        if cert.key != public:
+            raise KeyProblem(
+                f"{found} certifies another key ({cert.key.fingerprint()}, not"
+                f" {public.fingerprint()} of {self.path})",
+                hint=f"{found} must be the certificate the CA made for {self.path}; remove or"
+                " replace it",
+            )
+        return cert, found
+
     def _known_public(self) -> PublicKey | None:
         """The public key of a private key file that can be known without unlocking it.
 
@@ -464,5 +531,22 @@ def open_key(flag: Path | None) -> SigningKey:
     A private key, or a public key whose private half ssh-agent holds (see :meth:`KeyRef.unlock`). A key
     protected by a passphrase is signed with through the agent when it holds the key, else unlocked by
     asking for the passphrase at a terminal; without a terminal the error says how to use the agent.
+    With a user certificate beside it (``KEY-cert.pub``) that is valid now, a :class:`CertifiedKey`:
+    what it signs carries the certificate.
     """
-    return key_ref(flag).unlock()
+    import datetime as dt
+
+    ref = key_ref(flag)
+    key = ref.unlock()
+    found = ref.certificate()
+    if found is None:
+        return key
+    cert, path = found
+    # Without a trust file at hand, a certificate is used when it could vouch now: a user certificate
+    # within its validity (sign and approve decide with the trust file instead).
+    now = dt.datetime.now(dt.UTC)
+    if not cert.user or (cert.valid_after is not None and now < cert.valid_after):
+        return key
+    if cert.valid_before is not None and now >= cert.valid_before:
+        return key
+    return CertifiedKey(key, cert, path)

@@ -54,7 +54,8 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from smcheck.approval import Approval
-    from smcheck.trust.allowed import TrustFile
+    from smcheck.trust.allowed import AllowedSigner, Authority, TrustFile
+    from smcheck.trust.certs import Certificate
     from smcheck.trust.keys import SigningKey
     from smcheck.trust.sshsig import Sshsig
     from smcheck.trust.wire import PublicKey
@@ -218,19 +219,22 @@ def trust_at(
     revoked: frozenset[bytes],
     signed_at: dt.datetime,
     now: dt.datetime,
+    certificate: Certificate | None = None,
 ) -> KeyTrust:
     """Whether ``key`` may sign as ``principal`` in ``role``, judged at ``signed_at``: the time it
     signed (the rule git applies to commit signatures), so that what a person signed while their line
     was valid stays valid after its ``valid-before`` has passed. A revoked key is refused whenever it
     signed. ``now`` says whether the trusting line has ended since (:attr:`KeyTrust.ended`).
 
-    Revocation needs no trust file; without one, anything else is ``not-checked``.
+    Revocation needs no trust file; without one, anything else is ``not-checked``. A signature that
+    carries a ``certificate`` is judged by the trust file's ``cert-authority`` lines.
     """
-    from smcheck.trust.allowed import Trust, decide_trust
+    from smcheck.trust.allowed import Trust, decide_trust, revocation
 
     fingerprint = key.fingerprint()
-    if key.wire() in revoked:
-        return KeyTrust(Trust.REVOKED.value, None, f"the key {fingerprint} has been revoked")
+    revoked_why = revocation(key, certificate, revoked)
+    if revoked_why is not None:
+        return KeyTrust(Trust.REVOKED.value, None, revoked_why)
     if trust is None:
         return KeyTrust(
             NOT_CHECKED,
@@ -246,6 +250,7 @@ def trust_at(
         namespace=namespace_for(role),
         at=signed_at,
         named=role != PROPOSER,
+        certificate=certificate,
     )
     if decision.status is not Trust.TRUSTED:
         timed = decision.status in (Trust.EXPIRED, Trust.NOT_YET_VALID)
@@ -385,7 +390,8 @@ def role_holders(
         namespace = namespace_for(role)
         people: set[str] = set()
         patterns: set[str] = set()
-        for line in trust.signers:
+        lines: list[AllowedSigner | Authority] = [*trust.signers, *trust.authorities]
+        for line in lines:
             if (line.valid_after is not None and at < line.valid_after) or (
                 line.valid_before is not None and at > line.valid_before
             ):
@@ -437,6 +443,7 @@ def judge(
             revoked=revoked,
             signed_at=record.created,
             now=now,
+            certificate=proposer_sig.certificate,
         )
         proposer = SignatureReport(
             PROPOSER,
@@ -590,6 +597,7 @@ def _decision(
         revoked=revoked,
         signed_at=approval.time,
         now=now,
+        certificate=sig.certificate,
     )
     report = SignatureReport(
         role,
@@ -722,6 +730,7 @@ def proposer_for(
     revoked: frozenset[bytes],
     now: dt.datetime,
     outcome: str,
+    certificate: Certificate | None = None,
 ) -> str:
     """Whom ``key`` signs ``record`` for as its proposer (its sign-off email), in words; or
     :class:`NotTrusted` with verify's reason and a hint that names the right line. Without a trust file
@@ -742,15 +751,25 @@ def proposer_for(
         revoked=revoked,
         signed_at=record.created,
         now=now,
+        certificate=certificate,
     )
     if found.status == TRUSTED:
+        if certificate is not None:
+            return f"trusted for {email} through its certificate from the CA"
         return f"trusted for {found.principal or email}"
     if found.status == NOT_CHECKED and trust is None:
         return "not checked against a trust file: give --allowed-signers FILE to check it"
     where = f" {trust.path}" if trust is not None else ""
     own_line = f'{email} namespaces="{NAMESPACE_RECORD}" {key.openssh()}'
     hint: str | None
-    if found.status == Trust.WRONG_PRINCIPAL and trust is not None:
+    if certificate is not None and found.status != Trust.REVOKED:
+        hint = (
+            f"the trust file{where} needs a cert-authority line for the CA"
+            f" {certificate.ca_fingerprint} that covers {email}, and a user certificate valid when"
+            f" the record was signed off that lists {email}; or sign with the key alone (move its"
+            " -cert.pub aside) if the trust file names your key"
+        )
+    elif found.status == Trust.WRONG_PRINCIPAL and trust is not None:
         owners = sorted(
             {
                 principal
@@ -788,9 +807,12 @@ def approver_for(
     revoked: frozenset[bytes],
     now: dt.datetime,
     roles: Roles,
+    certificate: Certificate | None = None,
 ) -> str:
     """The principal ``key`` may decide as, in ``role``, on a record already judged; or
-    :class:`Refused` with verify's reason. The same rules as :func:`judge`, asked before signing."""
+    :class:`Refused` with verify's reason. The same rules as :func:`judge`, asked before signing.
+    With a ``certificate`` (the signature will carry it), the candidates are the principals it lists
+    that a ``cert-authority`` line for its CA names."""
     from smcheck.trust.allowed import is_wildcard
 
     title = roles.title(role)
@@ -826,9 +848,16 @@ def approver_for(
         {
             principal
             for line in trust.signers
-            if line.public_key == key
+            if line.public_key == key and certificate is None
             for principal in line.principals
             if not is_wildcard(principal)
+        }
+        | {
+            principal
+            for line in trust.authorities
+            if certificate is not None and line.ca == certificate.ca
+            for principal in line.principals
+            if not is_wildcard(principal) and principal in certificate.principals
         }
     )
     reasons: list[str] = []
@@ -848,6 +877,7 @@ def approver_for(
             revoked=revoked,
             signed_at=now,
             now=now,
+            certificate=certificate,
         )
         if found.status != TRUSTED:
             reasons.append(found.message)
@@ -866,6 +896,14 @@ def approver_for(
             )
             continue
         return principal
+    if not candidates and certificate is not None:
+        raise Refused(
+            f"no cert-authority line of {trust.path} for the CA {certificate.ca_fingerprint} names"
+            f" a person your certificate lists ({', '.join(certificate.principals) or 'none'}):"
+            " a CA alone never grants an approving role",
+            hint=f'the trust file needs a line naming you: YOUR-EMAIL namespaces="{namespace_for(role)}"'
+            f" {key.openssh()}, and sign with the key alone (move its -cert.pub aside)",
+        )
     if not candidates:
         raise Refused(
             f"{trust.path} does not name your key ({key.fingerprint()}) for any person",

@@ -18,6 +18,18 @@ signature says. It also rebuilds the message with the namespace *it* expects, so
 another purpose (``git``, ``file``, a proposer's record signature presented as an approval) never
 verifies.
 
+Two more kinds of public key are read, as ``ssh-keygen -Y verify`` reads them:
+
+- an OpenSSH certificate over an Ed25519 key (``ssh-ed25519-cert-v01@openssh.com``, as ``ssh-keygen -Y
+  sign`` writes when the key has a ``-cert.pub``): the signature is still Ed25519 by the certified key;
+  the certificate is read and its CA signature checked by :mod:`smcheck.trust.certs`, and whether a CA
+  vouches for it is the trust file's question;
+- a security key (``sk-ssh-ed25519@openssh.com``, PROTOCOL.u2f): the signature field is ``string
+  "sk-ssh-ed25519@openssh.com" || string signature || byte flags || uint32 counter``, and the Ed25519
+  signature is over ``SHA-256(application) || flags || counter || SHA-256(message)``. smcheck requires
+  the user-presence flag (0x01: someone touched the key). OpenSSH 9.2's ``ssh-keygen -Y verify``
+  accepts a signature without it; smcheck is stricter here on purpose, as sshd is by default.
+
 A valid signature says only that *some* key signed the bytes. Who that key belongs to, and what it may
 sign, is :mod:`smcheck.trust.policy`'s question, never the key the signature carries.
 """
@@ -35,11 +47,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from smcheck.errors import SmcheckError
 from smcheck.text import quoted
-from smcheck.trust.keys import LocalKey, SigningKey
+from smcheck.trust.certs import CERT_TYPE, Certificate, parse_certificate
+from smcheck.trust.keys import CertifiedKey, LocalKey, SigningKey
 from smcheck.trust.wire import (
     BASE64,
     KEY_HINT,
     KEY_TYPE,
+    SK_KEY_TYPE,
     PublicKey,
     Reader,
     b64decode_strict,
@@ -47,6 +61,7 @@ from smcheck.trust.wire import (
     is_small_order,
     key_kind,
     show_name,
+    sk_from_blob,
     string,
 )
 
@@ -61,7 +76,11 @@ WRAP = 70
 """ssh-keygen wraps the base64 of a signature at 70 columns; so does :func:`armour`."""
 
 MAX_SIGNATURE_CHARS = 4096
-"""An armoured Ed25519 signature is about 300 characters; anything this long is refused unread."""
+"""An armoured Ed25519 signature is about 300 characters, one carrying a certificate about 1,000 (2,100
+with a 4096-bit RSA CA); anything this long is refused unread."""
+
+USER_PRESENT = 0x01
+"""A security key's flag: the user touched the key when it signed (PROTOCOL.u2f)."""
 
 
 class SignatureError(SmcheckError):
@@ -82,6 +101,12 @@ class Sshsig(NamedTuple):
     """The raw 64-byte Ed25519 signature."""
     blob: bytes
     """The whole decoded SSHSIG blob."""
+    certificate: Certificate | None = None
+    """The certificate the signature carries instead of a plain key (its CA signature checked)."""
+    flags: int | None = None
+    """A security key's flags (None for a plain key)."""
+    counter: int | None = None
+    """A security key's signature counter (None for a plain key)."""
 
     def base64(self) -> str:
         """The blob as one line of base64 (as a record's trailing part holds it)."""
@@ -137,10 +162,16 @@ def sign(key: SigningKey | Ed25519PrivateKey, data: bytes, namespace: str) -> st
             f"{signer.where} returned a signature that does not verify with its own key",
             hint="check that the key and the agent are the ones you meant",
         ) from None
+    if signer.public.application is not None:
+        raise SignatureError(
+            f"{signer.where} is a security key: sign with ssh-keygen -Y sign and attach the"
+            " signature with smcheck sign --signature"
+        )
+    carried = signer.certificate.blob if isinstance(signer, CertifiedKey) else signer.public.wire()
     blob = (
         MAGIC
         + struct.pack(">I", SIG_VERSION)
-        + string(signer.public.wire())
+        + string(carried)
         + string(namespace.encode("utf-8"))
         + string(b"")
         + string(HASH_ALGORITHM.encode("ascii"))
@@ -219,14 +250,25 @@ def parse_signature_blob(blob: bytes) -> Sshsig:
 
     key_reader = Reader(key_blob, SignatureError, "the key in the signature is damaged")
     key_type = key_reader.string("key type")
-    if key_type != KEY_TYPE.encode():
+    certificate: Certificate | None = None
+    if key_type == CERT_TYPE.encode():
+        certificate = parse_certificate(
+            key_blob, SignatureError, "the certificate in the signature"
+        )
+        public_key = certificate.key
+    elif key_type == SK_KEY_TYPE.encode():
+        public_key = sk_from_blob(key_blob, SignatureError, "the key in the signature is damaged")
+    elif key_type != KEY_TYPE.encode():
         kind = key_kind(key_type.decode("utf-8", "replace"))
         raise SignatureError(
             f"the signature was made with a {kind} key ({show_name(key_type)}); "
             "smcheck accepts Ed25519 signatures only",
             hint=f"the signer needs an Ed25519 key; {KEY_HINT}",
         )
-    public_key = ed25519_from_blob(key_blob, SignatureError, "the key in the signature is damaged")
+    else:
+        public_key = ed25519_from_blob(
+            key_blob, SignatureError, "the key in the signature is damaged"
+        )
 
     try:
         namespace = namespace_raw.decode("utf-8")
@@ -242,9 +284,10 @@ def parse_signature_blob(blob: bytes) -> Sshsig:
 
     sig_reader = Reader(signature_field, SignatureError, "the signature value is damaged")
     sig_type = sig_reader.string("signature type")
-    if sig_type != KEY_TYPE.encode():
+    if sig_type != public_key.key_type.encode():
         raise SignatureError(
-            f"the signature value is of type {show_name(sig_type)}; smcheck requires ssh-ed25519"
+            f"the signature value is of type {show_name(sig_type)}; smcheck requires"
+            f" {public_key.key_type} for this key"
         )
     signature = sig_reader.string("signature")
     if len(signature) != 64:
@@ -252,8 +295,24 @@ def parse_signature_blob(blob: bytes) -> Sshsig:
             f"the signature value is damaged: an Ed25519 signature is 64 bytes, "
             f"this one is {len(signature)}"
         )
+    flags = counter = None
+    if public_key.application is not None:
+        flags = sig_reader.take(1, "flags")[0]
+        counter = sig_reader.uint32("counter")
     sig_reader.end("the signature value")
-    return Sshsig(public_key, namespace, signature, blob)
+    return Sshsig(public_key, namespace, signature, blob, certificate, flags, counter)
+
+
+def _sk_message(sig: Sshsig, message: bytes) -> bytes:
+    """What a security key signs for ``message`` (PROTOCOL.u2f, Ed25519)."""
+    assert sig.public_key.application is not None and sig.flags is not None
+    assert sig.counter is not None
+    return (
+        hashlib.sha256(sig.public_key.application.encode("utf-8")).digest()
+        + bytes([sig.flags])
+        + struct.pack(">I", sig.counter)
+        + hashlib.sha256(message).digest()
+    )
 
 
 def verify(sig: Sshsig, data: bytes, namespace: str) -> None:
@@ -272,10 +331,20 @@ def verify(sig: Sshsig, data: bytes, namespace: str) -> None:
             "the signature was made with a small-order (identity-point) Ed25519 key, "
             "which can appear to sign anything: it proves nothing"
         )
+    message = signed_message(namespace, data)
+    if sig.public_key.application is not None:
+        message = _sk_message(sig, message)
     try:
-        _public_key(sig.public_key.raw).verify(sig.signature, signed_message(namespace, data))
+        _public_key(sig.public_key.raw).verify(sig.signature, message)
     except (InvalidSignature, ValueError):
         raise SignatureError(
             "the signature does not match these bytes",
             hint="the signed content was changed after signing, or the signature is for other content",
         ) from None
+    if sig.flags is not None and not sig.flags & USER_PRESENT:
+        raise SignatureError(
+            "the security key signed without anyone touching it (its user-presence flag is not"
+            " set), so it does not show that a person signed",
+            hint="sign again and touch the security key when it blinks (a key made with"
+            " -O no-touch-required cannot sign for smcheck)",
+        )

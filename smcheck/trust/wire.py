@@ -18,7 +18,10 @@ from smcheck.errors import SmcheckError
 from smcheck.text import quoted
 
 KEY_TYPE = "ssh-ed25519"
-"""The only key (and signature) type smcheck accepts."""
+"""The key (and signature) type smcheck signs with."""
+
+SK_KEY_TYPE = "sk-ssh-ed25519@openssh.com"
+"""An Ed25519 key held in a security key (FIDO authenticator): smcheck verifies its signatures."""
 
 KEY_HINT = "make one with smcheck keygen"
 
@@ -125,6 +128,10 @@ class Reader:
     def string(self, field: str) -> bytes:
         return self.take(self.uint32(field), field)
 
+    def done(self) -> bool:
+        """Whether every byte has been read."""
+        return self._pos >= len(self._data)
+
     def end(self, after: str) -> None:
         left = len(self._data) - self._pos
         if left:
@@ -132,14 +139,29 @@ class Reader:
 
 
 class PublicKey(NamedTuple):
-    """An Ed25519 public key."""
+    """An Ed25519 public key, or one held in a security key (``sk-ssh-ed25519@openssh.com``)."""
 
     raw: bytes
     """The 32-byte Ed25519 public key."""
+    application: str | None = None
+    """For a security key, its FIDO application (``ssh:`` as ``ssh-keygen -t ed25519-sk`` makes it);
+    None for a plain Ed25519 key. Part of the key's identity, as in OpenSSH."""
+
+    @property
+    def key_type(self) -> str:
+        """``ssh-ed25519`` or ``sk-ssh-ed25519@openssh.com``."""
+        return KEY_TYPE if self.application is None else SK_KEY_TYPE
 
     def wire(self) -> bytes:
-        """The SSH wire blob: ``string "ssh-ed25519" || string raw``."""
-        return string(KEY_TYPE.encode("ascii")) + string(self.raw)
+        """The SSH wire blob: ``string "ssh-ed25519" || string raw`` (a security key's adds
+        ``string application`` after the raw key, under its own type name)."""
+        if self.application is None:
+            return string(KEY_TYPE.encode("ascii")) + string(self.raw)
+        return (
+            string(SK_KEY_TYPE.encode("ascii"))
+            + string(self.raw)
+            + string(self.application.encode("utf-8"))
+        )
 
     def fingerprint(self) -> str:
         """``SHA256:<unpadded base64>``, exactly as ``ssh-keygen -l`` prints it."""
@@ -147,7 +169,7 @@ class PublicKey(NamedTuple):
 
     def openssh(self) -> str:
         """The OpenSSH public key line without a comment: ``ssh-ed25519 AAAA...``."""
-        return f"{KEY_TYPE} {base64.b64encode(self.wire()).decode('ascii')}"
+        return f"{self.key_type} {base64.b64encode(self.wire()).decode('ascii')}"
 
 
 @functools.lru_cache(maxsize=1024)
@@ -212,6 +234,40 @@ def ed25519_from_blob(blob: bytes, error: type[SmcheckError], what: str) -> Publ
     return PublicKey(raw)
 
 
+def sk_from_blob(blob: bytes, error: type[SmcheckError], what: str) -> PublicKey:
+    """A security key's ``sk-ssh-ed25519@openssh.com`` blob: type, 32-byte key, application."""
+    reader = Reader(blob, error, what)
+    key_type = reader.string("key type")
+    if key_type != SK_KEY_TYPE.encode():
+        reader.fail(f"it is a {show_name(key_type)} key, not {SK_KEY_TYPE}")
+    raw = reader.string("key")
+    if len(raw) != 32:
+        reader.fail(f"an Ed25519 key is 32 bytes, this one is {len(raw)}")
+    application = reader.string("application")
+    reader.end("the key")
+    try:
+        name = application.decode("utf-8")
+    except UnicodeDecodeError:
+        reader.fail("the security key's application is not UTF-8 text")
+    return PublicKey(raw, name)
+
+
+def parse_signer_key(text: str) -> PublicKey:
+    """Parse a public key line a trust file may hold for a signer: ``ssh-ed25519`` or a security key
+    (``sk-ssh-ed25519@openssh.com``); any other type is refused with a :class:`KeyProblem`."""
+    key_type, blob = split_key_line(text)
+    if key_type != SK_KEY_TYPE:
+        return parse_public_key(text)
+    key = sk_from_blob(blob, KeyProblem, "the public key is damaged")
+    from cryptography.hazmat.primitives import serialization
+
+    try:  # pyca reads it too, as a cross-check of the hand-read wire format
+        serialization.load_ssh_public_key(key.openssh().encode())
+    except ValueError as exc:
+        raise KeyProblem(f"the public key is damaged: {exc}") from None
+    return key
+
+
 def parse_public_key(text: str) -> PublicKey:
     """Parse one OpenSSH public key line: ``ssh-ed25519 AAAA... [comment]``.
 
@@ -245,6 +301,7 @@ __all__ = [
     "BASE64",
     "KEY_HINT",
     "KEY_TYPE",
+    "SK_KEY_TYPE",
     "KeyProblem",
     "PublicKey",
     "Reader",
@@ -253,7 +310,9 @@ __all__ = [
     "is_small_order",
     "key_kind",
     "parse_public_key",
+    "parse_signer_key",
     "show_name",
+    "sk_from_blob",
     "split_key_line",
     "string",
     "unsupported_key",

@@ -1,0 +1,501 @@
+"""Staff certificates from an SSH certificate authority (issue 20): every accept and refuse decision is
+checked against stock ``ssh-keygen -Y verify`` on the same trust file, signature and message, with
+certificates made in the tests by ``ssh-keygen -s``.
+
+The experiments that taught the rules (smcheck/trust/certs.py writes them down) are the cases of
+:func:`test_certificate_decisions_agree_with_ssh_keygen`; revocation by key, CA, serial and key id are
+those of :func:`test_revocation_agrees_with_ssh_keygen`.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import os
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+from helpers.desk import PROPOSER_EMAIL, Desk, open_desk
+from helpers.records import FIXED_NOW, make_record_bytes
+
+from smcheck import registry
+from smcheck.errors import FileProblem
+from smcheck.record import append_seal, read_layout
+from smcheck.trust.allowed import Trust, decide_trust, load_allowed_signers, load_revoked
+from smcheck.trust.keys import CertifiedKey, LocalKey, load_private_key, read_certificate
+from smcheck.trust.policy import NAMESPACE_APPROVAL, NAMESPACE_RECORD, seal_record
+from smcheck.trust.sshsig import SignatureError, armour, parse_signature, sign, verify
+from smcheck.verify import Demands, verify_bytes
+
+SSH_KEYGEN = shutil.which("ssh-keygen")
+pytestmark = pytest.mark.skipif(
+    SSH_KEYGEN is None,
+    reason="stock OpenSSH ssh-keygen is needed as the oracle (apt-get install openssh-client)",
+)
+
+ALICE = "alice@essex.ac.uk"
+MESSAGE = b"the exact bytes of a record\n"
+
+
+def keygen(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run ssh-keygen in UTC (its times without Z are local)."""
+    assert SSH_KEYGEN is not None
+    return subprocess.run(
+        [SSH_KEYGEN, *args],
+        input=stdin,
+        capture_output=True,
+        check=False,
+        env={**os.environ, "TZ": "UTC"},
+        timeout=30,
+    )
+
+
+def make_key(path: Path, kind: str = "ed25519") -> Path:
+    made = keygen("-q", "-t", kind, "-N", "", "-C", path.name, "-f", str(path))
+    assert made.returncode == 0, made.stderr
+    return path
+
+
+def certify(ca: Path, user: Path, *options: str) -> Path:
+    """``ssh-keygen -s CA -I ID ... USER.pub``: the CA signs the user's key; returns USER-cert.pub."""
+    made = keygen("-q", "-s", str(ca), *options, f"{user}.pub")
+    assert made.returncode == 0, made.stderr
+    return user.with_name(user.name + "-cert.pub")
+
+
+def cert_signature(key: Path, cert: Path, data: bytes, namespace: str = NAMESPACE_RECORD) -> str:
+    """What ``ssh-keygen -Y sign -f KEY-cert.pub`` makes (Ed25519 is deterministic): a signature that
+    carries the certificate. Made in Python, since ssh-agent refuses an expired certificate."""
+    signer = CertifiedKey(LocalKey(load_private_key(key)), read_certificate(cert), cert)
+    return sign(signer, data, namespace)
+
+
+class Verdicts(NamedTuple):
+    ours: bool
+    why: str
+    theirs: bool
+    said: str
+
+
+def judge(
+    tmp: Path,
+    allowed: str,
+    signature: str,
+    principal: str,
+    *,
+    namespace: str = NAMESPACE_RECORD,
+    revoked: Path | None = None,
+    at: dt.datetime | None = None,
+) -> Verdicts:
+    """smcheck's verdict and ssh-keygen's on the same trust file, signature and message."""
+    trust_path = tmp / "allowed_signers"
+    trust_path.write_text(allowed)
+    sig_path = tmp / "message.sig"
+    sig_path.write_text(signature)
+    when = at or dt.datetime.now(dt.UTC)
+    try:
+        sig = parse_signature(signature)
+        verify(sig, MESSAGE, namespace)
+        decision = decide_trust(
+            sig.public_key,
+            trust=load_allowed_signers(trust_path),
+            revoked=load_revoked(revoked) if revoked else frozenset(),
+            principal=principal,
+            namespace=namespace,
+            at=when,
+            certificate=sig.certificate,
+        )
+        ours, why = decision.status is Trust.TRUSTED, decision.message
+    except SignatureError as exc:
+        ours, why = False, exc.message
+    args = ["-Y", "verify", "-f", str(trust_path), "-I", principal, "-n", namespace]
+    args += ["-s", str(sig_path)]
+    if revoked is not None:
+        args += ["-r", str(revoked)]
+    if at is not None:
+        args += [f"-Overify-time={at:%Y%m%d%H%M%S}"]
+    done = keygen(*args, stdin=MESSAGE)
+    said = (done.stdout + done.stderr).decode()
+    return Verdicts(ours, why, done.returncode == 0, said)
+
+
+class Lab(NamedTuple):
+    root: Path
+    ca: Path
+    other_ca: Path
+    user: Path
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Lab:
+    root = tmp_path_factory.mktemp("ca")
+    return Lab(root, make_key(root / "ca"), make_key(root / "other_ca"), make_key(root / "alice"))
+
+
+def ca_line(lab: Lab, principals: str, options: str = "", ca: Path | None = None) -> str:
+    joined = f"cert-authority,{options}" if options else "cert-authority"
+    return f"{principals} {joined} {(ca or lab.ca).with_suffix('.pub').read_text().strip()}\n"
+
+
+# Each certificate: the ssh-keygen -s options that make it (times are relative to now, or fixed).
+CERTS: dict[str, tuple[str, ...]] = {
+    "good": ("-I", "alice-laptop", "-n", f"{ALICE},alice", "-z", "42", "-V", "-1d:+52w"),
+    "expired": ("-I", "old", "-n", ALICE, "-V", "20200101:20210101"),
+    "not-yet-valid": ("-I", "later", "-n", ALICE, "-V", "+52w:+104w"),
+    "host": ("-I", "host", "-h", "-n", ALICE, "-V", "-1d:+52w"),
+    "no-principals": ("-I", "anyone", "-V", "-1d:+52w"),
+    "other-principal": ("-I", "bob", "-n", "bob@essex.ac.uk", "-V", "-1d:+52w"),
+    "capitalised": ("-I", "cap", "-n", "Alice@essex.ac.uk", "-V", "-1d:+52w"),
+    "pattern-principal": ("-I", "wild", "-n", "*@essex.ac.uk", "-V", "-1d:+52w"),
+    "forever": ("-I", "forever", "-n", ALICE),
+    "options": (
+        "-I",
+        "opts",
+        "-n",
+        ALICE,
+        "-O",
+        "source-address=10.0.0.1",
+        "-O",
+        "force-command=/bin/false",
+    ),
+}
+
+LINES = {
+    "everyone": lambda lab: ca_line(lab, "*@essex.ac.uk"),
+    "alice": lambda lab: ca_line(lab, ALICE),
+    "bob": lambda lab: ca_line(lab, "bob@essex.ac.uk"),
+    "records": lambda lab: ca_line(lab, "*@essex.ac.uk", 'namespaces="smcheck-record"'),
+    "git-only": lambda lab: ca_line(lab, "*@essex.ac.uk", 'namespaces="git"'),
+    "ended": lambda lab: ca_line(lab, "*@essex.ac.uk", 'valid-before="20200101Z"'),
+    "other-ca": lambda lab: ca_line(lab, "*@essex.ac.uk", ca=lab.other_ca),
+    "the-key-itself": lambda lab: f"{ALICE} {(lab.user.with_suffix('.pub')).read_text()}",
+    "negated": lambda lab: ca_line(lab, "*@essex.ac.uk,!alice@essex.ac.uk"),
+}
+
+
+@pytest.fixture(scope="module")
+def signatures(lab: Lab) -> dict[str, str]:
+    made = {}
+    for name, options in CERTS.items():
+        user = lab.root / f"user-{name}"
+        if not user.exists():
+            make_key(user)
+        cert = certify(lab.ca, user, *options)
+        made[name] = cert_signature(user, cert, MESSAGE)
+    return made
+
+
+@pytest.mark.parametrize("principal", [ALICE, "carol@essex.ac.uk", "Alice@essex.ac.uk"])
+@pytest.mark.parametrize("line", sorted(LINES))
+def test_certificate_decisions_agree_with_ssh_keygen(
+    lab: Lab, signatures: dict[str, str], tmp_path: Path, line: str, principal: str
+) -> None:
+    """Every certificate against every kind of line, as three principals: smcheck accepts exactly
+    what ssh-keygen -Y verify accepts."""
+    allowed = LINES[line](lab)
+    for name, signature in signatures.items():
+        verdict = judge(tmp_path, allowed, signature, principal)
+        assert verdict.ours == verdict.theirs, (name, line, principal, verdict)
+
+
+def test_the_rules_as_learnt(lab: Lab, signatures: dict[str, str], tmp_path: Path) -> None:
+    """The experiments' outcomes, in words: what each refusal says."""
+    everyone = LINES["everyone"](lab)
+    good = judge(tmp_path, everyone, signatures["good"], ALICE)
+    assert good.ours and good.theirs
+    assert good.why.startswith(f"signed by '{ALICE}' with key SHA256:")
+    assert "certified by the CA SHA256:" in good.why
+    assert "(certificate 'alice-laptop', serial 42)" in good.why
+    refusals = {
+        "expired": "does not count: it expired at 2021-01-01 00:00:00 UTC",
+        "host": "does not count: it is a host certificate, not a user certificate",
+        "no-principals": "does not count: it lists no principals",
+        "other-principal": f"it is for 'bob@essex.ac.uk', not for '{ALICE}'",
+        "capitalised": f"it is for 'Alice@essex.ac.uk', not for '{ALICE}'",
+        "not-yet-valid": "does not count: it is not valid until",
+    }
+    for name, words in refusals.items():
+        verdict = judge(tmp_path, everyone, signatures[name], ALICE)
+        assert not verdict.ours and not verdict.theirs, name
+        assert words in verdict.why, (name, verdict.why)
+    other = judge(tmp_path, LINES["other-ca"](lab), signatures["good"], ALICE)
+    assert not other.ours and not other.theirs
+    assert "which no cert-authority line of the trust file" in other.why
+    itself = judge(tmp_path, LINES["the-key-itself"](lab), signatures["good"], ALICE)
+    assert not itself.ours and not itself.theirs
+
+
+def test_a_certificate_is_judged_at_the_time_of_signing(
+    lab: Lab, signatures: dict[str, str], tmp_path: Path
+) -> None:
+    """An expired certificate verifies for a time within its window (-Overify-time), as a plain key
+    whose line has ended does: what was signed while valid stays valid."""
+    everyone = LINES["everyone"](lab)
+    inside = dt.datetime(2020, 6, 1, tzinfo=dt.UTC)
+    verdict = judge(tmp_path, everyone, signatures["expired"], ALICE, at=inside)
+    assert verdict.ours and verdict.theirs, verdict
+    for edge, accepted in [
+        (dt.datetime(2020, 1, 1, tzinfo=dt.UTC), True),
+        (dt.datetime(2019, 12, 31, 23, 59, 59, tzinfo=dt.UTC), False),
+        (dt.datetime(2020, 12, 31, 23, 59, 59, tzinfo=dt.UTC), True),
+        (dt.datetime(2021, 1, 1, tzinfo=dt.UTC), False),
+    ]:
+        verdict = judge(tmp_path, everyone, signatures["expired"], ALICE, at=edge)
+        assert verdict.ours == verdict.theirs == accepted, (edge, verdict)
+
+
+def test_an_approving_role_is_never_granted_by_a_ca_for_everyone(
+    lab: Lab, signatures: dict[str, str], tmp_path: Path
+) -> None:
+    """ssh-keygen accepts a CA line for *@essex.ac.uk in smcheck-approval; smcheck's policy (one
+    person, one role) needs a line naming the person for an approving role."""
+    path = tmp_path / "allowed_signers"
+    path.write_text(ca_line(lab, "*@essex.ac.uk", f'namespaces="{NAMESPACE_APPROVAL}"'))
+    user = lab.root / "user-good"
+    signature = cert_signature(
+        user, user.with_name("user-good-cert.pub"), MESSAGE, NAMESPACE_APPROVAL
+    )
+    sig = parse_signature(signature)
+    at = dt.datetime.now(dt.UTC)
+    pattern = decide_trust(
+        sig.public_key,
+        trust=load_allowed_signers(path),
+        revoked=frozenset(),
+        principal=ALICE,
+        namespace=NAMESPACE_APPROVAL,
+        at=at,
+        named=True,
+        certificate=sig.certificate,
+    )
+    assert pattern.status is Trust.WRONG_PRINCIPAL
+    assert "needs a line that names the person" in pattern.message
+    path.write_text(ca_line(lab, ALICE, f'namespaces="{NAMESPACE_APPROVAL}"'))
+    named = decide_trust(
+        sig.public_key,
+        trust=load_allowed_signers(path),
+        revoked=frozenset(),
+        principal=ALICE,
+        namespace=NAMESPACE_APPROVAL,
+        at=at,
+        named=True,
+        certificate=sig.certificate,
+    )
+    assert named.status is Trust.TRUSTED, named.message
+
+
+@pytest.mark.parametrize("kind", ["ecdsa", "rsa"])
+def test_ecdsa_and_rsa_cas(lab: Lab, tmp_path: Path, kind: str) -> None:
+    """A CA key of another kind signs Ed25519 keys' certificates; both verifiers accept them, and
+    refuse them for a principal the certificate does not list."""
+    ca = make_key(tmp_path / f"ca-{kind}", kind)
+    user = make_key(tmp_path / "user")
+    cert = certify(ca, user, "-I", "x", "-n", ALICE, "-V", "-1d:+1d")
+    signature = cert_signature(user, cert, MESSAGE)
+    allowed = ca_line(lab, "*@essex.ac.uk", ca=ca)
+    for principal, accepted in [(ALICE, True), ("bob@essex.ac.uk", False)]:
+        verdict = judge(tmp_path, allowed, signature, principal)
+        assert verdict.ours == verdict.theirs == accepted, verdict
+
+
+def test_a_forged_certificate_is_refused(lab: Lab, signatures: dict[str, str]) -> None:
+    """A certificate whose bytes were changed after the CA signed it (another principal written in)
+    no longer carries the CA's signature."""
+    blob = base64.b64decode("".join(signatures["good"].splitlines()[1:-1]))
+    forged = blob.replace(b"alice@essex.ac.uk", b"dmo@essex.ac.uk\x00\x00")
+    assert forged != blob
+    text = "\n".join(
+        [
+            "-----BEGIN SSH SIGNATURE-----",
+            base64.b64encode(forged).decode(),
+            "-----END SSH SIGNATURE-----",
+        ]
+    )
+    with pytest.raises(SignatureError) as caught:
+        parse_signature(text + "\n")
+    assert "certificate" in caught.value.message
+
+
+# --- revocation ------------------------------------------------------------------------------------
+
+
+KRL_HEAD = b"SSHKRL\n\x00" + struct.pack(">I", 1) + bytes(24) + struct.pack(">II", 0, 0)
+"""A KRL's header (PROTOCOL.krl): magic, format version 1, KRL version, date, flags, reserved, comment."""
+
+
+def ssh_string(data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + data
+
+
+def krl(tmp: Path, name: str, spec: str, ca: Path | None) -> Path:
+    (tmp / f"{name}.spec").write_text(spec)
+    args = ["-k", "-f", str(tmp / name)]
+    if ca is not None:
+        args += ["-s", f"{ca}.pub"]
+    made = keygen(*args, str(tmp / f"{name}.spec"))
+    assert made.returncode == 0, made.stderr
+    return tmp / name
+
+
+def test_revocation_agrees_with_ssh_keygen(
+    lab: Lab, signatures: dict[str, str], tmp_path: Path
+) -> None:
+    """Revoked by serial (one, a range, a bitmap), by key id, by key, by fingerprint, by the CA's key,
+    in a KRL or a plain list; and KRLs that revoke something else: both verifiers agree."""
+    user = lab.root / "user-good"
+    user_pub = f"{user}.pub"
+    key_line = Path(user_pub).read_text()
+    fingerprint = keygen("-l", "-f", user_pub).stdout.split()[1].decode()
+    cases = {
+        "serial": (krl(tmp_path, "k1", "serial: 42\n", lab.ca), False),
+        "serial-range": (krl(tmp_path, "k2", "serial: 40-50\n", lab.ca), False),
+        "serials-bitmap": (
+            krl(tmp_path, "k3", "".join(f"serial: {n}\n" for n in range(30, 60, 2)), lab.ca),
+            False,
+        ),
+        "key-id": (krl(tmp_path, "k4", "id: alice-laptop\n", lab.ca), False),
+        "other-serial": (krl(tmp_path, "k5", "serial: 43\nid: someone-else\n", lab.ca), True),
+        "other-ca's-serial": (krl(tmp_path, "k6", "serial: 42\n", lab.other_ca), True),
+        "key-in-krl": (krl(tmp_path, "k7", f"key: {key_line}", None), False),
+        "hash-in-krl": (krl(tmp_path, "k8", f"hash: {fingerprint}\n", None), False),
+        "ca-in-krl": (
+            krl(tmp_path, "k9", f"key: {Path(f'{lab.ca}.pub').read_text()}", None),
+            False,
+        ),
+    }
+    listed = tmp_path / "list-key"
+    listed.write_text(key_line)
+    cases["key-in-list"] = (listed, False)
+    listed_ca = tmp_path / "list-ca"
+    listed_ca.write_text(Path(f"{lab.ca}.pub").read_text())
+    cases["ca-in-list"] = (listed_ca, False)
+    listed_cert = tmp_path / "list-cert"
+    listed_cert.write_text(Path(f"{user}-cert.pub").read_text())
+    cases["cert-in-list"] = (listed_cert, False)
+    everyone = LINES["everyone"](lab)
+    for name, (path, accepted) in cases.items():
+        verdict = judge(tmp_path, everyone, signatures["good"], ALICE, revoked=path)
+        assert verdict.ours == verdict.theirs == accepted, (name, verdict)
+        if not accepted:
+            assert "revoked" in verdict.why, (name, verdict.why)
+    said = judge(tmp_path, everyone, signatures["good"], ALICE, revoked=cases["serial"][0]).why
+    assert said.startswith("the certificate 'alice-laptop' (serial 42) of the key SHA256:")
+    assert said.endswith("has been revoked")
+
+
+def test_serial_zero_is_never_revoked_by_serial(lab: Lab, tmp_path: Path) -> None:
+    """A certificate made without a serial (0) is not revoked by a range of serials; a KRL that names
+    serial 0 is refused whole by both (ssh-keygen -k will not write one: it is made by hand here)."""
+    user = make_key(tmp_path / "zero")
+    cert = certify(lab.ca, user, "-I", "zero", "-n", ALICE, "-V", "-1d:+1d")
+    signature = cert_signature(user, cert, MESSAGE)
+    everyone = LINES["everyone"](lab)
+    low = krl(tmp_path, "k1", "serial: 1-10\n", lab.ca)
+    verdict = judge(tmp_path, everyone, signature, ALICE, revoked=low)
+    assert verdict.ours and verdict.theirs, verdict
+    ca_blob = base64.b64decode(Path(f"{lab.ca}.pub").read_text().split()[1])
+    ranged = b"\x21" + ssh_string(struct.pack(">QQ", 0, 10))
+    section = ssh_string(ca_blob) + ssh_string(b"") + ranged
+    path = tmp_path / "k0"
+    path.write_bytes(KRL_HEAD + b"\x01" + ssh_string(section))
+    with pytest.raises(FileProblem) as caught:
+        load_revoked(path)
+    assert caught.value.message == f"{path}: the KRL revokes serial number 0, which OpenSSH refuses"
+    theirs = keygen("-Q", "-l", "-f", str(path))
+    assert theirs.returncode != 0 and b"Invalid KRL file" in theirs.stderr
+
+
+@pytest.mark.parametrize(
+    ("tail", "message"),
+    [
+        (b"\x07" + struct.pack(">I", 0), "the KRL has a section of an unknown type (7)"),
+        (b"\x01" + struct.pack(">I", 2) + b"\x00\x00", "the KRL's certificates section is damaged"),
+        (b"\x01", "the KRL is damaged: it is cut short in the section"),
+    ],
+)
+def test_damaged_krls_are_refused_by_name(tmp_path: Path, tail: bytes, message: str) -> None:
+    path = tmp_path / "krl"
+    path.write_bytes(KRL_HEAD + tail)
+    with pytest.raises(FileProblem) as caught:
+        load_revoked(path)
+    assert caught.value.message.startswith(f"{path}: {message}"), caught.value.message
+    assert caught.value.hint == (
+        "make it again with ssh-keygen -k, or list revoked public keys one per line"
+    )
+
+
+# --- records and the commands ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def desk(tmp_path: Path) -> object:
+    yield from open_desk(tmp_path)
+
+
+def staff_ca(desk: Desk, principal: str = PROPOSER_EMAIL, *extra: str) -> Path:
+    """The University's CA, and a certificate for the proposer's key (valid around FIXED_NOW)."""
+    ca = desk.root / "keys" / "university_ca"
+    if not ca.exists():
+        make_key(ca)
+    return certify(
+        ca,
+        desk.keys["proposer"],
+        "-I",
+        "h.marsh-2026",
+        "-z",
+        "7",
+        "-n",
+        principal,
+        "-V",
+        "20260101:20270101",
+        *extra,
+    )
+
+
+def test_a_record_signed_with_a_certificate_verifies_through_the_ca_line(desk: Desk) -> None:
+    staff_ca(desk)
+    ca_pub = (desk.root / "keys" / "university_ca.pub").read_text().strip()
+    desk.trust.write_text(f'*@essex.ac.uk cert-authority,namespaces="smcheck-record" {ca_pub}\n')
+    data = make_record_bytes()
+    content, _ = read_layout(data)
+    key = CertifiedKey(
+        LocalKey(load_private_key(desk.keys["proposer"])),
+        read_certificate(desk.root / "keys" / "proposer-cert.pub"),
+        desk.root / "keys" / "proposer-cert.pub",
+    )
+    signed = append_seal(data, seal_record(key, content))
+    trust = load_allowed_signers(desk.trust)
+    report = verify_bytes(
+        signed,
+        "r",
+        lookup=registry.lookup(),
+        today=FIXED_NOW.date(),
+        demands=Demands(trust=trust, now=FIXED_NOW, require="signed"),
+    )
+    assert report.valid, report.checks
+    assert report.judged is not None and report.judged.proposer is not None
+    assert report.judged.proposer.status == "trusted"
+    assert "certified by the CA" in report.judged.proposer.message
+    # The same signature verifies with ssh-keygen against the same line.
+    sig_path = desk.root / "r.sig"
+    _, seals = read_layout(signed)
+    (blob,) = [seal.sshsig for seal in seals if seal.sshsig is not None]
+    sig_path.write_text(armour(blob))
+    done = keygen(
+        "-Y",
+        "verify",
+        "-f",
+        str(desk.trust),
+        "-I",
+        PROPOSER_EMAIL,
+        "-n",
+        NAMESPACE_RECORD,
+        "-s",
+        str(sig_path),
+        f"-Overify-time={FIXED_NOW:%Y%m%d%H%M%S}",
+        stdin=content,
+    )
+    assert done.returncode == 0, done.stderr
