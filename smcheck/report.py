@@ -29,6 +29,7 @@ from smcheck.verify import CheckResult, Report, Verdict, report_json
 if TYPE_CHECKING:
     from smcheck.console import Progress
     from smcheck.merge import Union, UnionOf
+    from smcheck.record import Seal
 
 
 class Format(StrEnum):
@@ -300,6 +301,30 @@ def unlocal(report: Report) -> Callable[[str], str]:
         )
 
     return clean
+
+
+def decisions(report: Report | None, seals: tuple[Seal, ...] = ()) -> dict[str, str]:
+    """Each role's decision in words, as verify judged it (``diff`` and ``show`` say them alike):
+    ``rejected by X on DATE: COMMENT``, or ``signed (...)`` with verify's status where the decision
+    could not be read (no trust file, or a signature that does not verify). Without a report, each
+    role's entry is only ``signed``."""
+    if report is None:
+        return {s.role: "signed" for s in seals if s.role}
+    said: dict[str, str] = {}
+    for r in report.signatures:
+        if r.approval is not None:
+            approval = r.approval
+            who = r.principal or f"{approval.approver} (as the statement says)"
+            comment = f": {approval.comment}" if approval.comment else ""
+            words = f"{approval.decision} by {who} on {approval.time:%Y-%m-%d}{comment}"
+            if r.status != "trusted":
+                words += f" ({r.status.replace('-', ' ')})"
+        elif r.role == "proposer":
+            words = "signed" if r.status == "trusted" else f"signed ({r.status.replace('-', ' ')})"
+        else:
+            words = f"signed ({r.status.replace('-', ' ')}: the decision is not shown)"
+        said[r.role] = words if r.role not in said else said[r.role] + "; " + words
+    return said
 
 
 def quiet_line(report: Report) -> str:
@@ -800,6 +825,7 @@ __all__ = [
     "Reporter",
     "Tally",
     "counted",
+    "decisions",
     "label",
     "progress",
     "quiet_line",

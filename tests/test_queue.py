@@ -206,3 +206,36 @@ def test_the_register_names_no_local_trust_file_path(desk: Desk, tmp_path: Path)
     assert local not in html.unescape(page.read_text())
     data = json.loads(_status(desk, top, "--json")[1])
     assert local not in json.dumps(data)
+
+
+def test_show_says_what_verify_says_with_its_count_and_each_decision_with_its_comment(
+    desk: Desk,
+) -> None:
+    record = signed_record(
+        desk,
+        "warned",
+        TODAY,
+        handle="@warned",
+        edits={
+            'frequency = "daily"': 'frequency = "fortnightly"\n'
+            'infrequent_reason = "The department office reads it daily."',
+        },
+    )
+    args = ("--decision", "rejected", "--comment", COMMENT)
+    assert desk.approve(record, "reviewer", *args)[0] == 0
+    _, verified = desk.verify(record)
+    last = verified.strip().splitlines()[-1].strip()
+    assert last.startswith("=> VALID (2 warnings): rejected by the Digital Marketing Officer")
+    result = runner.invoke(
+        app, ["show", "--allowed-signers", str(desk.trust), str(record)], env={"COLUMNS": "400"}
+    )
+    assert result.exit_code == 0, result.output
+    first = result.stdout.splitlines()[0]
+    assert first == "smcheck verify: " + last.removeprefix("=> ")
+    words = " ".join(result.stdout.split())
+    assert (
+        f"the Digital Marketing Officer (reviewer): rejected by dmo@essex.ac.uk on"
+        f" {TODAY:%Y-%m-%d}: {COMMENT}" in words
+    )
+    assert "the proposer (proposer): signed" in words
+    assert "signature by role" not in words

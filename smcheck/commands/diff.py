@@ -10,6 +10,7 @@ from smcheck import channel, console, registry
 from smcheck.checklist import Checklist, Question, format_value
 from smcheck.record import Record, Seal, open_record
 from smcheck.registry import Lookup
+from smcheck.report import decisions
 from smcheck.text import shell_word
 
 if TYPE_CHECKING:
@@ -72,29 +73,6 @@ def _both(value: object, question: Question | None) -> tuple[str, str | None]:
     """An answer as the record writes it, and in words where those differ (a choice's label)."""
     code, words = format_value(value), _text(value, question)
     return code, (words if words != code else None)
-
-
-def decisions(report: Report | None, seals: tuple[Seal, ...] = ()) -> dict[str, str]:
-    """Each role's decision in words, as verify judged it: ``rejected by X on DATE: COMMENT``, or
-    ``signed (...)`` with verify's status where the decision could not be read (no trust file, or a
-    signature that does not verify). Without a report, each role's entry is only ``signed``."""
-    if report is None:
-        return {s.role: "signed" for s in seals if s.role}
-    said: dict[str, str] = {}
-    for r in report.signatures:
-        if r.approval is not None:
-            approval = r.approval
-            who = r.principal or f"{approval.approver} (as the statement says)"
-            comment = f": {approval.comment}" if approval.comment else ""
-            words = f"{approval.decision} by {who} on {approval.time:%Y-%m-%d}{comment}"
-            if r.status != "trusted":
-                words += f" ({r.status.replace('-', ' ')})"
-        elif r.role == "proposer":
-            words = "signed" if r.status == "trusted" else f"signed ({r.status.replace('-', ' ')})"
-        else:
-            words = f"signed ({r.status.replace('-', ' ')}: the decision is not shown)"
-        said[r.role] = words if r.role not in said else said[r.role] + "; " + words
-    return said
 
 
 def compare(

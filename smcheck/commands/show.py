@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from smcheck import console, registry
 from smcheck.errors import UsageError
 from smcheck.record import open_record, read_layout_of, read_limited
+
+if TYPE_CHECKING:
+    from smcheck.verify import Report
 
 
 def run(
@@ -55,7 +59,7 @@ def run(
     record_ = parsed.record
     lookup = registry.lookup()
     checklist = lookup(record_.checklist_id)
-    verdict, todo = _verdict(record, data, lookup, allowed_signers, revoked)
+    verdict, todo, report = _verdict(record, data, lookup, allowed_signers, revoked)
     lines = [
         verdict,
         *todo,
@@ -83,12 +87,13 @@ def run(
     lines.append("")
     for action in record_.actions:
         lines.append(f"  {action.level.value}: {action.action} ({', '.join(action.clauses)})")
-    for seal in parsed.seals:
-        if seal.method == "sshsig":
-            what = "approval statement" if seal.statement else "content"
-            lines.append(
-                f"  signature by role {seal.role} over the {what} (smcheck verify says whose)"
-            )
+    # Each signature as verify judged it: whose, and each decision with its comment (diff says
+    # them in the same words).
+    from smcheck.report import decisions
+
+    for role, words in decisions(report, parsed.seals).items():
+        who = "the proposer" if role == "proposer" else report.roles.title(role)
+        lines.append(f"  {who} ({role}): {words}")
     console.show_lines(lines, out=True)
     return 0
 
@@ -106,9 +111,10 @@ def _verdict(
     lookup: registry.Lookup,
     allowed_signers: Path | None,
     revoked: Path | None,
-) -> tuple[str, list[str]]:
-    """What verify says, first: a view is never kinder than verify; then, for a record not yet
-    approved, the numbered steps still needed before the channel may launch."""
+) -> tuple[str, list[str], Report]:
+    """What verify says, first, in verify's own words and count (its last line, ``VALID (2
+    warnings): ...``): a view is never kinder than verify; then, for a record not yet approved, the
+    numbered steps still needed before the channel may launch; and the report itself."""
     from smcheck.nextsteps import numbered, steps
     from smcheck.text import as_run
     from smcheck.trust.source import reviewer_loader
@@ -118,8 +124,12 @@ def _verdict(
     report = verify_now(data, str(path), lookup=lookup, demands=Demands(load_trust=load_trust))
     todo = [as_run(line) for line in numbered(steps(report, path, to_proposer=False))]
     if report.valid:
+        from smcheck.report import warnings
+
         said = report.standing.summary if report.standing else report.state.value
-        return f"smcheck verify: VALID: {said}", todo
+        count = warnings(report)
+        extra = f" ({count} warning{'s' if count != 1 else ''})" if count else ""
+        return f"smcheck verify: VALID{extra}: {said}", todo, report
     failed = "; ".join(
         # A summary that ends with a colon introduces verify's detail lines, which one line leaves out.
         f"{c.title}: {c.summary.rstrip().removesuffix(':')}"
@@ -130,6 +140,7 @@ def _verdict(
         f"smcheck verify: DOES NOT VERIFY ({failed}). What follows is what the file says, not what"
         " was signed off or approved.",
         todo,
+        report,
     )
 
 
