@@ -22,7 +22,7 @@ from smcheck.checklist import (
     format_value,
     holds,
 )
-from smcheck.text import codepoint, first_hidden
+from smcheck.text import codepoint, first_hidden, quoted
 from smcheck.tomlread import type_name
 
 DEFAULT_MAX_TEXT = 2000
@@ -117,6 +117,11 @@ def _date(question: Question, value: object, today: dt.date) -> Value:
     return value
 
 
+NONE_OF_THESE = "none"
+"""The value of a tick-box question's "none of these" choice: an answer on its own, never ticked with
+another (a checklist offers it where the policy allows the answer none, and its rules say what follows)."""
+
+
 def _multi(question: Question, value: object, today: dt.date) -> Value:
     if type(value) is not list and type(value) is not tuple:
         raise AnswerError(f"must be a list of choices, not {type_name(value)}")
@@ -131,6 +136,11 @@ def _multi(question: Question, value: object, today: dt.date) -> Value:
         if item in picked:
             raise AnswerError(f"{item!r} is chosen twice")
         picked.add(item)
+    if NONE_OF_THESE in picked and len(picked) > 1:
+        label = next(c.label for c in question.choices if c.value == NONE_OF_THESE)
+        raise AnswerError(
+            f"{quoted(label)} is an answer on its own: untick it, or untick the other choices"
+        )
     rules = question.validate
     low = rules.min_items if rules.min_items is not None else (1 if question.required else 0)
     if len(picked) < low:

@@ -19,10 +19,11 @@ from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output.vt100 import Vt100_Output
 
-from smcheck.checklist import Checklist, Question, Validators, Value
+from smcheck.checklist import Checklist, Choice, Question, Validators, Value
 from smcheck.interview import GoBack, Position
+from smcheck.plain import PlainAsker
 from smcheck.prompts import WENT_BACK, QuestionaryAsker
-from smcheck.values import AnswerError, check_typed, parse_date, parse_text
+from smcheck.values import NONE_OF_THESE, AnswerError, check_typed, parse_date, parse_text
 
 ENTER = "\r"
 
@@ -223,3 +224,42 @@ def test_a_long_typed_answer_is_left_on_the_screen_wrapped_between_words(
         last = line.split()[-1].rstrip(",")
         assert last in words or line.endswith(question.prompt), kept
     assert " ".join(" ".join(kept).split()).endswith(typed)
+
+
+# -- "none of these" ---------------------------------------------------------------------------------
+
+
+def with_none(tiny: Checklist) -> Question:
+    sites = tiny.question("web.sites")
+    assert sites is not None
+    return sites._replace(choices=(*sites.choices, Choice(NONE_OF_THESE, "None of these")))
+
+
+def test_none_of_these_is_an_answer_on_its_own(tiny: Checklist) -> None:
+    question = with_none(tiny)
+    assert check_typed(question, ("none",), today=TODAY) == ("none",)
+    with pytest.raises(AnswerError) as refused:
+        check_typed(question, ("insta", "none"), today=TODAY)
+    assert str(refused.value) == (
+        "'None of these' is an answer on its own: untick it, or untick the other choices"
+    )
+
+
+def test_none_of_these_typed_with_another_choice_in_plain_mode_is_asked_again(
+    tiny: Checklist,
+) -> None:
+    question = with_none(tiny)
+    out = io.StringIO()
+    answer = PlainAsker(io.StringIO("1,3\n3\n"), out, width=0).ask(
+        question,
+        position=Position(1, 2, "Online", 3, 5),
+        current=None,
+        error=None,
+        parse=lambda text: parse_text(question, text, today=TODAY),
+        check=lambda value: check_typed(question, value, today=TODAY),
+    )
+    assert answer == ("none",)
+    assert (
+        "Not recorded: 'None of these' is an answer on its own: untick it, or untick the other"
+        " choices." in out.getvalue()
+    )
