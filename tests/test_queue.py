@@ -186,6 +186,7 @@ def test_a_folder_not_searched_is_counted_as_a_folder(desk: Desk, tmp_path: Path
     assert "file that does not verify" not in words
     assert "folder not searched: more than 64 folders deep: not searched" in words
     rows = _rows(desk, top)
+    assert json.loads(_status(desk, top, "--json")[1])["folders_not_searched"] == 1
     (folder_row,) = [r for r in rows if r["folder_not_searched"]]
     assert folder_row["acting"] == ["reviewer"]
 

@@ -98,6 +98,29 @@ def test_the_text_register_fits_the_width_and_keeps_every_word(
             assert any(line.strip() == path or line.endswith("  " + path) for line in lines), path
 
 
+@pytest.mark.parametrize("width", [80, 120])
+def test_wide_characters_take_two_cells_and_still_fit(
+    desk: Desk, tmp_path: Path, width: int
+) -> None:
+    from smcheck.commands.status import cells
+
+    top = tmp_path / "register"
+    top.mkdir()
+    department = "東京大学 歴史学部 国際交流オフィス 広報担当 東京大学 歴史学部 国際交流オフィス"
+    signed_record(desk, "wide", TODAY, handle="@wide", department=department)
+    result = runner.invoke(
+        app,
+        ["status", "--allowed-signers", str(desk.trust), "register"],
+        env={"COLUMNS": str(width)},
+    )
+    assert result.exit_code == 0, result.output
+    assert cells("東京") == 4 and cells("e\u0301") == 1
+    assert max(cells(line) for line in result.stdout.splitlines()) <= width
+    shown = [word for line in result.stdout.splitlines() for word in line.split()]
+    for word in department.split():
+        assert word in shown
+
+
 def test_not_a_terminal_is_100_columns_and_never_below_80(desk: Desk, folder: Path) -> None:
     from smcheck.commands.status import register_width
 

@@ -129,6 +129,8 @@ def _json(register: Register, today: dt.date) -> None:
             "date": today.isoformat(),
             "counts": register.counts,
             "rereview": register.rereview,
+            # Counted among "invalid" (nobody should act on them) and said apart: folders, not files.
+            "folders_not_searched": sum(1 for e in register.rows if e.unsearched),
             "channels": [row_json(e, register.columns) for e in register.rows],
         }
     )
@@ -200,27 +202,70 @@ def register_width() -> int:
     return max(MIN_WIDTH, shutil.get_terminal_size((NOT_A_TERMINAL, 24)).columns)
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    """Lines of at most ``width``, broken between words; a word longer than a line (a path, a long
-    handle) is folded."""
-    if len(text) <= width:
-        return [text]
-    import textwrap
+def cells(text: str) -> int:
+    """How many terminal cells ``text`` takes: a wide character (CJK, most emoji) two, a combining
+    mark none. (Text from a file has been through :func:`smcheck.text.visible`: no controls.)"""
+    if text.isascii():
+        return len(text)
+    import unicodedata
 
-    return textwrap.wrap(text, width=width, break_on_hyphens=False) or [""]
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        for c in text
+    )
+
+
+def _fit(text: str, width: int) -> int:
+    """How many characters of ``text`` fill at most ``width`` cells (at least one)."""
+    if text.isascii():
+        return max(1, min(len(text), width))
+    used = 0
+    for index, char in enumerate(text):
+        used += cells(char)
+        if used > width:
+            return max(1, index)
+    return len(text)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` cells, broken at spaces (joined again with one space, they are the
+    text); a word longer than a line (a long handle, an escape shown as ``\\u202e``) is folded."""
+    if cells(text) <= width:
+        return [text]
+    lines: list[str] = []
+    line: str | None = None
+    for word in text.split(" "):
+        while cells(word) > width:
+            if line is not None:
+                lines.append(line)
+                line = None
+            cut = _fit(word, width)
+            lines.append(word[:cut])
+            word = word[cut:]
+        joined = word if line is None else f"{line} {word}"
+        if cells(joined) <= width:
+            line = joined
+        else:
+            lines.append(line or "")
+            line = word
+    if line is not None:
+        lines.append(line)
+    return lines
 
 
 def _fold(text: str, width: int) -> list[str]:
-    """A path in lines of at most ``width``, broken after a ``/`` where it can be, else folded."""
+    """A path in lines of at most ``width`` cells, broken after a ``/`` where it can be, else
+    folded."""
     lines: list[str] = []
-    while len(text) > width:
-        cut = text.rfind("/", 0, width) + 1 or width
+    while cells(text) > width:
+        fits = _fit(text, width)
+        cut = text.rfind("/", 0, fits) + 1 or fits
         lines.append(text[:cut])
         text = text[cut:]
     return [*lines, text]
 
 
-def _cells(register: Register, e: Entry) -> list[str]:
+def _row_cells(register: Register, e: Entry) -> list[str]:
     values = e.columns or ("",) * len(register.columns)
     return [
         visible(e.state.replace("-", " ")),
@@ -241,12 +286,12 @@ def _widths(register: Register, width: int) -> list[int] | None:
     """Each column's width (Notes last) so that a line fits ``width``; None when Notes cannot have
     :data:`NOTES_AT_LEAST` beside columns at least as wide as their longest word."""
     headers = ["State", *register.columns, "Review by"]
-    natural = [len(h) for h in headers]
-    floor = [max((len(w) for w in h.split()), default=1) for h in headers]
+    natural = [cells(h) for h in headers]
+    floor = [max((cells(w) for w in h.split()), default=1) for h in headers]
     for e in register.rows:
-        for i, cell in enumerate(_cells(register, e)):
-            natural[i] = max(natural[i], len(cell))
-            floor[i] = max(floor[i], min(14, max((len(w) for w in cell.split()), default=0)))
+        for i, cell in enumerate(_row_cells(register, e)):
+            natural[i] = max(natural[i], cells(cell))
+            floor[i] = max(floor[i], min(14, max((cells(w) for w in cell.split()), default=0)))
     room = width - len(GAP) * len(headers)
     widths = natural[:]
     while sum(widths) + NOTES_AT_LEAST > room:
@@ -278,14 +323,17 @@ def text_lines(register: Register, width: int, *, scope: str = "") -> Iterator[s
     yield from _table_row([_wrap(h, w) for h, w in zip(header, widths, strict=True)], widths)
     for e in register.rows:
         yield ""
-        cells = [_wrap(c, w) for c, w in zip(_cells(register, e), widths, strict=False)]
-        yield from _table_row([*cells, _notes(e, widths[-1])], widths)
+        wrapped = [_wrap(c, w) for c, w in zip(_row_cells(register, e), widths, strict=False)]
+        yield from _table_row([*wrapped, _notes(e, widths[-1])], widths)
 
 
-def _table_row(cells: list[list[str]], widths: list[int]) -> Iterator[str]:
-    for n in range(max(len(c) for c in cells)):
-        parts = [(c[n] if n < len(c) else "").ljust(w) for c, w in zip(cells, widths, strict=True)]
-        yield GAP.join(parts).rstrip()
+def _table_row(lines: list[list[str]], widths: list[int]) -> Iterator[str]:
+    """One row of the table: each cell's lines side by side, padded to their column's width."""
+    for n in range(max(len(c) for c in lines)):
+        parts = [c[n] if n < len(c) else "" for c in lines]
+        yield GAP.join(
+            p + " " * (w - cells(p)) for p, w in zip(parts, widths, strict=True)
+        ).rstrip()
 
 
 def _blocks(register: Register, width: int) -> Iterator[str]:
@@ -294,7 +342,7 @@ def _blocks(register: Register, width: int) -> Iterator[str]:
     yield from _wrap("State: " + " | ".join(labels), width)
     for e in register.rows:
         yield ""
-        state, *values = _cells(register, e)
+        state, *values = _row_cells(register, e)
         shown = " | ".join(v for v in values if v)
         first = f"{state.upper()}: {shown}" if shown else state.upper()
         lines = _wrap(first, width)
