@@ -197,7 +197,8 @@ def _unsearched(problem: CannotOpen) -> Entry:
         "invalid",
         None,
         None,
-        f"{NOT_SEARCHED}: {problem.reason}; the records below it, if any, are not in this register",
+        f"{NOT_SEARCHED}: {problem.reason.removesuffix(': not searched')}; the records below it,"
+        f" if any, are not in this register{f': {problem.hint}' if problem.hint else ''}",
         unsearched=True,
         acting=(REVIEWER,),
     )

@@ -164,3 +164,13 @@ def test_a_cell_a_spreadsheet_would_run_is_neutralised(desk: Desk, tmp_path: Pat
     for row in rows:
         for cell in row:
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+
+
+def test_format_json_is_json_and_does_not_mix_with_json(desk: Desk, folder: Path) -> None:
+    trust = ("--allowed-signers", str(desk.trust))
+    _, one = _invoke("status", "--json", *trust, str(folder))
+    _, other = _invoke("status", "--format", "json", *trust, str(folder))
+    assert json.loads(one) == json.loads(other)
+    result = runner.invoke(app, ["status", "--json", "--format", "csv", *trust, str(folder)])
+    assert result.exit_code == 2
+    assert "--json and --format csv cannot be used together" in result.output
