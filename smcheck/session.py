@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from smcheck import console, registry
-from smcheck.checklist import Answers, Checklist, Level, Value
+from smcheck.checklist import Answers, Checklist, Level, Value, version_key
 from smcheck.errors import Interrupted, SmcheckError, UsageError
 from smcheck.fsutil import atomic_write
 from smcheck.interview import Asker, Interview, Progress, blocking
@@ -207,9 +207,10 @@ def stopped_short(
 
 
 def need_terminal(command: str, plain: bool, instead: str) -> None:
-    """Refuse an interview with no terminal to ask in. The full-screen prompts need one for input and
-    output; plain mode draws nothing, so it needs one for input only and its output may go to a pipe or
-    a file (``smcheck new --plain | tee log``, as some screen-reader and braille set-ups do)."""
+    """Refuse an interview with no terminal to ask in (``instead``: the hint, how to do without one).
+    The full-screen prompts need one for input and output; plain mode draws nothing, so it needs one
+    for input only and its output may go to a pipe or a file (``smcheck new --plain | tee log``, as
+    some screen-reader and braille set-ups do)."""
     import sys
 
     if sys.stdin.isatty() and (plain or sys.stdout.isatty()):
@@ -217,14 +218,7 @@ def need_terminal(command: str, plain: bool, instead: str) -> None:
     if not sys.stdin.isatty():
         raise UsageError(
             f"{command} asks its questions in a terminal, and there is none here",
-            hint=as_run(
-                f"to run without prompts, give the answers in a file: {instead}"
-                + (
-                    " (smcheck checklist template prints one to fill in)"
-                    if "FILE" in instead
-                    else ""
-                )
-            ),
+            hint=as_run(instead),
         )
     raise UsageError(
         f"{command} draws its questions on the terminal, and its output is not one",
@@ -380,11 +374,21 @@ def refuse_out_of_force(checklist: Checklist, now: dt.datetime, *, again: str) -
     if late is None:
         later = registry.superseded_on(checklist.id, checklist.version, now.date())
         if later is not None:  # in its grace period: accepted, but nobody should be surprised later
+            # The first grace to end is the one that counts (1.1.0 is refused when 1.2.0's grace ends,
+            # whatever 1.3.0 gives the version before it).
+            own = version_key(checklist.version) or ()
+            until = min(
+                (
+                    t.accepted_until
+                    for t in registry.takes(checklist.id)
+                    if (version_key(t.version) or ()) > own
+                ),
+                default=later.accepted_until,
+            )
             console.note(
                 f"{checklist.id} {checklist.version} is superseded: {later.version} took effect on"
                 f" {later.effective}; a sign-off under {checklist.version} is accepted until"
-                f" {later.accepted_until}, and the register asks for a re-review under"
-                f" {later.version}"
+                f" {until}, and the register asks for a re-review under {later.version}"
             )
         return
     raise SmcheckError(

@@ -119,7 +119,7 @@ def test_plain_mode_needs_a_terminal_for_input_only(
         session.need_terminal("smcheck new", plain, "smcheck new --answers FILE")
         return
     with pytest.raises(UsageError) as error:
-        session.need_terminal("smcheck new", plain, "smcheck new --answers FILE")
+        session.need_terminal("smcheck new", plain, "without one: smcheck new --answers FILE")
     said = f"{error.value.message} {error.value.hint}"
     assert refused in said
 

@@ -41,7 +41,12 @@ def run(
             "--agree goes with --answers", hint="in the interview you make the declaration yourself"
         )
     plain = session.plain_mode(plain)
-    session.need_terminal("smcheck new", plain, "smcheck new --answers FILE")
+    session.need_terminal(
+        "smcheck new",
+        plain,
+        "to run without prompts, give the answers in a file: smcheck new --answers FILE"
+        " (smcheck checklist template prints one to fill in)",
+    )
     return _run_interactive(
         checklist_ref, output, force, resume, draft, session.signer_for(sign_with), plain
     )

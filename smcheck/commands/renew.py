@@ -74,7 +74,9 @@ def run(
         refuse_existing(output, overwrite=force, links=force)
     plain = session.plain_mode(plain)
     session.need_terminal(
-        "smcheck renew", plain, f"smcheck new --answers {shell_word(path)} --agree"
+        "smcheck renew",
+        plain,
+        f"to renew without prompts: smcheck new --answers {shell_word(path)} --agree",
     )
     signer = signer_for(sign_with)
     changes = checklist_changes(record, checklist)
