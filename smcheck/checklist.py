@@ -67,11 +67,13 @@ class Compare(NamedTuple):
 
     question: str
     """The id of the question it looks at."""
-    op: Literal["equals", "not_equals", "one_of", "contains", "answered", "before", "after"]
+    op: Literal[
+        "equals", "not_equals", "one_of", "contains", "answered", "before", "after", "mentions"
+    ]
     """How the answer is compared."""
     value: Value | tuple[Value, ...]
     """What it is compared with (for ``one_of`` a tuple of values, for ``answered`` a bool, for
-    ``before``/``after`` a date or ``"today"``)."""
+    ``before``/``after`` a date or ``"today"``, for ``mentions`` a tuple of phrases)."""
 
 
 class AllOf(NamedTuple):
@@ -123,6 +125,11 @@ def holds(condition: Condition, answers: Answers, today: dt.date | None = None) 
     if condition.op == "one_of":
         assert isinstance(condition.value, tuple)
         return answer in condition.value
+    if condition.op == "mentions":
+        assert isinstance(condition.value, tuple)
+        return isinstance(answer, str) and any(
+            _mentions(answer, str(phrase)) for phrase in condition.value
+        )
     if condition.op in ("before", "after"):
         bound = today if condition.value == "today" else condition.value
         if not isinstance(bound, dt.date) or not isinstance(answer, dt.date):
@@ -130,6 +137,23 @@ def holds(condition: Condition, answers: Answers, today: dt.date | None = None) 
         return answer < bound if condition.op == "before" else answer > bound
     # contains
     return isinstance(answer, tuple) and condition.value in answer
+
+
+def _mentions(text: str, phrase: str) -> bool:
+    """Whether ``phrase`` occurs in ``text`` as whole words, in any case ("DMO" is in "ask the DMO
+    first", not in "admonish"). A plain search, so the time is linear in the text's length."""
+    haystack, needle = text.casefold(), phrase.casefold()
+    if not needle:
+        return False
+    start = haystack.find(needle)
+    while start >= 0:
+        end = start + len(needle)
+        before = haystack[start - 1] if start > 0 else " "
+        after = haystack[end] if end < len(haystack) else " "
+        if not before.isalnum() and not after.isalnum():
+            return True
+        start = haystack.find(needle, start + 1)
+    return False
 
 
 def referenced(condition: Condition) -> Iterator[str]:
@@ -162,6 +186,8 @@ def describe(condition: Condition) -> str:
         return f"{condition.question} is one of {shown}"
     if condition.op in ("before", "after"):
         return f"{condition.question} is {condition.op} {shown}"
+    if condition.op == "mentions":
+        return f"{condition.question} mentions {shown}"
     return f"{condition.question} includes {shown}"
 
 
@@ -183,6 +209,9 @@ class Choice(NamedTuple):
     """What is stored in the record."""
     label: str
     """What the proposer sees."""
+    was: str | None = None
+    """``multi`` only: the yes/no question of an earlier version this box replaces, so that a yes to it
+    in an older record ticks the box when that record's answers are carried over (a renewal)."""
 
 
 DateBound: TypeAlias = dt.date | Literal["today"]
@@ -339,6 +368,16 @@ class Wording(NamedTuple):
     help: str | None
 
 
+class Derivation(NamedTuple):
+    """An answer that earlier answers already give (``[[sections.questions.derive]]``): while ``when``
+    holds on the answers before the question, the interview fills ``value`` in instead of asking, and
+    the review shows it as filled in from those answers (the person may still change it there)."""
+
+    when: Condition
+    value: Value
+    """The answer it gives, of the question's type."""
+
+
 class Question(NamedTuple):
     """One question of the interview."""
 
@@ -357,6 +396,13 @@ class Question(NamedTuple):
     rules: tuple[Rule, ...]
     wording: tuple[Wording, ...] = ()
     """Other wordings, the first whose condition holds is used (see :func:`smcheck.outcome.worded`)."""
+    derive: tuple[Derivation, ...] = ()
+    """Answers that earlier answers give, the first whose condition holds (see
+    :func:`smcheck.outcome.derived`): such a question is filled in, not asked."""
+    renewal: Value | None = None
+    """The answer a renewal gives this question (``renewal``), whatever the old record said: a channel
+    being renewed is live, say. ``smcheck renew`` and ``new --answers OLD-RECORD`` fill it in; the
+    review shows it, and the person may change it there."""
 
     def label_of(self, value: str) -> str:
         """The label shown for a choice value."""
@@ -449,6 +495,13 @@ class Checklist(NamedTuple):
     :func:`smcheck.registry.takes` for versions that cannot say it themselves)."""
     grace_days: int = 0
     """How many days from :attr:`effective` on the version before is still accepted (``grace_days``)."""
+    retired: tuple[str, ...] = ()
+    """Question ids of earlier versions that this one no longer asks (``retired``): their answers are
+    left behind when an older record's answers are carried over (a renewal)."""
+
+    def renewal_answers(self) -> dict[str, Value]:
+        """The answers a renewal gives, by question id (each question's ``renewal``)."""
+        return {q.id: q.renewal for q in self.questions if q.renewal is not None}
 
     def question(self, qid: str) -> Question | None:
         """The question with this id, if any."""

@@ -320,7 +320,10 @@ def _answer_text(row: ReviewRow) -> Text:
 
     if row.value is None:
         return safe("(left blank)", style="dim")
-    return safe(as_text(row.question, row.value), style="green")
+    text = safe(as_text(row.question, row.value), style="green")
+    if row.filled_note:
+        text.append(f" ({row.filled_note})", style="dim")
+    return text
 
 
 def review_view(rows: Sequence[ReviewRow], changed: frozenset[str] | None) -> list[RenderableType]:

@@ -9,17 +9,22 @@ are left for the caller, which already has the saved draft.
 Going back: an asker raises :class:`GoBack`; the engine asks the previous question again with its answer
 kept, then offers the questions after it again in order (each kept answer is one Enter away), as a form's
 Back and Next buttons do. Conditions are recomputed after every answer.
+
+Answers that earlier answers already give (a question's ``derive`` in the checklist: alumni named as an
+audience answer "Will the channel contact alumni?") are filled in, not asked, and shown in the review as
+filled in from those answers, where the person may still change them. Should the earlier answers change,
+a filled-in answer follows them (or, when they no longer give it, is asked).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from smcheck.checklist import Checklist, Level, Question, Section, Value
-from smcheck.outcome import Finding, Outcome, evaluate, visible, worded
+from smcheck.checklist import Checklist, Level, QType, Question, Section, Value, holds, referenced
+from smcheck.outcome import Finding, Outcome, derived, evaluate, visible, worded
 from smcheck.signoff import (
     SignOff,
     agree_question,
@@ -56,7 +61,9 @@ class Position:
     number: int
     """The question's place among every question asked under the current answers (1-based)."""
     about: int
-    """How many questions there are under the current answers: "question 12 of about 45"."""
+    """How many questions the current answers lead to, over the whole checklist: those still open are
+    counted as their likeliest answers would have it, and answers filled in from earlier answers are not
+    counted (they are not asked)."""
     can_go_back: bool = False
 
 
@@ -73,6 +80,19 @@ class ReviewRow:
     """None when an optional question was left blank."""
     findings: tuple[Finding, ...] = ()
     """The findings this row's answer raises (the rules of its question that fired)."""
+    filled_from: tuple[int, ...] = ()
+    """When the answer was filled in from earlier answers, not asked: the rows of those answers."""
+
+    @property
+    def filled_note(self) -> str:
+        """How the review says the answer was filled in ("filled in from your answer in row 7"), or ""
+        when the person gave it."""
+        if not self.filled_from:
+            return ""
+        numbers = [str(n) for n in self.filled_from]
+        if len(numbers) == 1:
+            return f"filled in from your answer in row {numbers[0]}"
+        return f"filled in from your answers in rows {', '.join(numbers[:-1])} and {numbers[-1]}"
 
 
 Parse = Callable[[str], "Value | None"]
@@ -149,6 +169,12 @@ class Interview:
         self._stale: dict[str, Value] = {}
         """Answers that no longer pass (the checklist changed): offered again as the starting point."""
         self._revalidate()
+        self._derived: set[str] = set()
+        """Questions whose answer was filled in from earlier answers rather than asked."""
+        for question in visible(checklist, progress.answers):
+            derivation = derived(question, progress.answers)
+            if derivation is not None and progress.answers.get(question.id) == derivation.value:
+                self._derived.add(question.id)
         self._announced = {f.rule for f in self.outcome().findings}
         self._trail: list[str] = [
             q.id
@@ -156,7 +182,12 @@ class Interview:
             if q.id in progress.answers or q.id in progress.skipped
         ]
         """The questions answered so far, in the order asked: where Back goes."""
-        self._sections_shown: set[str] = set()
+        # A section already begun in a resumed draft is not introduced again: nothing is said twice.
+        self._sections_shown: set[str] = {
+            q.section
+            for q in visible(checklist, progress.answers)
+            if (q.id in progress.answers or q.id in progress.skipped) and q.id not in self._derived
+        }
 
     def outcome(self) -> Outcome:
         """The outcome of the answers so far."""
@@ -247,6 +278,8 @@ class Interview:
         for finding in self.outcome().findings:
             by_question.setdefault(finding.question, []).append(finding)
         answers = self.progress.answers
+        shown = visible(self.checklist, answers)
+        numbers = {q.id: number for number, q in enumerate(shown, start=1)}
         return [
             ReviewRow(
                 number,
@@ -254,9 +287,25 @@ class Interview:
                 titles[q.section],
                 answers.get(q.id),
                 tuple(by_question.get(q.id, ())),
+                self._filled_from(q, numbers),
             )
-            for number, q in enumerate(visible(self.checklist, answers), start=1)
+            for number, q in enumerate(shown, start=1)
         ]
+
+    def _filled_from(self, question: Question, numbers: Mapping[str, int]) -> tuple[int, ...]:
+        """The rows of the answers a filled-in answer comes from (empty when it was asked): those
+        its derivation names that are answered."""
+        derivation = derived(question, self.progress.answers)
+        if question.id not in self._derived or derivation is None:
+            return ()
+        sources = [
+            numbers[qid]
+            for qid in dict.fromkeys(referenced(derivation.when))
+            if qid in numbers and qid in self.progress.answers
+        ]
+        if not sources:  # a blank answer ("no deputy"): the row of the question left blank
+            sources = [numbers[qid] for qid in referenced(derivation.when) if qid in numbers]
+        return tuple(sorted(set(sources)))
 
     def _next(self) -> Question | None:
         """The first shown question with no answer yet (nor left blank)."""
@@ -273,8 +322,13 @@ class Interview:
         after the one gone back to again (answers kept), then go on."""
         again: list[str] = []
         while True:
+            before = dict(self.progress.answers)
+            self._fill_derived()
+            if self.progress.answers != before:
+                self.save(self.progress)
+                self._announce()
             shown = {q.id for q in visible(self.checklist, self.progress.answers)}
-            again = [qid for qid in again if qid in shown]
+            again = [qid for qid in again if qid in shown and qid not in self._derived]
             question = self.checklist.question(again.pop(0)) if again else self._next()
             if question is None:
                 return
@@ -296,10 +350,76 @@ class Interview:
                 self._trail.remove(question.id)
             self._trail.append(question.id)
 
+    def _fill_derived(self) -> None:
+        """Fill in every shown question whose answer the earlier answers give; keep the filled-in answers
+        in step with the answers they come from (dropped, and so asked, when those no longer give one)."""
+        answers = self.progress.answers
+        changed = True
+        while changed:
+            changed = False
+            for question in visible(self.checklist, answers):
+                qid = question.id
+                if qid in answers and qid not in self._derived:
+                    continue
+                if qid in self.progress.skipped:
+                    continue
+                derivation = derived(question, answers)
+                if derivation is None:
+                    if qid in self._derived:
+                        self._derived.discard(qid)
+                        del answers[qid]
+                        changed = True
+                        break
+                    # Not before the walk gets here: a derivation may read a blank as "none", and a
+                    # question not yet asked is blank too.
+                    break
+                if answers.get(qid) != derivation.value:
+                    answers[qid] = derivation.value
+                    self._derived.add(qid)
+                    changed = True
+                    break
+        self._prune()
+        self._derived &= set(answers)
+
+    def expected(self) -> list[Question]:
+        """The questions the current answers lead to, in order, over the whole checklist: those answered
+        (not filled in), and those still to come as their likeliest answers would have them (a default;
+        yes; the first choice; a text answered), where an answer that earlier answers will give is
+        counted as given. What "question N of M" counts."""
+        answers = self.progress.answers
+        assumed: dict[str, Value] = {}
+        asked: list[Question] = []
+        for question in self.checklist.questions:
+            if question.when is not None and not holds(question.when, assumed):
+                continue
+            value: Value | None
+            if question.id in answers:
+                value = answers[question.id]
+                is_asked = question.id not in self._derived
+            elif question.id in self.progress.skipped:
+                value, is_asked = None, True
+            else:
+                derivation = derived(question, assumed)
+                if derivation is None and any(
+                    source not in answers
+                    for item in question.derive
+                    for source in referenced(item.when)
+                ):
+                    derivation = question.derive[0]  # the answers it comes from are still open
+                if derivation is not None:
+                    value, is_asked = derivation.value, False
+                else:
+                    value, is_asked = _likely(question, assumed), True
+            if value is not None:
+                assumed[question.id] = value
+            if is_asked:
+                asked.append(question)
+        return asked
+
     def _position(self, question: Question, *, allow_back: bool) -> Position:
         sections = self.checklist.sections
         number = next(i for i, s in enumerate(sections, start=1) if s.id == question.section)
-        shown = visible(self.checklist, self.progress.answers)
+        shown = self.expected()
         index = next((i for i, q in enumerate(shown, start=1) if q.id == question.id), len(shown))
         place = self._trail.index(question.id) if question.id in self._trail else len(self._trail)
         return Position(
@@ -331,8 +451,9 @@ class Interview:
         else:
             self.progress.answers[question.id] = value
             self.progress.skipped.discard(question.id)
+        self._derived.discard(question.id)  # asked, so now the person's own answer
         self._stale.pop(question.id, None)
-        self._prune()
+        self._fill_derived()
         self.save(self.progress)
         self._announce()
 
@@ -450,6 +571,34 @@ class Interview:
     def _confirm_identity(self, known: dict[str, str], position: Position) -> bool:
         question = named_question(self.checklist, known["name"], known["email"])
         return self._answer(question, position, None) is True
+
+
+def _likely(question: Question, answers: Mapping[str, Value]) -> Value | None:
+    """The answer a question still to come is counted as, for "question N of M": what most proposals
+    answer. Its default; else an answer that raises none of its own rules: yes (or, when yes raises one,
+    no; no for a question without rules), every box of a tick-box ticked (a list of commitments) unless
+    that raises a rule (a list of uses), the first choice, a text answered."""
+
+    def quiet(value: Value) -> bool:
+        trial = {**answers, question.id: value}
+        return not any(holds(rule.when, trial) for rule in question.rules)
+
+    if question.default is not None:
+        return question.default
+    match question.type:
+        case QType.YESNO:
+            if not question.rules:
+                return False
+            return quiet(True)
+        case QType.CHOICE:
+            return question.choices[0].value if question.choices else None
+        case QType.MULTI:
+            every = tuple(c.value for c in question.choices)
+            return every if question.rules and quiet(every) else ()
+        case QType.DATE:
+            return None
+        case QType.TEXT | QType.EMAIL | QType.URL:
+            return "..."
 
 
 def blocking(outcome: Outcome) -> tuple[Finding, ...]:

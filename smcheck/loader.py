@@ -25,6 +25,7 @@ from smcheck.checklist import (
     Condition,
     CoSigner,
     DateBound,
+    Derivation,
     Level,
     Not,
     PatternError,
@@ -178,6 +179,10 @@ def parse_checklist(data: bytes, path: Path, problems: Problems) -> Checklist | 
         declaration = declaration_table.nonempty("text")
         declaration_table.finish()
     name_from = top.strings("name_from", required=False) or []
+    retired = top.strings("retired", required=False) or []
+    for index, qid in enumerate(retired):
+        if not _OLD_ID.fullmatch(qid):
+            problems.add(f"retired[{index}]", "must be a question id, like monitoring.cover")
     signoff = _signoff_rule(top.table("signoff", required=False), problems)
 
     ctx = _Context(problems, {c.id: c for c in clauses})
@@ -186,6 +191,9 @@ def parse_checklist(data: bytes, path: Path, problems: Problems) -> Checklist | 
     register = tuple(_register(top, ctx))
     top.finish()
     _check_references(sections, ctx, name_from)
+    for index, qid in enumerate(retired):
+        if qid in ctx.questions:
+            problems.add(f"retired[{index}]", f"{qid} is a question of this version")
     for key, qid in signoff.prefill:
         if qid not in ctx.questions:
             problems.add(f"signoff.prefill.{key}", f"no question has the id {qid!r}")
@@ -208,6 +216,7 @@ def parse_checklist(data: bytes, path: Path, problems: Problems) -> Checklist | 
         signoff=signoff,
         effective=effective,
         grace_days=grace_days,
+        retired=tuple(retired),
         path=path,
         sha256=hashlib.sha256(data).hexdigest(),
     )
@@ -404,6 +413,10 @@ def _questions(section: Table, sid: str, ctx: _Context) -> Iterator[Question]:
         )
         rules = tuple(_rules(table, qid or "?", clauses, ctx))
         wording = tuple(_wording(table, ctx))
+        derive_tables = [
+            (item, _required_condition(item, ctx, "missing; say which earlier answers give it"))
+            for item in table.tables("derive", required=False)
+        ]
         normalize = table.table("normalize", required=False)
         if normalize is not None:
             if kind is not None and kind is not QType.TEXT:
@@ -421,6 +434,7 @@ def _questions(section: Table, sid: str, ctx: _Context) -> Iterator[Question]:
             if prefix_when is not None and qid is not None:
                 ctx.pending.append((normalize.at("when"), prefix_when, qid, True))
         default_raw = table.raw("default")
+        renewal_raw = table.raw("renewal")
         table.finish()
         if qid is None or kind is None or prompt is None:
             if qid is not None:
@@ -451,6 +465,30 @@ def _questions(section: Table, sid: str, ctx: _Context) -> Iterator[Question]:
                 ctx.problems.add(table.at("default"), f"not a valid answer: {exc}")
             else:
                 question = question._replace(default=default)
+        if renewal_raw is not None:
+            try:
+                renewal = check_typed(question, renewal_raw, today=dt.date.today())
+            except AnswerError as exc:
+                ctx.problems.add(table.at("renewal"), f"not a valid answer: {exc}")
+            else:
+                question = question._replace(renewal=renewal)
+        derive: list[Derivation] = []
+        for index, (item, condition) in enumerate(derive_tables):
+            raw_value = item.raw("value")
+            if raw_value is None:
+                ctx.problems.add(item.at("value"), "missing; the answer the earlier answers give")
+            else:
+                try:
+                    value = check_typed(question, raw_value, today=dt.date.today())
+                except AnswerError as exc:
+                    ctx.problems.add(item.at("value"), f"not a valid answer: {exc}")
+                else:
+                    if condition is not None:
+                        derive.append(Derivation(condition, value))
+                        where = f"{table.at('derive')}[{index}].when"
+                        ctx.pending.append((where, condition, qid, True))
+            item.finish()
+        question = question._replace(derive=tuple(derive))
         if when is not None:
             ctx.pending.append((table.at("when"), when, qid, True))
         for index, rule in enumerate(rules):
@@ -478,13 +516,21 @@ def _choices(table: Table, kind: QType | None, problems: Problems) -> tuple[Choi
     for item in table.tables("choices"):
         value = item.nonempty("value")
         label = item.nonempty("label")
+        was = item.string("was", required=False)
         item.finish()
+        if was is not None:
+            if kind is not QType.MULTI:
+                problems.add(
+                    item.at("was"), "only a multi question's boxes replace earlier questions"
+                )
+            elif not _OLD_ID.fullmatch(was):
+                problems.add(item.at("was"), "must be a question id, like account.two_factor")
         if value is not None:
             if value in seen:
                 problems.add(item.at("value"), f"duplicate choice {value!r}")
             seen.add(value)
         if value and label:
-            out.append(Choice(value, label))
+            out.append(Choice(value, label, was))
     if wants and not out and not problems:
         problems.add(table.at("choices"), "needs at least one choice")
     return tuple(out)
@@ -596,7 +642,19 @@ def _domains(table: Table, key: str, problems: Problems, *, required: bool) -> t
     return tuple(out)
 
 
-_COMPARISONS = ("equals", "not_equals", "one_of", "contains", "answered", "before", "after")
+_OLD_ID = re.compile(r"[a-z0-9_]+(?:\.[a-z0-9_]+)+")
+"""A question id (of this version or an earlier one)."""
+
+_COMPARISONS = (
+    "equals",
+    "not_equals",
+    "one_of",
+    "contains",
+    "answered",
+    "before",
+    "after",
+    "mentions",
+)
 
 
 def _condition(raw: object, where: str, problems: Problems) -> Condition | None:
@@ -645,13 +703,22 @@ def _condition(raw: object, where: str, problems: Problems) -> Condition | None:
                 problems.add(f"{where}.one_of", "must be a non-empty array of values")
                 return None
             value = tuple(value)
+        elif op == "mentions":
+            if (
+                type(value) is not list
+                or not value
+                or not all(type(v) is str and v.strip() for v in value)
+            ):
+                problems.add(f"{where}.mentions", "must be a non-empty array of words or phrases")
+                return None
+            value = tuple(value)
         elif type(value) is list:
             value = tuple(value)
         return Compare(question, op, value)
     problems.add(
         where,
-        "a condition is one of {question = ID, equals|not_equals|one_of|contains|answered|before|after"
-        " = ...},"
+        "a condition is one of {question = ID,"
+        " equals|not_equals|one_of|contains|answered|before|after|mentions = ...},"
         " {all = [...]}, {any = [...]} or {not = {...}}",
     )
     return None
@@ -817,6 +884,12 @@ def _check_condition(
         elif target.type is not QType.DATE:
             ctx.problems.add(
                 where, f"'{condition.op}' needs a date question; {target.id} is {target.type}"
+            )
+        return
+    if condition.op == "mentions":
+        if target.type is not QType.TEXT:
+            ctx.problems.add(
+                where, f"'mentions' needs a text question; {target.id} is {target.type}"
             )
         return
     if condition.op == "contains":

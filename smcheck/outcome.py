@@ -11,7 +11,16 @@ from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import NamedTuple
 
-from smcheck.checklist import Answers, Checklist, CoSigner, Level, Question, Value, holds
+from smcheck.checklist import (
+    Answers,
+    Checklist,
+    CoSigner,
+    Derivation,
+    Level,
+    Question,
+    Value,
+    holds,
+)
 
 
 class Status(StrEnum):
@@ -76,6 +85,15 @@ def visible(checklist: Checklist, answers: Answers) -> list[Question]:
 def effective(checklist: Checklist, answers: Answers) -> dict[str, Value]:
     """Only the answers to questions that are shown, in checklist order (hidden answers are dropped)."""
     return {q.id: answers[q.id] for q in visible(checklist, answers) if q.id in answers}
+
+
+def derived(question: Question, answers: Answers) -> Derivation | None:
+    """The derivation that gives this question's answer from earlier answers (the first whose
+    condition holds), or None when the earlier answers leave it open and it must be asked."""
+    for derivation in question.derive:
+        if holds(derivation.when, answers):
+            return derivation
+    return None
 
 
 def worded(question: Question, answers: Answers) -> Question:
@@ -152,6 +170,31 @@ class Judgement(NamedTuple):
     """The questions shown under the accepted answers, in order."""
 
 
+def carried_over(checklist: Checklist, raw: Mapping[str, object]) -> Mapping[str, object]:
+    """An older version's answers as this version asks them (a renewal, ``new --answers OLD-RECORD``):
+    a yes to a question that a tick-box replaces (a box's ``was``) ticks that box, a no leaves it
+    unticked (raising the same finding), and answers to questions the checklist lists as ``retired``
+    are left behind. Answers that already fit are returned as they are."""
+    known = {q.id for q in checklist.questions}
+    if all(qid in known for qid in raw):
+        return raw
+    out = dict(raw)
+    for question in checklist.questions:
+        olds = [c.was for c in question.choices if c.was is not None and c.was not in known]
+        if not any(old in raw for old in olds):
+            continue
+        if question.id not in raw:
+            out[question.id] = [
+                c.value for c in question.choices if c.was is not None and raw.get(c.was) is True
+            ]
+        for old in olds:
+            out.pop(old, None)
+    for qid in checklist.retired:
+        if qid not in known:
+            out.pop(qid, None)
+    return out
+
+
 def judge_answers(
     checklist: Checklist, raw: Mapping[str, object], *, today: dt.date, exact: bool
 ) -> Judgement:
@@ -165,6 +208,8 @@ def judge_answers(
     from smcheck.checklist import describe, referenced
     from smcheck.values import AnswerError, check_typed
 
+    if not exact:
+        raw = carried_over(checklist, raw)
     problems: list[AnswerProblem] = []
     accepted: dict[str, Value] = {}
     invalid: set[str] = set()
@@ -199,6 +244,10 @@ def judge_answers(
                 )
                 continue
             accepted[qid] = normal
+        elif not exact and (derivation := derived(question, accepted)) is not None:
+            # An answers file may leave out what its earlier answers already give, as the interview
+            # does not ask it; a record holds every answer (the exact check below).
+            accepted[qid] = derivation.value
         elif question.required:
             problems.append(AnswerProblem("answer-missing", qid, f"missing ({question.prompt})"))
     for question in hidden:

@@ -130,6 +130,8 @@ class PlainAsker:
         self.width = width
         """Wrap at this many columns; None: the terminal's width, or no wrapping when not a terminal."""
         self._declaration: str | None = None
+        self._section: str | None = None
+        """The section last named, so that each question does not name it again."""
 
     # -- writing and reading ------------------------------------------------------------------------
 
@@ -198,6 +200,7 @@ class PlainAsker:
         """The section's heading, its introduction and its clauses ("GG-1: text")."""
         self._say()
         self._say(_sentence(f"Section {number} of {total}: {_flat(section.title)}"))
+        self._section = section.title
         if section.intro.strip():
             self._prose(section.intro)
         self._clauses(checklist, section.clauses)
@@ -317,13 +320,15 @@ class PlainAsker:
 
     # -- questions --------------------------------------------------------------------------------
 
-    @staticmethod
-    def _where(position: Position) -> str:
+    def _where(self, position: Position) -> str:
         if position.section_number == 0:
             return f"Sign-off, question {position.number} of {position.about}."
+        where = f"Question {position.number} of about {position.about}."
+        if position.section_title == self._section:  # said by the section's heading or just before
+            return where
+        self._section = position.section_title
         return _sentence(
-            f"Question {position.number} of about {position.about}."
-            f" Section {position.section_number} of {position.section_count}:"
+            f"{where} Section {position.section_number} of {position.section_count}:"
             f" {_flat(position.section_title)}"
         )
 
@@ -398,6 +403,8 @@ class PlainAsker:
                 raise AnswerError(
                     f"an answer is needed; type a number from 1 to {len(question.choices)}"
                 )
+            if question.type is QType.MULTI and question.validate.min_items == 0:
+                return check(())  # a tick-box where none ticked is an answer (each raises its rule)
             if question.required and question.type is QType.MULTI:
                 raise AnswerError(
                     "an answer is needed; type the numbers of every choice that applies,"
@@ -516,6 +523,8 @@ class PlainAsker:
                 "left blank" if row.value is None else visible(as_text(row.question, row.value))
             )
             marks = "; ".join(f"{f.level.value.upper()}: {visible(f.rule)}" for f in row.findings)
+            if row.filled_note:
+                answer += f" ({row.filled_note})"
             line = f"{row.number}. {prompt}{joint}{answer}" + (f" ({marks})" if marks else "")
             self._say(line, indent=" " * (len(str(row.number)) + 2))
 

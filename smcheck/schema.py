@@ -59,6 +59,10 @@ def _condition() -> Schema:
     comparisons["answered"] = _strict(
         {"question": {"type": "string"}, "answered": {"type": "boolean"}}, ["question", "answered"]
     )
+    comparisons["mentions"] = _strict(
+        {"question": {"type": "string"}, "mentions": {**_STRINGS, "minItems": 1}},
+        ["question", "mentions"],
+    )
     day: Schema = {"anyOf": [{"const": "today"}, {"type": "string", "format": "date"}]}
     for op in ("before", "after"):
         comparisons[op] = _strict({"question": {"type": "string"}, op: day}, ["question", op])
@@ -115,6 +119,7 @@ def checklist_schema() -> Schema:
         ["when"],
     )
     normalize = _strict({"prefix": _STRING, "when": {"$ref": "#/$defs/condition"}}, ["prefix"])
+    derive = _strict({"when": {"$ref": "#/$defs/condition"}, "value": {}}, ["when", "value"])
     question = _strict(
         {
             "id": {
@@ -129,13 +134,16 @@ def checklist_schema() -> Schema:
             "default": {},
             "choices": {
                 "type": "array",
-                "items": _strict({"value": _STRING, "label": _STRING}, ["value", "label"]),
+                "items": _strict(
+                    {"value": _STRING, "label": _STRING, "was": _STRING}, ["value", "label"]
+                ),
             },
             "validate": validators,
             "when": {"$ref": "#/$defs/condition"},
             "rules": {"type": "array", "items": rule},
             "wording": {"type": "array", "items": wording},
             "normalize": normalize,
+            "derive": {"type": "array", "items": derive},
         },
         ["id", "type", "prompt", "clauses"],
     )
@@ -164,6 +172,7 @@ def checklist_schema() -> Schema:
                 "effective": {"type": "string", "format": "date"},
                 "grace_days": {"type": "integer", "minimum": 0, "maximum": MAX_GRACE_DAYS},
                 "name_from": _STRINGS,
+                "retired": _STRINGS,
                 "policy": _strict(
                     {
                         "title": _STRING,

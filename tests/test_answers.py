@@ -58,16 +58,16 @@ def test_every_missing_or_invalid_answer_is_listed_at_once_by_id(tmp_path: Path)
         EXAMPLE.replace('handle = "@essexhistory"\n', "")
         # Both the administrator's address and the sign-off's: the checklist's [signoff] rule holds too.
         .replace('email = "h.marsh@essex.ac.uk"', 'email = "h.marsh@gmail.com"')
-        .replace("two_factor = true", 'two_factor = "yes"')
+        .replace("accepts = true", 'accepts = "yes"')
         .replace("[answers.channel]", '[answers.channel]\ncolour = "red"')
     )
     code, output = new("--answers", str(write(tmp_path, text)))
     assert code == 1
     for expected in (
-        "channel.colour: not a question of checklist essex-social-media 1.2.0",
+        "channel.colour: not a question of checklist essex-social-media 1.3.0",
         "channel.handle: missing",
         "administrator.email: must be an address at essex.ac.uk",
-        "account.two_factor: must be yes or no (true or false), not a string",
+        "administrator.accepts: must be yes or no (true or false), not a string",
         "signoff.email: must be an address at essex.ac.uk",
         "5 missing or invalid answers",
     ):
@@ -76,11 +76,15 @@ def test_every_missing_or_invalid_answer_is_listed_at_once_by_id(tmp_path: Path)
 
 
 def test_an_answer_to_a_question_that_is_not_asked_is_refused(tmp_path: Path) -> None:
-    text = EXAMPLE.replace("has_deputy = true", "has_deputy = false")
+    # The example leaves has_deputy to be filled in from the deputy's name; a file that answers it no
+    # all the same is taken at its word, and the deputy's address is then not asked.
+    text = EXAMPLE.replace(
+        'deputy_name = "Tom Reid"', 'deputy_name = "Tom Reid"\nhas_deputy = false'
+    )
     code, output = new("--answers", str(write(tmp_path, text)))
     assert code == 1
     assert (
-        "administrator.deputy_name: answered, but not asked because administrator.has_deputy = yes does not hold"
+        "administrator.deputy_email: answered, but not asked because administrator.has_deputy = yes does not hold"
         in output
     )
     assert records(tmp_path) == []

@@ -180,7 +180,7 @@ def test_a_condition_is_data_of_a_known_form(tmp_path: Path) -> None:
         'when = { question = "club.has_owner", is = true }',
     )
     assert lint_text(tmp_path, text) == [
-        "sections[0].questions[3].when.is: unknown comparison; use one of equals, not_equals, one_of, contains, answered, before, after"
+        "sections[0].questions[3].when.is: unknown comparison; use one of equals, not_equals, one_of, contains, answered, before, after, mentions"
     ]
 
 

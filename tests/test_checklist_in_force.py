@@ -19,7 +19,13 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from helpers.desk import PROPOSER_EMAIL, runner
-from helpers.records import DATA, EXAMPLE_ANSWERS, FIXED_NOW, ROOT, make_record_bytes
+from helpers.records import (
+    DATA,
+    FIXED_NOW,
+    OLD_EXAMPLE_ANSWERS,
+    ROOT,
+    make_record_bytes,
+)
 
 from smcheck import registry, session
 from smcheck.checklist import Checklist, Takes, version_key
@@ -88,14 +94,23 @@ def test_the_archived_and_the_shipped_versions_keep_their_bytes() -> None:
     assert hashlib.sha256(ARCHIVED.read_bytes()).hexdigest() == (
         "d45838c2bcb918ffd83800f7846b093befe32a8cfa3c66fa912768433bf1e8e8"
     )
+    # 1.2.0, archived byte for byte when 1.3.0 shipped: the digest its records pin.
+    archived = ROOT / "checklists" / "archive" / "essex-social-media-1.2.0.toml"
+    assert hashlib.sha256(archived.read_bytes()).hexdigest() == (
+        "a74b0be332422ae96cfa6c2da1b37c9554446a0e8a3a2713e16dae98c1e034c6"
+    )
     current = ROOT / "checklists" / "essex-social-media.toml"
     assert hashlib.sha256(current.read_bytes()).hexdigest() == (
-        "a74b0be332422ae96cfa6c2da1b37c9554446a0e8a3a2713e16dae98c1e034c6"
+        "a72692e27ae2616f3f2e339aed1003fd9a0ff9b79fccd2f4ffb79453026632bf"
     )
 
 
 def test_1_2_0_took_effect_on_the_day_it_shipped_with_30_days_of_grace() -> None:
-    assert registry.takes(ESSEX) == (Takes("1.2.0", dt.date(2026, 12, 2), 30),)
+    # 1.2.0 is dated by the versions file; 1.3.0 says it in its own file.
+    assert registry.takes(ESSEX) == (
+        Takes("1.2.0", dt.date(2026, 12, 2), 30),
+        Takes("1.3.0", dt.date(2026, 12, 3), 30),
+    )
     takes = registry.takes(ESSEX)[0]
     assert (takes.accepted_until, takes.refused_from) == (
         dt.date(2026, 12, 31),
@@ -162,12 +177,12 @@ def test_a_record_made_before_the_new_version_took_effect_stays_valid(early_reco
     assert "re-review" not in row(before)[2]
     # Judged after: still valid, and flagged for a re-review under the version in force.
     after = check(early_record, now=NEXT_DAY)
-    assert after.valid and after.rereview == "1.2.0"
+    assert after.valid and after.rereview == "1.3.0"
     assert row(after)[2] == (
         "essex-social-media 1.1.0, digest equal to essex-social-media-1.1.0.toml;"
-        " 1.2.0 in force since 2026-12-02: re-review under 1.2.0"
+        " 1.3.0 in force since 2026-12-03: re-review under 1.3.0"
     )
-    assert report_json(after)["rereview_under"] == "1.2.0"
+    assert report_json(after)["rereview_under"] == "1.3.0"
     # A record made under the version in force is not flagged.
     current = check(make_record_bytes(now=FIXED_NOW), now=NEXT_DAY)
     assert current.valid and current.rereview is None
@@ -181,7 +196,7 @@ def test_new_with_an_archived_checklist_after_the_grace_is_refused(
     at: list[dt.datetime], tmp_path: Path
 ) -> None:
     out = tmp_path / "r.smcheck.toml"
-    args = ["new", "--answers", str(EXAMPLE_ANSWERS), "--checklist", str(ARCHIVED)]
+    args = ["new", "--answers", str(OLD_EXAMPLE_ANSWERS), "--checklist", str(ARCHIVED)]
     at[0] = LATE
     result = runner.invoke(app, [*args, "--output", str(out)])
     assert result.exit_code == 1, result.output
@@ -196,9 +211,9 @@ def test_new_with_an_archived_checklist_after_the_grace_is_refused(
     result = runner.invoke(app, [*args, "--output", str(out)])
     assert result.exit_code == 0, result.output
     assert (
-        "smcheck: note: essex-social-media 1.1.0 is superseded: 1.2.0 took effect on 2026-12-02;"
+        "smcheck: note: essex-social-media 1.1.0 is superseded: 1.3.0 took effect on 2026-12-03;"
         " a sign-off under 1.1.0 is accepted until 2026-12-31, and the register asks for a"
-        " re-review under 1.2.0\n" in result.stderr
+        " re-review under 1.3.0\n" in result.stderr
     )
     assert check(out.read_bytes(), now=NEXT_DAY).valid
 
@@ -297,7 +312,7 @@ def test_approve_accepts_a_record_made_before_the_new_version_took_effect(
     code, output = approve(desk, record)
     assert code == 0, output
     report = check(record.read_bytes(), now=NEXT_DAY)
-    assert report.valid and report.rereview == "1.2.0"
+    assert report.valid and report.rereview == "1.3.0"
 
 
 # -- the register -----------------------------------------------------------------------------------------
@@ -324,8 +339,8 @@ def test_status_flags_and_counts_channels_made_under_a_superseded_version(folder
     found = json.loads(result.stdout)
     assert found["rereview"] == 1
     rows = {Path(r["path"]).name: r for r in found["channels"]}
-    assert rows["old.smcheck.toml"]["rereview_under"] == "1.2.0"
-    assert rows["old.smcheck.toml"]["detail"].endswith("; re-review under 1.2.0 (made under 1.1.0)")
+    assert rows["old.smcheck.toml"]["rereview_under"] == "1.3.0"
+    assert rows["old.smcheck.toml"]["detail"].endswith("; re-review under 1.3.0 (made under 1.1.0)")
     assert rows["new.smcheck.toml"]["rereview_under"] is None
     assert "re-review under" not in rows["new.smcheck.toml"]["detail"]
     text = runner.invoke(app, ["status", str(folder)])
@@ -336,7 +351,7 @@ def test_status_flags_and_counts_channels_made_under_a_superseded_version(folder
 def test_verify_folder_report_flags_and_counts_them(early_record: bytes) -> None:
     reporter = FolderReporter(total=2)
     flagged = check(early_record, now=NEXT_DAY, source="old.smcheck.toml")
-    assert said(flagged).endswith("; re-review under 1.2.0")
+    assert said(flagged).endswith("; re-review under 1.3.0")
     reporter.add(flagged)
     reporter.add(check(make_record_bytes(now=FIXED_NOW), now=NEXT_DAY, source="new.smcheck.toml"))
     assert reporter.counts().endswith(", 1 to re-review under a newer checklist version")
@@ -475,13 +490,12 @@ def test_a_new_version_says_it_in_its_own_file(
     (shipped / "archive").mkdir(parents=True)
     here = registry.checklists_dir()
     shutil.copyfile(ARCHIVED, shipped / "archive" / ARCHIVED.name)
-    shutil.copyfile(
-        here / "essex-social-media.toml", shipped / "archive" / "essex-social-media-1.2.0.toml"
-    )
+    v120 = here / "archive" / "essex-social-media-1.2.0.toml"
+    shutil.copyfile(v120, shipped / "archive" / "essex-social-media-1.2.0.toml")
     shutil.copyfile(
         here / "archive" / registry.VERSIONS_FILE, shipped / "archive" / registry.VERSIONS_FILE
     )
-    text = (here / "essex-social-media.toml").read_text()
+    text = v120.read_text()
     (shipped / "essex-social-media.toml").write_text(
         text.replace('version = "1.2.0"', 'version = "1.3.0"\neffective = 2027-06-01', 1)
     )
@@ -505,7 +519,8 @@ def test_a_new_version_says_it_in_its_own_file(
 def test_the_renewal_without_a_terminal_answers_the_checklist_in_force(
     at: list[dt.datetime], late_record: bytes, tmp_path: Path
 ) -> None:
-    # What renew suggests where there is no terminal: the late record's answers, under 1.2.0.
+    # What renew suggests where there is no terminal: the late record's answers, under the checklist in
+    # force (1.3.0): its yes/no answers tick the boxes that replace them, its own texts are kept.
     old = tmp_path / "late.smcheck.toml"
     old.write_bytes(late_record)
     out = tmp_path / "renewed.smcheck.toml"
@@ -513,7 +528,7 @@ def test_the_renewal_without_a_terminal_answers_the_checklist_in_force(
     assert result.exit_code == 0, result.output
     renewed = check(out.read_bytes(), now=NEXT_DAY)
     assert renewed.valid and renewed.record is not None
-    assert renewed.record.checklist_version == "1.2.0" and renewed.rereview is None
+    assert renewed.record.checklist_version == "1.3.0" and renewed.rereview is None
 
 
 def test_an_interview_that_runs_past_the_grace_is_refused_in_words(

@@ -25,14 +25,14 @@ def make(tmp_path: Path, name: str, text: str = EXAMPLE) -> Path:
 
 def test_a_resubmission_shows_changed_answers_and_outcome(tmp_path: Path) -> None:
     old = make(tmp_path, "old")
-    changed = EXAMPLE.replace("has_deputy = true", "has_deputy = false")
+    # No deputy named: "Is there a deputy?" is filled in as no, and the cover plan is asked.
     changed = "\n".join(
         line
-        for line in changed.splitlines()
+        for line in EXAMPLE.splitlines()
         if not line.startswith(("deputy_name", "deputy_email"))
     ).replace(
-        "has_deputy = false",
-        'has_deputy = false\ncover_plan = "The head of department checks it when I am away."',
+        "accepts = true",
+        'accepts = true\ncover_plan = "The head of department checks it when I am away."',
     )
     new = make(
         tmp_path, "new", changed.replace('frequency = "daily"', 'frequency = "weekly"') + "\n"

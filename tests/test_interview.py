@@ -45,9 +45,11 @@ def test_tiny_checklist_runs_through_the_same_engine(tiny: Checklist) -> None:
 def test_progress_counts_only_visible_questions(tiny: Checklist) -> None:
     asker = Scripted(tiny_script(**{"club.has_owner": [False]}), reviews=[None])
     run(tiny, asker)
-    # club.owner_email is hidden: 5 questions in all (4 in the club section, then web.sites).
+    # Counted from the first question over the whole checklist, "Is there a named owner?" still open
+    # counts as yes, so its follow-up club.owner_email is counted: 6. Once it is answered no, that
+    # follow-up is hidden: 5 questions in all (4 in the club section, then web.sites).
+    assert asker.positions["club.name"] == Position(1, 2, "The club", 1, 6, can_go_back=False)
     assert asker.positions["club.founded"] == Position(1, 2, "The club", 4, 5, can_go_back=True)
-    assert asker.positions["club.name"] == Position(1, 2, "The club", 1, 5, can_go_back=False)
     assert "club.owner_email" not in asker.asked
 
 
@@ -151,7 +153,8 @@ def test_interrupt_leaves_a_draft_that_resumes_at_the_first_unanswered_question(
     resumed = Scripted(tiny_script())
     _, outcome, _ = run(tiny, resumed, Progress(answers=dict(saved_answers)))
     assert resumed.asked == ["club.owner_email", "club.founded", "web.sites"]
-    assert resumed.sections == [("club", 1, 2), ("web", 2, 2)]
+    # The club section was begun before Ctrl-C: it is not introduced a second time on resume.
+    assert resumed.sections == [("web", 2, 2)]
     assert outcome.status is Status.READY
 
 
@@ -194,8 +197,8 @@ def test_the_example_answers_are_ready(essex: Checklist) -> None:
     assert outcome.status in (Status.READY, Status.WARNINGS)
 
 
-def alumni_script(essex: Checklist, **changes: Value) -> tuple[Scripted, Interview, Outcome]:
-    base = essex_answers(essex)
+def alumni_script(essex: Checklist, **changes: Value | None) -> tuple[Scripted, Interview, Outcome]:
+    base: dict[str, Value | None] = dict(essex_answers(essex))
     base.update(changes)
     # Answer every visible question from the example, with the changes.
     script: dict[str, list[Value | None]] = {qid: [v] for qid, v in base.items()}
@@ -208,7 +211,10 @@ def alumni_script(essex: Checklist, **changes: Value) -> tuple[Scripted, Intervi
 
 
 def test_alumni_contact_without_the_advancement_office_is_a_blocker(essex: Checklist) -> None:
-    asker, interview, outcome = alumni_script(essex, **{"alumni.consulted": False})
+    # 1.3.0 asks whom they consulted; a blank answer says nobody yet, which answers "consulted?" no.
+    asker, interview, outcome = alumni_script(essex, **{"alumni.advancement_name": None})
+    assert interview.progress.answers["alumni.consulted"] is False
+    assert "alumni.consulted" not in asker.asked  # filled in, not asked
     assert "alumni.not-consulted" in asker.findings
     assert outcome.status is Status.BLOCKED
     finding = next(f for f in outcome.findings if f.rule == "alumni.not-consulted")
@@ -435,17 +441,20 @@ def test_a_warning_that_asks_for_an_explanation_asks_it(essex: Checklist) -> Non
     script = essex_script(
         essex,
         **{
-            "administrator.has_deputy": [False],
+            # 1.3.0: no deputy named (left blank) answers "Is there a deputy?" no.
+            "administrator.deputy_name": [None],
             "administrator.cover_plan": ["The head of department checks it when I am away."],
         },
     )
     asker = Scripted(script, reviews=[None])
     interview, outcome, _ = run(essex, asker)
+    assert interview.progress.answers["administrator.has_deputy"] is False
     finding = next(f for f in outcome.findings if f.rule == "administrator.no-deputy")
     assert finding.explained_by == "administrator.cover_plan"
     assert interview.progress.answers["administrator.cover_plan"].startswith("The head")  # type: ignore[union-attr]
+    assert "administrator.deputy_email" not in interview.progress.answers
     # A later question reads right after "no deputy".
-    assert "no deputy administrator" in asker.helps["monitoring.cover"]
+    assert "no deputy administrator" in asker.helps["monitoring.who"]
 
 
 def test_signoff_offers_the_administrators_details(essex: Checklist) -> None:

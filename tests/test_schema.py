@@ -78,7 +78,7 @@ def test_the_record_schema_knows_each_questions_answer() -> None:
     text = make_record_bytes().decode()
     data = tomllib.loads(text)
     data["answers"]["channel"]["platform"] = "myspace"
-    data["answers"]["account"]["two_factor"] = "yes"
+    data["answers"]["administrator"]["accepts"] = "yes"
     data["answers"]["channel"]["colour"] = "red"
     found = errors(schema, data)
     assert "'myspace' is not one of" in " ".join(found)

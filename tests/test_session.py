@@ -23,7 +23,7 @@ def test_a_record_verify_would_refuse_is_never_written(essex: Checklist, tmp_pat
     session.refuse_unsound(good, essex, FIXED_NOW, tmp_path / "d.draft.toml")  # passes
     # A draft edited by hand could lack a required answer: the record is refused, the draft named.
     answers = dict(applied.answers)
-    del answers["content.rights"]
+    del answers["content.commitments"]
     bad = render(build_record(essex, answers, outcome, applied.signoff, now=FIXED_NOW))
     with pytest.raises(SmcheckError, match="would not verify") as caught:
         session.refuse_unsound(bad, essex, FIXED_NOW, tmp_path / "d.draft.toml")

@@ -21,9 +21,12 @@ from smcheck.cli import app
 EXAMPLE = EXAMPLE_ANSWERS.read_text(encoding="utf-8")
 TWO_WARNINGS = "\n".join(
     line
-    for line in EXAMPLE.replace("marketing_agreed = true", "marketing_agreed = false")
-    .replace("students_monitoring = true", "students_monitoring = false")
-    .splitlines()
+    # Nobody named as having agreed the marketing use: "agreed?" is filled in as no; then "will you
+    # tell them?" is asked, and answered no.
+    for line in EXAMPLE.replace(
+        'kinds = ["marketing", "students", "alumni"]',
+        'kinds = ["marketing", "students", "alumni"]\nstudents_monitoring = false',
+    ).splitlines()
     if not line.startswith("marketing_contact")
 )
 COMMENT = "Not yet: name a deputy first."

@@ -16,6 +16,8 @@ from smcheck.record import MARKER, build_record, render, sha256
 ROOT = Path(__file__).resolve().parent.parent.parent
 DATA = ROOT / "tests" / "data"
 EXAMPLE_ANSWERS = ROOT / "checklists" / "examples" / "essex-history-instagram.answers.toml"
+OLD_EXAMPLE_ANSWERS = DATA / "essex-history-instagram-1.2.0.answers.toml"
+"""The same example as answers to essex-social-media 1.2.0 and 1.1.0 (records made under them)."""
 FIXED_NOW = dt.datetime(2026, 11, 2, 9, 30, 0, tzinfo=dt.UTC)
 FIXED_ID = "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f"
 TINY_WARNING_ANSWERS: dict[str, Any] = {
@@ -33,7 +35,8 @@ def make_record_bytes(checklist: Checklist | None = None, now: dt.datetime = FIX
     """A valid record made from the shipped example answers, at a fixed time with a fixed id."""
     checklist = checklist or registry.by_id("essex-social-media")
     assert checklist is not None
-    file = load_answers_file(EXAMPLE_ANSWERS)
+    old = checklist.id == "essex-social-media" and checklist.version in ("1.1.0", "1.2.0")
+    file = load_answers_file(OLD_EXAMPLE_ANSWERS if old else EXAMPLE_ANSWERS)
     applied = apply_answers(checklist, file, today=now.date())
     assert not applied.problems, applied.problems
     assert applied.signoff is not None

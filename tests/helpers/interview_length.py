@@ -1,0 +1,130 @@
+"""How long the interview is for a set of answers: the plain asker driven as a person types, counted.
+
+Used by tests/test_short_interview.py (the shipped example stays under target) and tests/benchmark.py
+(which prints the figures). Nothing here is timed: it counts prompts and words on screen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Mapping
+from typing import NamedTuple
+
+from smcheck.checklist import Checklist, QType, Question, Value
+from smcheck.interview import Interview, Position, Progress
+from smcheck.plain import PROMPT, PlainAsker
+
+PROMPTS_TARGET = 35
+"""At most this many prompts in all for the shipped example (questions and sign-off)."""
+WORDS_TARGET = 3500
+"""At most this many words on screen for the shipped example in plain mode."""
+
+
+class Length(NamedTuple):
+    """What one interview took."""
+
+    questions: int
+    """Prompts of the interview's own questions (the review menu not included)."""
+    prompts: int
+    """Every prompt a person answered: questions, the review's menu and the sign-off."""
+    words: int
+    """Words written on screen, as a screen reader reads them."""
+    positions: dict[str, Position]
+    """Where each question asked stood ("question N of M")."""
+    transcript: str
+    progress: Progress
+
+
+def typed(question: Question, value: Value | None) -> str:
+    """What a person types in plain mode for ``value`` (None: Enter, leaving it blank)."""
+    if value is None:
+        return ""
+    match question.type:
+        case QType.YESNO:
+            return "yes" if value else "no"
+        case QType.CHOICE:
+            return str([c.value for c in question.choices].index(str(value)) + 1)
+        case QType.MULTI:
+            assert isinstance(value, tuple)
+            numbers = [c.value for c in question.choices]
+            return ",".join(str(numbers.index(v) + 1) for v in value)
+        case QType.DATE:
+            assert isinstance(value, dt.date)
+            return value.isoformat()
+        case QType.TEXT | QType.EMAIL | QType.URL:
+            return str(value)
+
+
+class _Typist(io.StringIO):
+    """Standard input that types, at each prompt, the answer to the question on screen."""
+
+    def __init__(
+        self,
+        checklist: Checklist,
+        answers: Mapping[str, Value],
+        signoff: Mapping[str, str],
+        screen: io.StringIO,
+    ) -> None:
+        super().__init__()
+        self._answers = answers
+        self._signoff = signoff
+        self._screen = screen
+        self._seen = 0
+        self._prompts = sorted(
+            ((q.prompt, q) for q in checklist.questions), key=lambda item: -len(item[0])
+        )
+        self.lines = 0
+
+    def isatty(self) -> bool:
+        return False
+
+    def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
+        text = self._screen.getvalue()
+        said, self._seen = text[self._seen :], len(text)
+        self.lines += 1
+        last = " ".join(said.rsplit("\n\n", 1)[-1].split())  # as read, wrapped or not
+        for prompt, question in self._prompts:
+            if prompt in last:
+                return typed(question, self._answers.get(question.id)) + "\n"
+        if "What next?" in last:
+            return "1\n"
+        if "designated administrator?" in last or "declaration?" in last:
+            return "yes\n"
+        for key in ("role", "department", "name", "email"):
+            if f"Your {key}" in last:
+                return self._signoff[key] + "\n"
+        raise AssertionError(f"no answer for: {last!r}")
+
+
+def measure(
+    checklist: Checklist,
+    answers: Mapping[str, Value],
+    signoff: Mapping[str, str],
+    *,
+    today: dt.date,
+    width: int = 80,
+) -> Length:
+    """Run the whole interview and its sign-off in plain mode as a person would answer ``answers``
+    (every answer the record holds; those filled in from earlier answers are never typed)."""
+    screen = io.StringIO()
+    typist = _Typist(checklist, answers, signoff, screen)
+    asker = PlainAsker(typist, screen, width=width)
+    positions: dict[str, Position] = {}
+    asked: list[str] = []
+    ask = asker.ask
+
+    def counted(question: Question, *, position: Position, **kwargs: object) -> Value | None:
+        if position.section_number:
+            positions[question.id] = position
+            asked.append(question.id)
+        return ask(question, position=position, **kwargs)  # type: ignore[arg-type]
+
+    asker.ask = counted  # type: ignore[method-assign]
+    interview = Interview(checklist, asker, Progress(), save=lambda _: None, today=lambda: today)
+    outcome = interview.run()
+    assert outcome.status.can_sign_off, outcome
+    assert interview.sign_off() is not None
+    text = screen.getvalue()
+    assert text.count(PROMPT) == typist.lines
+    return Length(len(asked), typist.lines, len(text.split()), positions, text, interview.progress)

@@ -1,0 +1,338 @@
+"""The shortest interview that still covers the policy (issue 17, point 1): essex-social-media 1.3.0.
+
+What it asks is counted, not timed: the shipped example in plain mode takes at most 35 prompts and
+3,500 words; every `check` clause is still asked about; every finding 1.2.0 raised is raised by the same
+answers under 1.3.0; answers that earlier answers give are filled in (and shown so in the review), not
+asked; "question N of M" counts, from the first question, the questions the answers lead to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+
+import pytest
+from helpers.interview_length import PROMPTS_TARGET, WORDS_TARGET, measure
+from helpers.records import EXAMPLE_ANSWERS, OLD_EXAMPLE_ANSWERS, ROOT
+from helpers.scripted import Scripted, run
+
+from smcheck import registry
+from smcheck.answers import apply_answers, load_answers_file
+from smcheck.checklist import Applies, Checklist, Compare, Value, holds
+from smcheck.interview import Interview, Progress
+from smcheck.loader import lint_checklist
+from smcheck.outcome import evaluate, judge_answers
+
+TODAY = dt.date(2026, 12, 3)
+POLICY = Path("/work/shared/policy/clauses.toml")
+
+
+@pytest.fixture(scope="module")
+def old() -> Checklist:
+    found = registry.archived("essex-social-media", "1.2.0")
+    assert found is not None
+    return found
+
+
+@pytest.fixture(scope="module")
+def example(essex: Checklist) -> tuple[dict[str, Value], dict[str, str]]:
+    file = load_answers_file(EXAMPLE_ANSWERS)
+    applied = apply_answers(essex, file, today=TODAY)
+    assert applied.problems == []
+    return applied.answers, {k: str(v) for k, v in file.signoff.items()}
+
+
+# -- coverage ------------------------------------------------------------------------------------------
+
+
+def test_every_check_clause_is_asked_about_by_a_question_or_a_rule(essex: Checklist) -> None:
+    assert essex.version == "1.3.0"
+    named = {c for q in essex.questions for c in q.clauses}
+    named |= {c for q in essex.questions for r in q.rules for c in r.clauses}
+    for clause in essex.clauses:
+        if clause.applies is not Applies.REVIEW:
+            assert clause.id in named, clause.id
+    if POLICY.exists():  # the policy's own clause register, where the project keeps it
+        register = tomllib.loads(POLICY.read_text(encoding="utf-8"))["clause"]
+        checks = {c["id"] for c in register if c["applies"] == "check"}
+        assert checks and checks <= named
+        assert {c["id"]: c["text"] for c in register} == {c.id: c.text for c in essex.clauses}
+
+
+def test_the_clauses_that_only_inform_are_acknowledged_in_one_question(essex: Checklist) -> None:
+    inform = {c.id for c in essex.clauses if c.applies is Applies.INFORM}
+    asking = [q for q in essex.questions if inform & set(q.clauses)]
+    assert [q.id for q in asking] == ["policies.acknowledged"]
+    assert inform <= set(asking[0].clauses)
+    # Section openings say what the section is for in a sentence or two; clause texts are not
+    # repeated there (each question names its clauses).
+    for section in essex.sections:
+        assert section.clauses == () and 0 < len(section.intro.split()) <= 25, section.id
+
+
+# -- every finding of 1.2.0, raised by the same answers under 1.3.0 -------------------------------------
+
+# For each rule of 1.2.0: the change to the 1.2.0 example's answers that raises it (None: drop it).
+RAISES: dict[str, dict[str, Value | None]] = {
+    "channel.launch-in-past": {"channel.launch_date": dt.date(2026, 1, 5)},
+    "administrator.not-agreed": {"administrator.accepts": False},
+    "administrator.no-deputy": {
+        "administrator.has_deputy": False,
+        "administrator.deputy_name": None,
+        "administrator.deputy_email": None,
+        "administrator.cover_plan": "The head of department checks it.",
+    },
+    "fit.no-added-value": {"fit.existing_equivalent": True},
+    "uses.students-union": {"uses.kinds": ("marketing", "students", "alumni", "students-union")},
+    "uses.academic-not-checked": {
+        "uses.kinds": ("academic", "marketing", "students", "alumni"),
+        "uses.academic_checked": False,
+    },
+    "uses.marketing-not-agreed": {"uses.marketing_agreed": False, "uses.marketing_contact": None},
+    "uses.students-not-monitored": {"uses.students_monitoring": False},
+    "alumni.inconsistent": {
+        "alumni.contact": False,
+        "alumni.consulted": None,
+        "alumni.advancement_name": None,
+        "alumni.advancement_email": None,
+        "alumni.advancement_date": None,
+        "alumni.advancement_advice": None,
+        "alumni.contact_source": None,
+    },
+    "alumni.not-consulted": {
+        "alumni.consulted": False,
+        "alumni.advancement_name": None,
+        "alumni.advancement_email": None,
+        "alumni.advancement_date": None,
+        "alumni.advancement_advice": None,
+    },
+    "alumni.own-contact-details": {"alumni.contact_source": "own-lists"},
+    "account.personal-login": {"account.login_owner": "personal", "account.login_email": None},
+    "account.named-login": {
+        "account.login_owner": "named-university",
+        "account.login_email": None,
+        "account.named_login_reason": "The platform needs a named person's address.",
+    },
+    "account.no-two-factor": {"account.two_factor": False},
+    "account.credentials-shared": {"account.credentials": False},
+    "account.personal-details": {
+        "account.personal_safety": False,
+        "account.personal_details_plan": "Only first names appear, never whereabouts.",
+    },
+    "content.no-rights": {"content.rights": False},
+    "content.no-consent": {"content.consent": False},
+    "content.terms-not-read": {"content.terms_read": False},
+    "content.no-copy": {"content.keep_copy": False},
+    "monitoring.infrequent": {
+        "monitoring.frequency": "monthly",
+        "monitoring.infrequent_reason": "It is a small archive channel.",
+    },
+    "monitoring.no-referral": {"monitoring.refer_dmo": False},
+    "policies.advice-not-read": {"policies.advice_read": False},
+    "policies.not-acknowledged": {"policies.university_policies": False},
+    "policies.off-brand": {"policies.branding": False},
+    "policies.personal-use-not-acknowledged": {"policies.personal_use": False},
+    "policies.applications-not-acknowledged": {"policies.applications": False},
+    "policies.discipline-not-acknowledged": {"policies.discipline": False},
+    "policies.malware-not-acknowledged": {"policies.malware": False},
+}
+
+
+def test_every_rule_of_1_2_0_is_listed(old: Checklist, essex: Checklist) -> None:
+    rules = [r.id for q in old.questions for r in q.rules]
+    assert sorted(rules) == sorted(RAISES)
+    # ...and 1.3.0 keeps every one of them, by id.
+    assert set(rules) <= {r.id for q in essex.questions for r in q.rules}
+
+
+@pytest.mark.parametrize("rule", sorted(RAISES))
+def test_the_answers_that_raised_a_finding_under_1_2_0_raise_it_under_1_3_0(
+    old: Checklist, essex: Checklist, rule: str
+) -> None:
+    base = apply_answers(old, load_answers_file(OLD_EXAMPLE_ANSWERS), today=TODAY)
+    assert base.problems == []
+    answers: dict[str, object] = dict(base.answers)
+    for qid, value in RAISES[rule].items():
+        if value is None:
+            answers.pop(qid, None)
+        else:
+            answers[qid] = list(value) if isinstance(value, tuple) else value
+    before = judge_answers(old, answers, today=TODAY, exact=False)
+    assert before.problems == [], before.problems
+    assert rule in {f.rule for f in evaluate(old, before.accepted, today=TODAY).findings}
+    # The same answers, as 1.3.0 reads a 1.2.0 record's (a renewal): tick-boxes from yes/no.
+    after = judge_answers(essex, answers, today=TODAY, exact=False)
+    assert after.problems == [], after.problems
+    assert rule in {f.rule for f in evaluate(essex, after.accepted, today=TODAY).findings}
+
+
+def test_the_1_2_0_example_carried_over_raises_nothing(old: Checklist, essex: Checklist) -> None:
+    base = apply_answers(old, load_answers_file(OLD_EXAMPLE_ANSWERS), today=TODAY)
+    after = judge_answers(essex, base.answers, today=TODAY, exact=False)
+    assert after.problems == []
+    assert evaluate(essex, after.accepted, today=TODAY).findings == ()
+    assert after.accepted["account.security"] == (
+        "two-factor",
+        "password-private",
+        "personal-details-off",
+    )
+    # 1.2.0 had the proposer's own words on data ownership and the change plan: they are kept, and
+    # so the boxes that stand for the usual statements are left unticked.
+    assert "department-owns" not in after.accepted["content.commitments"]  # type: ignore[operator]
+    assert str(after.accepted["content.data_ownership"]).startswith("The Department of History")
+    assert "monitoring.cover" not in after.accepted
+
+
+# -- the shipped example: short, and honest about its length ---------------------------------------------
+
+
+def test_the_shipped_example_is_under_target_in_plain_mode(
+    essex: Checklist, example: tuple[dict[str, Value], dict[str, str]]
+) -> None:
+    answers, signoff = example
+    length = measure(essex, answers, signoff, today=TODAY)
+    assert length.questions == 30
+    assert length.prompts <= PROMPTS_TARGET, length.prompts
+    assert length.words <= WORDS_TARGET, length.words
+    # It still makes exactly the example's record: every answer a reviewer reads.
+    assert length.progress.answers == answers
+
+
+def test_the_position_is_honest_from_the_first_question(
+    essex: Checklist, example: tuple[dict[str, Value], dict[str, str]]
+) -> None:
+    answers, signoff = example
+    length = measure(essex, answers, signoff, today=TODAY)
+    positions = list(length.positions.values())
+    assert [p.number for p in positions] == list(range(1, length.questions + 1))
+    assert positions[-1].about == length.questions
+    # From the first question on, M is the number the answers lead to (within the one follow-up that
+    # a tick-box of uses brings), never fewer than the questions already asked.
+    assert all(abs(p.about - length.questions) <= 1 for p in positions), [
+        p.about for p in positions
+    ]
+    assert all(p.about >= p.number for p in positions)
+    # 1.2.0 said "question 1 of about 39" and ended at 51.
+    assert (
+        positions[0].about
+        == Interview(essex, Scripted({}), Progress(), save=lambda _: None).expected().__len__()
+    )
+
+
+def test_filled_in_answers_are_not_asked_and_the_review_says_where_from(
+    essex: Checklist, example: tuple[dict[str, Value], dict[str, str]]
+) -> None:
+    answers, signoff = example
+    length = measure(essex, answers, signoff, today=TODAY)
+    filled = {
+        "administrator.has_deputy",
+        "uses.marketing_agreed",
+        "uses.students_monitoring",
+        "alumni.contact",
+        "alumni.consulted",
+        "account.login_owner",
+        "monitoring.refer_dmo",
+    }
+    assert filled <= set(answers)
+    assert filled.isdisjoint(length.positions)
+    text = " ".join(length.transcript.split())
+    assert (
+        "Will the channel contact or target alumni? yes (filled in from your answers in rows 7 and"
+        in text
+    )
+    assert (
+        "the Digital Marketing Officer before responding? yes (filled in from your answer in row"
+        in text
+    )
+    # The section's heading is said once; a question's position does not repeat it.
+    assert text.count("Section 2 of 9: The designated administrator") == 1
+
+
+def test_a_filled_in_answer_can_be_changed_at_the_review_and_then_raises_its_rule(
+    essex: Checklist,
+) -> None:
+    script: dict[str, list[Value | None]] = {
+        qid: [value]
+        for qid, value in apply_answers(
+            essex, load_answers_file(EXAMPLE_ANSWERS), today=TODAY
+        ).answers.items()
+    }
+    script["alumni.contact"] = [False]
+    asker = Scripted(script, reviews=["alumni.contact", None])
+    interview, outcome, _ = run(essex, asker)
+    assert asker.asked.count("alumni.contact") == 1  # only when asked for at the review
+    assert interview.progress.answers["alumni.contact"] is False
+    assert "alumni.inconsistent" in {f.rule for f in outcome.findings}
+    assert "alumni.consulted" not in interview.progress.answers  # hidden by the change
+
+
+def test_a_filled_in_answer_follows_the_answer_it_comes_from(essex: Checklist) -> None:
+    script: dict[str, list[Value | None]] = {
+        qid: [value]
+        for qid, value in apply_answers(
+            essex, load_answers_file(EXAMPLE_ANSWERS), today=TODAY
+        ).answers.items()
+    }
+    script["monitoring.contentious_plan"] = [
+        "We never reply in haste, and screenshot everything.",
+        "We never reply in haste, and ask the DMO first.",
+    ]
+    script["monitoring.refer_dmo"] = [False]
+    # The first plan does not name the Digital Marketing Officer: "Will you refer..." is asked (no);
+    # changed at the review to one that does, the person's own no is kept (it was asked).
+    asker = Scripted(script, reviews=["monitoring.contentious_plan", None])
+    interview, outcome, _ = run(essex, asker)
+    assert asker.asked.count("monitoring.refer_dmo") == 1
+    assert interview.progress.answers["monitoring.refer_dmo"] is False
+    assert "monitoring.no-referral" in {f.rule for f in outcome.findings}
+
+
+# -- the engine's new data: `mentions`, `derive`, a box's `was`, `retired` ------------------------------
+
+
+def test_mentions_finds_whole_words_in_any_case() -> None:
+    condition = Compare("m.plan", "mentions", ("Digital Marketing Officer", "DMO"))
+    assert holds(condition, {"m.plan": "We ask the dmo first."})
+    assert holds(condition, {"m.plan": "the DIGITAL marketing officer, always"})
+    assert not holds(condition, {"m.plan": "We admonish nobody."})
+    assert not holds(condition, {})
+
+
+TINY = (ROOT / "tests" / "data" / "tiny.toml").read_text(encoding="utf-8")
+
+
+def lint(tmp_path: Path, text: str) -> list[str]:
+    path = tmp_path / "mine.toml"
+    path.write_text(text, encoding="utf-8")
+    return [line.removeprefix(f"{path}: ") for line in lint_checklist(path)]
+
+
+def test_the_linter_checks_derivations_mentions_and_replaced_questions(tmp_path: Path) -> None:
+    text = TINY.replace(
+        'prompt = "Is there a named owner?"',
+        'prompt = "Is there a named owner?"\n'
+        'derive = [{ when = { question = "club.name", mentions = ["owner"] }, value = "yes" },'
+        ' { when = { question = "club.kind", mentions = ["x"] }, value = true }]',
+    )
+    assert lint(tmp_path, text) == [
+        "sections[0].questions[2].derive[0].value: not a valid answer: must be yes or no (true or false), not a string",
+        "sections[0].questions[2].derive[1].when: 'mentions' needs a text question; club.kind is choice",
+    ]
+    text = TINY.replace(
+        '{ value = "music", label = "Music" }',
+        '{ value = "music", label = "Music", was = "club.x" }',
+    ).replace('name_from = ["club.name"]', 'name_from = ["club.name"]\nretired = ["club.name"]')
+    assert lint(tmp_path, text) == [
+        "sections[0].questions[1].choices[1].was: only a multi question's boxes replace earlier questions",
+        "retired[0]: club.name is a question of this version",
+    ]
+
+
+def test_none_of_these_services_is_an_answer_that_the_reviewer_is_told_of(
+    essex: Checklist, example: tuple[dict[str, Value], dict[str, str]]
+) -> None:
+    answers = dict(example[0])
+    answers["fit.services_considered"] = ("none",)
+    findings = evaluate(essex, answers, today=TODAY).findings
+    assert [(f.rule, f.level.value) for f in findings] == [("fit.nothing-compared", "warning")]
