@@ -23,8 +23,15 @@ def desk(tmp_path: Path) -> Iterator[Desk]:
     yield from open_desk(tmp_path)
 
 
-@pytest.fixture
-def folder(desk: Desk) -> Path:
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Desk, Path]]:
+    """The desk and its register, built once for the tests that only read it (made fresh for each,
+    it was most of these tests' time)."""
+    for desk in open_desk(tmp_path_factory.mktemp("desk")):
+        yield desk, _build(desk)
+
+
+def _build(desk: Desk) -> Path:
     """Every state, and a folder too deep to search (an object with no checks)."""
     folder = _desk_of_every_state(desk)
     deep = folder
@@ -40,8 +47,9 @@ def _invoke(*args: str) -> tuple[int, str]:
 
 
 def test_verify_json_carries_the_registers_row_and_validates_against_its_schema(
-    desk: Desk, folder: Path
+    shared: tuple[Desk, Path],
 ) -> None:
+    desk, folder = shared
     code, out = _invoke("schema", "report")
     assert code == 0
     schema = json.loads(out)
@@ -109,7 +117,8 @@ def _plain(cell: str) -> str:
     return cell[1:] if cell[:2] in ("'=", "'+", "'-", "'@") else cell
 
 
-def test_the_csv_read_back_is_the_register(desk: Desk, folder: Path) -> None:
+def test_the_csv_read_back_is_the_register(shared: tuple[Desk, Path]) -> None:
+    desk, folder = shared
     data, table = _csv(desk, folder)
     assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, for Excel
     assert b"\r\n" in data and data.count(b"\n") == data.count(b"\r\n")  # RFC 4180 line ends
@@ -166,7 +175,8 @@ def test_a_cell_a_spreadsheet_would_run_is_neutralised(desk: Desk, tmp_path: Pat
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
 
 
-def test_format_json_is_json_and_does_not_mix_with_json(desk: Desk, folder: Path) -> None:
+def test_format_json_is_json_and_does_not_mix_with_json(shared: tuple[Desk, Path]) -> None:
+    desk, folder = shared
     trust = ("--allowed-signers", str(desk.trust))
     _, one = _invoke("status", "--json", *trust, str(folder))
     _, other = _invoke("status", "--format", "json", *trust, str(folder))

@@ -26,8 +26,15 @@ def desk(tmp_path: Path) -> Iterator[Desk]:
     yield from open_desk(tmp_path)
 
 
-@pytest.fixture
-def folder(desk: Desk) -> Path:
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Desk, Path]]:
+    """The desk and its register, built once for the tests that only read it (made fresh for each,
+    it was most of these tests' time)."""
+    for desk in open_desk(tmp_path_factory.mktemp("desk")):
+        yield desk, _build(desk)
+
+
+def _build(desk: Desk) -> Path:
     """A register in every state, and a rejection with a comment."""
     folder = _desk_of_every_state(desk)
     said_no = signed_record(desk, "commented", TODAY, handle="@commented")
@@ -58,7 +65,10 @@ def _handle(row: dict[str, Any]) -> str:
     return str(columns.get("Handle", row["path"]))
 
 
-def test_todo_lists_only_where_someone_must_act_most_urgent_first(desk: Desk, folder: Path) -> None:
+def test_todo_lists_only_where_someone_must_act_most_urgent_first(
+    shared: tuple[Desk, Path],
+) -> None:
+    desk, folder = shared
     rows = _rows(desk, folder, "--todo")
     assert [(_handle(r), r["state"], r["acting"]) for r in rows] == [
         ("@invalid", "invalid", ["reviewer"]),
@@ -88,7 +98,8 @@ def test_todo_lists_only_where_someone_must_act_most_urgent_first(desk: Desk, fo
     assert cosign.endswith("awaiting the Advancement Office's co-signature")
 
 
-def test_every_warning_and_every_rejection_comment_is_on_its_row(desk: Desk, folder: Path) -> None:
+def test_every_warning_and_every_rejection_comment_is_on_its_row(shared: tuple[Desk, Path]) -> None:
+    desk, folder = shared
     rows = {_handle(r): r for r in _rows(desk, folder)}
     # A rejection's comment, with who gave it.
     assert f"rejected by the Digital Marketing Officer: {COMMENT}" in rows["@commented"]["notes"]
@@ -110,7 +121,10 @@ def test_every_warning_and_every_rejection_comment_is_on_its_row(desk: Desk, fol
     assert COMMENT in words and "warning: review date:" in words
 
 
-def test_role_narrows_every_format_to_that_office(desk: Desk, folder: Path, tmp_path: Path) -> None:
+def test_role_narrows_every_format_to_that_office(
+    shared: tuple[Desk, Path], tmp_path: Path
+) -> None:
+    desk, folder = shared
     office = {"@awaiting", "@essexonx", "@cosign"}
     assert {_handle(r) for r in _rows(desk, folder, "--role", "advancement-office")} == office
     assert {_handle(r) for r in _rows(desk, folder, "--role", "reviewer")} == {
@@ -135,7 +149,8 @@ def test_role_narrows_every_format_to_that_office(desk: Desk, folder: Path, tmp_
     assert {row[2].lstrip("'") for row in table[1:]} == office
 
 
-def test_an_unknown_role_is_a_usage_error(desk: Desk, folder: Path) -> None:
+def test_an_unknown_role_is_a_usage_error(shared: tuple[Desk, Path]) -> None:
+    desk, folder = shared
     result = runner.invoke(
         app,
         [
@@ -153,8 +168,9 @@ def test_an_unknown_role_is_a_usage_error(desk: Desk, folder: Path) -> None:
 
 
 def test_an_overdue_review_is_its_own_group_in_verifys_folder_report(
-    desk: Desk, folder: Path
+    shared: tuple[Desk, Path],
 ) -> None:
+    desk, folder = shared
     code, out = desk.verify(folder)
     assert code == 1
     lines = out.splitlines()

@@ -30,8 +30,15 @@ LONG_NOTE = (
 )
 
 
-@pytest.fixture
-def folder(desk: Desk) -> Path:
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Desk, Path]]:
+    """The desk and its register, built once for the tests that only read it (made fresh for each,
+    it was most of these tests' time)."""
+    for desk in open_desk(tmp_path_factory.mktemp("desk")):
+        yield desk, _build(desk)
+
+
+def _build(desk: Desk) -> Path:
     """Every state, a deep folder with a long path, a long explanation, and a rejection's comment."""
     folder = _desk_of_every_state(desk)
     deep = folder / "a-rather-long-folder-name-for-the-department" / "records-2026"
@@ -59,8 +66,9 @@ def _json(desk: Desk, folder: Path) -> dict[str, object]:
 
 @pytest.mark.parametrize("width", [80, 100, 120])
 def test_the_text_register_fits_the_width_and_keeps_every_word(
-    desk: Desk, folder: Path, width: int
+    shared: tuple[Desk, Path], width: int
 ) -> None:
+    desk, folder = shared
     data = _json(desk, folder)
     result = runner.invoke(
         app,
@@ -121,7 +129,8 @@ def test_wide_characters_take_two_cells_and_still_fit(
         assert word in shown
 
 
-def test_not_a_terminal_is_100_columns_and_never_below_80(desk: Desk, folder: Path) -> None:
+def test_not_a_terminal_is_100_columns_and_never_below_80(shared: tuple[Desk, Path]) -> None:
+    desk, folder = shared
     from smcheck.commands.status import register_width
 
     args = ["status", "--allowed-signers", str(desk.trust), str(folder)]
@@ -133,8 +142,9 @@ def test_not_a_terminal_is_100_columns_and_never_below_80(desk: Desk, folder: Pa
 
 
 def test_a_wide_terminal_shows_a_table_whose_notes_wrap_inside_their_column(
-    desk: Desk, folder: Path
+    shared: tuple[Desk, Path],
 ) -> None:
+    desk, folder = shared
     result = runner.invoke(
         app,
         ["status", "--allowed-signers", str(desk.trust), str(folder)],
@@ -188,8 +198,9 @@ document.body.append(out);
     shutil.which("chromium") is None, reason="needs Debian's chromium (.ci/run installs it)"
 )
 def test_the_html_register_shows_every_column_at_1280_pixels(
-    desk: Desk, folder: Path, tmp_path: Path
+    shared: tuple[Desk, Path], tmp_path: Path
 ) -> None:
+    desk, folder = shared
     page = tmp_path / "register.html"
     runner.invoke(
         app, ["status", "--html", str(page), "--allowed-signers", str(desk.trust), str(folder)]
