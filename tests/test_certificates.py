@@ -19,16 +19,25 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
-from helpers.desk import PROPOSER_EMAIL, Desk, open_desk
+from helpers.desk import PROPOSER_EMAIL, Desk, open_desk, runner
 from helpers.records import FIXED_NOW, make_record_bytes
 
 from smcheck import registry
+from smcheck.cli import app
 from smcheck.errors import FileProblem
 from smcheck.record import append_seal, read_layout
 from smcheck.trust.allowed import Trust, decide_trust, load_allowed_signers, load_revoked
+from smcheck.trust.certs import Certificate
 from smcheck.trust.keys import CertifiedKey, LocalKey, load_private_key, read_certificate
 from smcheck.trust.policy import NAMESPACE_APPROVAL, NAMESPACE_RECORD, seal_record
-from smcheck.trust.sshsig import SignatureError, armour, parse_signature, sign, verify
+from smcheck.trust.sshsig import (
+    SignatureError,
+    armour,
+    parse_signature,
+    sign,
+    signature_from_base64,
+    verify,
+)
 from smcheck.verify import Demands, verify_bytes
 
 SSH_KEYGEN = shutil.which("ssh-keygen")
@@ -499,3 +508,180 @@ def test_a_record_signed_with_a_certificate_verifies_through_the_ca_line(desk: D
         stdin=content,
     )
     assert done.returncode == 0, done.stderr
+
+
+def relative_certificate(desk: Desk, name: str, principal: str, key_id: str) -> Path:
+    """A certificate from the desk's University CA for one of its keys, valid from a year ago."""
+    ca = desk.root / "keys" / "university_ca"
+    if not ca.exists():
+        make_key(ca)
+    return certify(ca, desk.keys[name], "-I", key_id, "-z", "7", "-n", principal, "-V", "-52w:+52w")
+
+
+def university_ca(desk: Desk) -> str:
+    return (desk.root / "keys" / "university_ca.pub").read_text().strip()
+
+
+def cli(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, " ".join(result.output.split())
+
+
+def carried(record: Path, role: str = "proposer") -> Certificate | None:
+    _, seals = read_layout(record.read_bytes())
+    (blob,) = [s.sshsig for s in seals if s.sshsig is not None and (s.role or "reviewer") == role]
+    assert blob is not None
+    return signature_from_base64(blob).certificate
+
+
+def test_sign_uses_the_certificate_beside_the_key(desk: Desk) -> None:
+    relative_certificate(desk, "proposer", PROPOSER_EMAIL, "h.marsh-2026")
+    desk.trust.write_text(
+        f'*@essex.ac.uk cert-authority,namespaces="smcheck-record" {university_ca(desk)}\n'
+    )
+    record = desk.new(key=None)
+    code, out = cli(
+        "sign",
+        "--key",
+        str(desk.keys["proposer"]),
+        "--allowed-signers",
+        str(desk.trust),
+        str(record),
+    )
+    assert code == 0, out
+    assert f"trusted for {PROPOSER_EMAIL} through its certificate from the CA" in out
+    assert (
+        f"The signature carries the certificate 'h.marsh-2026' (serial 7) for '{PROPOSER_EMAIL}',"
+        " valid from "
+    ) in out
+    assert ", signed by the CA SHA256:" in out
+    cert = carried(record)
+    assert cert is not None and cert.key_id == "h.marsh-2026"
+    code, out = desk.verify(record, "--require", "signed")
+    assert code == 0, out
+
+
+def test_sign_leaves_out_a_certificate_the_trust_file_does_not_accept(desk: Desk) -> None:
+    """The desk's trust file names the proposer's key, not the CA: the key alone signs, and a note
+    says why the certificate was left out."""
+    relative_certificate(desk, "proposer", PROPOSER_EMAIL, "h.marsh-2026")
+    record = desk.new(key=None)
+    code, out = cli(
+        "sign",
+        "--key",
+        str(desk.keys["proposer"]),
+        "--allowed-signers",
+        str(desk.trust),
+        str(record),
+    )
+    assert code == 0, out
+    assert (
+        "smcheck: note: the certificate 'h.marsh-2026' was not used: this key may not sign the"
+        f" record as its proposer ({PROPOSER_EMAIL}): the key SHA256:"
+    ) in out
+    assert "which no cert-authority line of the trust file" in out
+    assert carried(record) is None
+    assert desk.verify(record, "--require", "signed")[0] == 0
+
+
+def test_sign_refuses_a_certificate_from_a_ca_nobody_trusts(desk: Desk) -> None:
+    relative_certificate(desk, "proposer", PROPOSER_EMAIL, "h.marsh-2026")
+    desk.trust.write_text(desk.trust.read_text().split("\n", 1)[1])  # the proposer's line removed
+    record = desk.new(key=None)
+    code, out = cli(
+        "sign",
+        "--key",
+        str(desk.keys["proposer"]),
+        "--allowed-signers",
+        str(desk.trust),
+        str(record),
+    )
+    assert code == 1, out
+    assert out.startswith(
+        f"smcheck: error: this key may not sign the record as its proposer ({PROPOSER_EMAIL}):"
+        " the key SHA256:"
+    )
+    assert "signed with a certificate from the CA SHA256:" in out
+    assert "hint: the trust file" in out and "needs a cert-authority line for the CA" in out
+
+
+def test_new_signs_with_the_certificate(desk: Desk) -> None:
+    relative_certificate(desk, "proposer", PROPOSER_EMAIL, "h.marsh-2026")
+    desk.trust.write_text(
+        f'*@essex.ac.uk cert-authority,namespaces="smcheck-record" {university_ca(desk)}\n'
+    )
+    record = desk.new()
+    cert = carried(record)
+    assert cert is not None and cert.principals == (PROPOSER_EMAIL,)
+    code, out = desk.verify(record, "--require", "signed")
+    assert code == 0, out
+    # The person the CA vouches for, not the line's pattern (*@essex.ac.uk).
+    assert f"PASS signature signed by {PROPOSER_EMAIL} (key SHA256:" in " ".join(out.split())
+
+
+def test_approve_with_a_certificate_needs_a_line_naming_the_reviewer(desk: Desk) -> None:
+    """A CA line for everyone never grants the reviewer's role (refused, with why); a CA line that
+    names the reviewer does, and the decision carries the certificate."""
+    relative_certificate(desk, "reviewer", "dmo@essex.ac.uk", "dmo-2026")
+    proposer_line = desk.trust.read_text().splitlines()[0]
+    ca = university_ca(desk)
+    desk.trust.write_text(
+        f'{proposer_line}\n*@essex.ac.uk cert-authority,namespaces="smcheck-approval" {ca}\n'
+    )
+    record = desk.new()
+    code, out = desk.approve(record, "reviewer")
+    assert code == 1, out
+    assert "a CA alone never grants an approving role" in " ".join(out.split())
+    desk.trust.write_text(
+        f'{proposer_line}\ndmo@essex.ac.uk cert-authority,namespaces="smcheck-approval" {ca}\n'
+    )
+    code, out = desk.approve(record, "reviewer")
+    flat = " ".join(out.split())
+    assert code == 0, out
+    assert (
+        "The decision carries the certificate 'dmo-2026' (serial 7) for 'dmo@essex.ac.uk'" in flat
+    )
+    cert = carried(record, "reviewer")
+    assert cert is not None and cert.key_id == "dmo-2026"
+    code, out = desk.verify(record)
+    assert code == 0, out
+    assert "APPROVED" in out or "approved" in out
+
+
+def test_trust_check_lists_the_ca_lines(desk: Desk) -> None:
+    relative_certificate(desk, "proposer", PROPOSER_EMAIL, "x")
+    ca = university_ca(desk)
+    desk.trust.write_text(
+        desk.trust.read_text()
+        + f'*@essex.ac.uk,!bot@essex.ac.uk cert-authority,namespaces="smcheck-record" {ca}\n'
+        + f'dmo@essex.ac.uk cert-authority,namespaces="smcheck-approval",valid-before="20200101Z" {ca}\n'
+    )
+    code, out = cli("trust", "check", "--allowed-signers", str(desk.trust))
+    assert code == 0, out
+    assert f"{desk.trust}: 5 lines smcheck uses" in out
+    fingerprint = keygen("-l", "-f", f"{desk.root / 'keys' / 'university_ca'}.pub").stdout.split()[
+        1
+    ]
+    assert (
+        f"Certificate authorities (cert-authority lines): line 4: the Ed25519 CA"
+        f" {fingerprint.decode()} vouches for anyone matching '*@essex.ac.uk', not"
+        " 'bot@essex.ac.uk', each with a user certificate that lists them, in smcheck-record"
+        f" line 5: the Ed25519 CA {fingerprint.decode()} vouches for 'dmo@essex.ac.uk', each with a"
+        " user certificate that lists them, in smcheck-approval; ended at 2020-01-01 00:00:00 UTC"
+    ) in out
+    assert "proposer (smcheck-record): h.marsh@essex.ac.uk, anyone matching *@essex.ac.uk" in out
+
+
+def test_keygen_explains_how_to_ask_the_ca(tmp_path: Path) -> None:
+    key = tmp_path / "id_ed25519"
+    result = runner.invoke(app, ["keygen", "--output", str(key), "--email", PROPOSER_EMAIL])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("\n") == 1  # the trust line alone: `>> allowed_signers` adds it
+    said = " ".join(result.stderr.split())
+    assert (
+        "If your University's SSH certificate authority certifies staff keys, send it the public"
+        f" key ({key}.pub) instead; the CA runs: ssh-keygen -s CA_KEY -I {PROPOSER_EMAIL} -n"
+        f" {PROPOSER_EMAIL} -V +52w id_ed25519.pub and returns id_ed25519-cert.pub: save it beside"
+        f" the key, as {key}-cert.pub;"
+    ) in said

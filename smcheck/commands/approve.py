@@ -20,12 +20,19 @@ from smcheck.errors import Interrupted, SmcheckError, UsageError
 from smcheck.fsutil import refuse_link
 from smcheck.record import append_seal, changed_meanwhile, read_limited, rewrite_record
 from smcheck.text import shell_word, visible
-from smcheck.trust.policy import Refused, approver_for, decision_on, seal_decision
+from smcheck.trust.policy import (
+    Refused,
+    approver_for,
+    certified_or_plain,
+    decision_on,
+    seal_decision,
+)
 
 if TYPE_CHECKING:
     from smcheck.record import Record
     from smcheck.registry import Lookup
     from smcheck.trust.allowed import TrustFile
+    from smcheck.trust.certs import Certificate
     from smcheck.trust.keys import KeyRef, SigningKey
     from smcheck.trust.wire import PublicKey
     from smcheck.verify import Demands, Report
@@ -72,6 +79,7 @@ class _Desk:
         self._ref: KeyRef | None = None
         self._public: PublicKey | None = None
         self._key: SigningKey | None = None
+        self._certificate: tuple[tuple[Certificate, Path] | None] | None = None
 
     def trust(self) -> tuple[TrustFile, frozenset[bytes]]:
         """The reviewer's trust file and revoked keys, read once (its notes told once)."""
@@ -111,6 +119,17 @@ class _Desk:
             except SmcheckError as exc:
                 raise _Stop(exc) from None
         return self._public
+
+    def certificate(self) -> tuple[Certificate, Path] | None:
+        """The key's certificate (``KEY-cert.pub`` beside it), if it has one: read once."""
+        if self._certificate is None:
+            self.public()
+            assert self._ref is not None
+            try:
+                self._certificate = (self._ref.certificate(),)
+            except SmcheckError as exc:
+                raise _Stop(exc) from None
+        return self._certificate[0]
 
     def key(self) -> SigningKey:
         """The signing key, unlocked the first time it is needed."""
@@ -227,17 +246,25 @@ def _one(record: Path, desk: _Desk) -> int:
         )
     parsed = parse_record(before)
     public = desk.public()
+    found = desk.certificate()
     # Who this key may decide as, asked before any passphrase: a refusal costs the reviewer nothing.
-    approver = approver_for(
-        public,
-        role=role,
-        judged=judged,
-        record=parsed.record,
-        trust=trust,
-        revoked=revoked_keys,
-        now=now,
-        roles=report.roles,
+    # With the key's certificate first, as ssh offers it, unless only the key alone is trusted.
+    approver, certificate, left_out = certified_or_plain(
+        lambda cert: approver_for(
+            public,
+            role=role,
+            judged=judged,
+            record=parsed.record,
+            trust=trust,
+            revoked=revoked_keys,
+            now=now,
+            roles=report.roles,
+            certificate=cert,
+        ),
+        found[0] if found else None,
     )
+    if left_out is not None:
+        console.note(left_out)
     if desk.ask:
         console.show_lines(preview(report, parsed.record, lookup))
         title = report.roles.title(role)
@@ -247,6 +274,10 @@ def _one(record: Path, desk: _Desk) -> int:
             console.say(f"Nothing decided on {record}.")
             return 1
     key = desk.key()
+    if certificate is not None and found is not None:
+        from smcheck.trust.keys import CertifiedKey
+
+        key = CertifiedKey(key, certificate, found[1])
     approval = decision_on(
         parsed, role=role, decision=decision, approver=approver, time=now, comment=comment
     )
@@ -290,6 +321,7 @@ def _one(record: Path, desk: _Desk) -> int:
                 revoked=revoked_keys,
                 now=now,
                 roles=now_report.roles,
+                certificate=certificate,
             )
             same = decision_on(
                 now_parsed,
@@ -312,6 +344,8 @@ def _one(record: Path, desk: _Desk) -> int:
     check = checks[-1]
     title = report.roles.title(role)
     console.say(f"{decision.capitalize()} {record} as {title} ({approver}).", style="bold green")
+    if certificate is not None:
+        console.say(f"The decision carries the {certificate.describe()}.")
     if check.standing is not None:
         console.show_lines([f"The record now stands: {check.standing.summary}."])
     return 0

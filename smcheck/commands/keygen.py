@@ -107,4 +107,29 @@ def run(output: Path | None, *, passphrase: bool, email: str | None, role: str =
             f' co-signer\'s namespaces="{COSIGN_PREFIX}ROLE": smcheck keygen --role ROLE prints it.)',
             style="dim",
         )
+    _certificate_advice(path, principal)
     return 0
+
+
+def _certificate_advice(path: Path, principal: str) -> None:
+    """Where the University runs an SSH certificate authority, the reviewer trusts it with one line,
+    and the key needs a certificate instead of a line of its own: say how to ask for one."""
+    from smcheck.text import shell_word
+    from smcheck.trust.keys import certificate_path
+
+    public = path.with_name(path.name + ".pub")
+    cert = certificate_path(path)
+    console.say(
+        "If your University's SSH certificate authority certifies staff keys, send it the public key"
+        f" ({public}) instead; the CA runs:"
+    )
+    # On stderr, as every line but the trust line: `smcheck keygen >> allowed_signers` adds that alone.
+    console.say(
+        f"  ssh-keygen -s CA_KEY -I {shell_word(principal)} -n {shell_word(principal)}"
+        f" -V +52w {shell_word(public.name)}"
+    )
+    console.say(
+        f"and returns {cert.name}: save it beside the key, as {cert}; smcheck signs with the"
+        " certificate from then on (new --sign-with, sign and approve use it, through ssh-agent"
+        " too), and the reviewer trusts the CA with one cert-authority line."
+    )

@@ -22,6 +22,7 @@ from smcheck.text import shell_word
 from smcheck.trust.policy import NAMESPACE_RECORD, proposer_for
 
 if TYPE_CHECKING:
+    from smcheck.trust.certs import Certificate
     from smcheck.trust.wire import PublicKey
 
 
@@ -72,12 +73,13 @@ def run(
         for note in trust.notes:
             console.note(note)
 
+    certificate: Certificate | None = None
     if signature_path is not None:
-        seal, public = _attached(signature_path, record, content)
+        seal, public, certificate = _attached(signature_path, record, content)
         made = f"the signature in {signature_path}"
     else:
-        from smcheck.trust.keys import key_ref
-        from smcheck.trust.policy import seal_record
+        from smcheck.trust.keys import CertifiedKey, SigningKey, key_ref
+        from smcheck.trust.policy import certified_or_plain, seal_record
         from smcheck.trust.wire import KeyProblem
 
         ref = key_ref(key_path)
@@ -85,17 +87,39 @@ def run(
             known: PublicKey | None = ref.public()
         except KeyProblem:
             known = None  # unlock() below says what is wrong with the key, or asks for it
+        found = ref.certificate() if known is not None else None
         if known is not None:  # before a passphrase is asked for: an untrusted key need not unlock
-            proposer_for(
-                known, record=parsed, trust=trust, revoked=revoked_keys, now=now, outcome=outcome
+            # The key's certificate (KEY-cert.pub) first, as ssh offers it, unless the trust file
+            # accepts only the key alone.
+            _, certificate, left_out = certified_or_plain(
+                lambda cert: proposer_for(
+                    known,
+                    record=parsed,
+                    trust=trust,
+                    revoked=revoked_keys,
+                    now=now,
+                    outcome=outcome,
+                    certificate=cert,
+                ),
+                found[0] if found else None,
             )
-        key = ref.unlock()
+            if left_out is not None:
+                console.note(left_out)
+        key: SigningKey = ref.unlock()
+        if certificate is not None and found is not None:
+            key = CertifiedKey(key, certificate, found[1])
         seal = seal_record(key, content)
         public = key.public
         made = f"a signature by {key.where}"
     # Who may sign is the trust policy's to say (approve asks it the same way: approver_for).
     who = proposer_for(
-        public, record=parsed, trust=trust, revoked=revoked_keys, now=now, outcome=outcome
+        public,
+        record=parsed,
+        trust=trust,
+        revoked=revoked_keys,
+        now=now,
+        outcome=outcome,
+        certificate=certificate,
     )
 
     after = append_seal(before, seal)
@@ -123,11 +147,16 @@ def run(
         f"{action} {record} (namespace {NAMESPACE_RECORD}, key {public.fingerprint()}, {who}).",
         style="bold green",
     )
+    if certificate is not None:
+        console.say(f"The signature carries the {certificate.describe()}.")
     return 0
 
 
-def _attached(path: Path, record: Path, content: bytes) -> tuple[Seal, PublicKey]:
-    """The proposer's entry for an armoured signature file, once it verifies over ``content``."""
+def _attached(
+    path: Path, record: Path, content: bytes
+) -> tuple[Seal, PublicKey, Certificate | None]:
+    """The proposer's entry for an armoured signature file, once it verifies over ``content``; the key
+    that made it, and the certificate it carries (if any)."""
     from smcheck.fsutil import read_regular
     from smcheck.trust.sshsig import SignatureError, parse_signature, verify
 
@@ -159,4 +188,4 @@ def _attached(path: Path, record: Path, content: bytes) -> tuple[Seal, PublicKey
     except SignatureError as exc:
         # Made for another namespace or over other bytes: the remedy is to sign again, as below.
         raise SignatureError(f"{path}: {exc.message}; it was not attached", hint=hint) from None
-    return Seal("sshsig", role=PROPOSER, sshsig=sig.base64()), sig.public_key
+    return Seal("sshsig", role=PROPOSER, sshsig=sig.base64()), sig.public_key, sig.certificate

@@ -2,7 +2,8 @@
 
 ``trust check`` says what the file grants: every line smcheck skips or that grants less than it seems
 to (a misspelt namespace, a role no checklist defines, a line past its valid-before, one key under two
-names), which roles have nobody, and who holds which role. ``trust add RECORD`` adds a new proposer
+names), each certificate authority and whom it vouches for, which roles have nobody, and who holds
+which role. ``trust add RECORD`` adds a new proposer
 from a record whose signature verifies as bytes: their email and key, in ``smcheck-record`` only, once
 the office has confirmed the key with them.
 """
@@ -20,7 +21,7 @@ from smcheck.text import quoted, shell_word
 
 if TYPE_CHECKING:
     from smcheck.record import Record
-    from smcheck.trust.allowed import TrustFile
+    from smcheck.trust.allowed import Authority, TrustFile
     from smcheck.trust.wire import PublicKey
 
 
@@ -53,12 +54,14 @@ def check_run(allowed_signers: Path | None) -> int:
     trust = with_policy_notes(load_allowed_signers(path))
     now = dt.datetime.now(dt.UTC)
     roles = known_cosigner_roles()
-    lines = [
-        f"{path}: {len(trust.signers)} line{'s' if len(trust.signers) != 1 else ''} smcheck uses"
-    ]
+    used = len(trust.signers) + len(trust.authorities)
+    lines = [f"{path}: {used} line{'s' if used != 1 else ''} smcheck uses"]
     if trust.notes:
         lines += ["", "Notes:"]
         lines += [f"  {note}" for note in trust.notes]
+    if trust.authorities:
+        lines += ["", "Certificate authorities (cert-authority lines):"]
+        lines += [f"  {_authority(line, now)}" for line in trust.authorities]
     held = role_holders(trust, now=now, cosigner_roles=roles)
     lines += ["", "Roles (who may sign in each, now):"]
     for holders in held:
@@ -76,6 +79,40 @@ def check_run(allowed_signers: Path | None) -> int:
     if nobody:
         console.say(f"No one may sign as: {', '.join(nobody)}.", style="yellow")
     return 0
+
+
+def _authority(line: Authority, now: dt.datetime) -> str:
+    """What one ``cert-authority`` line allows, in words."""
+    from smcheck.trust.allowed import is_wildcard
+    from smcheck.trust.policy import NAMESPACE_RECORD
+
+    def when(moment: dt.datetime) -> str:
+        return f"{moment.date().isoformat()} {moment:%H:%M:%S} UTC"
+
+    who = ", ".join(
+        f"not {quoted(p[1:])}"
+        if p.startswith("!")
+        else (f"anyone matching {quoted(p)}" if is_wildcard(p) else quoted(p))
+        for p in line.principals
+    )
+    if line.namespaces is None:
+        what = "in any namespace (a record only: an approving role is granted by name)"
+    else:
+        what = f"in {', '.join(line.namespaces)}"
+        named = [n for n in line.namespaces if n != NAMESPACE_RECORD and not is_wildcard(n)]
+        if named and all(is_wildcard(p) for p in line.principals if not p.startswith("!")):
+            what += " (approving roles only for a person the line names: none here)"
+    window = ""
+    if line.valid_before is not None and line.valid_before < now:
+        window = f"; ended at {when(line.valid_before)}"
+    elif line.valid_before is not None:
+        window = f"; until {when(line.valid_before)}"
+    if line.valid_after is not None and line.valid_after > now:
+        window += f"; not before {when(line.valid_after)}"
+    return (
+        f"line {line.line}: the {line.ca_kind} CA {line.ca_fingerprint} vouches for {who}, each"
+        f" with a user certificate that lists them, {what}{window}"
+    )
 
 
 def add_run(record: Path, *, allowed_signers: Path | None, yes: bool) -> int:

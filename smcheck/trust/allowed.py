@@ -610,7 +610,8 @@ class TrustDecision(NamedTuple):
 
     status: Trust
     principal: str | None
-    """The trust file's principal pattern that matched (never anything from the signature)."""
+    """The trust file's principal pattern that matched (never anything from the signature); for a
+    certificate a CA line vouches for, the principal itself, which the certificate lists."""
     message: str
     """The verdict in plain words."""
     line: AllowedSigner | Authority | None = None
@@ -828,9 +829,11 @@ def decide_trust(
                 )
             )
         elif certificate is not None:
+            # The CA vouches for the principal itself (the certificate lists it), not for whoever
+            # matches the line's pattern: name the person, as a line naming them would.
             return TrustDecision(
                 Trust.TRUSTED,
-                pattern,
+                principal,
                 f"signed by {quoted(principal)} with key {fingerprint}, certified by the CA"
                 f" {certificate.ca_fingerprint} for {quoted(pattern)} (certificate"
                 f" {quoted(certificate.key_id)}, serial {certificate.serial}) ({place})",

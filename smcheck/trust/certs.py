@@ -80,7 +80,7 @@ class Certificate(NamedTuple):
 
     def describe(self) -> str:
         """The certificate in words: key id, serial, principals, validity and CA."""
-        who = ", ".join(self.principals) or "no principals"
+        who = ", ".join(quoted(p) for p in self.principals) or "no principals"
         return (
             f"certificate {quoted(self.key_id)} (serial {self.serial}) for {who}, {self.validity()},"
             f" signed by the CA {self.ca_fingerprint}"

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -303,20 +303,22 @@ def trust_notes(
     - a namespace ``smcheck-*`` smcheck never signs in (a typo grants nothing: the known one it
       resembles is named), or a co-signer's namespace for a role no checklist defines
       (``cosigner_roles``: the shipped checklists' roles and any given one's);
-    - a line past its ``valid-before`` (it trusts only what was signed before then);
+    - a line past its ``valid-before`` (it trusts only what was signed before then), a
+      ``cert-authority`` line too;
     - one key under two names (smcheck treats them as one person: neither decides on what the other
       signed, and they fill one role between them).
     """
     import difflib
 
-    from smcheck.trust.allowed import is_wildcard
+    from smcheck.trust.allowed import Authority, is_wildcard
 
     roles = sorted(set(cosigner_roles))
     known = _known_namespaces(roles)
     at = now.astimezone(dt.UTC).replace(microsecond=0)
     notes: list[str] = []
     names: dict[bytes, dict[str, list[int]]] = {}
-    for line in trust.signers:
+    every: list[AllowedSigner | Authority] = [*trust.signers, *trust.authorities]
+    for line in sorted(every, key=lambda line: line.line):
         place = f"{trust.path}:{line.line}"
         for namespace in line.namespaces or ():
             if (
@@ -346,6 +348,8 @@ def trust_notes(
                 f"{place}: the line for {quoted(who)} ended at {_when(line.valid_before)}"
                 " (valid-before): it trusts only what was signed before then"
             )
+        if isinstance(line, Authority):
+            continue  # a CA's key is no one's own key: it makes no two names one person
         for principal in line.principals:
             if not is_wildcard(principal):
                 held = names.setdefault(line.public_key.raw, {})
@@ -797,6 +801,32 @@ def proposer_for(
     )
 
 
+def certified_or_plain(
+    decide: Callable[[Certificate | None], str], certificate: Certificate | None
+) -> tuple[str, Certificate | None, str | None]:
+    """Whom a key signs for, asking ``decide`` (:func:`proposer_for` or :func:`approver_for`) with the
+    key's certificate first, as ``ssh`` offers a key's ``-cert.pub`` first: the answer, the certificate
+    the signature is to carry (None for the key alone), and why a certificate was left out.
+
+    A certificate the trust file does not accept (another CA, expired, not naming the signer, or a role
+    only a person's own line grants) is left out when the key alone is trusted; when neither is, the
+    refusal is the certificate's."""
+    if certificate is None:
+        return decide(None), None, None
+    try:
+        return decide(certificate), certificate, None
+    except (NotTrusted, Refused) as exc:
+        try:
+            who = decide(None)
+        except (NotTrusted, Refused):
+            raise exc from None
+        return (
+            who,
+            None,
+            f"the certificate {quoted(certificate.key_id)} was not used: {exc.message}",
+        )
+
+
 def approver_for(
     key: PublicKey,
     *,
@@ -932,6 +962,7 @@ __all__ = [
     "State",
     "approver_for",
     "blob_sha256",
+    "certified_or_plain",
     "decision_on",
     "judge",
     "namespace_for",
