@@ -128,8 +128,10 @@ def load_answers_file(path: Path) -> AnswersFile:
 def apply_answers(
     checklist: Checklist, file: AnswersFile, *, today: dt.date, agree: bool = False
 ) -> Applied:
-    """Validate every answer of the file against the checklist; list every problem at once, by id."""
-    accepted, found, _ = judge_answers(checklist, file.answers, today=today, exact=False)
+    """Validate every answer of the file against the checklist; list every problem at once, by id.
+    An old record replayed is a renewal: the checklist's renewal answers replace its own."""
+    given = {**file.answers, **checklist.renewal_answers()} if file.is_record else file.answers
+    accepted, found, _ = judge_answers(checklist, given, today=today, exact=False)
     problems = [str(p) for p in found]
     signoff = _signoff(checklist, file, problems, today=today, agree=agree)
     return Applied(accepted, problems, signoff)

@@ -10,19 +10,26 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pyte
 import pytest
+from helpers.records import DATA, make_record_bytes
 from helpers.scripted import Scripted, essex_answers, run
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output.vt100 import Vt100_Output
 
+from smcheck.answers import AnswersFile, apply_answers
 from smcheck.checklist import Checklist, Choice, Question, Validators, Value
+from smcheck.commands.renew import checklist_changes, progress_from
+from smcheck.errors import FileProblem
 from smcheck.interview import GoBack, Position
+from smcheck.loader import load_checklist
 from smcheck.plain import PlainAsker
 from smcheck.prompts import WENT_BACK, QuestionaryAsker
+from smcheck.record import parse_record
 from smcheck.values import NONE_OF_THESE, AnswerError, check_typed, parse_date, parse_text
 
 ENTER = "\r"
@@ -263,3 +270,67 @@ def test_none_of_these_typed_with_another_choice_in_plain_mode_is_asked_again(
         "Not recorded: 'None of these' is an answer on its own: untick it, or untick the other"
         " choices." in out.getvalue()
     )
+
+
+# -- a renewal: the channel is live ------------------------------------------------------------------
+
+LIVE_QUESTION = """
+[[sections.questions]]
+id = "club.live"
+type = "yesno"
+prompt = "Is the channel already live?"
+clauses = []
+renewal = RENEWAL
+
+"""
+
+
+def tiny_with_live(tmp_path: Path, renewal: str = "true") -> Path:
+    """The tiny checklist with a question a renewal answers ``renewal``, before its founding date."""
+    text = (DATA / "tiny.toml").read_text(encoding="utf-8")
+    anchor = '[[sections.questions]]\nid = "club.founded"'
+    assert anchor in text
+    path = tmp_path / "tiny-live.toml"
+    path.write_text(
+        text.replace(anchor, LIVE_QUESTION.replace("RENEWAL", renewal) + anchor), encoding="utf-8"
+    )
+    return path
+
+
+def test_a_renewal_gives_the_answers_the_checklist_says(tmp_path: Path) -> None:
+    checklist = load_checklist(tiny_with_live(tmp_path))
+    live = checklist.question("club.live")
+    assert live is not None and live.renewal is True
+    assert checklist.renewal_answers() == {"club.live": True}
+    old = {
+        "club.name": "Chess Club",
+        "club.kind": "sport",
+        "club.has_owner": True,
+        "club.owner_email": "owner@example.ac.uk",
+        "club.live": False,  # when it was first proposed, it was not live yet
+        "web.sites": ["insta"],
+    }
+    signoff = {"name": "Ann Lee", "email": "ann@example.ac.uk", "role": "Secretary"}
+    # new --answers OLD-RECORD: a record replayed is a renewal.
+    replayed = AnswersFile(tmp_path / "old.smcheck.toml", "tiny-club", old, signoff, True)
+    assert apply_answers(checklist, replayed, today=TODAY).answers["club.live"] is True
+    # An answers file is not: its answer stands.
+    typed = AnswersFile(tmp_path / "a.answers.toml", "tiny-club", old, signoff, False)
+    assert apply_answers(checklist, typed, today=TODAY).answers["club.live"] is False
+
+
+def test_smcheck_renew_starts_from_the_renewal_answers(essex: Checklist, tmp_path: Path) -> None:
+    checklist = load_checklist(tiny_with_live(tmp_path))
+    record = parse_record(make_record_bytes()).record
+    progress = progress_from(record, checklist)
+    assert progress.answers["club.live"] is True
+    assert "club.live" not in checklist_changes(record, checklist).added
+
+
+def test_a_renewal_answer_of_the_wrong_type_is_refused_by_the_linter(tmp_path: Path) -> None:
+    with pytest.raises(FileProblem) as refused:
+        load_checklist(tiny_with_live(tmp_path, '"maybe"'))
+    assert refused.value.problems == [
+        f"{tmp_path / 'tiny-live.toml'}: sections[0].questions[4].renewal: not a valid answer:"
+        " must be yes or no (true or false), not a string"
+    ]

@@ -42,14 +42,20 @@ def checklist_changes(record: Record, checklist: Checklist) -> ChecklistChanges:
 
     known = {q.id for q in checklist.questions}
     shown = visible(checklist, record.answers)  # type: ignore[arg-type]
-    added = tuple(q.id for q in shown if q.required and q.id not in record.answers)
+    renewed = checklist.renewal_answers()
+    added = tuple(
+        q.id for q in shown if q.required and q.id not in record.answers and q.id not in renewed
+    )
     dropped = tuple(qid for qid in record.answers if qid not in known)
     return ChecklistChanges(record.checklist_version, checklist.version, added, dropped)
 
 
-def progress_from(record: Record) -> Progress:
-    """The old record's answers and sign-off details, as a starting point (checked again by the engine)."""
+def progress_from(record: Record, checklist: Checklist | None = None) -> Progress:
+    """The old record's answers and sign-off details, as a starting point (checked again by the engine),
+    with the answers a renewal gives (the checklist's ``renewal`` answers: the channel is live)."""
     answers: dict[str, Value] = {qid: value for qid, value in record.answers.items()}  # type: ignore[misc]
+    if checklist is not None:
+        answers.update(checklist.renewal_answers())
     identity: dict[str, Value] = {
         "name": record.signoff.name,
         "email": record.signoff.email,
@@ -101,7 +107,7 @@ def run(
     now = dt.datetime.now(dt.UTC)
     return interview_to_record(
         checklist,
-        progress_from(record),
+        progress_from(record, checklist),
         new_draft_path(checklist, now),
         now.replace(microsecond=0),
         output,
