@@ -10,7 +10,10 @@
   order or a time it declares about itself;
 - a draft stands for a channel only when the channel has no valid record, and is noted otherwise;
 - every row says who must act next (:func:`who_acts`): the reviewer or the co-signer by title, the role
-  that rejected it, the date a re-review is due.
+  that rejected it, the date a re-review is due; and which roles must act (``acting``), by which
+  ``status --todo`` and ``--role`` narrow it (:func:`narrowed`);
+- every warning verify gives and every decision's comment is in the row's notes;
+- a folder that was not searched is a row of its own, said as a folder, never counted as a record.
 
 Nothing here reads or parses a file a second time: a record is read once and verified once, and its
 row is made from the :class:`~smcheck.verify.Report` (its ``record``); a checklist comes from the one
@@ -188,8 +191,8 @@ def problem_entry(problem: CannotOpen) -> Entry:
 
 
 def _unsearched(problem: CannotOpen) -> Entry:
-    """The row of a folder that was not searched (more than 64 folders deep): a folder, not a record;
-    whatever lies below it is not in the register, and the reviewer must look at it themselves."""
+    """The row of a folder that was not searched (more than 64 folders deep, or unreadable): a folder,
+    not a record; whatever lies below it is not in the register, and the reviewer must look at it."""
     return Entry(
         problem.path,
         NOT_SEARCHED,
@@ -300,6 +303,7 @@ def record_entry(report: Report, *, lookup: Lookup, today: dt.date, data: bytes 
         # the person and the command that adds them; the office acts on it, once it has checked.
         newcomer = len(failed) == 1 and any(d.code == TRUST_ADD_COMMAND for d in failed[0].details)
         clean = unlocal(report)
+        platform, handle = _identity(checklist, answers)
         return Entry(
             report.path,
             shown,
@@ -315,8 +319,8 @@ def record_entry(report: Report, *, lookup: Lookup, today: dt.date, data: bytes 
             _labels(checklist),
             keys=keys,
             acting=(REVIEWER,),
-            platform=_identity(checklist, answers)[0],
-            handle=_identity(checklist, answers)[1],
+            platform=platform,
+            handle=handle,
         )
     checklist = lookup(record.checklist_id)
     shown = report.state.value
@@ -330,6 +334,7 @@ def record_entry(report: Report, *, lookup: Lookup, today: dt.date, data: bytes 
         detail += f"; re-review under {report.rereview} (made under {record.checklist_version})"
     clean = unlocal(report)
     channel, keys = _channel(checklist, record.answers, f"record {record.id}")
+    platform, handle = _identity(checklist, record.answers)
     return Entry(
         report.path,
         channel,
@@ -344,8 +349,8 @@ def record_entry(report: Report, *, lookup: Lookup, today: dt.date, data: bytes 
         report.copy_key,
         rereview=report.rereview,
         acting=_acting(report, shown),
-        platform=_identity(checklist, record.answers)[0],
-        handle=_identity(checklist, record.answers)[1],
+        platform=platform,
+        handle=handle,
     )
 
 
@@ -361,11 +366,9 @@ def _to_act_on(report: Report) -> list[str]:
             continue  # a rejection is the row's state; its comment follows
         if check.code != "outcome-warnings":
             said.append(f"warning: {check.title}: {check.summary}")
-    # The outcome's warnings as verify judged them (each followed by the proposer's explanation, or
-    # that they gave none where the checklist asks for one).
-    for check in report.checks:
-        if check.code != "outcome-warnings" or check.verdict is not Verdict.WARN:
             continue
+        # The outcome's warnings as verify judged them, each followed by the proposer's explanation
+        # (or that they gave none where the checklist asks for one).
         for detail in check.details:
             if detail.code == "outcome-warning":
                 said.append(f"warning: {detail.where}: {detail.message}")
@@ -378,7 +381,11 @@ def _to_act_on(report: Report) -> list[str]:
         approval = decision.approval
         if approval is not None and approval.comment:
             who = report.roles.title(decision.role)
-            said.append(f"{approval.decision} by {who}: {approval.comment}")
+            # A signature verify does not accept says so beside its words (as diff does).
+            status = (
+                f" ({decision.status.replace('-', ' ')})" if decision.status != "trusted" else ""
+            )
+            said.append(f"{approval.decision} by {who}{status}: {approval.comment}")
     return said
 
 
@@ -421,6 +428,7 @@ def draft_entry(path: Path, *, lookup: Lookup) -> Entry:
     checklist = lookup(draft.checklist_id)
     answers: Mapping[str, object] = draft.progress.answers
     shown, keys = _channel(checklist, answers, f"draft {path.name}")
+    platform, handle = _identity(checklist, answers)
     return Entry(
         str(path),
         shown,
@@ -432,8 +440,8 @@ def draft_entry(path: Path, *, lookup: Lookup) -> Entry:
         _labels(checklist),
         keys=keys,
         acting=(PROPOSER,),
-        platform=_identity(checklist, answers)[0],
-        handle=_identity(checklist, answers)[1],
+        platform=platform,
+        handle=handle,
     )
 
 
