@@ -252,6 +252,14 @@ def test_none_of_these_is_an_answer_on_its_own(tiny: Checklist) -> None:
     )
 
 
+def test_the_shipped_checklist_offers_none_of_these_services_on_its_own(essex: Checklist) -> None:
+    services = essex.question("fit.services_considered")
+    assert services is not None
+    assert check_typed(services, ("none",), today=TODAY) == ("none",)  # a warning follows
+    with pytest.raises(AnswerError, match="'None of these' is an answer on its own"):
+        check_typed(services, ("website", "none"), today=TODAY)
+
+
 def test_none_of_these_typed_with_another_choice_in_plain_mode_is_asked_again(
     tiny: Checklist,
 ) -> None:
