@@ -94,6 +94,13 @@ def signer_for(key_path: Path | None) -> Signer | None:
     from smcheck.trust.policy import seal_record
 
     key = open_key(key_path)
+    from smcheck.trust.keys import CertifiedKey
+
+    if isinstance(key, CertifiedKey):  # KEY-cert.pub beside the key: say which certificate signs
+        console.note(
+            f"the record will be signed with the {key.certificate.describe()} ({key.path}); a"
+            " reviewer who trusts your key itself, not the CA, needs it moved aside"
+        )
 
     def signed(data: bytes) -> bytes:
         content, _ = read_layout(data)

@@ -15,12 +15,15 @@ import os
 import shutil
 import struct
 import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
 from helpers.desk import PROPOSER_EMAIL, Desk, open_desk, runner
-from helpers.records import FIXED_NOW, make_record_bytes
+from helpers.records import EXAMPLE_ANSWERS, FIXED_NOW, make_record_bytes
 
 from smcheck import registry
 from smcheck.cli import app
@@ -611,7 +614,17 @@ def test_new_signs_with_the_certificate(desk: Desk) -> None:
     desk.trust.write_text(
         f'*@essex.ac.uk cert-authority,namespaces="smcheck-record" {university_ca(desk)}\n'
     )
-    record = desk.new()
+    output = str(desk.root / "r.smcheck.toml")
+    sign_with = ["--sign-with", str(desk.keys["proposer"])]
+    result = runner.invoke(
+        app, ["new", "--answers", str(EXAMPLE_ANSWERS), "--output", output, *sign_with]
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "smcheck: note: the record will be signed with the certificate 'h.marsh-2026' (serial 7)"
+        f" for '{PROPOSER_EMAIL}', valid from "
+    ) in " ".join(result.stderr.split())
+    record = desk.root / "r.smcheck.toml"
     cert = carried(record)
     assert cert is not None and cert.principals == (PROPOSER_EMAIL,)
     code, out = desk.verify(record, "--require", "signed")
@@ -685,3 +698,62 @@ def test_keygen_explains_how_to_ask_the_ca(tmp_path: Path) -> None:
         f" {PROPOSER_EMAIL} -V +52w id_ed25519.pub and returns id_ed25519-cert.pub: save it beside"
         f" the key, as {key}-cert.pub;"
     ) in said
+
+
+@pytest.fixture
+def agent_socket(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A real ssh-agent for one test (started and stopped here), named by SSH_AUTH_SOCK."""
+    agent = shutil.which("ssh-agent")
+    if agent is None or shutil.which("ssh-add") is None:
+        pytest.skip("OpenSSH's ssh-agent and ssh-add are needed")
+    folder = Path(tempfile.mkdtemp(prefix="smca", dir="/tmp" if Path("/tmp").is_dir() else None))
+    socket = folder / "agent.sock"
+    process = subprocess.Popen(
+        [agent, "-D", "-a", str(socket)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while not socket.exists():
+            assert process.poll() is None and time.monotonic() < deadline, "no ssh-agent"
+            time.sleep(0.02)
+        monkeypatch.setenv("SSH_AUTH_SOCK", str(socket))
+        yield socket
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_through_the_agent_and_as_ssh_keygen_signs(desk: Desk, agent_socket: Path) -> None:
+    """ssh-add adds the key and its certificate; ssh-keygen -Y sign -f KEY-cert.pub makes, byte for
+    byte, the signature smcheck makes (Ed25519 is deterministic); smcheck sign --key KEY.pub signs
+    through the agent with the certificate beside the key."""
+    cert = relative_certificate(desk, "proposer", PROPOSER_EMAIL, "h.marsh-2026")
+    key = desk.keys["proposer"]
+    added = subprocess.run(
+        ["ssh-add", str(key)],
+        capture_output=True,
+        check=False,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
+    )
+    assert added.returncode == 0 and b"Certificate added" in added.stderr, added.stderr
+    message = desk.root / "message"
+    message.write_bytes(MESSAGE)
+    made = keygen("-Y", "sign", "-f", str(cert), "-n", NAMESPACE_RECORD, str(message))
+    assert made.returncode == 0, made.stderr
+    assert (desk.root / "message.sig").read_text() == cert_signature(key, cert, MESSAGE)
+    desk.trust.write_text(
+        f'*@essex.ac.uk cert-authority,namespaces="smcheck-record" {university_ca(desk)}\n'
+    )
+    record = desk.new(key=None)
+    code, out = cli(
+        "sign", "--key", f"{key}.pub", "--allowed-signers", str(desk.trust), str(record)
+    )
+    assert code == 0, out
+    assert "The signature carries the certificate 'h.marsh-2026'" in out
+    assert carried(record) is not None
+    assert desk.verify(record, "--require", "signed")[0] == 0
