@@ -858,6 +858,7 @@ def status(
         [
             "smcheck schema checklist > checklist.schema.json",
             "smcheck schema record --checklist essex-social-media > record.json",
+            "smcheck schema report > verify-report.schema.json",
         ],
     ),
 )
@@ -877,9 +878,10 @@ def schema(
         ),
     ] = "essex-social-media",
 ) -> None:
-    """Print the JSON Schema of checklists or records.
+    """Print the JSON Schema of checklists, records or verify's JSON.
 
-    For editors that check TOML against a JSON Schema as you type (Taplo, Even Better TOML).
+    For editors that check TOML against a JSON Schema as you type (Taplo, Even Better TOML); report
+    describes each object verify --json and --jsonl print, with the register's row for the record.
     """
     from smcheck.commands import schema as command
 
