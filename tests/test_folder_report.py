@@ -360,11 +360,15 @@ def test_jsonl_has_the_state_and_the_repeats_on_every_line(
     assert {w["other"] for w in copy["warnings"]} == {str(register.files["approved"])}
     code, out, _ = verify("--jsonl", missing)
     assert code == 2
-    assert json.loads(out) == {
+    line = json.loads(out)
+    # The register's row for it, as status gives it (tests/test_formats.py holds the two together).
+    assert line.pop("register")["detail"] == "nobody should act on it: no such file"
+    assert line == {
         "path": str(missing),
         "valid": False,
         "state": "invalid",
         "error": "no such file",
+        "folder_not_searched": False,
     }
 
 

@@ -1239,9 +1239,11 @@ def test_json_lists_records_in_command_line_order(tmp_path: Path, record_bytes: 
     assert result.exit_code == 2
     objects = json.loads(result.stdout)
     assert [o["path"] for o in objects] == [str(missing), str(good)]
+    assert objects[0].pop("register")["state"] == "invalid"  # the register's row, as status's
     assert objects[0] == {
         "path": str(missing),
         "valid": False,
         "state": "invalid",
         "error": "no such file",
+        "folder_not_searched": False,
     }
