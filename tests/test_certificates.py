@@ -28,7 +28,7 @@ from helpers.records import EXAMPLE_ANSWERS, FIXED_NOW, make_record_bytes
 from smcheck import registry
 from smcheck.cli import app
 from smcheck.errors import FileProblem
-from smcheck.record import append_seal, read_layout
+from smcheck.record import Seal, append_seal, read_layout
 from smcheck.trust.allowed import Trust, decide_trust, load_allowed_signers, load_revoked
 from smcheck.trust.certs import Certificate
 from smcheck.trust.keys import CertifiedKey, LocalKey, load_private_key, read_certificate
@@ -36,6 +36,7 @@ from smcheck.trust.policy import NAMESPACE_APPROVAL, NAMESPACE_RECORD, seal_reco
 from smcheck.trust.sshsig import (
     SignatureError,
     armour,
+    blob_of,
     parse_signature,
     sign,
     signature_from_base64,
@@ -757,3 +758,75 @@ def test_through_the_agent_and_as_ssh_keygen_signs(desk: Desk, agent_socket: Pat
     assert "The signature carries the certificate 'h.marsh-2026'" in out
     assert carried(record) is not None
     assert desk.verify(record, "--require", "signed")[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("case", "options", "words"),
+    [
+        (
+            "another CA",
+            ("-n", PROPOSER_EMAIL, "-V", "-52w:+52w"),
+            "signed with a certificate from the CA SHA256:",
+        ),
+        (
+            "a host certificate",
+            ("-h", "-n", PROPOSER_EMAIL, "-V", "-52w:+52w"),
+            "it is a host certificate, not a user certificate",
+        ),
+        ("expired", ("-n", PROPOSER_EMAIL, "-V", "-104w:-52w"), "does not count: it expired at"),
+        (
+            "another principal",
+            ("-n", "dmo@essex.ac.uk", "-V", "-52w:+52w"),
+            f"it is for 'dmo@essex.ac.uk', not for '{PROPOSER_EMAIL}'",
+        ),
+        (
+            "a revoked serial",
+            ("-n", PROPOSER_EMAIL, "-V", "-52w:+52w", "-z", "99"),
+            "(serial 99) of the key SHA256:",
+        ),
+    ],
+)
+def test_verify_refuses_a_record_signed_with_a_certificate_that_does_not_count(
+    desk: Desk, case: str, options: tuple[str, ...], words: str
+) -> None:
+    """The threat model's certificate cases, at the record level: the signature row fails with the
+    reason, no `smcheck trust add` is suggested (a key line would not help), exit 1."""
+    make_key(desk.root / "keys" / "university_ca")
+    ca = desk.root / "keys" / ("rogue_ca" if case == "another CA" else "university_ca")
+    if not ca.exists():
+        make_key(ca)
+    cert = certify(ca, desk.keys["proposer"], "-I", "h.marsh", *options)
+    desk.trust.write_text(
+        f'*@essex.ac.uk cert-authority,namespaces="smcheck-record" {university_ca(desk)}\n'
+    )
+    revoked = krl(desk.root, "revoked.krl", "serial: 99\n", desk.root / "keys" / "university_ca")
+    record = desk.new(key=None)
+    data = record.read_bytes()
+    content, _ = read_layout(data)
+    signature = cert_signature(desk.keys["proposer"], cert, content)
+    record.write_bytes(
+        append_seal(data, Seal("sshsig", role="proposer", sshsig=blob_of(signature)))
+    )
+    code, out = desk.verify(record, "--revoked", str(revoked))
+    flat = " ".join(out.split())
+    assert code == 1, out
+    assert "FAIL signature" in flat and words in flat, flat
+    assert "trust add" not in flat
+    code, out = cli("trust", "add", "--yes", "--allowed-signers", str(desk.trust), str(record))
+    assert code == 1, out
+    assert "a line for the key would not make it verify" in out
+
+
+def test_trust_add_refuses_a_certified_signature(desk: Desk) -> None:
+    relative_certificate(desk, "proposer", PROPOSER_EMAIL, "h.marsh-2026")
+    record = desk.new()
+    code, out = cli("trust", "add", "--yes", "--allowed-signers", str(desk.trust), str(record))
+    assert code == 1, out
+    assert out.startswith(
+        f"smcheck: error: {record} is signed with a certificate 'h.marsh-2026' (serial 7) for"
+        f" '{PROPOSER_EMAIL}', valid from "
+    )
+    assert (
+        ": a line for the key would not make it verify, as a certified signature is judged by"
+        " cert-authority lines only; nothing added"
+    ) in out

@@ -197,6 +197,16 @@ def _proposer(record: Path) -> tuple[Record, PublicKey]:
             f"{record} is not signed by its proposer: there is no key to add",
             hint=f"the proposer signs it: smcheck sign {shell_word(record)} --key THEIR-KEY",
         )
+    certificate = judged.proposer_certificate
+    if certificate is not None:
+        raise SmcheckError(
+            f"{record} is signed with a {certificate.describe()}: a line for the key would not make"
+            " it verify, as a certified signature is judged by cert-authority lines only; nothing"
+            " added",
+            hint="trust the University's CA with one line, once: *@DOMAIN"
+            ' cert-authority,namespaces="smcheck-record" followed by the CA\'s public key (ask the'
+            " CA for it, and check its fingerprint with them)",
+        )
     return report.record, judged.proposer_key
 
 

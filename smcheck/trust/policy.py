@@ -139,6 +139,8 @@ class SignatureReport(NamedTuple):
     ended: dt.datetime | None = None
     """When the signer's trust line ended (its ``valid-before``), if it has since they signed: what
     they signed stands, but the office may want a re-review (:attr:`KeyTrust.ended`)."""
+    certificate: Certificate | None = None
+    """The certificate the signature carries (judged by the trust file's ``cert-authority`` lines)."""
 
     @property
     def good(self) -> bool:
@@ -171,6 +173,8 @@ class Judged(NamedTuple):
     proposer_key: PublicKey | None = None
     trust_path: str | None = None
     """The trust file the signatures were judged by (None without one), for commands that change it."""
+    proposer_certificate: Certificate | None = None
+    """The certificate the proposer's signature carries, if any."""
 
 
 class Refused(SmcheckError):
@@ -456,6 +460,7 @@ def judge(
             proposer_sig.public_key.fingerprint(),
             found.message,
             ended=found.ended,
+            certificate=proposer_sig.certificate,
         )
         if any(s.method == "sshsig" and s.role != PROPOSER for s in seals):
             # Who the proposer is matters only when someone else decided on the record.
@@ -488,6 +493,7 @@ def judge(
         proposer_person,
         proposer_sig.public_key if proposer_sig is not None else None,
         str(trust.path) if trust is not None else None,
+        proposer_sig.certificate if proposer_sig is not None else None,
     )
 
 
@@ -499,6 +505,8 @@ def newcomer(proposer: SignatureReport, record: Record) -> str | None:
 
     if proposer.role != PROPOSER or proposer.status != Trust.UNKNOWN.value:
         return None
+    if proposer.certificate is not None:
+        return None  # a key line would not make a certified signature verify: the CA is unknown
     signoff = record.signoff
     return (
         f"signed by {signoff.name} <{signoff.email}>, as the record says: {proposer.message}. If"
@@ -612,6 +620,7 @@ def _decision(
         approval,
         required,
         found.ended,
+        sig.certificate,
     )
     return report, person
 
