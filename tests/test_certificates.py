@@ -24,6 +24,8 @@ from typing import NamedTuple
 import pytest
 from helpers.desk import PROPOSER_EMAIL, Desk, open_desk, runner
 from helpers.records import EXAMPLE_ANSWERS, FIXED_NOW, make_record_bytes
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from smcheck import registry
 from smcheck.cli import app
@@ -830,3 +832,139 @@ def test_trust_add_refuses_a_certified_signature(desk: Desk) -> None:
         ": a line for the key would not make it verify, as a certified signature is judged by"
         " cert-authority lines only; nothing added"
     ) in out
+
+
+# --- generated trust files, certificates and revocations, against ssh-keygen ------------------------
+
+GEN_TIMES = ["20260101", "20260601120000", "20261231235959"]
+GEN_PRINCIPALS = ["jo@x.ac.uk", "sam@x.ac.uk", "JO@x.ac.uk"]
+GEN_PATTERNS = [
+    "jo@x.ac.uk",
+    "sam@x.ac.uk",
+    "*@x.ac.uk",
+    "*@x.ac.uk",
+    "j?@x.ac.uk",
+    "*",
+    "!jo@x.ac.uk",
+]
+GEN_NAMESPACES = ["smcheck-record", "smcheck-approval", "smcheck-*", "git", "*"]
+
+
+class Generated(NamedTuple):
+    root: Path
+    cas: tuple[Path, Path]
+    certs: tuple[tuple[Path, Path], ...]
+    """(key, its certificate): every kind the generator draws from."""
+    revoked: tuple[Path, ...]
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Generated:
+    root = tmp_path_factory.mktemp("generated")
+    cas = (make_key(root / "ca1"), make_key(root / "ca2"))
+    kinds = [
+        (0, ("-n", "jo@x.ac.uk", "-z", "5", "-V", "20260101:20261231")),
+        (0, ("-n", "jo@x.ac.uk,sam@x.ac.uk", "-z", "6", "-V", "20260301:20270101")),
+        (0, ("-n", "JO@x.ac.uk", "-z", "7")),
+        (0, ("-h", "-n", "jo@x.ac.uk", "-z", "8")),
+        (
+            0,
+            (
+                "-z",
+                "9",
+            ),
+        ),
+        (1, ("-n", "jo@x.ac.uk", "-z", "5")),
+    ]
+    certs = []
+    for number, (ca, options) in enumerate(kinds):
+        key = make_key(root / f"user{number}")
+        certs.append((key, certify(cas[ca], key, "-I", f"id{number}", *options)))
+    revoked = (
+        krl(root, "none", "serial: 1000\n", cas[0]),
+        krl(root, "serial5", "serial: 5\n", cas[0]),
+        krl(root, "range", "serial: 6-8\n", cas[0]),
+        krl(root, "id1", "id: id1\n", cas[0]),
+        krl(root, "ca2", f"key: {Path(f'{cas[1]}.pub').read_text()}", None),
+    )
+    return Generated(root, cas, tuple(certs), revoked)
+
+
+@st.composite
+def ca_lines(draw: st.DrawFn) -> tuple[int, str]:
+    """A cert-authority line for one of the two CAs: principal patterns and options."""
+    ca = draw(st.sampled_from([0, 0, 0, 1]))
+    principals = draw(st.lists(st.sampled_from(GEN_PATTERNS), min_size=1, max_size=2))
+    options = ["cert-authority"]
+    if draw(st.sampled_from([True, False, False])):
+        namespaces = draw(st.lists(st.sampled_from(GEN_NAMESPACES), min_size=1, max_size=2))
+        options.append(f'namespaces="{",".join(namespaces)}"')
+    window = sorted(draw(st.lists(st.sampled_from(GEN_TIMES), max_size=2, unique=True)))
+    if len(window) == 2:
+        options += [f'valid-after="{window[0]}Z"', f'valid-before="{window[1]}Z"']
+    return ca, f"{','.join(principals)} {','.join(options)}"
+
+
+@settings(
+    max_examples=80,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    lines=st.lists(ca_lines(), min_size=1, max_size=3),
+    which=st.sampled_from([0, 0, 0, 1, 1, 2, 3, 4, 5]),
+    principal=st.sampled_from([*GEN_PRINCIPALS, "jo@x.ac.uk", "jo@x.ac.uk"]),
+    role=st.sampled_from(["proposer", "reviewer"]),
+    signed=st.sampled_from(["20251231235959", *GEN_TIMES, "20260901", "20260901", "20270101"]),
+    revoked=st.sampled_from([0, 0, 0, 0, 1, 2, 3, 4]),
+)
+def test_certificates_agree_with_ssh_keygen_over_generated_trust_files(
+    generated: Generated,
+    lines: list[tuple[int, str]],
+    which: int,
+    principal: str,
+    role: str,
+    signed: str,
+    revoked: int,
+) -> None:
+    """smcheck's trust in a certified signature (judged when it signed: -Overify-time) is ssh-keygen's
+    for the proposer; for an approving role smcheck is stricter (granted by name only), so what it
+    trusts ssh-keygen accepts."""
+    from smcheck.trust.policy import TRUSTED, namespace_for, trust_at
+
+    namespace = namespace_for(role)
+    key, cert = generated.certs[which]
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        text = "".join(
+            f"{options} {Path(f'{generated.cas[ca]}.pub').read_text()}" for ca, options in lines
+        )
+        (root / "allowed_signers").write_text(text)
+        signature = cert_signature(key, cert, MESSAGE, namespace)
+        (root / "data.sig").write_text(signature)
+        done = keygen(
+            "-Y", "verify", "-f", str(root / "allowed_signers"), "-I", principal, "-n", namespace,
+            "-s", str(root / "data.sig"), "-r", str(generated.revoked[revoked]),
+            f"-Overify-time={signed}Z", stdin=MESSAGE,
+        )  # fmt: skip
+        trust = load_allowed_signers(root / "allowed_signers")
+    sig = parse_signature(signature)
+    at = dt.datetime.strptime(signed.ljust(14, "0"), "%Y%m%d%H%M%S").replace(tzinfo=dt.UTC)
+    found = trust_at(
+        sig.public_key,
+        role=role,
+        principal=principal,
+        trust=trust,
+        revoked=load_revoked(generated.revoked[revoked]),
+        signed_at=at,
+        now=dt.datetime(2030, 1, 1, tzinfo=dt.UTC),
+        certificate=sig.certificate,
+    )
+    ours = found.status == TRUSTED
+    theirs = done.returncode == 0
+    why = (text, which, principal, namespace, signed, revoked, found, done.stderr)
+    if role == "proposer":
+        assert ours == theirs, why
+    else:
+        assert theirs or not ours, why
