@@ -138,8 +138,8 @@ def _sign_step(name: str, key: SigningKey, email: str | None, reviewer: str) -> 
         return (f"Sign the record with your key: smcheck sign --key {shell_word(key.path)} {name}",)
     address = shell_word(email, "value") if email else "YOUR-EMAIL"
     return (
-        "Make your signing key (you have none yet), and send the line it prints to"
-        f" {reviewer} for their trust file: smcheck keygen --email {address}",
+        f"Make your signing key and send the line it prints to {reviewer}:"
+        f" smcheck keygen --email {address}",
         f"Sign the record with it: smcheck sign --key {shell_word(default_key_path())} {name}",
     )
 
@@ -151,16 +151,12 @@ def _approvals(
     roles = report.roles
     out: list[str] = []
     if send:
-        out.append(
-            f"Send the record, unchanged, to {roles.reviewer}, who approves it with:"
-            f" smcheck approve {name} --key THEIR-KEY"
-        )
+        out.append(f"Send the record, unchanged, to {roles.reviewer} to approve.")
     for role in waiting:
         if role == REVIEWER:
             continue
         out.append(
-            f"{_capital(roles.title(role))} must co-sign it"
-            f"{' after the reviewer approves' if send else ''}; they do it with:"
+            f"{_capital(roles.title(role))} must {'then ' if send else ''}co-sign it:"
             f" smcheck approve {name} --role {shell_word(role, 'value')} --key THEIR-KEY"
         )
     return tuple(out)

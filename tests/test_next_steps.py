@@ -44,10 +44,11 @@ def co_signing(items: tuple[str, ...]) -> list[str]:
     return [s for s in items if "--role advancement-office --key THEIR-KEY" in s]
 
 
+SEND = "Send the record, unchanged, to the Digital Marketing Officer to approve."
+
+
 def reviewer_step(items: tuple[str, ...]) -> list[str]:
-    return [
-        s for s in items if s.startswith("Send the record, unchanged, to the Digital Marketing")
-    ]
+    return [s for s in items if s == SEND]
 
 
 def records_in_every_state(desk: Desk) -> dict[State, Path]:
@@ -98,22 +99,21 @@ def test_the_steps_follow_verifys_verdict_in_every_state(desk: Desk) -> None:
                 assert report.roles.needed == ("advancement-office",)
                 assert len(co_signing(items)) == 1
                 assert co_signing(items)[0].startswith(
-                    "The Advancement Office must co-sign it after the reviewer approves"
+                    "The Advancement Office must then co-sign it:"
                 )
             case State.AWAITING_REVIEWER:
                 assert "awaiting the Digital Marketing Officer" in said
                 assert awaiting == ("reviewer", "advancement-office")
                 assert items == (
-                    "Send the record, unchanged, to the Digital Marketing Officer, who approves it"
-                    f" with: smcheck approve {record} --key THEIR-KEY",
-                    "The Advancement Office must co-sign it after the reviewer approves; they do it"
-                    f" with: smcheck approve {record} --role advancement-office --key THEIR-KEY",
+                    SEND,
+                    "The Advancement Office must then co-sign it: smcheck approve"
+                    f" {record} --role advancement-office --key THEIR-KEY",
                 )
             case State.AWAITING_COSIGN:
                 assert "awaiting the Advancement Office" in said
                 assert awaiting == ("advancement-office",)
                 assert items == (
-                    "The Advancement Office must co-sign it; they do it with: smcheck approve"
+                    "The Advancement Office must co-sign it: smcheck approve"
                     f" {record} --role advancement-office --key THEIR-KEY",
                 )
             case State.REJECTED:
@@ -172,14 +172,14 @@ def test_new_ends_with_the_numbered_steps_verify_would_give(
     lines = text.splitlines()
     start = lines.index(HEADING)
     numbered = [line for line in lines[start + 1 :] if line.startswith("  ")]
-    assert numbered[0].startswith("  1. Make your signing key (you have none yet)")
+    assert numbered[0].startswith(
+        "  1. Make your signing key and send the line it prints to the Digital Marketing Officer:"
+    )
     assert numbered[0].endswith(f"smcheck keygen --email {PROPOSER_EMAIL}")
     assert numbered[1].startswith("  2. Sign the record with it: smcheck sign --key ")
-    assert numbered[2].startswith(
-        "  3. Send the record, unchanged, to the Digital Marketing Officer"
-    )
+    assert numbered[2] == f"  3. {SEND}"
     assert numbered[3] == (
-        "  4. The Advancement Office must co-sign it after the reviewer approves; they do it with:"
+        "  4. The Advancement Office must then co-sign it:"
         f" smcheck approve {out} --role advancement-office --key THEIR-KEY"
     )
 
@@ -191,13 +191,13 @@ def test_show_and_export_open_with_the_steps_until_approved(desk: Desk) -> None:
     assert shown.exit_code == 0, shown.output
     lines = shown.stdout.splitlines()
     assert lines[1] == HEADING
-    assert lines[2].startswith("  1. Send the record, unchanged, to the Digital Marketing Officer")
-    assert lines[3].startswith("  2. The Advancement Office must co-sign it")
+    assert lines[2] == f"  1. {SEND}"
+    assert lines[3].startswith("  2. The Advancement Office must then co-sign it: smcheck approve ")
     exported = runner.invoke(app, ["export", *trust, "--format", "md", str(record)])
     assert exported.exit_code == 0, exported.output
     assert f"> **{HEADING}**" in exported.stdout
     # The document is read elsewhere: the record by its name, no local folder.
-    assert "> 2. The Advancement Office must co-sign it" in exported.stdout
+    assert "> 2. The Advancement Office must then co-sign it" in exported.stdout
     assert str(desk.root) not in exported.stdout
     html = runner.invoke(app, ["export", *trust, "--format", "html", str(record)])
     assert "<ol><li>Send the record, unchanged" in html.stdout
