@@ -404,6 +404,12 @@ class Question(NamedTuple):
     being renewed is live, say. ``smcheck renew`` and ``new --answers OLD-RECORD`` fill it in; the
     review shows it, and the person may change it there."""
 
+    @property
+    def renewal_only(self) -> bool:
+        """Whether only a renewal answers it: an optional question with a :attr:`renewal` answer. A
+        new interview does not ask it (it stays blank unless the person answers it in the review)."""
+        return self.renewal is not None and not self.required
+
     def label_of(self, value: str) -> str:
         """The label shown for a choice value."""
         for choice in self.choices:

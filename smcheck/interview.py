@@ -65,6 +65,9 @@ class Position:
     counted as their likeliest answers would have it, and answers filled in from earlier answers are not
     counted (they are not asked)."""
     can_go_back: bool = False
+    clauses: tuple[tuple[str, str], ...] = ()
+    """The policy's words the question comes from, ``(id, text)`` for each of its clauses and its
+    rules': one key away while it is asked (the section's opening only says what the section is for)."""
 
 
 @dataclass(frozen=True)
@@ -313,6 +316,7 @@ class Interview:
             if (
                 question.id not in self.progress.answers
                 and question.id not in self.progress.skipped
+                and not question.renewal_only  # a renewal fills it in; a new interview leaves it
             ):
                 return question
         return None
@@ -398,6 +402,8 @@ class Interview:
                 is_asked = question.id not in self._derived
             elif question.id in self.progress.skipped:
                 value, is_asked = None, True
+            elif question.renewal_only:
+                continue  # not asked (see _next)
             else:
                 derivation = derived(question, assumed)
                 if derivation is None and any(
@@ -422,6 +428,10 @@ class Interview:
         shown = self.expected()
         index = next((i for i, q in enumerate(shown, start=1) if q.id == question.id), len(shown))
         place = self._trail.index(question.id) if question.id in self._trail else len(self._trail)
+        ids = dict.fromkeys([*question.clauses, *(c for r in question.rules for c in r.clauses)])
+        texts = tuple(
+            (cid, clause.text) for cid in ids if (clause := self.checklist.clause(cid)) is not None
+        )
         return Position(
             number,
             len(sections),
@@ -429,6 +439,7 @@ class Interview:
             index,
             len(shown),
             can_go_back=allow_back and place > 0,
+            clauses=texts,
         )
 
     def _ask(self, question: Question, *, allow_back: bool) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyte
 import pytest
 from helpers.records import DATA, make_record_bytes
-from helpers.scripted import Scripted, essex_answers, run
+from helpers.scripted import Scripted, essex_answers, run, tiny_script
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import create_pipe_input
@@ -25,7 +25,7 @@ from smcheck.answers import AnswersFile, apply_answers
 from smcheck.checklist import Checklist, Choice, Question, Validators, Value
 from smcheck.commands.renew import checklist_changes, progress_from
 from smcheck.errors import FileProblem
-from smcheck.interview import GoBack, Position
+from smcheck.interview import GoBack, Position, Progress
 from smcheck.loader import load_checklist
 from smcheck.plain import PlainAsker
 from smcheck.prompts import WENT_BACK, QuestionaryAsker
@@ -288,19 +288,24 @@ id = "club.live"
 type = "yesno"
 prompt = "Is the channel already live?"
 clauses = []
+required = REQUIRED
 renewal = RENEWAL
 
 """
 
 
-def tiny_with_live(tmp_path: Path, renewal: str = "true") -> Path:
+def tiny_with_live(tmp_path: Path, renewal: str = "true", *, required: str = "true") -> Path:
     """The tiny checklist with a question a renewal answers ``renewal``, before its founding date."""
     text = (DATA / "tiny.toml").read_text(encoding="utf-8")
     anchor = '[[sections.questions]]\nid = "club.founded"'
     assert anchor in text
     path = tmp_path / "tiny-live.toml"
     path.write_text(
-        text.replace(anchor, LIVE_QUESTION.replace("RENEWAL", renewal) + anchor), encoding="utf-8"
+        text.replace(
+            anchor,
+            LIVE_QUESTION.replace("RENEWAL", renewal).replace("REQUIRED", required) + anchor,
+        ),
+        encoding="utf-8",
     )
     return path
 
@@ -342,3 +347,24 @@ def test_a_renewal_answer_of_the_wrong_type_is_refused_by_the_linter(tmp_path: P
         f"{tmp_path / 'tiny-live.toml'}: sections[0].questions[4].renewal: not a valid answer:"
         " must be yes or no (true or false), not a string"
     ]
+
+
+def test_an_optional_question_only_a_renewal_answers_is_not_asked_in_a_new_interview(
+    tmp_path: Path,
+) -> None:
+    checklist = load_checklist(tiny_with_live(tmp_path, required="false"))
+    live = checklist.question("club.live")
+    assert live is not None and live.renewal_only
+    asker = Scripted(tiny_script(), reviews=[None])
+    interview, outcome, _ = run(checklist, asker)
+    assert "club.live" not in asker.asked
+    assert "club.live" not in interview.progress.answers
+    assert outcome.status.can_sign_off
+    # The count is honest: the question not asked is not counted.
+    asked = [q for q in asker.asked if not q.startswith("signoff.")]
+    assert [asker.positions[q].number for q in asked] == list(range(1, len(asked) + 1))
+    assert {asker.positions[q].about for q in asked} == {len(asked)}
+    # A renewal gives it: kept, not asked.
+    renewal = Scripted(tiny_script(), reviews=[None])
+    again, _, _ = run(checklist, renewal, Progress(answers={"club.live": True}))
+    assert "club.live" not in renewal.asked and again.progress.answers["club.live"] is True
