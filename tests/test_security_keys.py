@@ -234,3 +234,44 @@ def test_a_security_key_signature_is_attached_and_verifies(desk: Desk) -> None:
     )
     assert result.exit_code == 1, result.output
     assert "user-presence flag is not set" in " ".join(result.output.split())
+
+
+def openssh_private_file(public_blob: bytes) -> str:
+    """An OpenSSH private key file's text whose header holds ``public_blob`` (what ``ssh-keygen -t
+    ed25519-sk`` writes: the private half is only a handle on the authenticator)."""
+    blob = (
+        b"openssh-key-v1\x00"
+        + ssh_string(b"none")
+        + ssh_string(b"none")
+        + ssh_string(b"")
+        + struct.pack(">I", 1)
+        + ssh_string(public_blob)
+        + ssh_string(bytes(8))
+    )
+    text = base64.b64encode(blob).decode()
+    body = "\n".join(text[i : i + 70] for i in range(0, len(text), 70))
+    return f"-----BEGIN OPENSSH PRIVATE KEY-----\n{body}\n-----END OPENSSH PRIVATE KEY-----\n"
+
+
+@pytest.mark.parametrize("form", ["public", "private"])
+def test_smcheck_does_not_sign_with_a_security_key_itself(desk: Desk, form: str) -> None:
+    """It says how to sign with ssh-keygen and attach the signature, for the key's .pub or its
+    private key file."""
+    key = desk.root / "keys" / "id_ed25519_sk"
+    key.write_text(openssh_private_file(KEY.public.wire()))
+    key.with_name(key.name + ".pub").write_text(KEY.line() + " yubikey\n")
+    given = key.with_name(key.name + ".pub") if form == "public" else key
+    record = desk.new(key=None)
+    result = runner.invoke(app, ["sign", str(record), "--key", str(given)])
+    assert result.exit_code == 1, result.output
+    flat = " ".join(result.output.split())
+    assert flat.startswith(
+        f"smcheck: error: {given} is a security key (sk-ssh-ed25519): smcheck verifies its"
+        " signatures but does not sign with it itself"
+    ), flat
+    assert (
+        "hint: make the signature with ssh-keygen, touching the key when it blinks: smcheck show"
+        " RECORD --signed-bytes > record.bytes; ssh-keygen -Y sign -n smcheck-record -f"
+        " id_ed25519_sk record.bytes; then attach it: smcheck sign --signature record.bytes.sig"
+        " RECORD"
+    ) in flat

@@ -19,6 +19,7 @@ from smcheck.trust.certs import CERT_TYPE, Certificate, parse_certificate
 from smcheck.trust.wire import (
     KEY_HINT,
     KEY_TYPE,
+    SK_KEY_TYPE,
     KeyProblem,
     PublicKey,
     Reader,
@@ -180,6 +181,8 @@ def _load_private(data: bytes, path: Path, passphrase: bytes | None) -> Ed25519P
                     hint="check the passphrase and try again",
                 ) from None
     except UnsupportedAlgorithm as exc:
+        if "sk-ssh-ed25519" in str(exc):  # a handle on a security key, not a key
+            raise security_key(path) from None
         if "bcrypt" in str(exc):
             raise KeyProblem(
                 f"cannot unlock {path}: the Python package 'bcrypt' is not installed",
@@ -286,10 +289,25 @@ def _public_from_file(data: bytes, path: Path) -> PublicKey:
             f"{path} holds {len(lines)} lines; a public key file holds one key on one line",
             hint="give the .pub file that ssh-keygen or smcheck keygen wrote",
         )
+    if lines[0].startswith(SK_KEY_TYPE + " "):
+        raise security_key(path)
     try:
         return parse_public_key(lines[0])
     except KeyProblem as exc:
         raise KeyProblem(f"{path}: {exc.message}", hint=exc.hint) from None
+
+
+def security_key(path: Path) -> KeyProblem:
+    """smcheck does not sign with a security key itself: ``ssh-keygen -Y sign`` does (it talks to the
+    authenticator), and the signature is attached."""
+    name = path.name.removesuffix(".pub")
+    return KeyProblem(
+        f"{path} is a security key (sk-ssh-ed25519): smcheck verifies its signatures but does not"
+        " sign with it itself",
+        hint="make the signature with ssh-keygen, touching the key when it blinks: smcheck show"
+        f" RECORD --signed-bytes > record.bytes; ssh-keygen -Y sign -n smcheck-record -f {name}"
+        " record.bytes; then attach it: smcheck sign --signature record.bytes.sig RECORD",
+    )
 
 
 def read_public_key(path: Path) -> PublicKey:
@@ -338,6 +356,8 @@ def embedded_public_key(data: bytes, path: Path) -> PublicKey | None:
         reader.fail(f"it holds {count} keys; an OpenSSH private key file holds one")
     key_blob = reader.string("public key")
     key_type = Reader(key_blob, KeyProblem, f"{path} is damaged").string("key type")
+    if key_type == SK_KEY_TYPE.encode():
+        raise security_key(path)
     if key_type != KEY_TYPE.encode():
         raise unsupported_key(key_type.decode("utf-8", "replace"))
     key = ed25519_from_blob(key_blob, KeyProblem, f"the public key in {path} is damaged")
