@@ -968,3 +968,17 @@ def test_certificates_agree_with_ssh_keygen_over_generated_trust_files(
         assert ours == theirs, why
     else:
         assert theirs or not ours, why
+
+
+def test_a_krl_specification_given_as_the_revoked_file_says_how_to_make_the_krl(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "revoked"
+    path.write_text("serial: 42\nid: alice-laptop\n")
+    with pytest.raises(FileProblem) as caught:
+        load_revoked(path)
+    assert caught.value.problems[0] == f"{path}:1: the key is not valid base64"
+    assert caught.value.hint == (
+        "lines such as serial: N or id: KEYID are for ssh-keygen -k, which makes the KRL:"
+        " ssh-keygen -k -f revoked.krl -s CA.pub SPEC-FILE, then give revoked.krl"
+    )

@@ -397,6 +397,9 @@ def load_allowed_signers(path: Path) -> TrustFile:
     return TrustFile(path, tuple(signers), tuple(notes), tuple(authorities))
 
 
+_KRL_SPEC = re.compile(r"(serial|id|key|hash|sha1|sha256)\s*:", re.IGNORECASE)
+"""A line of the text ``ssh-keygen -k`` reads to make a KRL (KEY REVOCATION LISTS in its manual)."""
+
 _TAG = b"\xffKRL:"
 """Revocations that are not a key blob are kept in the same set under this prefix (no SSH key blob can
 start so: its first four bytes are the length of its type name)."""
@@ -538,8 +541,14 @@ def load_revoked(path: Path) -> frozenset[bytes]:
             continue
         blobs.add(blob)
     if problems:
+        spec = any(_KRL_SPEC.match(line) for _, line in _lines(text))
         raise FileProblem(
-            str(path), problems, hint="each line is one public key: ssh-ed25519 AAAA... [comment]"
+            str(path),
+            problems,
+            hint="lines such as serial: N or id: KEYID are for ssh-keygen -k, which makes the KRL:"
+            " ssh-keygen -k -f revoked.krl -s CA.pub SPEC-FILE, then give revoked.krl"
+            if spec
+            else "each line is one public key: ssh-ed25519 AAAA... [comment]",
         )
     return frozenset(blobs)
 
