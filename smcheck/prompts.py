@@ -389,7 +389,13 @@ def _ask_choices(
             return _prompt_tokens(message, pending, None)
         return _prompt_tokens(message, line, state["answer"])
 
-    bindings = _bindings(line, can_go_back, back_key=True, back_hint=back_hint)
+    def went_back(_event: KeyPressEvent) -> None:
+        # The list folds away like an answered one: what stays on the screen says where they went.
+        state["pending"] = 0
+        state["answer"] = WENT_BACK
+        ic.is_answered = True
+
+    bindings = _bindings(line, can_go_back, back_key=True, back_hint=back_hint, on_back=went_back)
 
     def toggle(index: int) -> None:
         value = ic.choices[index].value

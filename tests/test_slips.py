@@ -191,7 +191,7 @@ def put(question: Question, *, can_go_back: bool = True) -> Value | None:
     )
 
 
-@pytest.mark.parametrize("qid", ["club.name", "club.has_owner"])
+@pytest.mark.parametrize("qid", ["club.name", "club.has_owner", "club.kind", "web.sites"])
 def test_going_back_leaves_a_clean_line_not_a_stray_less_than(tiny: Checklist, qid: str) -> None:
     question = tiny.question(qid)
     assert question is not None
