@@ -982,3 +982,15 @@ def test_a_krl_specification_given_as_the_revoked_file_says_how_to_make_the_krl(
         "lines such as serial: N or id: KEYID are for ssh-keygen -k, which makes the KRL:"
         " ssh-keygen -k -f revoked.krl -s CA.pub SPEC-FILE, then give revoked.krl"
     )
+
+
+def test_a_krl_given_as_the_trust_file_is_refused_by_name(lab: Lab, tmp_path: Path) -> None:
+    path = krl(tmp_path, "revoked.krl", "serial: 42\n", lab.ca)
+    with pytest.raises(FileProblem) as caught:
+        load_allowed_signers(path)
+    assert caught.value.message == (
+        f"{path}: this is a key revocation list (KRL), not the allowed signers file"
+    )
+    assert caught.value.hint == (
+        "give it as the revoked keys (--revoked), and the allowed signers file here"
+    )

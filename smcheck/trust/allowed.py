@@ -116,7 +116,11 @@ def _read_text(path: Path, what: str, limit: int) -> str:
         raise FileProblem(str(path), [f"{path}: {problem}"], hint=hint)
 
     if data.startswith(KRL_MAGIC):
-        refuse("KRLs are not supported; list revoked public keys one per line")
+        # Only the revoked-keys file may be a KRL, and load_revoked reads one before coming here.
+        refuse(
+            f"this is a key revocation list (KRL), not the {what}",
+            hint="give it as the revoked keys (--revoked), and the allowed signers file here",
+        )
     if len(data) > limit:
         refuse(f"larger than {limit} bytes; not a {what}")
     try:
