@@ -281,7 +281,12 @@ class Interview:
         for finding in self.outcome().findings:
             by_question.setdefault(finding.question, []).append(finding)
         answers = self.progress.answers
-        shown = visible(self.checklist, answers)
+        # A question only a renewal answers is no row of a new interview's review (it was not asked).
+        shown = [
+            q
+            for q in visible(self.checklist, answers)
+            if not (q.renewal_only and q.id not in answers)
+        ]
         numbers = {q.id: number for number, q in enumerate(shown, start=1)}
         return [
             ReviewRow(

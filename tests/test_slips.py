@@ -364,7 +364,10 @@ def test_an_optional_question_only_a_renewal_answers_is_not_asked_in_a_new_inter
     asked = [q for q in asker.asked if not q.startswith("signoff.")]
     assert [asker.positions[q].number for q in asked] == list(range(1, len(asked) + 1))
     assert {asker.positions[q].about for q in asked} == {len(asked)}
-    # A renewal gives it: kept, not asked.
+    # Nor is it a row of the review (a blank the person was never asked about).
+    assert "club.live" not in [row.question.id for row in interview.review_rows()]
+    # A renewal gives it: kept, not asked, and shown in the review where it can be changed.
     renewal = Scripted(tiny_script(), reviews=[None])
     again, _, _ = run(checklist, renewal, Progress(answers={"club.live": True}))
     assert "club.live" not in renewal.asked and again.progress.answers["club.live"] is True
+    assert "club.live" in [row.question.id for row in again.review_rows()]
