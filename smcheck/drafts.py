@@ -205,12 +205,20 @@ class Draft:
 
 
 def _render(
-    path: Path, checklist: Checklist, progress: Progress, started: dt.datetime, now: dt.datetime
+    path: Path,
+    checklist: Checklist,
+    progress: Progress,
+    started: dt.datetime,
+    now: dt.datetime,
+    options: str = "",
 ) -> bytes:
     where = summary(checklist, progress)
     lines = [
         "# smcheck draft: unfinished answers. Nothing here is sent anywhere.",
-        as_run(f"# Resume with: smcheck new --resume {visible_text(shell_word(path))}"),  # one line
+        as_run(  # one line: shell words hold no line break
+            f"# Resume with: smcheck new --resume {visible_text(shell_word(path))}"
+            + visible_text(options)
+        ),
     ]
     todo = [f for f in where.outcome.findings if f.level.value != "warning"]
     if todo:
@@ -247,8 +255,16 @@ LINKED_DRAFT = (
 """The hint when a draft's name is a symbolic link (an autosave never writes through one)."""
 
 
-def save_draft(path: Path, checklist: Checklist, progress: Progress, started: dt.datetime) -> Path:
+def save_draft(
+    path: Path,
+    checklist: Checklist,
+    progress: Progress,
+    started: dt.datetime,
+    *,
+    options: str = "",
+) -> Path:
     """Write the draft atomically (mode 0600: it holds personal details); return the path written.
+    ``options`` end the resume command its first line suggests (`` --plain``: the interview's mode).
 
     That is ``path`` while its name fits the answers. Once the channel is known (or changes) a draft
     smcheck named (its name ends with the interview's start, as :func:`draft_path_for` makes it) takes
@@ -262,7 +278,7 @@ def save_draft(path: Path, checklist: Checklist, progress: Progress, started: dt
     if _named_for(path.name, stem) or not _named_by_smcheck(path.name, started):
         atomic_write(
             path,
-            _render(path, checklist, progress, started, now),
+            _render(path, checklist, progress, started, now, options),
             overwrite=True,
             mode=0o600,
             hint=LINKED_DRAFT,
@@ -275,7 +291,7 @@ def save_draft(path: Path, checklist: Checklist, progress: Progress, started: dt
             f"{stem}{DRAFT_SUFFIX}" if number == 1 else f"{stem}-{number}{DRAFT_SUFFIX}"
         )
         number += 1
-        data = _render(target, checklist, progress, started, now)
+        data = _render(target, checklist, progress, started, now, options)
         if _same_interview(target, checklist, started):
             atomic_write(target, data, overwrite=True, mode=0o600, hint=LINKED_DRAFT)
             break

@@ -328,7 +328,9 @@ def interview_to_record(
     saved = {"any": resumed}
 
     def save(state: Progress) -> None:
-        where["draft"] = save_draft(where["draft"], checklist, state, started)
+        where["draft"] = save_draft(
+            where["draft"], checklist, state, started, options=mode.options()
+        )
         saved["any"] = True
 
     def resume_hint(output: Path | None = None) -> str:

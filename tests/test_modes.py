@@ -82,6 +82,12 @@ def test_ctrl_d_in_plain_mode_suggests_a_resume_in_plain_mode(
     assert hint.endswith(
         f" --plain --checklist {shell_word(tiny.path)} --output {shell_word(out)}"
     ), hint
+    # The draft itself says the same, in its first lines.
+    assert (
+        f"# Resume with: smcheck new --resume {saved.group(1)} --plain --checklist"
+        f" {shell_word(tiny.path)} --output {shell_word(out)}\n"
+        in Path(saved.group(1)).read_text(encoding="utf-8")
+    )
 
 
 def test_a_blocked_interview_says_how_to_continue_in_the_same_mode(tiny: Checklist) -> None:
