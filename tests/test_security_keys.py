@@ -14,8 +14,12 @@ import datetime as dt
 import hashlib
 import os
 import shutil
+import socket
 import struct
 import subprocess
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -25,6 +29,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from helpers.desk import PROPOSER_EMAIL, Desk, open_desk, runner
 
 from smcheck.cli import app
+from smcheck.record import read_layout
 from smcheck.trust.allowed import Trust, decide_trust, load_allowed_signers
 from smcheck.trust.policy import NAMESPACE_RECORD
 from smcheck.trust.sshsig import SignatureError, armour, parse_signature, signed_message, verify
@@ -38,6 +43,7 @@ pytestmark = pytest.mark.skipif(
 
 MESSAGE = b"the exact bytes of a record\n"
 ALICE = "alice@essex.ac.uk"
+REVIEWER = "dmo@essex.ac.uk"
 
 
 def ssh_string(data: bytes) -> bytes:
@@ -253,25 +259,171 @@ def openssh_private_file(public_blob: bytes) -> str:
     return f"-----BEGIN OPENSSH PRIVATE KEY-----\n{body}\n-----END OPENSSH PRIVATE KEY-----\n"
 
 
-@pytest.mark.parametrize("form", ["public", "private"])
-def test_smcheck_does_not_sign_with_a_security_key_itself(desk: Desk, form: str) -> None:
-    """It says how to sign with ssh-keygen and attach the signature, for the key's .pub or its
-    private key file."""
+def test_a_security_key_without_ssh_agent_is_refused_with_how_to_sign(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """smcheck signs with a security key only through ssh-agent: without one, the key's private key
+    file (a handle on the authenticator) is refused with how to add it, or to sign with ssh-keygen
+    and attach the signature; its .pub says that signing with it needs ssh-agent."""
+    monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
     key = desk.root / "keys" / "id_ed25519_sk"
     key.write_text(openssh_private_file(KEY.public.wire()))
     key.with_name(key.name + ".pub").write_text(KEY.line() + " yubikey\n")
-    given = key.with_name(key.name + ".pub") if form == "public" else key
     record = desk.new(key=None)
-    result = runner.invoke(app, ["sign", str(record), "--key", str(given)])
+    result = runner.invoke(app, ["sign", str(record), "--key", str(key)])
     assert result.exit_code == 1, result.output
     flat = " ".join(result.output.split())
     assert flat.startswith(
-        f"smcheck: error: {given} is a security key (sk-ssh-ed25519): smcheck verifies its"
-        " signatures but does not sign with it itself"
+        f"smcheck: error: {key} is a security key (sk-ssh-ed25519): smcheck signs with it only"
+        " through ssh-agent (no ssh-agent is running here (SSH_AUTH_SOCK is not set))"
     ), flat
     assert (
-        "hint: make the signature with ssh-keygen, touching the key when it blinks: smcheck show"
-        " RECORD --signed-bytes > record.bytes; ssh-keygen -Y sign -n smcheck-record -f"
-        " id_ed25519_sk record.bytes; then attach it: smcheck sign --signature record.bytes.sig"
-        " RECORD"
+        f"hint: add it to ssh-agent (ssh-add {key}) and touch it when it blinks; or make the"
+        " signature with ssh-keygen: smcheck show RECORD --signed-bytes > record.bytes; ssh-keygen"
+        " -Y sign -n smcheck-record -f id_ed25519_sk record.bytes; then attach it: smcheck sign"
+        " --signature record.bytes.sig RECORD"
     ) in flat
+    result = runner.invoke(app, ["sign", str(record), "--key", f"{key}.pub"])
+    assert result.exit_code == 1, result.output
+    assert f"{key}.pub is a public key: signing with it needs ssh-agent" in " ".join(
+        result.output.split()
+    )
+
+
+class FakeAgent:
+    """ssh-agent holding the software authenticator's key, signing as an agent does with a security
+    key (a UNIX socket server in a thread, started and stopped by the test)."""
+
+    def __init__(self, path: Path, key: Authenticator, flags: int) -> None:
+        self.key, self.flags, self.counter = key, flags, 40
+        self.server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.server.bind(str(path))
+        self.server.listen(4)
+        self.server.settimeout(0.05)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _answer(self, kind: int, body: bytes) -> bytes:
+        if kind == 11:  # the keys it holds
+            return (
+                bytes([12])
+                + struct.pack(">I", 1)
+                + ssh_string(self.key.public.wire())
+                + ssh_string(b"sk")
+            )
+        key_length = struct.unpack(">I", body[:4])[0]
+        data_length = struct.unpack(">I", body[4 + key_length : 8 + key_length])[0]
+        data = body[8 + key_length : 8 + key_length + data_length]
+        assert self.key.public.application is not None
+        self.counter += 1
+        signed = (
+            hashlib.sha256(self.key.public.application.encode()).digest()
+            + bytes([self.flags])
+            + struct.pack(">I", self.counter)
+            + hashlib.sha256(data).digest()
+        )
+        value = (
+            ssh_string(SK_KEY_TYPE.encode())
+            + ssh_string(self.key.private.sign(signed))
+            + bytes([self.flags])
+            + struct.pack(">I", self.counter)
+        )
+        return bytes([14]) + ssh_string(value)
+
+    def _serve(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.server.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(5)
+                head = conn.recv(4)
+                (length,) = struct.unpack(">I", head)
+                body = b""
+                while len(body) < length:
+                    body += conn.recv(length - len(body))
+                reply = self._answer(body[0], body[1:])
+                conn.sendall(struct.pack(">I", len(reply)) + reply)
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(timeout=10)
+        self.server.close()
+
+
+@pytest.fixture
+def sk_agent(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[int], FakeAgent]]:
+    folder = Path(tempfile.mkdtemp(prefix="smsk", dir="/tmp" if Path("/tmp").is_dir() else None))
+    started: list[FakeAgent] = []
+
+    def start(flags: int) -> FakeAgent:
+        path = folder / f"agent{len(started)}.sock"
+        started.append(FakeAgent(path, KEY, flags))
+        monkeypatch.setenv("SSH_AUTH_SOCK", str(path))
+        return started[-1]
+
+    yield start
+    for agent in started:
+        agent.close()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.parametrize("form", ["private", "public"])
+def test_signing_and_approving_with_a_security_key_through_ssh_agent(
+    desk: Desk, sk_agent: Callable[[int], FakeAgent], form: str
+) -> None:
+    """ssh-agent signs with the security key (touched): sign --key and approve --key work with the
+    key's file or its .pub, and ssh-keygen -Y verify accepts what was made."""
+    sk_agent(0x01)
+    key = desk.root / "keys" / "id_ed25519_sk"
+    key.write_text(openssh_private_file(KEY.public.wire()))
+    key.with_name(key.name + ".pub").write_text(KEY.line() + " yubikey\n")
+    given = key if form == "private" else key.with_name(key.name + ".pub")
+    desk.keys["sk"] = given
+    desk.trust.write_text(
+        desk.trust.read_text().replace(f"{REVIEWER} ", "nobody@essex.ac.uk ")
+        + f'{REVIEWER} namespaces="smcheck-approval" {KEY.line()}\n'
+    )
+    record = desk.new()
+    code, out = desk.approve(record, "sk")
+    assert code == 0, out
+    code, out = desk.verify(record)
+    assert code == 0, out
+    _, seals = read_layout(record.read_bytes())
+    (seal,) = [s for s in seals if s.role == "reviewer"]
+    assert seal.sshsig is not None and seal.statement is not None
+    (desk.root / "approval.sig").write_text(armour(seal.sshsig))
+    assert SSH_KEYGEN is not None
+    args = ["-Y", "verify", "-f", str(desk.trust), "-I", REVIEWER, "-n", "smcheck-approval"]
+    done = subprocess.run(
+        [SSH_KEYGEN, *args, "-s", str(desk.root / "approval.sig")],
+        input=seal.statement.encode(),
+        capture_output=True,
+        check=False,
+        timeout=30,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_an_untouched_security_key_signature_from_the_agent_is_not_written(
+    desk: Desk, sk_agent: Callable[[int], FakeAgent]
+) -> None:
+    sk_agent(0x00)
+    key = desk.root / "keys" / "id_ed25519_sk.pub"
+    key.write_text(KEY.line() + " yubikey\n")
+    desk.trust.write_text(f'{PROPOSER_EMAIL} namespaces="smcheck-record" {KEY.line()}\n')
+    record = desk.new(key=None)
+    before = record.read_bytes()
+    result = runner.invoke(
+        app, ["sign", str(record), "--key", str(key), "--allowed-signers", str(desk.trust)]
+    )
+    assert result.exit_code == 1, result.output
+    assert (
+        "smcheck: error: the security key signed without anyone touching it (its user-presence"
+        " flag is not set), so the signature would not count"
+    ) in " ".join(result.output.split())
+    assert record.read_bytes() == before

@@ -6,7 +6,8 @@ Two requests are all smcheck makes, each on a connection of its own::
         uint32 nkeys, then nkeys times: string key blob, string comment
     SSH_AGENTC_SIGN_REQUEST (13)                  -> SSH_AGENT_SIGN_RESPONSE (14)
         string key blob, string data, uint32 flags (0 for Ed25519)
-        the answer: string signature (string "ssh-ed25519" || string 64 bytes)
+        the answer: string signature (string "ssh-ed25519" || string 64 bytes; a security key's
+        adds byte flags || uint32 counter under its own type name)
 
 and either may be answered with SSH_AGENT_FAILURE (5). Every message is ``uint32 length || byte type ||
 contents``. This module does no cryptography at all: the agent signs, and
@@ -217,7 +218,9 @@ def list_keys(path: str) -> tuple[bytes, ...]:
 
 
 def sign_with(path: str, public: PublicKey, data: bytes) -> bytes:
-    """The raw 64-byte Ed25519 signature the agent at ``path`` makes of ``data`` with ``public``.
+    """The raw 64-byte Ed25519 signature the agent at ``path`` makes of ``data`` with ``public``; for a
+    security key (``sk-ssh-ed25519@openssh.com``, which the agent signs with through the
+    authenticator), the 64 bytes followed by the flags byte and the 4-byte counter (PROTOCOL.u2f).
 
     The signature is not checked here: :func:`smcheck.trust.sshsig.sign` verifies it with the key.
     """
@@ -241,11 +244,13 @@ def sign_with(path: str, public: PublicKey, data: bytes) -> bytes:
     outer.end("the signature")
     reader = Reader(blob, _Damaged, "ssh-agent's signature is damaged")
     sig_type = reader.string("signature type")
-    if sig_type != b"ssh-ed25519":
-        reader.fail(f"it is of type {show_name(sig_type)}, not ssh-ed25519")
+    if sig_type != public.key_type.encode():
+        reader.fail(f"it is of type {show_name(sig_type)}, not {public.key_type}")
     raw = reader.string("signature")
     if len(raw) != 64:
         reader.fail(f"an Ed25519 signature is 64 bytes, this one is {len(raw)}")
+    if public.application is not None:
+        raw += reader.take(1, "flags") + reader.take(4, "counter")
     reader.end("the signature value")
     return raw
 

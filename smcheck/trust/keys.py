@@ -25,6 +25,8 @@ from smcheck.trust.wire import (
     Reader,
     ed25519_from_blob,
     parse_public_key,
+    parse_signer_key,
+    sk_from_blob,
     unsupported_key,
 )
 
@@ -43,7 +45,8 @@ class SigningKey(Protocol):
         """Where the key is, for messages (``the key id_ed25519``, ``ssh-agent``)."""
 
     def sign_raw(self, message: bytes) -> bytes:
-        """The 64-byte Ed25519 signature of ``message``."""
+        """The 64-byte Ed25519 signature of ``message``; for a security key (which signs only
+        through ssh-agent), those 64 bytes followed by its flags byte and 4-byte counter."""
 
 
 class LocalKey:
@@ -289,24 +292,24 @@ def _public_from_file(data: bytes, path: Path) -> PublicKey:
             f"{path} holds {len(lines)} lines; a public key file holds one key on one line",
             hint="give the .pub file that ssh-keygen or smcheck keygen wrote",
         )
-    if lines[0].startswith(SK_KEY_TYPE + " "):
-        raise security_key(path)
     try:
-        return parse_public_key(lines[0])
+        return parse_signer_key(lines[0])
     except KeyProblem as exc:
         raise KeyProblem(f"{path}: {exc.message}", hint=exc.hint) from None
 
 
-def security_key(path: Path) -> KeyProblem:
-    """smcheck does not sign with a security key itself: ``ssh-keygen -Y sign`` does (it talks to the
-    authenticator), and the signature is attached."""
+def security_key(path: Path, why: KeyProblem | None = None) -> KeyProblem:
+    """smcheck does not talk to a security key's authenticator: ssh-agent does (``ssh-add KEY``), or
+    ``ssh-keygen -Y sign``, whose signature is attached. ``why`` is why the agent could not sign."""
     name = path.name.removesuffix(".pub")
+    because = f" ({why.message})" if why is not None else ""
     return KeyProblem(
-        f"{path} is a security key (sk-ssh-ed25519): smcheck verifies its signatures but does not"
-        " sign with it itself",
-        hint="make the signature with ssh-keygen, touching the key when it blinks: smcheck show"
-        f" RECORD --signed-bytes > record.bytes; ssh-keygen -Y sign -n smcheck-record -f {name}"
-        " record.bytes; then attach it: smcheck sign --signature record.bytes.sig RECORD",
+        f"{path} is a security key (sk-ssh-ed25519): smcheck signs with it only through ssh-agent"
+        f"{because}",
+        hint=f"add it to ssh-agent (ssh-add {shell_word(path.with_name(name))}) and touch it when it"
+        " blinks; or make the signature with ssh-keygen: smcheck show RECORD --signed-bytes >"
+        f" record.bytes; ssh-keygen -Y sign -n smcheck-record -f {shell_word(name)} record.bytes;"
+        " then attach it: smcheck sign --signature record.bytes.sig RECORD",
     )
 
 
@@ -357,7 +360,9 @@ def embedded_public_key(data: bytes, path: Path) -> PublicKey | None:
     key_blob = reader.string("public key")
     key_type = Reader(key_blob, KeyProblem, f"{path} is damaged").string("key type")
     if key_type == SK_KEY_TYPE.encode():
-        raise security_key(path)
+        return parse_signer_key(
+            sk_from_blob(key_blob, KeyProblem, f"the public key in {path} is damaged").openssh()
+        )
     if key_type != KEY_TYPE.encode():
         raise unsupported_key(key_type.decode("utf-8", "replace"))
     key = ed25519_from_blob(key_blob, KeyProblem, f"the public key in {path} is damaged")
@@ -449,6 +454,15 @@ class KeyRef:
         """
         if self.is_public:
             return self._through_agent()
+        embedded = embedded_public_key(self._data, self.path)
+        if embedded is not None and embedded.application is not None:
+            # A security key's file is a handle on the authenticator: only ssh-agent signs with it.
+            from smcheck.trust.agent import AgentProblem, agent_key
+
+            try:
+                return agent_key(embedded)
+            except AgentProblem as exc:
+                raise security_key(self.path, exc) from None
         try:
             return LocalKey(_load_private(self._data, self.path, None), f"the key {self.path}")
         except KeyLocked:

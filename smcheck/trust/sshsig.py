@@ -154,20 +154,36 @@ def sign(key: SigningKey | Ed25519PrivateKey, data: bytes, namespace: str) -> st
         raise ValueError("a signature namespace must not be empty")
     signer = LocalKey(key) if isinstance(key, Ed25519PrivateKey) else key
     message = signed_message(namespace, data)
-    signature = signer.sign_raw(message)
+    raw = signer.sign_raw(message)
+    public = signer.public
+    checked = message
+    tail = b""
+    if public.application is not None:
+        # A security key answers with the signature, the flags and the counter (PROTOCOL.u2f).
+        if len(raw) != 69:
+            raise SignatureError(
+                f"{signer.where} returned a security-key signature that is damaged"
+            )
+        raw, tail = raw[:64], raw[64:]
+        checked = _sk_message(
+            Sshsig(public, namespace, raw, b"", None, tail[0], struct.unpack(">I", tail[1:])[0]),
+            message,
+        )
     try:
-        Ed25519PublicKey.from_public_bytes(signer.public.raw).verify(signature, message)
+        Ed25519PublicKey.from_public_bytes(public.raw).verify(raw, checked)
     except (InvalidSignature, ValueError):
         raise SignatureError(
             f"{signer.where} returned a signature that does not verify with its own key",
             hint="check that the key and the agent are the ones you meant",
         ) from None
-    if signer.public.application is not None:
+    if tail and not tail[0] & USER_PRESENT:
         raise SignatureError(
-            f"{signer.where} is a security key: sign with ssh-keygen -Y sign and attach the"
-            " signature with smcheck sign --signature"
+            "the security key signed without anyone touching it (its user-presence flag is not"
+            " set), so the signature would not count",
+            hint="sign again and touch the security key when it blinks (a key made with"
+            " -O no-touch-required cannot sign for smcheck)",
         )
-    carried = signer.certificate.blob if isinstance(signer, CertifiedKey) else signer.public.wire()
+    carried = signer.certificate.blob if isinstance(signer, CertifiedKey) else public.wire()
     blob = (
         MAGIC
         + struct.pack(">I", SIG_VERSION)
@@ -175,7 +191,7 @@ def sign(key: SigningKey | Ed25519PrivateKey, data: bytes, namespace: str) -> st
         + string(namespace.encode("utf-8"))
         + string(b"")
         + string(HASH_ALGORITHM.encode("ascii"))
-        + string(string(KEY_TYPE.encode("ascii")) + string(signature))
+        + string(string(public.key_type.encode("ascii")) + string(raw) + tail)
     )
     return armour(base64.b64encode(blob).decode("ascii"))
 
