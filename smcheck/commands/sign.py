@@ -6,7 +6,9 @@ holds), or made elsewhere with ``ssh-keygen -Y sign -n smcheck-record`` over ``s
 accept it: the record verifies and carries no proposer signature yet, the signature is Ed25519/SHA-512
 in namespace ``smcheck-record`` over the record's exact content bytes, and, when a trust file is
 available, its key is trusted for the record's sign-off email. The record is rewritten atomically, and
-only if it did not change meanwhile.
+only if it did not change meanwhile. A certificate beside the key (``KEY-cert.pub``) goes into the
+signature, as ``ssh`` offers it, unless the trust file accepts only the key alone; the message says
+which certificate was used.
 """
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""Private keys: load an OpenSSH Ed25519 key, make a new pair. All cryptography is pyca's."""
+"""Private keys: load an OpenSSH Ed25519 key, make a new pair, find the certificate beside a key
+(``KEY-cert.pub``, as ``ssh`` does). A security key (``sk-ssh-ed25519``) signs through ssh-agent only.
+All cryptography is pyca's."""
 
 from __future__ import annotations
 
