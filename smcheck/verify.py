@@ -754,11 +754,17 @@ def _signature_rows(
             ("signed", "approved"),
         )
     elif proposer.status == "trusted":
+        from smcheck.text import quoted
+
+        cert = proposer.certificate
+        certified = (  # which certificate, from which CA, vouched for the key (issue 20)
+            f", certificate {quoted(cert.key_id)} from the CA {cert.ca_fingerprint}" if cert else ""
+        )
         signature = CheckResult(
             "signature",
             Verdict.PASS,
             "ok",
-            f"signed by {proposer.principal} (key {proposer.fingerprint}): trusted",
+            f"signed by {proposer.principal} (key {proposer.fingerprint}{certified}): trusted",
         )
     elif proposer.status == "not-checked":
         signature = _unchecked("signature", proposer.message, demands)

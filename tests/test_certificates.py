@@ -632,8 +632,10 @@ def test_new_signs_with_the_certificate(desk: Desk) -> None:
     assert cert is not None and cert.principals == (PROPOSER_EMAIL,)
     code, out = desk.verify(record, "--require", "signed")
     assert code == 0, out
-    # The person the CA vouches for, not the line's pattern (*@essex.ac.uk).
-    assert f"PASS signature signed by {PROPOSER_EMAIL} (key SHA256:" in " ".join(out.split())
+    # The person the CA vouches for, not the line's pattern (*@essex.ac.uk), and the certificate.
+    flat = " ".join(out.split())
+    assert f"PASS signature signed by {PROPOSER_EMAIL} (key SHA256:" in flat
+    assert f", certificate 'h.marsh-2026' from the CA {cert.ca_fingerprint}): trusted" in flat
 
 
 def test_approve_with_a_certificate_needs_a_line_naming_the_reviewer(desk: Desk) -> None:
