@@ -228,7 +228,9 @@ def test_a_new_proposers_record_names_them_and_the_command_that_adds_them(
     flat = " ".join(result.output.split())
     assert "nobody should act on it" not in flat
     assert "not trusted yet: signed by Dr Helen Marsh <h.marsh@essex.ac.uk>" in flat
-    assert f"then add it: {command}" in flat
+    # ...without the reviewer's local trust-file path, which the record does not carry.
+    assert f"then add it: {as_run(f'smcheck trust add {word}')}" in flat
+    assert str(desk.trust) not in flat and "is not in the reviewer's trust file" in flat
     # The command works as typed (by a shell: --yes, as after confirming the key with them).
     import shlex
 
