@@ -370,8 +370,8 @@ class Interview:
                 qid = question.id
                 if qid in answers and qid not in self._derived:
                     continue
-                if qid in self.progress.skipped:
-                    continue
+                if qid in self.progress.skipped or (qid not in answers and question.renewal_only):
+                    continue  # left blank, or only a renewal answers it: the walk goes past
                 derivation = derived(question, answers)
                 if derivation is None:
                     if qid in self._derived:

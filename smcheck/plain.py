@@ -37,6 +37,8 @@ BLANK = "-"
 """Typed alone at an optional question that has an answer: leave it blank instead."""
 PROMPT = "Answer: "
 """The input prompt, the same at every question and menu."""
+CLAUSES = "?"
+"""Typed alone at a question: the policy's words it comes from (``clauses`` does the same)."""
 
 _YES = frozenset({"y", "yes"})
 _NO = frozenset({"n", "no"})
@@ -132,6 +134,8 @@ class PlainAsker:
         self._declaration: str | None = None
         self._section: str | None = None
         """The section last named, so that each question does not name it again."""
+        self._told_clauses = False
+        """Whether the person was told that ? shows the policy's words (once a run)."""
 
     # -- writing and reading ------------------------------------------------------------------------
 
@@ -204,6 +208,9 @@ class PlainAsker:
         if section.intro.strip():
             self._prose(section.intro)
         self._clauses(checklist, section.clauses)
+        if not self._told_clauses:
+            self._told_clauses = True
+            self._say(f"Type {CLAUSES} at any question to read the policy's words it comes from.")
 
     def ask(
         self,
@@ -387,6 +394,10 @@ class PlainAsker:
     ) -> Value | None:
         """What was typed, as a checked answer; raises AnswerError (a validator's reason) or _Refused."""
         typed = text.strip()
+        if typed in (CLAUSES, "clauses") and position.clauses:
+            for cid, words in position.clauses:
+                self._prose(words, prefix=f"{visible(cid)}: ", indent="  ")
+            raise _Refused("")  # then the question again, in one line, as after a refusal
         if typed == BACK:
             if position.can_go_back:
                 self._say("Going back to the previous question.")

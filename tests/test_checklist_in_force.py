@@ -101,7 +101,7 @@ def test_the_archived_and_the_shipped_versions_keep_their_bytes() -> None:
     )
     current = ROOT / "checklists" / "essex-social-media.toml"
     assert hashlib.sha256(current.read_bytes()).hexdigest() == (
-        "a72692e27ae2616f3f2e339aed1003fd9a0ff9b79fccd2f4ffb79453026632bf"
+        "6455973b7955f3722241933bb6d4d16d122a6a7d015ff9bc1c958d0a3bed4d16"
     )
 
 

@@ -9,20 +9,25 @@ asked; "question N of M" counts, from the first question, the questions the answ
 from __future__ import annotations
 
 import datetime as dt
+import io
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers.interview_length import PROMPTS_TARGET, WORDS_TARGET, measure
+from helpers.interview_length import PROMPTS_TARGET, WORDS_TARGET, measure, run_in_terminal
 from helpers.records import EXAMPLE_ANSWERS, OLD_EXAMPLE_ANSWERS, ROOT
 from helpers.scripted import Scripted, run
+from helpers.terminal import Terminal
 
 from smcheck import registry
 from smcheck.answers import apply_answers, load_answers_file
 from smcheck.checklist import Applies, Checklist, Compare, Value, holds
-from smcheck.interview import Interview, Progress
-from smcheck.loader import lint_checklist
+from smcheck.interview import Interview, Position, Progress
+from smcheck.loader import lint_checklist, load_checklist
 from smcheck.outcome import evaluate, judge_answers
+from smcheck.plain import PlainAsker
+from smcheck.tomlread import flatten
 
 TODAY = dt.date(2026, 12, 3)
 POLICY = Path("/work/shared/policy/clauses.toml")
@@ -336,3 +341,111 @@ def test_none_of_these_services_is_an_answer_that_the_reviewer_is_told_of(
     answers["fit.services_considered"] = ("none",)
     findings = evaluate(essex, answers, today=TODAY).findings
     assert [(f.rule, f.level.value) for f in findings] == [("fit.nothing-compared", "warning")]
+
+
+@pytest.mark.pty
+@pytest.mark.timeout(120)
+def test_the_whole_example_in_plain_mode_in_a_terminal_makes_its_exact_record(
+    spawn: Callable[..., Terminal],
+    workdir: Path,
+    essex: Checklist,
+    env: dict[str, str],
+) -> None:
+    """The shipped example typed line by line into ``smcheck new --plain`` in a real terminal: the
+    record holds exactly the example's answers (those filled in included) and its sign-off, and the
+    whole run, from its first line to its last, is under target."""
+    file = load_answers_file(EXAMPLE_ANSWERS)
+    today = dt.datetime.now(dt.UTC).date()
+    applied = apply_answers(essex, file, today=today)
+    assert applied.problems == [] and applied.signoff is not None
+    signoff = {k: str(v) for k, v in file.signoff.items()}
+    term = spawn("new", "--plain", "--output", "example.smcheck.toml")
+    run = run_in_terminal(term, essex, applied.answers, signoff)
+    assert term.finish() == 0, run.transcript[-2000:]
+    record = tomllib.loads((workdir / "example.smcheck.toml").read_text(encoding="utf-8"))
+    answers = {k: list(v) if isinstance(v, tuple) else v for k, v in applied.answers.items()}
+    assert flatten(record["answers"]) == {
+        k: tuple(v) if isinstance(v, list) else v for k, v in answers.items()
+    }
+    assert {k: record["signoff"][k] for k in ("name", "email", "role", "department")} == {
+        "name": applied.signoff.name,
+        "email": applied.signoff.email,
+        "role": applied.signoff.role,
+        "department": applied.signoff.department,
+    }
+    assert run.prompts <= PROMPTS_TARGET, run.prompts
+    assert run.words <= WORDS_TARGET, run.words
+
+
+def test_the_policys_words_are_one_line_away_in_plain_mode(essex: Checklist) -> None:
+    """A section opens with a sentence on what it is for; typing ? at a question shows the clauses it
+    comes from, then asks again; the answer after it is taken as usual."""
+    out = io.StringIO()
+    script = io.StringIO("?\nyes\n")
+    asker = PlainAsker(script, out)
+    section = next(s for s in essex.sections if s.id == "administrator")
+    asker.start_section(essex, section, 2, len(essex.sections))
+    question = essex.question("administrator.accepts")
+    assert question is not None
+    clause = essex.clause("ADMINISTRATOR")
+    assert clause is not None
+    position = Position(2, 9, section.title, 12, 30, clauses=(("ADMINISTRATOR", clause.text),))
+    answer = asker.ask(
+        question,
+        position=position,
+        current=None,
+        error=None,
+        parse=lambda text: None,
+        check=lambda value: value,  # type: ignore[arg-type,return-value]
+    )
+    assert answer is True
+    text = out.getvalue()
+    assert text.count(clause.text) == 1  # not in the opening: only when asked for
+    assert text.index("Type ? at any question") < text.index(f"ADMINISTRATOR: {clause.text}")
+    assert "Recorded: yes" in text
+
+
+def test_the_engine_gives_each_question_the_words_of_its_clauses(essex: Checklist) -> None:
+    asker = Scripted({}, reviews=[None])
+    interview = Interview(essex, asker, Progress(), save=lambda _: None, today=lambda: TODAY)
+    question = essex.question("policies.acknowledged")
+    assert question is not None
+    position = interview._position(question, allow_back=False)
+    assert [cid for cid, _ in position.clauses] == [
+        "ADVICE",
+        "GG-POLICIES",
+        "GG-5",
+        "OU-1",
+        "OU-2",
+        "OU-4",
+    ]
+
+
+def test_a_question_only_a_renewal_answers_does_not_stop_answers_being_filled_in(
+    tmp_path: Path,
+) -> None:
+    text = TINY.replace(
+        '[[sections.questions]]\nid = "club.has_owner"',
+        '[[sections.questions]]\nid = "club.live"\ntype = "yesno"\nprompt = "Live?"\nclauses = []\n'
+        "required = false\nrenewal = true\n\n"
+        '[[sections.questions]]\nid = "club.has_owner"',
+    ).replace(
+        'prompt = "Is there a named owner?"',
+        'prompt = "Is there a named owner?"\n'
+        'derive = [{ when = { question = "club.kind", equals = "sport" }, value = true }]',
+    )
+    path = tmp_path / "tiny.toml"
+    path.write_text(text, encoding="utf-8")
+    checklist = load_checklist(path)
+    asker = Scripted(
+        {
+            "club.name": ["Chess Club"],
+            "club.kind": ["sport"],
+            "club.owner_email": ["a@example.ac.uk"],
+            "club.founded": [None],
+            "web.sites": [("insta",)],
+        }
+    )
+    interview, _, _ = run(checklist, asker)
+    assert "club.has_owner" not in asker.asked and "club.live" not in asker.asked
+    assert interview.progress.answers["club.has_owner"] is True

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Mapping
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from smcheck.checklist import Checklist, QType, Question, Value
 from smcheck.interview import Interview, Position, Progress
@@ -56,6 +56,51 @@ def typed(question: Question, value: Value | None) -> str:
             return str(value)
 
 
+def reply(
+    checklist: Checklist, answers: Mapping[str, Value], signoff: Mapping[str, str], said: str
+) -> str:
+    """What a person types (without the Enter) at the prompt that ends ``said``, the screen's text
+    since the last prompt: the answer to the question shown, or the sign-off's and the menus' replies."""
+    last = " ".join(said.rsplit("\n\n", 1)[-1].split())  # as read, wrapped or not
+    for question in sorted(checklist.questions, key=lambda q: -len(q.prompt)):
+        if question.prompt in last:
+            return typed(question, answers.get(question.id))
+    if "What next?" in last:
+        return "1"
+    if "designated administrator?" in last or "declaration?" in last:
+        return "yes"
+    for key in ("role", "department", "name", "email"):
+        if f"Your {key}" in last:
+            return signoff[key]
+    raise AssertionError(f"no answer for: {last!r}")
+
+
+class Terminalled(NamedTuple):
+    """What the whole ``smcheck new --plain`` took in a terminal, from the first line to the last."""
+
+    prompts: int
+    words: int
+    transcript: str
+
+
+def run_in_terminal(
+    term: Any, checklist: Checklist, answers: Mapping[str, Value], signoff: Mapping[str, str]
+) -> Terminalled:
+    """Answer ``smcheck new --plain`` running in ``term`` (a :class:`helpers.terminal.Terminal`) as a
+    person would answer ``answers``, prompt by prompt, until it ends."""
+    import pexpect
+
+    from helpers.terminal import ENTER, plain
+
+    prompts = 0
+    while term.child.expect_exact([PROMPT, pexpect.EOF]) == 0:
+        prompts += 1
+        said = plain(term.child.before).replace("\r\n", "\n")
+        term.child.send(reply(checklist, answers, signoff, said) + ENTER)
+    text = plain(term.log.getvalue())
+    return Terminalled(prompts, len(text.split()), text)
+
+
 class _Typist(io.StringIO):
     """Standard input that types, at each prompt, the answer to the question on screen."""
 
@@ -67,13 +112,11 @@ class _Typist(io.StringIO):
         screen: io.StringIO,
     ) -> None:
         super().__init__()
+        self._checklist = checklist
         self._answers = answers
         self._signoff = signoff
         self._screen = screen
         self._seen = 0
-        self._prompts = sorted(
-            ((q.prompt, q) for q in checklist.questions), key=lambda item: -len(item[0])
-        )
         self.lines = 0
 
     def isatty(self) -> bool:
@@ -83,18 +126,7 @@ class _Typist(io.StringIO):
         text = self._screen.getvalue()
         said, self._seen = text[self._seen :], len(text)
         self.lines += 1
-        last = " ".join(said.rsplit("\n\n", 1)[-1].split())  # as read, wrapped or not
-        for prompt, question in self._prompts:
-            if prompt in last:
-                return typed(question, self._answers.get(question.id)) + "\n"
-        if "What next?" in last:
-            return "1\n"
-        if "designated administrator?" in last or "declaration?" in last:
-            return "yes\n"
-        for key in ("role", "department", "name", "email"):
-            if f"Your {key}" in last:
-                return self._signoff[key] + "\n"
-        raise AssertionError(f"no answer for: {last!r}")
+        return reply(self._checklist, self._answers, self._signoff, said) + "\n"
 
 
 def measure(
