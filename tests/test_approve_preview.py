@@ -29,10 +29,13 @@ QUESTION = "as the Digital Marketing Officer? [y/N]"
 
 WARNED = (
     EXAMPLE_ANSWERS.read_text(encoding="utf-8")
-    .replace("marketing_agreed = true", "marketing_agreed = false")
+    # 1.3.0: nobody named as having agreed the marketing use, nor a deputy, fills in "agreed?" and
+    # "a deputy?" as no; "will you tell them?" is then asked (yes), and the cover plan.
     .replace(
-        "has_deputy = true", 'has_deputy = false\ncover_plan = "The head of department covers."'
+        'kinds = ["marketing", "students", "alumni"]',
+        'kinds = ["marketing", "students", "alumni"]\nstudents_monitoring = true',
     )
+    .replace("accepts = true", 'accepts = true\ncover_plan = "The head of department covers."')
 )
 """Two warnings: marketing not agreed (no explanation asked) and no deputy (explained)."""
 WARNED = "\n".join(

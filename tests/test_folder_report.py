@@ -74,7 +74,8 @@ def warned(root: Path, output: str) -> Path:
     answers = root / "no-deputy.answers.toml"
     text = EXAMPLE_ANSWERS.read_text()
     for old, new in (
-        ("has_deputy = true", 'has_deputy = false\ncover_plan = "The head of department covers."'),
+        # 1.3.0: no deputy named fills in "Is there a deputy?" as no; the cover plan is asked.
+        ("accepts = true", 'accepts = true\ncover_plan = "The head of department covers."'),
         ('deputy_name = "Tom Reid"\n', ""),
         ('deputy_email = "t.reid@essex.ac.uk"\n', ""),
     ):
