@@ -19,8 +19,11 @@ holds every experiment as a test, with ``ssh-keygen`` as the oracle):
    ("lacks principal list"); its critical options (``force-command``, ``source-address``) do not matter
    for a signature.
 5. Revocation (``ssh-keygen -Y verify -r FILE``) refuses a certificate whose key, or whose CA key, is
-   listed in a plain revoked-keys file, and one that a KRL revokes by key, by fingerprint, by the CA's
-   serial number (serial 0, the default, is never revoked by serial) or by key id.
+   listed in a plain revoked-keys file (a certificate line there revokes its key), and one that a KRL
+   revokes by key, by fingerprint, by the CA's serial number or by key id. Serial 0 (a certificate
+   made without ``-z``) is never revoked by serial, and a KRL that names serial 0 is invalid to
+   OpenSSH (every verification fails): smcheck refuses the file.
+6. A KRL made for one CA revokes nothing signed by another.
 
 The certificate's signature is checked when it is read (OpenSSH refuses a certificate whose CA signature
 does not verify before anything else). CA keys may be Ed25519, ECDSA or RSA, where ``cryptography``
