@@ -427,3 +427,22 @@ def test_an_untouched_security_key_signature_from_the_agent_is_not_written(
         " flag is not set), so the signature would not count"
     ) in " ".join(result.output.split())
     assert record.read_bytes() == before
+
+
+def test_trust_add_adds_a_security_keys_line(desk: Desk) -> None:
+    """A newcomer who signed with a security key is added with that key, type and all; the record
+    then verifies, and adding again finds the line."""
+    record = desk.new(key=None)
+    signed_bytes = runner.invoke(app, ["show", str(record), "--signed-bytes"]).stdout_bytes
+    sig = desk.root / "record.sig"
+    sig.write_text(KEY.sign(signed_bytes))
+    result = runner.invoke(app, ["sign", str(record), "--signature", str(sig)])
+    assert result.exit_code == 0, result.output
+    add = ["trust", "add", "--yes", "--allowed-signers", str(desk.trust), str(record)]
+    result = runner.invoke(app, add)
+    assert result.exit_code == 0, result.output
+    assert f'{PROPOSER_EMAIL} namespaces="smcheck-record" {KEY.line()}' in desk.trust.read_text()
+    assert desk.verify(record, "--require", "signed")[0] == 0
+    result = runner.invoke(app, add)
+    assert result.exit_code == 0, result.output
+    assert "already trusts this key" in " ".join(result.output.split())
