@@ -44,6 +44,7 @@ from smcheck.trust.sshsig import (
     signature_from_base64,
     verify,
 )
+from smcheck.trust.wire import KeyProblem
 from smcheck.verify import Demands, verify_bytes
 
 SSH_KEYGEN = shutil.which("ssh-keygen")
@@ -996,3 +997,33 @@ def test_a_krl_given_as_the_trust_file_is_refused_by_name(lab: Lab, tmp_path: Pa
     assert caught.value.hint == (
         "give it as the revoked keys (--revoked), and the allowed signers file here"
     )
+
+
+def test_an_rsa_ca_signing_with_sha1_is_refused(lab: Lab, tmp_path: Path) -> None:
+    """smcheck refuses SHA-1 everywhere: a certificate an RSA CA signed with ssh-rsa (SHA-1) is refused
+    when read, with how the CA signs instead (OpenSSH 9.2's ssh-keygen -Y verify still accepts it)."""
+    ca = make_key(tmp_path / "ca-rsa", "rsa")
+    user = make_key(tmp_path / "user")
+    made = keygen("-q", "-s", str(ca), "-t", "ssh-rsa", "-I", "x", "-n", ALICE, f"{user}.pub")
+    assert made.returncode == 0, made.stderr
+    cert = user.with_name("user-cert.pub")
+    with pytest.raises(KeyProblem) as caught:
+        read_certificate(cert)
+    assert caught.value.message == (
+        f"{cert} is signed by its CA with RSA and SHA-1 (ssh-rsa), which smcheck does not accept"
+    )
+    assert caught.value.hint == (
+        "the CA should sign with ssh-keygen -s CA -t rsa-sha2-512, or use an Ed25519 CA key"
+    )
+    # The same certificate inside a signature (made by hand: smcheck will not make it).
+    good = make_key(tmp_path / "good")
+    sha2 = certify(ca, good, "-t", "rsa-sha2-512", "-I", "y", "-n", ALICE)
+    signature = cert_signature(good, sha2, MESSAGE)
+    blob = base64.b64decode("".join(signature.splitlines()[1:-1]))
+    sha1_blob = base64.b64decode(cert.read_text().split()[1])
+    sha2_blob = base64.b64decode(sha2.read_text().split()[1])
+    assert sha2_blob in blob
+    forged_key = blob.replace(ssh_string(sha2_blob), ssh_string(sha1_blob))
+    text = armour(base64.b64encode(forged_key).decode())
+    with pytest.raises(SignatureError, match=r"signed by its CA with RSA and SHA-1 \(ssh-rsa\)"):
+        parse_signature(text)
