@@ -59,6 +59,8 @@ class Mode(NamedTuple):
     """The checklist answered: named with ``--checklist FILE`` when it is not a shipped one."""
     output: Path | None = None
     """Where the record is to be written (``--output``), when the person said."""
+    sign_with: Path | None = None
+    """The key the record is to be signed with (``--sign-with``), when the person named one."""
 
     def options(self, *, output: Path | None = None) -> str:
         """The options that carry the mode, each a shell word, with a space before each; ``output``
@@ -68,6 +70,8 @@ class Mode(NamedTuple):
             words.append("--plain")
         if self.checklist is not None and not registry.is_shipped(self.checklist):
             words.append(f"--checklist {shell_word(self.checklist.path)}")
+        if self.sign_with is not None:
+            words.append(f"--sign-with {shell_word(self.sign_with)}")
         where = output if output is not None else self.output
         if where is not None:
             words.append(f"--output {shell_word(where)}")
@@ -306,15 +310,18 @@ def interview_to_record(
     *,
     resumed: bool,
     plain: bool = False,
+    sign_with: Path | None = None,
 ) -> int:
-    """The interview from ``progress`` to a written record (shared by new, --resume and renew).
+    """The interview from ``progress`` to a written record (shared by new, --resume and renew);
+    ``plain`` and ``sign_with`` (the ``--sign-with`` given) are the run's mode, which every command it
+    suggests carries.
 
     The draft is written at the first answer (not before), and renamed for the channel once its
     platform and handle are known; the messages name it wherever it is now.
     """
     from smcheck.drafts import save_draft
 
-    mode = Mode(plain, checklist, output)
+    mode = Mode(plain, checklist, output, sign_with)
     plain_word = " --plain" if plain else ""
     refuse_out_of_force(
         checklist,

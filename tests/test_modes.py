@@ -48,6 +48,9 @@ def test_the_resume_command_carries_plain_a_custom_checklist_and_the_output(
         f"smcheck new --resume 'drafts/chess club.draft.toml' --plain --checklist"
         f" {shell_word(tiny.path)} --output ./-out.smcheck.toml"
     )
+    # A key named with --sign-with is named again (a key in the config file needs no option).
+    signed = session.Mode(sign_with=Path("keys/my key"))
+    assert signed.resume(draft).endswith(" --sign-with 'keys/my key'")
     # After a taken output name, the command names another one instead (not two --output).
     assert mode.resume(draft, output=Path("OTHER")).endswith(" --output OTHER")
     # The shipped checklist is found without --checklist; the full-screen mode needs no option.

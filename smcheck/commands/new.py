@@ -48,7 +48,7 @@ def run(
         " (smcheck checklist template prints one to fill in)",
     )
     return _run_interactive(
-        checklist_ref, output, force, resume, draft, session.signer_for(sign_with), plain
+        checklist_ref, output, force, resume, draft, session.signer_for(sign_with), plain, sign_with
     )
 
 
@@ -115,6 +115,7 @@ def _run_interactive(
     draft: Path | None,
     signer: session.Signer | None,
     plain: bool,
+    sign_with: Path | None = None,
 ) -> int:
     from smcheck.drafts import in_progress, load_draft, new_draft_path
 
@@ -151,12 +152,21 @@ def _run_interactive(
                     f"You have {count} unfinished draft{'s' if count != 1 else ''}"
                     f" (latest: {waiting[0].channel or 'channel not given yet'}); to continue"
                     f" {'it' if count == 1 else 'one'} instead: smcheck new --resume"
-                    f"{session.Mode(plain, checklist, output).options()}"
+                    f"{session.Mode(plain, checklist, output, sign_with).options()}"
                 ),
                 style="yellow",
             )
     return session.interview_to_record(
-        checklist, progress, draft_path, started, output, force, signer, resumed=resume, plain=plain
+        checklist,
+        progress,
+        draft_path,
+        started,
+        output,
+        force,
+        signer,
+        resumed=resume,
+        plain=plain,
+        sign_with=sign_with,
     )
 
 

@@ -115,4 +115,5 @@ def run(
         signer,
         resumed=False,
         plain=plain,
+        sign_with=sign_with,
     )
