@@ -107,6 +107,9 @@ def test_renew_in_a_terminal_reviews_and_signs_off_afresh(tmp_path: Path) -> Non
         term.answer(prompt, ENTER)  # the old sign-off details are offered
     term.answer("Do you make this declaration?", "yes" + ENTER)
     term.expect("Record written: new.smcheck.toml")
+    # What is still to do before launch, as new says it (the record is unsigned: sign it first).
+    term.expect("Before the channel may launch:")
+    term.expect("Sign the record with")
     assert term.finish() == 0
     new = (tmp_path / "new.smcheck.toml").read_bytes()
     assert record_of(new).answers == record_of(old.read_bytes()).answers
