@@ -449,3 +449,24 @@ def test_a_question_only_a_renewal_answers_does_not_stop_answers_being_filled_in
     interview, _, _ = run(checklist, asker)
     assert "club.has_owner" not in asker.asked and "club.live" not in asker.asked
     assert interview.progress.answers["club.has_owner"] is True
+
+
+def test_checklist_show_and_the_template_say_which_answers_are_filled_in() -> None:
+    from typer.testing import CliRunner
+
+    from smcheck.cli import app
+
+    runner = CliRunner()
+    text = runner.invoke(app, ["checklist", "show", "essex-social-media"]).stdout
+    assert "filled in as yes when administrator.deputy_name is answered" in text
+    assert (
+        "filled in as yes when monitoring.contentious_plan mentions"
+        " Digital Marketing Officer, DMO" in text
+    )
+    shown = runner.invoke(app, ["checklist", "show", "essex-social-media", "--json"]).stdout
+    assert '"derive"' in shown
+    template = runner.invoke(app, ["checklist", "template", "essex-social-media"]).stdout
+    assert (
+        "# Leave it out when (channel.audiences includes alumni or uses.kinds includes alumni):"
+        " it is filled in as yes" in template
+    )

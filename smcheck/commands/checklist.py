@@ -82,6 +82,7 @@ def _question_json(q: Question) -> dict[str, object]:
         "wording": [
             {"when": describe(w.when), "prompt": w.prompt, "help": w.help} for w in q.wording
         ],
+        "derive": [{"when": describe(d.when), "value": format_value(d.value)} for d in q.derive],
         "normalize": (
             {
                 "prefix": v.prefix,
@@ -148,6 +149,11 @@ def run_show(ref: str, *, as_json: bool) -> int:
                 )
             for variant in q.wording:
                 lines.append(f"       worded differently when {describe(variant.when)}")
+            for derivation in q.derive:  # not asked then: earlier answers give it
+                lines.append(
+                    f"       filled in as {format_value(derivation.value)}"
+                    f" when {describe(derivation.when)}"
+                )
             for rule in q.rules:
                 lines.append(f"       {rule.level.value} {rule.id}: when {describe(rule.when)}")
                 if rule.explained_by:
@@ -238,6 +244,11 @@ def template(checklist: Checklist) -> str:
                 )
             if q.when is not None:
                 out.append(f"# Asked only when: {describe(q.when)}")
+            for derivation in q.derive:
+                out.append(
+                    f"# Leave it out when {describe(derivation.when)}:"
+                    f" it is filled in as {format_value(derivation.value)}"
+                )
             if q.clauses:
                 out.append("# Policy: " + ", ".join(q.clauses))
             out.append(f"# {name} = {_example(q)}")
