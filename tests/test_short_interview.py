@@ -470,3 +470,33 @@ def test_checklist_show_and_the_template_say_which_answers_are_filled_in() -> No
         "# Leave it out when (channel.audiences includes alumni or uses.kinds includes alumni):"
         " it is filled in as yes" in template
     )
+
+
+def test_the_full_screen_review_says_where_a_filled_in_answer_comes_from(
+    essex: Checklist, example: tuple[dict[str, Value], dict[str, str]]
+) -> None:
+    from rich.console import Console
+
+    from smcheck import console
+
+    answers, _ = example
+    script: dict[str, list[Value | None]] = {qid: [value] for qid, value in answers.items()}
+    for question in essex.questions:
+        if not question.required:
+            script.setdefault(question.id, [None])
+    asker = Scripted(script, reviews=[None])
+    interview, _, _ = run(essex, asker)
+    rows = interview.review_rows()
+    contact = next(r for r in rows if r.question.id == "alumni.contact")
+    audiences = next(r for r in rows if r.question.id == "channel.audiences")
+    kinds = next(r for r in rows if r.question.id == "uses.kinds")
+    assert contact.filled_from == (audiences.number, kinds.number)
+    screen = Console(width=200, record=True, color_system=None)
+    for part in console.review_view(rows, None):
+        screen.print(part)
+    text = " ".join(screen.export_text().split())
+    assert (
+        f"yes (filled in from your answers in rows {audiences.number} and {kinds.number})" in text
+    )
+    asked = next(r for r in rows if r.question.id == "administrator.accepts")
+    assert asked.filled_from == () and asked.filled_note == ""
