@@ -150,6 +150,8 @@ class _Line:
     instruction: str
     hint: str | None = None
     error: str | None = None
+    policy: str | None = None
+    """The policy's words the question comes from, shown as the hint when ? is pressed."""
 
     def tokens(self) -> Fragments:
         if self.hint:
@@ -200,7 +202,30 @@ def _bindings(
     bindings.add("s-tab", eager=True)(back)
     if back_key:
         bindings.add("<", eager=True)(back)
+    if line.policy is not None:
+
+        @bindings.add("?", eager=True)
+        def _policy(event: KeyPressEvent) -> None:
+            # ? shows the policy's words in place of the instruction; typed into an answer it is
+            # itself (a text answer may hold a question mark, just not begin with one).
+            buffer = event.app.current_buffer
+            if buffer.text:
+                buffer.insert_text("?")
+                return
+            line.hint = line.policy
+
     return bindings
+
+
+POLICY_WORDS = "? for the policy's words"
+"""How a prompt says that ? shows the clauses the question comes from."""
+
+
+def _policy(position: Position) -> str | None:
+    """The words of the clauses a question comes from, for its ? key (None when it names none)."""
+    if not position.clauses:
+        return None
+    return " ".join(f"{visible(cid)}: {visible(text)}" for cid, text in position.clauses)
 
 
 def _run(question: questionary.Question) -> Any:
@@ -228,10 +253,12 @@ def _ask_text(
     default: str,
     judge: Callable[[str], str | None],
     can_go_back: bool,
+    policy: str | None = None,
 ) -> str:
     """A line of text, taken on Enter once ``judge`` (which returns why it is refused, or None) accepts
-    it. ``<`` as the whole answer raises GoBack when there is somewhere to go back to."""
-    line = _Line(instruction)
+    it. ``<`` as the whole answer raises GoBack when there is somewhere to go back to; ``?`` as the
+    first key shows ``policy``, the policy's words the question comes from."""
+    line = _Line(instruction, policy=policy)
     # What stays on the screen once the prompt is left: the answer as typed, or that the person went
     # back. It is drawn as part of the wrapped prompt (never as the input line, which prompt_toolkit
     # breaks mid-word at the edge), and the input line is emptied: no stray "<" is left behind.
@@ -301,6 +328,7 @@ def _ask_yes_no(
     parse: Callable[[str], Value | None],
     can_go_back: bool,
     required: bool = True,
+    policy: str | None = None,
 ) -> bool | None:
     """A yes/no question answered by a whole word and Enter. Enter alone keeps ``current``; with no
     current answer it is refused (an accidental Enter must not answer a compliance question)."""
@@ -309,6 +337,8 @@ def _ask_yes_no(
     if current is not None:
         words.append(f"Enter alone keeps {'yes' if current else 'no'}")
     words.extend(_back_words(can_go_back, typed=True))
+    if policy is not None:
+        words.append(POLICY_WORDS)
 
     def judge(text: str) -> str | None:
         if not text.strip():
@@ -321,7 +351,9 @@ def _ask_yes_no(
             return str(exc)
         return None
 
-    typed = _ask_text(message, "; ".join(words), default="", judge=judge, can_go_back=can_go_back)
+    typed = _ask_text(
+        message, "; ".join(words), default="", judge=judge, can_go_back=can_go_back, policy=policy
+    )
     if not typed.strip():
         return current
     value = parse(typed)
@@ -343,6 +375,7 @@ def _ask_choices(
     submit: Callable[[int, list[int]], tuple[object, str]],
     instruction: str | None = None,
     back_hint: str | None = None,
+    policy: str | None = None,
 ) -> object:
     """A numbered list: one to pick (``multi`` False) or boxes to tick.
 
@@ -374,7 +407,9 @@ def _ask_choices(
         else:
             instruction = "type its number or use ↑↓, then Enter"
         instruction = "; ".join([instruction, *_back_words(can_go_back, typed=False)])
-    line = _Line(instruction)
+        if policy is not None:
+            instruction += "; " + POLICY_WORDS
+    line = _Line(instruction, policy=policy)
     state: dict[str, Any] = {"pending": 0, "answer": None}
     out_of_range = f"type a number from 1 to {count}"
     ignored = out_of_range + (", Space to tick" if multi else "") + ", or use ↑↓"
@@ -571,6 +606,7 @@ class QuestionaryAsker:
                 parse=parse,
                 can_go_back=back,
                 required=question.required,
+                policy=_policy(position),
             )
         if question.type in (QType.CHOICE, QType.MULTI):
             return self._ask_list(question, position, current, check)
@@ -583,6 +619,8 @@ class QuestionaryAsker:
             words.append("optional: Enter alone leaves it blank")
         default = _text_default(current)
         words.extend(_back_words(back, typed=True, prefilled=bool(default)))
+        if position.clauses:
+            words.append(POLICY_WORDS)
 
         def judge(text: str) -> str | None:
             try:
@@ -597,6 +635,7 @@ class QuestionaryAsker:
             default=default,
             judge=judge,
             can_go_back=back,
+            policy=_policy(position),
         )
         return parse(typed)
 
@@ -632,6 +671,7 @@ class QuestionaryAsker:
             ticked=ticked,
             can_go_back=position.can_go_back,
             submit=submit,
+            policy=_policy(position),
         )
         assert isinstance(answer, str | tuple)
         return answer

@@ -500,3 +500,32 @@ def test_the_full_screen_review_says_where_a_filled_in_answer_comes_from(
     )
     asked = next(r for r in rows if r.question.id == "administrator.accepts")
     assert asked.filled_from == () and asked.filled_note == ""
+
+
+@pytest.mark.parametrize(
+    "qid", ["administrator.accepts", "policies.acknowledged", "monitoring.who"]
+)
+def test_the_policys_words_are_one_key_away_full_screen(essex: Checklist, qid: str) -> None:
+    """At the full-screen prompts ? (as the first key of a text) shows the clauses' words in place of
+    the instruction; the next key brings the instruction back and the answer is taken as usual."""
+    from test_prompts import CTRL_C, Screen, asker
+
+    question = essex.question(qid)
+    assert question is not None
+    clause = essex.clause(question.clauses[0])
+    assert clause is not None
+    position = Interview(essex, Scripted({}), Progress(), save=lambda _: None)._position(
+        question, allow_back=False
+    )
+    screen = Screen(columns=400)
+    script = [("? for the policy's words", "?"), (clause.text[:40], CTRL_C)]
+    with screen.typing(script) as missed, pytest.raises(KeyboardInterrupt):
+        asker().ask(
+            question,
+            position=position,
+            current=None,
+            error=None,
+            parse=lambda text: text,
+            check=lambda value: value,  # type: ignore[arg-type,return-value]
+        )
+    assert missed == []
