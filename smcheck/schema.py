@@ -144,6 +144,8 @@ def checklist_schema() -> Schema:
             "wording": {"type": "array", "items": wording},
             "normalize": normalize,
             "derive": {"type": "array", "items": derive},
+            # Of the question's own type, like default (the linter checks it against the question).
+            "renewal": {},
         },
         ["id", "type", "prompt", "clauses"],
     )

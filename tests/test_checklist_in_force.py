@@ -99,9 +99,14 @@ def test_the_archived_and_the_shipped_versions_keep_their_bytes() -> None:
     assert hashlib.sha256(archived.read_bytes()).hexdigest() == (
         "a74b0be332422ae96cfa6c2da1b37c9554446a0e8a3a2713e16dae98c1e034c6"
     )
+    # 1.3.0, archived byte for byte when 1.3.1 shipped.
+    archived = ROOT / "checklists" / "archive" / "essex-social-media-1.3.0.toml"
+    assert hashlib.sha256(archived.read_bytes()).hexdigest() == (
+        "6455973b7955f3722241933bb6d4d16d122a6a7d015ff9bc1c958d0a3bed4d16"
+    )
     current = ROOT / "checklists" / "essex-social-media.toml"
     assert hashlib.sha256(current.read_bytes()).hexdigest() == (
-        "6455973b7955f3722241933bb6d4d16d122a6a7d015ff9bc1c958d0a3bed4d16"
+        "05274a0d4d2a43f4852ec5281a55b4a7cf7ee4dfa05c3325913a90679f1d6389"
     )
 
 
@@ -528,7 +533,7 @@ def test_the_renewal_without_a_terminal_answers_the_checklist_in_force(
     assert result.exit_code == 0, result.output
     renewed = check(out.read_bytes(), now=NEXT_DAY)
     assert renewed.valid and renewed.record is not None
-    assert renewed.record.checklist_version == "1.3.0" and renewed.rereview is None
+    assert renewed.record.checklist_version == "1.3.1" and renewed.rereview is None
 
 
 def test_an_interview_that_runs_past_the_grace_is_refused_in_words(

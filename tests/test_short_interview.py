@@ -52,7 +52,7 @@ def example(essex: Checklist) -> tuple[dict[str, Value], dict[str, str]]:
 
 
 def test_every_check_clause_is_asked_about_by_a_question_or_a_rule(essex: Checklist) -> None:
-    assert essex.version == "1.3.0"
+    assert essex.version == "1.3.1"
     named = {c for q in essex.questions for c in q.clauses}
     named |= {c for q in essex.questions for r in q.rules for c in r.clauses}
     for clause in essex.clauses:

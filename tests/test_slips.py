@@ -371,3 +371,38 @@ def test_an_optional_question_only_a_renewal_answers_is_not_asked_in_a_new_inter
     again, _, _ = run(checklist, renewal, Progress(answers={"club.live": True}))
     assert "club.live" not in renewal.asked and again.progress.answers["club.live"] is True
     assert "club.live" in [row.question.id for row in again.review_rows()]
+
+
+def test_renewing_a_live_shipped_channel_asks_when_it_launched_instead_of_warning(
+    essex: Checklist, tmp_path: Path
+) -> None:
+    """essex-social-media 1.3.1: a renewal says the channel is live, so a launch date in the past is
+    the day it launched (no warning), and the question reads so; a new channel is still warned."""
+    import datetime as dt
+
+    from smcheck.outcome import evaluate, worded
+
+    launch = essex.question("channel.launch_date")
+    live = essex.question("channel.live")
+    assert launch is not None and live is not None and live.renewal is True and live.renewal_only
+    later = dt.date(2027, 6, 1)  # the day the record is renewed, after its launch
+    answers = dict(essex_answers(essex))
+    launched = answers["channel.launch_date"]
+    assert isinstance(launched, dt.date) and launched < later
+
+    def rules(answers: dict[str, Value]) -> set[str]:
+        return {finding.rule for finding in evaluate(essex, answers, today=later).findings}
+
+    # A new interview: the channel.live question is never asked, and a past date is warned.
+    assert "channel.live" not in answers
+    assert "channel.launch-in-past" in rules(answers)
+    assert worded(launch, answers).prompt == "When do you plan to launch the channel?"
+    # A renewal (new --answers OLD-RECORD, smcheck renew): the channel is live.
+    old = AnswersFile(tmp_path / "old.smcheck.toml", essex.id, answers, {}, True)
+    renewed = dict(apply_answers(essex, old, today=later).answers)
+    assert renewed["channel.live"] is True
+    assert "channel.launch-in-past" not in rules(renewed)
+    assert worded(launch, renewed).prompt == "When did the channel launch?"
+    # A live channel whose launch day is still to come is warned instead.
+    renewed["channel.launch_date"] = later + dt.timedelta(days=10)
+    assert "channel.live-launch-in-future" in rules(renewed)

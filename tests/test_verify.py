@@ -248,7 +248,7 @@ def test_record_with_warnings_is_valid_with_outcome_warn(tiny: Checklist) -> Non
             id="unknown-status",
         ),
         pytest.param(
-            b'version = "1.3.0"',
+            b'version = "1.3.1"',
             b"version = 1",
             "schema-invalid",
             "checklist.version",
@@ -332,7 +332,7 @@ def test_checklist_unknown_to_the_lookup(record_bytes: bytes) -> None:
 
 
 def test_checklist_other_version_in_record(record_bytes: bytes) -> None:
-    data = edit(record_bytes, b'version = "1.3.0"', b'version = "0.9.0"')
+    data = edit(record_bytes, b'version = "1.3.1"', b'version = "0.9.0"')
     failing = assert_fails_only(check(data), "checklist", "checklist-version", skipped=NO_CHECKLIST)
     assert "0.9.0" in failing.summary
 
@@ -360,7 +360,7 @@ def test_an_archived_checklist_is_only_found_by_a_well_formed_id_and_version() -
     assert registry.archived("../essex-social-media", "1.1.0") is None
     assert registry.archived("essex-social-media", "../../1.1.0") is None
     assert (
-        registry.archived("essex-social-media", "1.3.0") is None
+        registry.archived("essex-social-media", "1.3.1") is None
     )  # the current one is not archived
     archived = registry.archived("essex-social-media", "1.2.0")  # archived when 1.3.0 shipped
     assert archived is not None and archived.version == "1.2.0"
@@ -369,7 +369,7 @@ def test_an_archived_checklist_is_only_found_by_a_well_formed_id_and_version() -
 def test_checklist_other_version_given(
     record_bytes: bytes, essex: Checklist, tmp_path: Path
 ) -> None:
-    newer = modified_checklist(tmp_path, essex.path, 'version = "1.3.0"', 'version = "1.4.0"')
+    newer = modified_checklist(tmp_path, essex.path, 'version = "1.3.1"', 'version = "1.4.0"')
     report = check(record_bytes, newer)
     assert_fails_only(report, "checklist", "checklist-version", skipped=NO_CHECKLIST)
 
@@ -698,7 +698,7 @@ def _comment(content: bytes) -> bytes:
 
 
 def _inline(content: bytes) -> bytes:
-    return content.replace(b'version = "1.3.0"', b'"version" = "1.3.0"')
+    return content.replace(b'version = "1.3.1"', b'"version" = "1.3.1"')
 
 
 def _spacing(content: bytes) -> bytes:
@@ -1192,7 +1192,7 @@ def test_cli_checklist_path_of_a_changed_copy(
 def test_cli_checklist_of_another_version(
     tmp_path: Path, valid_file: Path, essex: Checklist
 ) -> None:
-    newer = modified_checklist(tmp_path, essex.path, 'version = "1.3.0"', 'version = "2.0.0"')
+    newer = modified_checklist(tmp_path, essex.path, 'version = "1.3.1"', 'version = "2.0.0"')
     result = invoke("--checklist", newer.path, valid_file)
     assert result.exit_code == 1
     assert "2.0.0" in result.stdout
