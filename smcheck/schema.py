@@ -287,13 +287,14 @@ def _email(domains: tuple[str, ...]) -> Schema:
     return schema
 
 
-SCHEMA_BASE = "https://raw.githubusercontent.com/essex-digital/smcheck/main/schemas"
-"""Where the shipped checklists' answers schemas are published (``schemas/`` in the repository), for the
+SCHEMA_BASE = "https://raw.githubusercontent.com/essex-digital/smcheck/main/smcheck/data/schemas"
+"""Where the shipped checklists' answers schemas are published (``smcheck/data/schemas/`` in the
+repository, shipped in the package too), for the
 ``#:schema`` directive ``checklist template`` writes, which Taplo and Even Better TOML follow."""
 
 
 def answers_schema_url(checklist: Checklist) -> str:
-    """The published address of a checklist's answers schema (``schemas/answers-ID.schema.json``)."""
+    """The published address of a checklist's answers schema (``smcheck/data/schemas/answers-ID.schema.json``)."""
     return f"{SCHEMA_BASE}/answers-{checklist.id}.schema.json"
 
 

@@ -14,9 +14,9 @@ import typer.main
 from smcheck import cli, manpage
 
 REPO = Path(__file__).resolve().parent.parent
-PAGE = REPO / "man" / "smcheck.1"
+PAGE = REPO / "smcheck" / "data" / "man" / "smcheck.1"
 README = REPO / "README.md"
-REGENERATE = "python -m smcheck.manpage > man/smcheck.1"
+REGENERATE = "python -m smcheck.manpage > smcheck/data/man/smcheck.1"
 
 
 @pytest.fixture(scope="module")
