@@ -1,6 +1,20 @@
-"""One error base for every known failure; the CLI catches it once and prints one line and a hint."""
+"""One error base for every known failure; the CLI catches it once and prints one line and a hint.
+
+Every error pickles as itself, with all its fields, whatever its ``__init__`` takes: a batch's worker
+process raises it in the parent as the serial path would (:mod:`smcheck.batch`).
+"""
 
 from __future__ import annotations
+
+from typing import Any, TypeVar
+
+_E = TypeVar("_E", bound=BaseException)
+
+
+def _restore(kind: type[_E], args: tuple[object, ...]) -> _E:
+    """An error as it was pickled: made without its ``__init__`` (whose arguments differ from
+    ``args``), its fields set by pickle from the state :meth:`SmcheckError.__reduce__` gave."""
+    return kind.__new__(kind, *args)
 
 
 class SmcheckError(Exception):
@@ -16,6 +30,11 @@ class SmcheckError(Exception):
         self.hint = hint
         self.details = details
         """Further lines shown under the message (every bad line of a file, say)."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exception's own reduce calls ``type(self)(*self.args)``: wrong for every subclass whose
+        # ``__init__`` takes other arguments (FileProblem's path and problems), and it drops the hint.
+        return (_restore, (type(self), self.args), dict(vars(self)))
 
 
 class UsageError(SmcheckError):
