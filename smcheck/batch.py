@@ -25,7 +25,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar
 
 from smcheck.errors import CannotOpen, SmcheckError
 
@@ -209,57 +209,38 @@ def _worker_start(
     gc.freeze()
 
 
-def _verify_chunk(chunk: list[str | CannotOpen]) -> list[tuple[str, object]]:
-    """In a worker: each file's report, or a picklable stand-in for what the serial path would raise.
+def _verify_chunk(chunk: list[str | CannotOpen]) -> tuple[list[object], BaseException | None]:
+    """In a worker: each file's result, and the error that ended the chunk (None if none did).
 
-    An error ends the chunk, as it ends the serial loop: the files after it are not verified.
+    An error ends the chunk, as it ends the serial loop: the files after it are not verified. It goes
+    back to the parent as itself (smcheck's errors pickle with every field) and is raised there, after
+    the results before it.
     """
     assert _run is not None
     lookup, today, demands, make = _run
-    done: list[tuple[str, object]] = []
+    done: list[object] = []
     for item in chunk:
         try:
-            result = verify_item(item, lookup=lookup, today=today, demands=demands, make=make)
+            done.append(verify_item(item, lookup=lookup, today=today, demands=demands, make=make))
         except (
             BaseException
-        ) as exc:  # carried to the parent and raised there, as the serial loop raises it
-            done.append(("raise", _Carried.of(exc)))
-            break
-        if isinstance(result, CannotOpen):
-            done.append(("cannot", (result.path, result.reason, result.hint)))
-        else:
-            done.append(("report", result))
-    return done
+        ) as exc:  # raised in the parent, at its file, as the serial loop raises it
+            return done, _picklable(exc)
+    return done, None
 
 
-class _Carried:
-    """An exception sent from a worker to the parent: smcheck's own errors do not pickle as they are
-    (their ``__init__`` takes other arguments than ``args``), so the type and attributes travel."""
+def _picklable(exc: BaseException) -> BaseException:
+    """``exc``, or, for a bug whose exception does not pickle, an error that keeps its words."""
+    import pickle
 
-    def __init__(
-        self, kind: type[BaseException], args: tuple[object, ...], attrs: dict[str, object]
-    ):
-        self.kind, self.args, self.attrs = kind, args, attrs
+    try:
+        pickle.dumps(exc)
+    except Exception:
+        import traceback
 
-    @classmethod
-    def of(cls, exc: BaseException) -> _Carried:
-        import pickle
-
-        attrs = dict(vars(exc))
-        try:
-            pickle.dumps((type(exc), exc.args, attrs))
-        except Exception:  # a bug's exception that does not pickle: keep its words
-            import traceback
-
-            text = "".join(traceback.format_exception(exc))
-            return cls(RuntimeError, (f"a verify worker failed:\n{text}",), {})
-        return cls(type(exc), exc.args, attrs)
-
-    def rebuild(self) -> BaseException:
-        exc = self.kind.__new__(self.kind)
-        BaseException.__init__(exc, *self.args)
-        vars(exc).update(self.attrs)
-        return exc
+        text = "".join(traceback.format_exception(exc))
+        return RuntimeError(f"a verify worker failed:\n{text}")
+    return exc
 
 
 def _parallel(
@@ -293,14 +274,14 @@ def _parallel(
         initargs=(lookup, today, demands, make),  # forked: inherited, not pickled
     )
     try:
-        pending: deque[Future[list[tuple[str, object]]]] = deque()
+        pending: deque[Future[tuple[list[object], BaseException | None]]] = deque()
         sent = 0
         for number, at in enumerate(starts):
             try:
                 while sent < len(chunks) and len(pending) < jobs * AHEAD:
                     pending.append(pool.submit(_verify_chunk, chunks[sent]))
                     sent += 1
-                done = pending.popleft().result()
+                done, error = pending.popleft().result()
             except BrokenProcessPool:
                 # A worker was killed (out of memory, say): the rest is verified here, as if serial.
                 for item in batch[at:]:
@@ -309,15 +290,9 @@ def _parallel(
                         verify_item(item, lookup=lookup, today=today, demands=demands, make=make),
                     )
                 return
-            for item, (kind, value) in zip(batch[at : at + CHUNK], done, strict=False):
-                if kind == "report":
-                    yield item, value
-                elif kind == "cannot":
-                    path, reason, hint = cast("tuple[str, str, str | None]", value)
-                    yield item, CannotOpen(path, reason, hint=hint)
-                else:
-                    assert isinstance(value, _Carried)
-                    raise value.rebuild()
+            yield from zip(batch[at : at + CHUNK], done, strict=False)
+            if error is not None:
+                raise error
             chunks[number] = []  # sent and answered: nothing of it is kept
     finally:
         # On Ctrl-C (or a caller that stops early) the chunks not started are dropped, and the few

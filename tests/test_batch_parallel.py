@@ -14,7 +14,7 @@ import pytest
 from helpers.records import FIXED_NOW, edit, make_record_bytes
 
 from smcheck import batch, registry
-from smcheck.errors import CannotOpen, UsageError
+from smcheck.errors import CannotOpen, FileProblem, UsageError
 from smcheck.fsutil import find_files
 from smcheck.record import SUFFIX, append_seal, read_layout
 from smcheck.trust.source import trust_loader
@@ -323,6 +323,48 @@ def test_a_bug_in_a_worker_is_raised_here_at_its_file(
             ):
                 got.append(item)
         assert got == items[: items.index(str(root / f"2-signed{SUFFIX}"))]
+    assert multiprocessing.active_children() == []
+
+
+def test_a_known_error_in_a_worker_arrives_as_itself_with_every_field(
+    folder: tuple[Path, Path], small_chunks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, trust = folder
+    items = items_of(root)
+    parent = os.getpid()
+    verify_item = batch.verify_item
+
+    def failing(item: str | os.PathLike[str] | CannotOpen, **kwargs: object) -> object:
+        if str(item).endswith(f"2-signed{SUFFIX}"):
+            error = FileProblem(str(item), [f"{item}:1: one", f"{item}:2: two"], hint="fix it")
+            error.add_note(f"raised in {'the parent' if os.getpid() == parent else 'a worker'}")
+            raise error
+        return verify_item(item, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "verify_item", failing)
+    raised: dict[int, FileProblem] = {}
+    for jobs in (1, 2):
+        got: list[object] = []
+        with pytest.raises(FileProblem) as caught:
+            for item, _ in batch.reports(
+                items, lookup=registry.lookup(), today=TODAY, demands=demands_for(trust), jobs=jobs
+            ):
+                got.append(item)
+        assert got == items[: items.index(str(root / f"2-signed{SUFFIX}"))]
+        raised[jobs] = caught.value
+    serial, parallel = raised[1], raised[2]
+    assert parallel.__notes__ == ["raised in a worker"]  # it did cross the process boundary
+    parallel.__notes__ = serial.__notes__
+    assert (type(parallel), parallel.args, vars(parallel)) == (
+        type(serial),
+        serial.args,
+        vars(serial),
+    )
+    assert (parallel.path, parallel.hint, parallel.details) == (
+        serial.path,
+        "fix it",
+        tuple(serial.problems),
+    )
     assert multiprocessing.active_children() == []
 
 
