@@ -11,16 +11,14 @@ from the same definitions.
 
 from __future__ import annotations
 
-import errno
-import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 from typer import _click
-from typer.core import TyperCommand
+from typer.core import TyperCommand, TyperGroup
 
 from smcheck import __version__
 from smcheck.choices import (
@@ -35,6 +33,7 @@ from smcheck.choices import (
     one_of,
     or_list,
 )
+from smcheck.errorhandler import error_handler
 
 ENVIRONMENT: dict[str, tuple[str, str]] = {
     "SMCHECK_ALLOWED_SIGNERS": (
@@ -101,6 +100,16 @@ def _doc(path: str, examples: Sequence[str], environment: Sequence[str] = COMMON
     return "\n".join(lines)
 
 
+class Program(TyperGroup):
+    """The root command: every run, from the console script or from a test's runner, goes through the
+    one error handler (:func:`smcheck.errorhandler.error_handler`), whatever part of it fails."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        with error_handler():
+            result = super().main(*args, **kwargs)
+        return result
+
+
 class Command(TyperCommand):
     """A typer command whose arguments read as words in the usage line and the help, as options do.
 
@@ -151,6 +160,7 @@ app = typer.Typer(
         "",
         ["smcheck new", "smcheck verify channel.smcheck.toml"],
     ),
+    cls=Program,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -997,109 +1007,18 @@ def checklist_template(
 
 
 def _run(function: Callable[..., int], *args: Any, **kwargs: Any) -> None:
-    """Call a command's ``run``; turn its exit code, and any known failure, into typer's exit.
-
-    A known failure prints one line and its hint, never a traceback; Ctrl-C in the interview says where
-    the draft is. typer itself handles usage errors (exit 2) and other Ctrl-C (exit 130); output that
-    cannot be written (a closed pipe, a full disk) is told by :func:`main`.
-    """
-    from smcheck import console
-    from smcheck.errors import Interrupted, SmcheckError
-
-    try:
-        code = function(*args, **kwargs)
-    except Interrupted as exc:
-        console.say("")
-        console.say(exc.message, style="bold yellow")
-        if exc.hint:
-            console.say(f"  {exc.hint}", style="yellow")
-        raise typer.Exit(exc.exit_code) from None
-    except SmcheckError as exc:
-        console.error(exc.message, exc.hint, exc.details)
-        raise typer.Exit(exc.exit_code) from None
+    """Call a command's ``run`` and exit with its code. A failure goes on up to the one error handler
+    around the whole program (:mod:`smcheck.errorhandler`), which tells it and chooses the exit code."""
+    code = function(*args, **kwargs)
     if code:
         raise typer.Exit(code)
 
 
-_OUTPUT_ERRORS = frozenset(
-    getattr(errno, name)
-    for name in ("EPIPE", "ENOSPC", "EIO", "EDQUOT", "EFBIG", "ECONNRESET")
-    if hasattr(errno, name)
-)
-"""Why writing to standard output (or error) fails: a closed pipe, a full disk, a failing device. Every
-file smcheck reads or writes itself turns its own failures into known errors, so one of these reaching
-:func:`main` is the output: the user's to fix, never a bug."""
-
-
 def main() -> None:
-    """Entry point. A bug (any unexpected exception) prints one line and exits 3; output that cannot be
-    written (a full disk, a closed pipe) is one line and exit 1, as any known failure."""
-    try:
-        try:
-            app()
-        except SystemExit:
-            # typer's answer to a closed pipe is a silent exit 1, with the streams wrapped so the
-            # flush at exit says nothing; smcheck says what happened, as for a full disk.
-            if type(sys.stdout).__name__ == "PacifyFlushWrapper":
-                _cannot_write(errno.EPIPE)
-            # Written now, while a failure can still be told: Python's own flush at exit would print
-            # "Exception ignored" and exit 120.
-            sys.stdout.flush()
-            raise
-    except OSError as exc:
-        if exc.errno is None or exc.errno not in _OUTPUT_ERRORS:
-            _internal_error(exc)
-        _cannot_write(exc.errno)
-    except Exception as exc:
-        _internal_error(exc)
-
-
-def _internal_error(exc: Exception) -> NoReturn:
-    """A bug: one line and exit 3 (the traceback with SMCHECK_DEBUG set)."""
-    if os.environ.get("SMCHECK_DEBUG"):
-        raise exc
-    sys.stderr.write(
-        f"smcheck: internal error: {type(exc).__name__}: {exc}\n"
-        "  hint: this is a bug in smcheck; run again with SMCHECK_DEBUG=1 for the details and report it\n"
-    )
-    sys.exit(3)
-
-
-def _cannot_write(number: int) -> NoReturn:
-    """Output that cannot be written: one line on stderr (none if stderr cannot be written either), and
-    exit 1. The stream that failed is pointed at the null device first, so nothing still in its buffer,
-    and no flush at exit, tries it again (Python would print "Exception ignored ... BrokenPipeError")."""
-    stdout_ok = _flushed(sys.stdout)
-    if not stdout_ok:
-        _to_devnull(sys.stdout)
-    try:
-        sys.stderr.write(f"smcheck: cannot write the output ({os.strerror(number)})\n")
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        _to_devnull(sys.stderr)
-    sys.exit(1)
-
-
-def _flushed(stream: Any) -> bool:
-    try:
-        stream.flush()
-    except (OSError, ValueError):
-        return False
-    return True
-
-
-def _to_devnull(stream: Any) -> None:
-    """Send whatever still goes to ``stream`` to the null device (a stream with no file, as in tests,
-    is left alone)."""
-    try:
-        fd = stream.fileno()
-    except (OSError, ValueError, AttributeError):
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, fd)
-    finally:
-        os.close(devnull)
+    """Entry point. Every failure is told, and its exit code chosen, by :mod:`smcheck.errorhandler`:
+    a known one is one line (exit 1 or 2), output that cannot be written one line (exit 1), Ctrl-C 130,
+    a bug one line and exit 3."""
+    app()
 
 
 @drafts_app.callback()

@@ -35,7 +35,7 @@ def _console(*, stderr: bool, soft_wrap: bool) -> Console:
     """A rich console that lets a closed pipe be told like any output that cannot be written.
 
     rich's own answer to a closed pipe is a silent exit; smcheck's is one line on stderr and exit 1
-    (:func:`smcheck.cli.main`), so the error goes on up, and what is still buffered is dropped."""
+    (:mod:`smcheck.errorhandler`), so the error goes on up, and what is still buffered is dropped."""
     from rich.console import Console
 
     class _Console(Console):
