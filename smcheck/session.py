@@ -95,7 +95,7 @@ def signer_for(key_path: Path | None) -> Signer | None:
         return None
     from smcheck.record import append_seal, read_layout
     from smcheck.trust.keys import open_key
-    from smcheck.trust.policy import seal_record
+    from smcheck.trust.signing import seal_record
 
     key = open_key(key_path)
     from smcheck.trust.keys import CertifiedKey

@@ -94,7 +94,7 @@ def make_records(folder: Path, count: int, key: Path) -> None:
     from smcheck.answers import apply_answers, load_answers_file
     from smcheck.outcome import evaluate
     from smcheck.record import append_seal, build_record, read_layout, render
-    from smcheck.trust.policy import seal_record
+    from smcheck.trust.signing import seal_record
 
     checklist = registry.by_id("essex-social-media")
     assert checklist is not None

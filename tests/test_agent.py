@@ -38,7 +38,8 @@ from smcheck.trust.keys import (
     open_key,
 )
 from smcheck.trust.policy import NAMESPACE_RECORD
-from smcheck.trust.sshsig import SignatureError, sign, signed_message
+from smcheck.trust.signing import sign
+from smcheck.trust.sshsig import SignatureError, signed_message
 from smcheck.trust.wire import KeyProblem, PublicKey, string
 
 SSH_AGENT = shutil.which("ssh-agent")
@@ -693,7 +694,7 @@ def test_an_identity_point_key_is_never_signed_with() -> None:
 
 
 def test_the_signer_checks_what_the_agent_returns() -> None:
-    """sshsig.sign verifies every signature a signer returns, so a lying agent is caught there."""
+    """signing.sign verifies every signature a signer returns, so a lying agent is caught there."""
 
     class Liar:
         public = LocalKey(Ed25519PrivateKey.from_private_bytes(bytes(range(32)))).public

@@ -26,16 +26,8 @@ from smcheck.record import append_seal, build_record, parse_record, render
 from smcheck.signoff import SignOff
 from smcheck.trust.allowed import TrustFile, load_allowed_signers
 from smcheck.trust.keys import LocalKey
-from smcheck.trust.policy import (
-    CLOCK_SKEW,
-    State,
-    blob_sha256,
-    decision_on,
-    namespace_for,
-    seal_decision,
-    seal_record,
-    sha256_hex,
-)
+from smcheck.trust.policy import CLOCK_SKEW, State, blob_sha256, namespace_for, sha256_hex
+from smcheck.trust.signing import decision_on, seal_decision, seal_record
 from smcheck.verify import Demands, Report, Verdict, verify_bytes
 
 TINY = load_checklist(DATA / "tiny.toml")
@@ -264,7 +256,8 @@ def test_a_co_signer_signs_in_the_namespace_of_their_role(tmp_path: Path) -> Non
     parsed = parse_record(data)
     from smcheck.approval import render_statement
     from smcheck.record import Seal
-    from smcheck.trust.sshsig import blob_of, sign
+    from smcheck.trust.signing import sign
+    from smcheck.trust.sshsig import blob_of
 
     statement = render_statement(
         Approval(

@@ -33,7 +33,7 @@ def folder(tmp_path: Path) -> tuple[Path, Path]:
     from cryptography.hazmat.primitives.serialization import load_ssh_private_key
 
     from smcheck.trust.keys import generate_key_pair
-    from smcheck.trust.policy import seal_record
+    from smcheck.trust.signing import seal_record
 
     key = tmp_path / "key"
     public = generate_key_pair(key, passphrase=None, comment="test")

@@ -34,13 +34,13 @@ from smcheck.record import Seal, append_seal, read_layout
 from smcheck.trust.allowed import Trust, decide_trust, load_allowed_signers, load_revoked
 from smcheck.trust.certs import Certificate
 from smcheck.trust.keys import CertifiedKey, LocalKey, load_private_key, read_certificate
-from smcheck.trust.policy import NAMESPACE_APPROVAL, NAMESPACE_RECORD, seal_record
+from smcheck.trust.policy import NAMESPACE_APPROVAL, NAMESPACE_RECORD
+from smcheck.trust.signing import seal_record, sign
 from smcheck.trust.sshsig import (
     SignatureError,
     armour,
     blob_of,
     parse_signature,
-    sign,
     signature_from_base64,
     verify,
 )

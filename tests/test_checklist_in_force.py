@@ -36,7 +36,7 @@ from smcheck.loader import lint_checklist, load_checklist, load_versions
 from smcheck.record import append_seal, parse_record
 from smcheck.report import FolderReporter, said
 from smcheck.trust.keys import LocalKey, generate_key_pair
-from smcheck.trust.policy import seal_record
+from smcheck.trust.signing import seal_record
 from smcheck.verify import Demands, Report, Verdict, report_json, verify_bytes
 
 ESSEX = "essex-social-media"

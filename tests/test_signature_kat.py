@@ -14,8 +14,9 @@ from smcheck.checklist import Checklist
 from smcheck.outcome import evaluate
 from smcheck.record import Seal, append_seal, build_record, read_layout, render
 from smcheck.signoff import SignOff
-from smcheck.trust.policy import NAMESPACE_APPROVAL, blob_sha256, seal_record
-from smcheck.trust.sshsig import blob_of, sign
+from smcheck.trust.policy import NAMESPACE_APPROVAL, blob_sha256
+from smcheck.trust.signing import seal_record, sign
+from smcheck.trust.sshsig import blob_of
 from smcheck.verify import Demands, Verdict, verify_bytes
 
 SEED = bytes(range(32))

@@ -32,7 +32,8 @@ from smcheck.trust.allowed import (
 )
 from smcheck.trust.keys import generate_key_pair, load_private_key, public_key_of
 from smcheck.trust.policy import NAMESPACE_APPROVAL, NAMESPACE_RECORD
-from smcheck.trust.sshsig import SignatureError, parse_signature, sign, verify
+from smcheck.trust.signing import sign
+from smcheck.trust.sshsig import SignatureError, parse_signature, verify
 from smcheck.trust.wire import KeyProblem, PublicKey, is_small_order, parse_public_key
 
 SSH_KEYGEN = shutil.which("ssh-keygen") or (

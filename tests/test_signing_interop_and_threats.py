@@ -38,8 +38,7 @@ from smcheck.errors import SmcheckError
 from smcheck.record import MARKER, Seal, append_seal, read_layout, rewrite_record
 from smcheck.trust.allowed import AllowedSigner, TrustFile
 from smcheck.trust.keys import load_private_key, public_key_of
-from smcheck.trust.policy import seal_record
-from smcheck.trust.sshsig import sign
+from smcheck.trust.signing import seal_record, sign
 from smcheck.trust.wire import parse_public_key
 from smcheck.verify import Demands, Report, Verdict, verify_bytes
 

@@ -22,7 +22,7 @@ from smcheck.cli import app
 from smcheck.outcome import evaluate
 from smcheck.record import append_seal, build_record, read_layout, render, split
 from smcheck.trust.keys import load_private_key
-from smcheck.trust.policy import seal_record
+from smcheck.trust.signing import seal_record
 
 TODAY = dt.datetime.now(dt.UTC)
 HOSTILE = "<script>document.title='pwned'</script><img src=x onerror=alert(1)>"

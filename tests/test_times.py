@@ -38,8 +38,9 @@ from smcheck.timeutil import (
     words,
 )
 from smcheck.trust.keys import key_ref
-from smcheck.trust.policy import blob_sha256, seal_record, sha256_hex
-from smcheck.trust.sshsig import blob_of, sign
+from smcheck.trust.policy import blob_sha256, sha256_hex
+from smcheck.trust.signing import seal_record, sign
+from smcheck.trust.sshsig import blob_of
 from smcheck.verify import Demands, Verdict, verify_bytes
 
 LATE = "9999-12-31 23:00:00-05:00"

@@ -352,7 +352,7 @@ def test_trust_agrees_with_ssh_keygen_verify(
     for the proposer (smcheck-record) the two agree both ways; for an approving role smcheck is
     stricter (a role is granted by name only), so what it trusts ssh-keygen accepts."""
     from smcheck.trust.policy import TRUSTED, namespace_for, trust_at
-    from smcheck.trust.sshsig import sign
+    from smcheck.trust.signing import sign
 
     namespace = namespace_for(role)
     signer = LocalKey(KEYS[0]).public

@@ -20,13 +20,7 @@ from smcheck.errors import Interrupted, SmcheckError, UsageError
 from smcheck.fsutil import refuse_link
 from smcheck.record import append_seal, changed_meanwhile, read_limited, rewrite_record
 from smcheck.text import shell_word, visible
-from smcheck.trust.policy import (
-    Refused,
-    approver_for,
-    certified_or_plain,
-    decision_on,
-    seal_decision,
-)
+from smcheck.trust.policy import Refused, approver_for, certified_or_plain
 
 if TYPE_CHECKING:
     from smcheck.record import Record
@@ -215,6 +209,7 @@ def _tally(decision: Decision, decided: int, total: int, declined: int, refused:
 def _one(record: Path, desk: _Desk) -> int:
     """Decide on one record: 0 when the decision was written, 1 when the reviewer said no."""
     from smcheck.record import parse_record
+    from smcheck.trust.signing import decision_on, seal_decision
     from smcheck.verify import Verdict, verify_bytes
 
     now, lookup, role, decision, comment = (

@@ -81,7 +81,8 @@ def run(
         made = f"the signature in {signature_path}"
     else:
         from smcheck.trust.keys import CertifiedKey, SigningKey, key_ref
-        from smcheck.trust.policy import certified_or_plain, seal_record
+        from smcheck.trust.policy import certified_or_plain
+        from smcheck.trust.signing import seal_record
         from smcheck.trust.wire import KeyProblem
 
         ref = key_ref(key_path)

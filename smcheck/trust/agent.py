@@ -11,7 +11,7 @@ Two requests are all smcheck makes, each on a connection of its own::
 
 and either may be answered with SSH_AGENT_FAILURE (5). Every message is ``uint32 length || byte type ||
 contents``. This module does no cryptography at all: the agent signs, and
-:func:`smcheck.trust.sshsig.sign` checks what it returns with pyca ``cryptography`` before anything
+:func:`smcheck.trust.signing.sign` checks what it returns with pyca ``cryptography`` before anything
 is written. What the agent says is read as untrusted input: every length is bounded before anything is
 read, every request has a deadline, and anything unexpected is a :class:`AgentProblem` in plain words.
 """
@@ -222,7 +222,7 @@ def sign_with(path: str, public: PublicKey, data: bytes) -> bytes:
     security key (``sk-ssh-ed25519@openssh.com``, which the agent signs with through the
     authenticator), the 64 bytes followed by the flags byte and the 4-byte counter (PROTOCOL.u2f).
 
-    The signature is not checked here: :func:`smcheck.trust.sshsig.sign` verifies it with the key.
+    The signature is not checked here: :func:`smcheck.trust.signing.sign` verifies it with the key.
     """
     message = (
         bytes([SSH_AGENTC_SIGN_REQUEST])

@@ -43,7 +43,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, NamedTuple
 
 from smcheck.errors import SmcheckError
-from smcheck.record import PROPOSER, REVIEWER, Record, RecordFile, Seal
+from smcheck.record import PROPOSER, REVIEWER, Record, Seal
 from smcheck.text import quoted
 from smcheck.timeutil import CLOCK_SKEW, in_future, words
 
@@ -51,12 +51,9 @@ from smcheck.timeutil import CLOCK_SKEW, in_future, words
 # little ahead) is timeutil's, the one rule for every signed time; it is named here too, as before.
 
 if TYPE_CHECKING:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
     from smcheck.approval import Approval
     from smcheck.trust.allowed import AllowedSigner, Authority, TrustFile
     from smcheck.trust.certs import Certificate
-    from smcheck.trust.keys import SigningKey
     from smcheck.trust.sshsig import Sshsig
     from smcheck.trust.wire import PublicKey
 
@@ -686,52 +683,6 @@ def standing(
     return Standing(State.APPROVED, "approved")
 
 
-# --- making signatures in the right namespace -------------------------------------------------------
-
-
-def seal_record(key: SigningKey | Ed25519PrivateKey, content: bytes) -> Seal:
-    """The proposer's signature over a record's exact content bytes, as a trailing entry."""
-    from smcheck.trust.sshsig import blob_of, sign
-
-    return Seal("sshsig", role=PROPOSER, sshsig=blob_of(sign(key, content, NAMESPACE_RECORD)))
-
-
-def decision_on(
-    parsed: RecordFile,
-    *,
-    role: str,
-    decision: str,
-    approver: str,
-    time: dt.datetime,
-    comment: str = "",
-) -> Approval:
-    """A decision bound to this record: its id, its exact content bytes and its proposer's signature,
-    so that it cannot be moved to another record (the record must be signed)."""
-    from smcheck.approval import Approval
-
-    proposer = next(s for s in parsed.seals if s.method == "sshsig" and s.role == PROPOSER)
-    return Approval(
-        record_id=parsed.record.id,
-        content_sha256=sha256_hex(parsed.content),
-        proposer_signature_sha256=blob_sha256(proposer),
-        role=role,
-        decision=decision,
-        approver=approver,
-        time=time,
-        comment=comment,
-    )
-
-
-def seal_decision(key: SigningKey, approval: Approval) -> Seal:
-    """An approver's signature over their statement, in their role's namespace, as a trailing entry."""
-    from smcheck.approval import render_statement
-    from smcheck.trust.sshsig import blob_of, sign
-
-    statement = render_statement(approval)
-    blob = blob_of(sign(key, statement.encode("utf-8"), namespace_for(approval.role)))
-    return Seal("sshsig", role=approval.role, statement=statement, sshsig=blob)
-
-
 # --- sign and approve: refuse up front what verify would refuse -------------------------------------
 
 
@@ -972,14 +923,11 @@ __all__ = [
     "approver_for",
     "blob_sha256",
     "certified_or_plain",
-    "decision_on",
     "judge",
     "namespace_for",
     "newcomer",
     "proposer_for",
     "role_holders",
-    "seal_decision",
-    "seal_record",
     "standing",
     "trust_at",
     "trust_notes",

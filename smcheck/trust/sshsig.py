@@ -1,8 +1,8 @@
 """OpenSSH's SSHSIG signatures (``PROTOCOL.sshsig``), Ed25519 and SHA-512 only.
 
-A signature made here verifies with ``ssh-keygen -Y verify``, and one that ``ssh-keygen -Y sign`` makes
-verifies here. All cryptography (Ed25519, SHA-2) is pyca ``cryptography``; this module writes only the
-envelope::
+The format, and its verifier: a signature :mod:`smcheck.trust.signing` makes verifies with ``ssh-keygen
+-Y verify``, and one that ``ssh-keygen -Y sign`` makes verifies here. All cryptography (Ed25519, SHA-2)
+is pyca ``cryptography``; this module reads and writes only the envelope::
 
     byte[6]  "SSHSIG"
     uint32   1                      version
@@ -43,12 +43,11 @@ import struct
 from typing import NamedTuple
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from smcheck.errors import SmcheckError
 from smcheck.text import quoted
 from smcheck.trust.certs import CERT_TYPE, Certificate, parse_certificate
-from smcheck.trust.keys import CertifiedKey, LocalKey, SigningKey
 from smcheck.trust.wire import (
     BASE64,
     KEY_HINT,
@@ -140,60 +139,6 @@ def blob_of(armoured: str) -> str:
     """The base64 SSHSIG blob of an armoured signature, on one line (as a record stores it)."""
     lines = armoured.strip().splitlines()
     return "".join(lines[1:-1])
-
-
-def sign(key: SigningKey | Ed25519PrivateKey, data: bytes, namespace: str) -> str:
-    """Sign ``data`` under ``namespace``; return the armoured signature, as ``ssh-keygen -Y sign``.
-
-    ``key`` is a private key or anything that signs for one (a key held by ``ssh-agent``). The
-    signature is checked before it is returned, so a signer that answers with something else (a
-    confused agent) is caught here. Ed25519 is deterministic: the same key, data and namespace always
-    give the same text.
-    """
-    if not namespace:
-        raise ValueError("a signature namespace must not be empty")
-    signer = LocalKey(key) if isinstance(key, Ed25519PrivateKey) else key
-    message = signed_message(namespace, data)
-    raw = signer.sign_raw(message)
-    public = signer.public
-    checked = message
-    tail = b""
-    if public.application is not None:
-        # A security key answers with the signature, the flags and the counter (PROTOCOL.u2f).
-        if len(raw) != 69:
-            raise SignatureError(
-                f"{signer.where} returned a security-key signature that is damaged"
-            )
-        raw, tail = raw[:64], raw[64:]
-        checked = _sk_message(
-            Sshsig(public, namespace, raw, b"", None, tail[0], struct.unpack(">I", tail[1:])[0]),
-            message,
-        )
-    try:
-        Ed25519PublicKey.from_public_bytes(public.raw).verify(raw, checked)
-    except (InvalidSignature, ValueError):
-        raise SignatureError(
-            f"{signer.where} returned a signature that does not verify with its own key",
-            hint="check that the key and the agent are the ones you meant",
-        ) from None
-    if tail and not tail[0] & USER_PRESENT:
-        raise SignatureError(
-            "the security key signed without anyone touching it (its user-presence flag is not"
-            " set), so the signature would not count",
-            hint="sign again and touch the security key when it blinks (a key made with"
-            " -O no-touch-required cannot sign for smcheck)",
-        )
-    carried = signer.certificate.blob if isinstance(signer, CertifiedKey) else public.wire()
-    blob = (
-        MAGIC
-        + struct.pack(">I", SIG_VERSION)
-        + string(carried)
-        + string(namespace.encode("utf-8"))
-        + string(b"")
-        + string(HASH_ALGORITHM.encode("ascii"))
-        + string(string(public.key_type.encode("ascii")) + string(raw) + tail)
-    )
-    return armour(base64.b64encode(blob).decode("ascii"))
 
 
 def _dearmour(armoured: str) -> bytes:
@@ -319,7 +264,7 @@ def parse_signature_blob(blob: bytes) -> Sshsig:
     return Sshsig(public_key, namespace, signature, blob, certificate, flags, counter)
 
 
-def _sk_message(sig: Sshsig, message: bytes) -> bytes:
+def sk_message(sig: Sshsig, message: bytes) -> bytes:
     """What a security key signs for ``message`` (PROTOCOL.u2f, Ed25519)."""
     assert sig.public_key.application is not None and sig.flags is not None
     assert sig.counter is not None
@@ -349,7 +294,7 @@ def verify(sig: Sshsig, data: bytes, namespace: str) -> None:
         )
     message = signed_message(namespace, data)
     if sig.public_key.application is not None:
-        message = _sk_message(sig, message)
+        message = sk_message(sig, message)
     try:
         _public_key(sig.public_key.raw).verify(sig.signature, message)
     except (InvalidSignature, ValueError):
