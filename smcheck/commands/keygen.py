@@ -12,7 +12,7 @@ from smcheck.choices import cosigner_roles
 from smcheck.errors import UsageError
 from smcheck.record import PROPOSER, REVIEWER
 from smcheck.trust.keys import generate_key_pair
-from smcheck.trust.policy import COSIGN_PREFIX, NAMESPACE_APPROVAL, namespace_for
+from smcheck.trust.policy import COSIGN_PREFIX, NAMESPACE_APPROVAL, grant_line
 
 
 def default_key_path() -> Path:
@@ -98,9 +98,7 @@ def run(output: Path | None, *, passphrase: bool, email: str | None, role: str =
     console.say(f"Public key:  {path}.pub   fingerprint {public.fingerprint()}")
     principal = email or "YOUR-EMAIL"
     console.say(_whose_line(role))
-    console.show_lines(
-        [f'{principal} namespaces="{namespace_for(role)}" {public.openssh()}'], out=True
-    )
+    console.show_lines([grant_line(principal, role, public)], out=True)
     if role == PROPOSER:
         console.say(
             f'(For a reviewer\'s key the line grants namespaces="{NAMESPACE_APPROVAL}", for a'

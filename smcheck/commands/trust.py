@@ -17,11 +17,10 @@ from typing import TYPE_CHECKING
 
 from smcheck import console
 from smcheck.errors import SmcheckError, UsageError
-from smcheck.text import quoted, shell_word
+from smcheck.text import shell_word
 
 if TYPE_CHECKING:
     from smcheck.record import Record
-    from smcheck.trust.allowed import Authority, TrustFile
     from smcheck.trust.wire import PublicKey
 
 
@@ -47,7 +46,7 @@ def check_run(allowed_signers: Path | None) -> int:
     """Load the trust file and say what it grants. Exit 1 when a line is wrong (every wrong line is
     listed, as verify would refuse the file), 0 when it loads, notes or not."""
     from smcheck.trust.allowed import load_allowed_signers
-    from smcheck.trust.policy import role_holders
+    from smcheck.trust.policy import authority_grants, role_holders
     from smcheck.trust.source import known_cosigner_roles, with_policy_notes
 
     path = _trust_path(allowed_signers)
@@ -61,7 +60,7 @@ def check_run(allowed_signers: Path | None) -> int:
         lines += [f"  {note}" for note in trust.notes]
     if trust.authorities:
         lines += ["", "Certificate authorities (cert-authority lines):"]
-        lines += [f"  {_authority(line, now)}" for line in trust.authorities]
+        lines += [f"  {authority_grants(line, now)}" for line in trust.authorities]
     held = role_holders(trust, now=now, cosigner_roles=roles)
     lines += ["", "Roles (who may sign in each, now):"]
     for holders in held:
@@ -81,60 +80,29 @@ def check_run(allowed_signers: Path | None) -> int:
     return 0
 
 
-def _authority(line: Authority, now: dt.datetime) -> str:
-    """What one ``cert-authority`` line allows, in words."""
-    from smcheck.trust.allowed import is_wildcard
-    from smcheck.trust.policy import NAMESPACE_RECORD
-
-    def when(moment: dt.datetime) -> str:
-        return f"{moment.date().isoformat()} {moment:%H:%M:%S} UTC"
-
-    who = ", ".join(
-        f"not {quoted(p[1:])}"
-        if p.startswith("!")
-        else (f"anyone matching {quoted(p)}" if is_wildcard(p) else quoted(p))
-        for p in line.principals
-    )
-    if line.namespaces is None:
-        what = "in any namespace (a record only: an approving role is granted by name)"
-    else:
-        what = f"in {', '.join(line.namespaces)}"
-        named = [n for n in line.namespaces if n != NAMESPACE_RECORD and not is_wildcard(n)]
-        if named and all(is_wildcard(p) for p in line.principals if not p.startswith("!")):
-            what += " (approving roles only for a person the line names: none here)"
-    window = ""
-    if line.valid_before is not None and line.valid_before < now:
-        window = f"; ended at {when(line.valid_before)}"
-    elif line.valid_before is not None:
-        window = f"; until {when(line.valid_before)}"
-    if line.valid_after is not None and line.valid_after > now:
-        window += f"; not before {when(line.valid_after)}"
-    return (
-        f"line {line.line}: the {line.ca_kind} CA {line.ca_fingerprint} vouches for {who}, each"
-        f" with a user certificate that lists them, {what}{window}"
-    )
-
-
 def add_run(record: Path, *, allowed_signers: Path | None, yes: bool) -> int:
     """Show the proposer of ``record`` (name, email, key fingerprint), ask, and append their line
     (``namespaces="smcheck-record"``) to the trust file, atomically. Exit 0 when added (or already
     there), 1 when the answer is no or the key is someone else's; without a terminal and without
     ``--yes`` it refuses (exit 2)."""
     from smcheck.fsutil import atomic_write
+    from smcheck.record import PROPOSER
     from smcheck.trust.allowed import MAX_TRUST_FILE_BYTES, load_allowed_signers
-    from smcheck.trust.policy import NAMESPACE_RECORD
+    from smcheck.trust.policy import NAMESPACE_RECORD, grant_line, proposer_to_add
 
     path = _trust_path(allowed_signers)
     exists = path.exists() or path.is_symlink()
     trust = load_allowed_signers(path) if exists else None
     signed, key = _proposer(record)
     email = signed.signoff.email
-    line = f'{email} namespaces="{NAMESPACE_RECORD}" {key.openssh()}'
-    if trust is not None:
-        if _already(trust, key, email, path):
-            console.say(f"{path} already trusts this key for {email}: nothing to add.")
-            return 0
-        _refuse_someone_elses(trust, key, email, path)
+    line = grant_line(email, PROPOSER, key)
+    # Whether the line may be added is the trust policy's to say, as verify would judge it.
+    now = dt.datetime.now(dt.UTC)
+    if trust is not None and proposer_to_add(
+        key, email=email, trust=trust, now=now, outcome="nothing added"
+    ):
+        console.say(f"{path} already trusts this key for {email}: nothing to add.")
+        return 0
     console.show_lines(
         [
             f"Proposer:    {signed.signoff.name} <{email}>",
@@ -208,60 +176,3 @@ def _proposer(record: Path) -> tuple[Record, PublicKey]:
             " CA for it, and check its fingerprint with them)",
         )
     return report.record, judged.proposer_key
-
-
-def _already(trust: TrustFile, key: PublicKey, email: str, path: Path) -> bool:
-    """Whether the file trusts ``key`` for ``email`` in ``smcheck-record`` now, as verify would.
-
-    A line that names them with this key but does not trust it now (its valid-before has passed:
-    they moved on; or it lacks the namespace) is the office's own decision, to be changed on that
-    line: :class:`SmcheckError`, rather than a second line that would quietly undo it."""
-    from smcheck.trust.allowed import Trust, decide_trust, is_wildcard
-    from smcheck.trust.policy import NAMESPACE_RECORD
-
-    decision = decide_trust(
-        key,
-        trust=trust,
-        revoked=frozenset(),
-        principal=email,
-        namespace=NAMESPACE_RECORD,
-        at=dt.datetime.now(dt.UTC),
-    )
-    if decision.status is Trust.TRUSTED:
-        return True
-    named = [
-        line.line
-        for line in trust.signers
-        if line.public_key.raw == key.raw
-        and any(p.casefold() == email.casefold() and not is_wildcard(p) for p in line.principals)
-    ]
-    if named:
-        raise SmcheckError(
-            f"{path} already names {email} with this key, but does not trust it to sign records"
-            f" now: {decision.message}; nothing added",
-            hint=f"if {email} should sign records again, change line {named[0]} of {path}",
-        )
-    return False
-
-
-def _refuse_someone_elses(trust: TrustFile, key: PublicKey, email: str, path: Path) -> None:
-    """A key the file holds for another person by name is theirs: adding it under ``email`` would make
-    two people one (and let one sign in the other's name)."""
-    from smcheck.trust.allowed import is_wildcard
-
-    others = sorted(
-        {
-            (principal, line.line)
-            for line in trust.signers
-            if line.public_key.raw == key.raw
-            for principal in line.principals
-            if not is_wildcard(principal) and principal.casefold() != email.casefold()
-        }
-    )
-    if others:
-        who = ", ".join(f"{quoted(p)} (line {n})" for p, n in others)
-        raise SmcheckError(
-            f"the key {key.fingerprint()} is already trusted in {path} for {who}, not for {email}:"
-            " a key is one person's; nothing added",
-            hint=f"{email} must sign with a key of their own (smcheck keygen makes one)",
-        )

@@ -82,6 +82,12 @@ def namespace_for(role: str) -> str:
     return COSIGN_PREFIX + role
 
 
+def grant_line(principal: str, role: str, key: PublicKey) -> str:
+    """The trust-file line that grants ``principal`` the ``role`` with ``key``: the person by name and
+    the role's namespace (rule 1), as ``keygen`` prints it and ``trust add`` writes it."""
+    return f'{principal} namespaces="{namespace_for(role)}" {key.openssh()}'
+
+
 class State(StrEnum):
     """Where a record stands, and so who must act next."""
 
@@ -422,6 +428,41 @@ def role_holders(
     return tuple(held)
 
 
+def authority_grants(line: Authority, now: dt.datetime) -> str:
+    """What one ``cert-authority`` line grants, in words (for ``smcheck trust check``): whom the CA
+    vouches for, in which namespaces, and when; a CA alone grants an approving role to no one the line
+    does not name (rule 2)."""
+    from smcheck.trust.allowed import is_wildcard
+
+    def when(moment: dt.datetime) -> str:
+        return f"{moment.date().isoformat()} {moment:%H:%M:%S} UTC"
+
+    who = ", ".join(
+        f"not {quoted(p[1:])}"
+        if p.startswith("!")
+        else (f"anyone matching {quoted(p)}" if is_wildcard(p) else quoted(p))
+        for p in line.principals
+    )
+    if line.namespaces is None:
+        what = "in any namespace (a record only: an approving role is granted by name)"
+    else:
+        what = f"in {', '.join(line.namespaces)}"
+        named = [n for n in line.namespaces if n != NAMESPACE_RECORD and not is_wildcard(n)]
+        if named and all(is_wildcard(p) for p in line.principals if not p.startswith("!")):
+            what += " (approving roles only for a person the line names: none here)"
+    window = ""
+    if line.valid_before is not None and line.valid_before < now:
+        window = f"; ended at {when(line.valid_before)}"
+    elif line.valid_before is not None:
+        window = f"; until {when(line.valid_before)}"
+    if line.valid_after is not None and line.valid_after > now:
+        window += f"; not before {when(line.valid_after)}"
+    return (
+        f"line {line.line}: the {line.ca_kind} CA {line.ca_fingerprint} vouches for {who}, each"
+        f" with a user certificate that lists them, {what}{window}"
+    )
+
+
 # --- a whole record ----------------------------------------------------------------------------------
 
 
@@ -724,7 +765,7 @@ def proposer_for(
     if found.status == NOT_CHECKED and trust is None:
         return "not checked against a trust file: give --allowed-signers FILE to check it"
     where = f" {trust.path}" if trust is not None else ""
-    own_line = f'{email} namespaces="{NAMESPACE_RECORD}" {key.openssh()}'
+    own_line = grant_line(email, PROPOSER, key)
     hint: str | None
     if certificate is not None and found.status != Trust.REVOKED:
         hint = (
@@ -759,6 +800,62 @@ def proposer_for(
         f"this key may not sign the record as its proposer ({email}): {found.message}; {outcome}",
         hint=hint,
     )
+
+
+def proposer_to_add(
+    key: PublicKey, *, email: str, trust: TrustFile, now: dt.datetime, outcome: str
+) -> bool:
+    """Whether the trust file already trusts ``key`` for ``email`` to sign records now, as verify
+    would (True: nothing to add); False when a line granting it may be added; or :class:`NotTrusted`
+    (``outcome`` says what was not done) when adding one would undo the office's own decision:
+
+    - a line names them with this key but does not trust it now (its valid-before has passed: they
+      moved on; or it lacks the namespace): that line is the one to change, not a second line that
+      would quietly undo it;
+    - the file holds the key for another person by name: it is theirs, and adding it under ``email``
+      would make two people one (and let one sign in the other's name)."""
+    from smcheck.trust.allowed import Trust, decide_trust, is_wildcard
+
+    path = trust.path
+    decision = decide_trust(
+        key,
+        trust=trust,
+        revoked=frozenset(),
+        principal=email,
+        namespace=NAMESPACE_RECORD,
+        at=now,
+    )
+    if decision.status is Trust.TRUSTED:
+        return True
+    named = [
+        line.line
+        for line in trust.signers
+        if line.public_key.raw == key.raw
+        and any(p.casefold() == email.casefold() and not is_wildcard(p) for p in line.principals)
+    ]
+    if named:
+        raise NotTrusted(
+            f"{path} already names {email} with this key, but does not trust it to sign records"
+            f" now: {decision.message}; {outcome}",
+            hint=f"if {email} should sign records again, change line {named[0]} of {path}",
+        )
+    others = sorted(
+        {
+            (principal, line.line)
+            for line in trust.signers
+            if line.public_key.raw == key.raw
+            for principal in line.principals
+            if not is_wildcard(principal) and principal.casefold() != email.casefold()
+        }
+    )
+    if others:
+        who = ", ".join(f"{quoted(p)} (line {n})" for p, n in others)
+        raise NotTrusted(
+            f"the key {key.fingerprint()} is already trusted in {path} for {who}, not for {email}:"
+            f" a key is one person's; {outcome}",
+            hint=f"{email} must sign with a key of their own (smcheck keygen makes one)",
+        )
+    return False
 
 
 def certified_or_plain(
@@ -891,13 +988,13 @@ def approver_for(
             f"no cert-authority line of {trust.path} for the CA {certificate.ca_fingerprint} names"
             f" a person your certificate lists ({', '.join(certificate.principals) or 'none'}):"
             " a CA alone never grants an approving role",
-            hint=f'the trust file needs a line naming you: YOUR-EMAIL namespaces="{namespace_for(role)}"'
-            f" {key.openssh()}, and sign with the key alone (move its -cert.pub aside)",
+            hint=f"the trust file needs a line naming you: {grant_line('YOUR-EMAIL', role, key)},"
+            " and sign with the key alone (move its -cert.pub aside)",
         )
     if not candidates:
         raise Refused(
             f"{trust.path} does not name your key ({key.fingerprint()}) for any person",
-            hint=f'add your line: YOUR-EMAIL namespaces="{namespace_for(role)}" {key.openssh()}',
+            hint=f"add your line: {grant_line('YOUR-EMAIL', role, key)}",
         )
     raise Refused(
         f"you may not decide as {title} on this record: {reasons[0]}",
@@ -921,12 +1018,15 @@ __all__ = [
     "Standing",
     "State",
     "approver_for",
+    "authority_grants",
     "blob_sha256",
     "certified_or_plain",
+    "grant_line",
     "judge",
     "namespace_for",
     "newcomer",
     "proposer_for",
+    "proposer_to_add",
     "role_holders",
     "standing",
     "trust_at",
