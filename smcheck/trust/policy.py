@@ -1,8 +1,11 @@
 """Who may sign what, in which role, and when: the one place that decides.
 
-``verify``, ``approve``, ``status``, ``export`` and ``diff`` all ask this module; none re-derives any of
-it. The mechanism (SSHSIG over exact bytes, the ``allowed_signers`` file) is elsewhere in
-:mod:`smcheck.trust`; this module is the policy on top of it.
+``verify``, ``sign``, ``approve``, ``status``, ``export``, ``diff``, ``keygen`` and ``trust`` all ask this
+module; none re-derives any of it (tests/test_trust_structure.py keeps it so). The mechanism is elsewhere
+in :mod:`smcheck.trust`: SSHSIG over exact bytes (:mod:`~smcheck.trust.sshsig`), reading the
+``allowed_signers`` file (:mod:`~smcheck.trust.allowed`), and making signatures
+(:mod:`~smcheck.trust.signing`, which signs only once this module has said who may); this module is
+the policy on top of it.
 
 The rules, as the README states them:
 
