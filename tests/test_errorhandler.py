@@ -131,7 +131,7 @@ def test_a_known_error_outside_a_command_is_told_as_one_too(
 
 
 def test_the_console_script_maps_errors_as_the_runner_does(tmp_path: Path) -> None:
-    # A command called wrongly (exit 2, typer's usage error), a known failure (exit 2), a bug (exit 3).
+    # From the console script: a file that cannot be opened (known, exit 2) and a bug (exit 3).
     def smcheck(*args: str, code: str = "") -> subprocess.CompletedProcess[str]:
         program = f"{code}\nfrom smcheck.cli import main\nmain()"
         return subprocess.run(
