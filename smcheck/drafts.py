@@ -24,8 +24,8 @@ from typing import assert_never
 
 import tomli_w
 
-from smcheck import __version__, registry
-from smcheck.checklist import Checklist, QType, Value
+from smcheck import __version__, qtypes, registry
+from smcheck.checklist import Checklist, Value
 from smcheck.errors import FileProblem, OutputExists, SmcheckError, UsageError
 from smcheck.fsutil import atomic_write
 from smcheck.interview import Progress
@@ -97,7 +97,7 @@ def channel_label(checklist: Checklist, progress: Progress) -> str | None:
             continue
         value = progress.answers[qid]
         question = checklist.question(qid)
-        labelled = question is not None and question.type in (QType.CHOICE, QType.MULTI)
+        labelled = question is not None and qtypes.spec(question.type).has_choices
         if isinstance(value, tuple):
             parts.append(
                 ", ".join(

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from smcheck import qtypes
 from smcheck.checklist import (
     MAX_GRACE_DAYS,
     AllOf,
@@ -44,6 +45,7 @@ from smcheck.checklist import (
 )
 from smcheck.errors import FileProblem
 from smcheck.fsutil import read_regular
+from smcheck.qtypes import Widget
 from smcheck.text import codepoint, first_hidden
 from smcheck.tomlread import Problems, Table, TomlProblem, loads_guarded, type_name
 from smcheck.values import AnswerError, check_comparable, check_typed
@@ -419,8 +421,9 @@ def _questions(section: Table, sid: str, ctx: _Context) -> Iterator[Question]:
         ]
         normalize = table.table("normalize", required=False)
         if normalize is not None:
-            if kind is not None and kind is not QType.TEXT:
-                ctx.problems.add(table.at("normalize"), f"applies to text questions, not {kind}")
+            if kind is not None and "normalize" not in qtypes.spec(kind).validators:
+                takes = qtypes.names(qtypes.kinds_taking("normalize"))
+                ctx.problems.add(table.at("normalize"), f"applies to {takes} questions, not {kind}")
             prefix = normalize.nonempty("prefix")
             prefix_when = (
                 _condition(normalize.raw("when"), normalize.at("when"), ctx.problems)
@@ -502,15 +505,15 @@ def _questions(section: Table, sid: str, ctx: _Context) -> Iterator[Question]:
 
 
 def _choices(table: Table, kind: QType | None, problems: Problems) -> tuple[Choice, ...]:
-    wants = kind in (QType.CHOICE, QType.MULTI)
+    entry = qtypes.spec(kind) if kind is not None else None
+    wants = entry is not None and entry.has_choices
     if not table.has("choices"):
         if wants:
             problems.add(table.at("choices"), f"missing; a {kind} question needs choices")
         return ()
     if not wants and kind is not None:
-        problems.add(
-            table.at("choices"), f"only choice and multi questions have choices, not {kind}"
-        )
+        listed = " and ".join(k.value for k in qtypes.kinds_with(lambda e: e.has_choices))
+        problems.add(table.at("choices"), f"only {listed} questions have choices, not {kind}")
     out: list[Choice] = []
     seen: set[str] = set()
     for item in table.tables("choices"):
@@ -519,7 +522,7 @@ def _choices(table: Table, kind: QType | None, problems: Problems) -> tuple[Choi
         was = item.string("was", required=False)
         item.finish()
         if was is not None:
-            if kind is not QType.MULTI:
+            if entry is None or entry.widget is not Widget.PICK_MANY:
                 problems.add(
                     item.at("was"), "only a multi question's boxes replace earlier questions"
                 )
@@ -536,20 +539,24 @@ def _choices(table: Table, kind: QType | None, problems: Problems) -> tuple[Choi
     return tuple(out)
 
 
+_VALIDATOR_KEYS = (
+    "min_length",
+    "max_length",
+    "pattern",
+    "pattern_hint",
+    "domains",
+    "schemes",
+    "min",
+    "max",
+    "min_items",
+    "max_items",
+    "differs_from",
+    "differs_hint",
+)
 _VALIDATOR_TYPES: dict[str, tuple[QType, ...]] = {
-    "min_length": (QType.TEXT, QType.EMAIL, QType.URL),
-    "max_length": (QType.TEXT, QType.EMAIL, QType.URL),
-    "pattern": (QType.TEXT,),
-    "pattern_hint": (QType.TEXT,),
-    "domains": (QType.EMAIL,),
-    "schemes": (QType.URL,),
-    "min": (QType.DATE,),
-    "max": (QType.DATE,),
-    "min_items": (QType.MULTI,),
-    "max_items": (QType.MULTI,),
-    "differs_from": (QType.TEXT, QType.EMAIL, QType.URL),
-    "differs_hint": (QType.TEXT, QType.EMAIL, QType.URL),
+    key: qtypes.kinds_taking(key) for key in _VALIDATOR_KEYS
 }
+"""The kinds of question each ``validate`` key applies to, as the table of kinds says."""
 
 
 def _validators(table: Table | None, kind: QType | None, problems: Problems) -> Validators:
@@ -824,7 +831,7 @@ def _check_references(sections: Sequence[Section], ctx: _Context, name_from: lis
             ctx.problems.add(where, f"names an unknown question {other!r}")
         elif order[other] >= order[owner]:
             ctx.problems.add(where, f"names {other!r}, which is not asked before {owner!r}")
-        elif target.type not in (QType.TEXT, QType.EMAIL, QType.URL):
+        elif "differs_from" not in qtypes.spec(target.type).validators:
             ctx.problems.add(where, f"compares with {other!r}, which is {target.type}, not text")
     for where, rule in ctx.explained:
         assert rule.explained_by is not None
@@ -881,22 +888,14 @@ def _check_condition(
                 f"'{condition.op}' compares with the day the answers are judged, so only a rule"
                 " may use it",
             )
-        elif target.type is not QType.DATE:
-            ctx.problems.add(
-                where, f"'{condition.op}' needs a date question; {target.id} is {target.type}"
-            )
+        else:
+            _check_kind_takes(condition.op, target, where, ctx)
         return
     if condition.op == "mentions":
-        if target.type is not QType.TEXT:
-            ctx.problems.add(
-                where, f"'mentions' needs a text question; {target.id} is {target.type}"
-            )
+        _check_kind_takes(condition.op, target, where, ctx)
         return
     if condition.op == "contains":
-        if target.type is not QType.MULTI:
-            ctx.problems.add(
-                where, f"'contains' needs a multi question; {target.id} is {target.type}"
-            )
+        if not _check_kind_takes(condition.op, target, where, ctx):
             return
         values: tuple[object, ...] = (condition.value,)
     elif condition.op == "one_of":
@@ -909,3 +908,13 @@ def _check_condition(
             check_comparable(target, value)
         except AnswerError as exc:
             ctx.problems.add(where, f"compares {target.id} with {value!r}: {exc}")
+
+
+def _check_kind_takes(op: str, target: Question, where: str, ctx: _Context) -> bool:
+    """Whether a condition with ``op`` may look at ``target``'s kind of answer (the table of kinds
+    says); when it may not, the problem is added."""
+    if op in qtypes.spec(target.type).ops:
+        return True
+    needs = " or ".join(kind.value for kind in qtypes.kinds_comparing(op))
+    ctx.problems.add(where, f"'{op}' needs a {needs} question; {target.id} is {target.type}")
+    return False

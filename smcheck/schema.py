@@ -8,9 +8,9 @@ question's answer gets its exact type, choices and lengths, so a wrong choice is
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from smcheck import qtypes
 from smcheck.checklist import (
     MAX_GRACE_DAYS,
     MAX_PATTERN_LENGTH,
@@ -240,51 +240,8 @@ def checklist_schema() -> Schema:
 
 
 def _answer(question: Question) -> Schema:
-    """The schema of one answer, from its question."""
-    rules = question.validate
-    schema: Schema
-    if question.type is QType.YESNO:
-        schema = {"type": "boolean"}
-    elif question.type is QType.DATE:
-        schema = {"type": "string", "format": "date"}
-    elif question.type is QType.CHOICE:
-        schema = {"enum": [c.value for c in question.choices]}
-    elif question.type is QType.MULTI:
-        schema = {
-            "type": "array",
-            "uniqueItems": True,
-            "items": {"enum": [c.value for c in question.choices]},
-            "minItems": rules.min_items if rules.min_items is not None else int(question.required),
-        }
-        if rules.max_items is not None:
-            schema["maxItems"] = rules.max_items
-    else:
-        schema = {
-            "type": "string",
-            "minLength": max(1, rules.min_length or 1),
-            "maxLength": rules.max_length or 2000,
-        }
-        if question.type is QType.EMAIL:
-            schema.update(_email(rules.domains))
-        elif question.type is QType.URL:
-            schema["format"] = "uri"
-        elif rules.pattern:
-            schema["pattern"] = f"^(?:{rules.pattern})$"
-    schema["description"] = question.prompt
-    return schema
-
-
-def _email(domains: tuple[str, ...]) -> Schema:
-    """An email address, at one of ``domains`` or a subdomain of one when there are any. JSON Schema
-    patterns take no flags, so the domain's letters match either case, as smcheck compares them."""
-    schema: Schema = {"format": "email"}
-    if domains:
-        either = "|".join(
-            "".join(f"[{c}{c.upper()}]" if c.isalpha() else re.escape(c) for c in domain)
-            for domain in domains
-        )
-        schema["pattern"] = f"@([^@]*\\.)?({either})$"
-    return schema
+    """The schema of one answer, from its question (its kind's fragment, :mod:`smcheck.qtypes`)."""
+    return {**qtypes.spec(question.type).schema(question), "description": question.prompt}
 
 
 SCHEMA_BASE = "https://raw.githubusercontent.com/essex-digital/smcheck/main/smcheck/data/schemas"
@@ -317,7 +274,7 @@ def answers_schema(checklist: Checklist) -> Schema:
     for question in signoff_questions(checklist):
         field = {"type": "string", "minLength": 1, "maxLength": question.validate.max_length or 200}
         if question.type is QType.EMAIL:
-            field.update(_email(question.validate.domains))
+            field.update(qtypes.email_schema(question.validate.domains))
         signoff[question.id.rsplit(".", 1)[1]] = {**field, "description": question.prompt}
     signoff["agree"] = {
         "type": "boolean",
@@ -386,7 +343,10 @@ def record_schema(checklist: Checklist) -> Schema:
                 "signoff": _strict(
                     {
                         "name": _STRING,
-                        "email": {"type": "string", **_email(checklist.signoff.email_domains)},
+                        "email": {
+                            "type": "string",
+                            **qtypes.email_schema(checklist.signoff.email_domains),
+                        },
                         "role": _STRING,
                         "department": _STRING,
                         "declaration": {"const": checklist.declaration},

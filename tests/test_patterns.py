@@ -150,7 +150,7 @@ def test_patterns_are_compiled_once_when_the_checklist_is_loaded(
     def no_compiling(source: str) -> None:
         raise AssertionError("compiled again while matching")
 
-    monkeypatch.setattr("smcheck.values.compile_pattern", no_compiling)
+    monkeypatch.setattr("smcheck.qtypes.compile_pattern", no_compiling)  # the text check
     assert check_typed(question, "Chess Club", today=TODAY) == "Chess Club"
     with pytest.raises(AnswerError, match=r"^should be letters and spaces$"):
         check_typed(question, "Chess Club 2", today=TODAY)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
-from smcheck import console, registry
-from smcheck.checklist import Checklist, QType, Question, describe, format_value
+from smcheck import console, qtypes, registry
+from smcheck.checklist import Checklist, Question, describe, format_value
 from smcheck.errors import FileProblem
 from smcheck.loader import lint_checklist
 
@@ -46,7 +45,7 @@ def _question_json(q: Question) -> dict[str, object]:
             ("max_length", v.max_length),
             ("pattern", v.pattern),
             ("domains", list(v.domains) or None),
-            ("schemes", list(v.schemes) if q.type is QType.URL else None),
+            ("schemes", list(v.schemes) if "schemes" in qtypes.spec(q.type).validators else None),
             ("min", v.min_date if v.min_date is None or v.min_date == "today" else str(v.min_date)),
             ("max", v.max_date if v.max_date is None or v.max_date == "today" else str(v.max_date)),
             ("min_items", v.min_items),
@@ -180,18 +179,7 @@ def run_lint(path: Path) -> int:
 def _example(q: Question) -> str:
     if q.default is not None:
         return _toml_value(q.default)
-    examples = {
-        QType.YESNO: "true",
-        QType.TEXT: '""',
-        QType.EMAIL: '"name@example.ac.uk"',
-        QType.URL: '"https://"',
-        QType.DATE: (dt.date.today() + dt.timedelta(days=30)).isoformat(),
-    }
-    if q.type is QType.CHOICE:
-        return json.dumps(q.choices[0].value)
-    if q.type is QType.MULTI:
-        return json.dumps([q.choices[0].value])
-    return examples[q.type]
+    return qtypes.spec(q.type).example(q)
 
 
 def _toml_value(value: object) -> str:
@@ -229,14 +217,8 @@ def template(checklist: Checklist) -> str:
             out += _comment(q.prompt)
             if q.help:
                 out += _comment(q.help)
-            kind = {
-                "yesno": "true or false",
-                "date": "a date, YYYY-MM-DD",
-                "multi": "a list of choices",
-            }
-            out.append(
-                f"# Type: {kind.get(q.type.value, q.type.value)}{'' if q.required else ' (optional)'}"
-            )
+            kind = qtypes.spec(q.type).described
+            out.append(f"# Type: {kind}{'' if q.required else ' (optional)'}")
             if q.choices:
                 out.append(
                     "# Choices: "
