@@ -21,10 +21,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, assert_never
 
-from smcheck.checklist import Checklist, Level, QType, Question, Section, Value, holds, referenced
+from smcheck import qtypes
+from smcheck.checklist import Checklist, Level, Question, Section, Value, holds, referenced
 from smcheck.outcome import Finding, Outcome, derived, evaluate, visible, worded
+from smcheck.qtypes import Widget
 from smcheck.signoff import (
     SignOff,
     agree_question,
@@ -601,20 +603,21 @@ def _likely(question: Question, answers: Mapping[str, Value]) -> Value | None:
 
     if question.default is not None:
         return question.default
-    match question.type:
-        case QType.YESNO:
+    kind = qtypes.spec(question.type)
+    match kind.widget:
+        case Widget.YESNO:
             if not question.rules:
                 return False
             return quiet(True)
-        case QType.CHOICE:
+        case Widget.PICK_ONE:
             return question.choices[0].value if question.choices else None
-        case QType.MULTI:
+        case Widget.PICK_MANY:
             every = tuple(c.value for c in question.choices)
             return every if question.rules and quiet(every) else ()
-        case QType.DATE:
-            return None
-        case QType.TEXT | QType.EMAIL | QType.URL:
-            return "..."
+        case Widget.TEXT:
+            return kind.likely
+        case _:  # a widget without a case is a mypy error here (--strict checks exhaustiveness)
+            assert_never(kind.widget)
 
 
 def blocking(outcome: Outcome) -> tuple[Finding, ...]:

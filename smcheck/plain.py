@@ -4,7 +4,9 @@ Modelled on GitHub CLI's accessible prompter (``GH_ACCESSIBLE_PROMPTER``) and ch
 mode: every line is written once, in order, and nothing moves the cursor, redraws, erases, colours or draws
 boxes, so a screen reader speaks each line as it arrives and a braille display can be panned through it.
 Pick-one and tick-box questions are numbered lists answered by number; yes/no takes whole words only;
-every accepted answer is read back; a refused one gets its reason on a line of its own.
+every accepted answer is read back; a refused one gets its reason on a line of its own. How each kind of
+answer is taken (yes/no, a line of text, pick one, pick many) is a piece of its own in
+:mod:`smcheck.plain_widgets`; this module prints, reads and runs the menus.
 
 Every answer goes through the engine's own ``parse``/``check`` (the validators of the full-screen prompts and
 of ``--answers``): this module only turns what was typed (a number, a word) into the value to check. All text
@@ -25,9 +27,10 @@ import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from typing import TextIO
 
-from smcheck.checklist import Checklist, Choice, Level, QType, Question, Section, Value
+from smcheck.checklist import Checklist, Level, Question, Section, Value
 from smcheck.interview import GoBack, Position, ReviewRow
 from smcheck.outcome import Finding, Outcome, Status
+from smcheck.plain_widgets import NO_WORDS, YES_WORDS, is_number, widget_for
 from smcheck.text import visible
 from smcheck.values import AnswerError, as_text
 
@@ -40,8 +43,6 @@ PROMPT = "Answer: "
 CLAUSES = "?"
 """Typed alone at a question: the policy's words it comes from (``clauses`` does the same)."""
 
-_YES = frozenset({"y", "yes"})
-_NO = frozenset({"n", "no"})
 _OFF = frozenset({"0", "false", "no", "off"})
 
 _LEVEL = {Level.WARNING: "Warning", Level.BLOCKER: "Blocker", Level.REFERRAL: "Referral"}
@@ -93,20 +94,6 @@ def reason(message: str) -> str:
     if shown.split(" ", 1)[0].lower() in _SUBJECTLESS:
         shown = "the answer " + shown
     return "Not recorded: " + _sentence(shown)
-
-
-def _is_number(text: str) -> bool:
-    # ASCII digits only: str.isdigit() accepts "²", on which int() raises.
-    return text.isascii() and text.isdigit()
-
-
-def _named(choices: Sequence[Choice], text: str) -> Choice | None:
-    """The choice whose label or value is ``text`` in full, in any case."""
-    wanted_text = text.strip().casefold()
-    for choice in choices:
-        if wanted_text in (choice.label.casefold(), choice.value.casefold()):
-            return choice
-    return None
 
 
 class _Refused(Exception):
@@ -269,10 +256,10 @@ class PlainAsker:
         self._say(_sentence(where) + " End the interview now? Type yes or no.")
         while True:
             text = self._read().strip().lower()
-            if text in _YES:
+            if text in YES_WORDS:
                 self._say("Recorded: yes, end the interview now.")
                 return True
-            if text in _NO:
+            if text in NO_WORDS:
                 self._say("Recorded: no, go on with the interview.")
                 return False
             self._say("Not recorded: type yes or no.")
@@ -342,36 +329,14 @@ class PlainAsker:
     @staticmethod
     def _short(question: Question, keep: Value | None) -> str:
         """How to answer, in one sentence (repeated after a refusal)."""
-        count = len(question.choices)
-        match question.type:
-            case QType.YESNO:
-                text = "Type yes or no."
-            case QType.CHOICE:
-                text = f"Type the number of your choice, from 1 to {count}."
-            case QType.MULTI:
-                example = "1,3" if count >= 3 else "1,2"
-                text = (
-                    "Type the numbers of every choice that applies, separated by commas,"
-                    f" for example {example}."
-                )
-            case QType.DATE:
-                text = "Type the date as YYYY-MM-DD, for example 2027-01-31."
-            case QType.EMAIL:
-                text = "Type an email address."
-            case QType.URL:
-                schemes = " or ".join(s + "://" for s in question.validate.schemes)
-                text = f"Type a web address starting with {visible(schemes)}."
-            case QType.TEXT:
-                text = "Type your answer on one line."
+        text = widget_for(question).short(question)
         if keep is not None:
             text += " Press Enter to keep the answer."
         return text
 
     def _how(self, question: Question, position: Position, keep: Value | None) -> list[str]:
         """The lines that say how to answer: the kind of answer, Enter, going back."""
-        first = self._short(question, None)
-        if question.type is QType.CHOICE:
-            first += " You can also type the choice in full."
+        first = widget_for(question).how(question)
         if position.can_go_back:
             first += " Type < to go back."
         lines = [first]
@@ -405,90 +370,14 @@ class PlainAsker:
             if position.number <= 1:
                 raise _Refused("This is the first question.")
             raise _Refused("You cannot go back from this question.")
+        widget = widget_for(question)
         if not typed:
             if keep is not None:
                 return check(keep)
-            if question.required and question.type is QType.YESNO:
-                raise AnswerError("type yes or no")
-            if question.required and question.type is QType.CHOICE:
-                raise AnswerError(
-                    f"an answer is needed; type a number from 1 to {len(question.choices)}"
-                )
-            if question.type is QType.MULTI and question.validate.min_items == 0:
-                return check(())  # a tick-box where none ticked is an answer (each raises its rule)
-            if question.required and question.type is QType.MULTI:
-                raise AnswerError(
-                    "an answer is needed; type the numbers of every choice that applies,"
-                    " separated by commas"
-                )
-            return parse("")  # None for an optional question; the engine's "an answer is needed"
+            return widget.blank(question, check, parse)
         if typed == BLANK and not question.required:
             return None
-        match question.type:
-            case QType.YESNO:
-                word = typed.lower()
-                if word in _YES:
-                    return check(True)
-                if word in _NO:
-                    return check(False)
-                raise AnswerError("type yes or no")
-            case QType.CHOICE:
-                return check(self._pick(question.choices, typed))
-            case QType.MULTI:
-                return check(self._ticks(question.choices, typed))
-            case QType.TEXT | QType.EMAIL | QType.URL | QType.DATE:
-                return parse(typed)
-
-    @staticmethod
-    def _pick(choices: Sequence[Choice], typed: str) -> str:
-        """A pick-one answer: a number from the list, or a choice's label or value in full."""
-        if _is_number(typed):
-            number = int(typed)
-            if 1 <= number <= len(choices):
-                return choices[number - 1].value
-            raise AnswerError(
-                f"there is no choice {number}; type a number from 1 to {len(choices)}"
-            )
-        named = _named(choices, typed)
-        if named is None:
-            raise AnswerError(
-                f"type the number of your choice, from 1 to {len(choices)}, or the choice in full"
-            )
-        return named.value
-
-    @staticmethod
-    def _ticks(choices: Sequence[Choice], typed: str) -> tuple[str, ...]:
-        """A tick-box answer: numbers separated by commas or spaces (``1,3``, ``1 3``), or choices in full
-        separated by commas."""
-        whole = _named(choices, typed)  # a label that itself holds a comma
-        if whole is not None:
-            return (whole.value,)
-        picked: list[str] = []
-        for part in typed.split(","):
-            part = part.strip()
-            if not part:
-                continue
-            named = _named(choices, part)
-            if named is not None:
-                numbers = [choices.index(named) + 1]
-            else:
-                words = part.split()
-                if not all(_is_number(word) for word in words):
-                    raise AnswerError(
-                        "type the numbers of the choices from the list, separated by commas,"
-                        " for example 1,3"
-                    )
-                numbers = [int(word) for word in words]
-            for number in numbers:
-                if not 1 <= number <= len(choices):
-                    raise AnswerError(
-                        f"there is no choice {number}; type numbers from 1 to {len(choices)}"
-                    )
-                value = choices[number - 1].value
-                if value in picked:
-                    raise AnswerError(f"choice {number} is typed twice")
-                picked.append(value)
-        return tuple(picked)
+        return widget.take(question, typed, check, parse)
 
     # -- findings and the review ------------------------------------------------------------------
 
@@ -554,7 +443,7 @@ class PlainAsker:
         """A number from 1 to ``top`` typed at a menu, asked until one is."""
         while True:
             typed = self._read().strip()
-            if _is_number(typed) and 1 <= int(typed) <= top:
+            if is_number(typed) and 1 <= int(typed) <= top:
                 return int(typed)
             self._say(f"Not recorded: type a number from 1 to {top}.")
             self._say(f"{again} Type a number from 1 to {top}.")
@@ -569,7 +458,7 @@ class PlainAsker:
             typed = self._read().strip()
             if not typed:
                 return None
-            if _is_number(typed) and int(typed) in by_number:
+            if is_number(typed) and int(typed) in by_number:
                 row = by_number[int(typed)]
                 self._say(f"Changing row {row.number}: {_flat(row.question.prompt)}")
                 return row

@@ -28,7 +28,7 @@ from enum import StrEnum
 from typing import Any, NamedTuple, TypeAlias
 
 from smcheck.checklist import DateBound, QType, Question, Value, compile_pattern
-from smcheck.text import codepoint, first_hidden, quoted
+from smcheck.text import codepoint, first_hidden, quoted, visible
 from smcheck.tomlread import type_name
 
 Schema: TypeAlias = dict[str, Any]
@@ -447,6 +447,23 @@ _LENGTHS = frozenset({"min_length", "max_length", "differs_from", "differs_hint"
 """The validators every string kind typed freely takes."""
 
 
+class Typed(NamedTuple):
+    """How to type an answer of a kind the askers take as a line of text (:attr:`Widget.TEXT`)."""
+
+    plain: Callable[[Question], str]
+    """What to type, as the line-by-line asker says it after "Type " ("the date as YYYY-MM-DD, ...")."""
+    screen: str
+    """The same, as the full-screen prompt's instruction says it ("type your answer, then Enter")."""
+
+
+_ON_ONE_LINE = Typed(lambda question: "your answer on one line", "type your answer, then Enter")
+
+
+def _web_address(question: Question) -> str:
+    schemes = " or ".join(s + "://" for s in question.validate.schemes)
+    return f"a web address starting with {visible(schemes)}"
+
+
 class KindSpec(NamedTuple):
     """Everything smcheck knows about one kind of question (a NamedTuple: cheap to define at start-up)."""
 
@@ -470,6 +487,8 @@ class KindSpec(NamedTuple):
     ops: frozenset[str] = frozenset()
     """The condition operators that only some kinds take (``mentions``, ``before``, ``after``,
     ``contains``) which may look at an answer of this kind."""
+    typed: Typed | None = None
+    """How to type the answer: every kind whose widget is :attr:`Widget.TEXT` has it, no other."""
     likely: Value | None = None
     """A text kind's stand-in answer for "question N of M" (a text is counted as answered; a date is
     not, since rules compare dates with the day)."""
@@ -492,6 +511,7 @@ KINDS: Mapping[QType, KindSpec] = {
     ),
     QType.TEXT: KindSpec(
         widget=Widget.TEXT,
+        typed=_ON_ONE_LINE,
         check=_text,
         parse=_as_typed,
         compare=_compare_string,
@@ -504,6 +524,7 @@ KINDS: Mapping[QType, KindSpec] = {
     ),
     QType.EMAIL: KindSpec(
         widget=Widget.TEXT,
+        typed=Typed(lambda question: "an email address", "type your answer, then Enter"),
         check=_email,
         parse=_as_typed,
         compare=_compare_string,
@@ -515,6 +536,7 @@ KINDS: Mapping[QType, KindSpec] = {
     ),
     QType.URL: KindSpec(
         widget=Widget.TEXT,
+        typed=Typed(_web_address, "type your answer, then Enter"),
         check=_url,
         parse=_as_typed,
         compare=_compare_string,
@@ -526,6 +548,10 @@ KINDS: Mapping[QType, KindSpec] = {
     ),
     QType.DATE: KindSpec(
         widget=Widget.TEXT,
+        typed=Typed(
+            lambda question: "the date as YYYY-MM-DD, for example 2027-01-31",
+            "a date as YYYY-MM-DD, then Enter",
+        ),
         check=_date,
         parse=parse_date,
         compare=_compare_date,
@@ -578,6 +604,9 @@ def check_complete(table: Mapping[Any, object], members: Any, name: str) -> None
 
 
 check_complete(KINDS, QType, "smcheck.qtypes.KINDS (question kinds)")
+for _kind, _entry in KINDS.items():
+    if (_entry.widget is Widget.TEXT) != (_entry.typed is not None):
+        raise IncompleteTable(f"smcheck.qtypes.KINDS[{_kind}]: typed is for the text widget alone")
 
 
 def spec(kind: QType) -> KindSpec:
