@@ -603,10 +603,19 @@ def check_complete(table: Mapping[Any, object], members: Any, name: str) -> None
         )
 
 
-check_complete(KINDS, QType, "smcheck.qtypes.KINDS (question kinds)")
-for _kind, _entry in KINDS.items():
-    if (_entry.widget is Widget.TEXT) != (_entry.typed is not None):
-        raise IncompleteTable(f"smcheck.qtypes.KINDS[{_kind}]: typed is for the text widget alone")
+def check_table(table: Mapping[QType, KindSpec], kinds: Any = QType) -> None:
+    """Raise :class:`IncompleteTable` unless ``table`` is a whole table of ``kinds``: an entry for each,
+    and ``typed`` given for exactly the kinds taken as a line of text. Run on :data:`KINDS` at import."""
+    check_complete(table, kinds, "smcheck.qtypes.KINDS (question kinds)")
+    for kind, entry in table.items():
+        if (entry.widget is Widget.TEXT) != (entry.typed is not None):
+            raise IncompleteTable(
+                f"smcheck.qtypes.KINDS[{str(kind)!r}]: a kind taken as text says how to type it"
+                " (typed), and only such a kind"
+            )
+
+
+check_table(KINDS)
 
 
 def spec(kind: QType) -> KindSpec:

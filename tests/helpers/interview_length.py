@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, assert_never
 
-from smcheck.checklist import Checklist, QType, Question, Value
+from smcheck import qtypes
+from smcheck.checklist import Checklist, Question, Value
 from smcheck.interview import Interview, Position, Progress
 from smcheck.plain import PROMPT, PlainAsker
+from smcheck.qtypes import Widget
 
 PROMPTS_TARGET = 35
 """At most this many prompts in all for the shipped example (questions and sign-off)."""
@@ -40,20 +42,20 @@ def typed(question: Question, value: Value | None) -> str:
     """What a person types in plain mode for ``value`` (None: Enter, leaving it blank)."""
     if value is None:
         return ""
-    match question.type:
-        case QType.YESNO:
+    widget = qtypes.spec(question.type).widget
+    match widget:
+        case Widget.YESNO:
             return "yes" if value else "no"
-        case QType.CHOICE:
+        case Widget.PICK_ONE:
             return str([c.value for c in question.choices].index(str(value)) + 1)
-        case QType.MULTI:
+        case Widget.PICK_MANY:
             assert isinstance(value, tuple)
             numbers = [c.value for c in question.choices]
             return ",".join(str(numbers.index(v) + 1) for v in value)
-        case QType.DATE:
-            assert isinstance(value, dt.date)
-            return value.isoformat()
-        case QType.TEXT | QType.EMAIL | QType.URL:
-            return str(value)
+        case Widget.TEXT:
+            return value.isoformat() if isinstance(value, dt.date) else str(value)
+        case _:
+            assert_never(widget)
 
 
 def reply(
