@@ -25,10 +25,10 @@ from typing import assert_never
 import tomli_w
 
 from smcheck import __version__, qtypes, registry
+from smcheck.asking import Progress
 from smcheck.checklist import Checklist, Value
 from smcheck.errors import FileProblem, OutputExists, SmcheckError, UsageError
 from smcheck.fsutil import atomic_write
-from smcheck.interview import Progress
 from smcheck.loader import decode_toml
 from smcheck.outcome import Outcome, Status, evaluate, visible
 from smcheck.record import MAX_RECORD_BYTES, read_limited

@@ -14,19 +14,19 @@ Answers that earlier answers already give (a question's ``derive`` in the checkl
 audience answer "Will the channel contact alumni?") are filled in, not asked, and shown in the review as
 filled in from those answers, where the person may still change them. Should the earlier answers change,
 a filled-in answer follows them (or, when they no longer give it, is asked).
+
+What passes to an asker is in :mod:`smcheck.asking`; what "question N of M" counts in :mod:`smcheck.counting`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Protocol, assert_never
+from collections.abc import Callable, Mapping
 
-from smcheck import qtypes
-from smcheck.checklist import Checklist, Level, Question, Section, Value, holds, referenced
+from smcheck import counting
+from smcheck.asking import Asker, Check, GoBack, Parse, Position, Progress, ReviewRow
+from smcheck.checklist import Checklist, Level, Question, Value, referenced
 from smcheck.outcome import Finding, Outcome, derived, evaluate, visible, worded
-from smcheck.qtypes import Widget
 from smcheck.signoff import (
     SignOff,
     agree_question,
@@ -36,116 +36,18 @@ from smcheck.signoff import (
 )
 from smcheck.values import AnswerError, check_typed, parse_text
 
-
-class GoBack(Exception):
-    """Raised by an asker when the person asks for the previous question."""
-
-
-@dataclass
-class Progress:
-    """What has been answered so far: exactly what a draft stores."""
-
-    answers: dict[str, Value] = field(default_factory=dict)
-    skipped: set[str] = field(default_factory=set)
-    """Optional questions the person chose to leave blank (not asked again on resume)."""
-    signoff: dict[str, Value] = field(default_factory=dict)
-    """The sign-off's identity answers, keyed by the last part of their id (``name``, ``email``...)."""
-
-
-@dataclass(frozen=True)
-class Position:
-    """Where a question stands, for the progress shown to the person."""
-
-    section_number: int
-    """1-based; 0 during sign-off."""
-    section_count: int
-    section_title: str
-    number: int
-    """The question's place among every question asked under the current answers (1-based)."""
-    about: int
-    """How many questions the current answers lead to, over the whole checklist: those still open are
-    counted as their likeliest answers would have it, and answers filled in from earlier answers are not
-    counted (they are not asked)."""
-    can_go_back: bool = False
-    clauses: tuple[tuple[str, str], ...] = ()
-    """The policy's words the question comes from, ``(id, text)`` for each of its clauses and its
-    rules': one key away while it is asked (the section's opening only says what the section is for)."""
-
-
-@dataclass(frozen=True)
-class ReviewRow:
-    """One line of the review table."""
-
-    number: int
-    """The row's number, which the person types to change it."""
-    question: Question
-    """As worded for the current answers."""
-    section_title: str
-    value: Value | None
-    """None when an optional question was left blank."""
-    findings: tuple[Finding, ...] = ()
-    """The findings this row's answer raises (the rules of its question that fired)."""
-    filled_from: tuple[int, ...] = ()
-    """When the answer was filled in from earlier answers, not asked: the rows of those answers."""
-
-    @property
-    def filled_note(self) -> str:
-        """How the review says the answer was filled in ("filled in from your answer in row 7"), or ""
-        when the person gave it."""
-        if not self.filled_from:
-            return ""
-        numbers = [str(n) for n in self.filled_from]
-        if len(numbers) == 1:
-            return f"filled in from your answer in row {numbers[0]}"
-        return f"filled in from your answers in rows {', '.join(numbers[:-1])} and {numbers[-1]}"
-
-
-Parse = Callable[[str], "Value | None"]
-Check = Callable[[object], Value]
-
-
-class Asker(Protocol):
-    """How the engine talks to a person. Implementations must raise KeyboardInterrupt/EOFError on
-    Ctrl-C/Ctrl-D rather than swallow them, and :class:`GoBack` when the person asks for the previous
-    question (only when ``position.can_go_back``)."""
-
-    def start_section(
-        self, checklist: Checklist, section: Section, number: int, total: int
-    ) -> None:
-        """A new section begins: show its title, the policy's words, and progress."""
-
-    def ask(
-        self,
-        question: Question,
-        *,
-        position: Position,
-        current: Value | None,
-        error: str | None,
-        parse: Parse,
-        check: Check,
-    ) -> Value | None:
-        """Ask one question; return a typed answer, or None to leave an optional question blank.
-
-        ``current`` is the answer to show as the starting point (an earlier answer or the default);
-        ``error`` is why the last answer was refused. ``parse`` turns typed text into an answer and
-        ``check`` checks a typed value (a picked choice, ticked boxes): the engine's own validators,
-        which raise :class:`~smcheck.values.AnswerError` with the reason.
-        """
-
-    def finding(self, checklist: Checklist, finding: Finding) -> None:
-        """A warning, blocker or referral has just arisen."""
-
-    def offer_stop(self, checklist: Checklist, finding: Finding) -> bool:
-        """A referral has arisen: offer to end the interview now (True ends it)."""
-
-    def review(
-        self, rows: Sequence[ReviewRow], outcome: Outcome, *, changed: frozenset[str] | None
-    ) -> list[str]:
-        """Show the answers (all of them, or with ``changed`` only those that changed); return the ids
-        of questions to ask again, in order, or [] to go on."""
-
-    def start_signoff(self, checklist: Checklist, outcome: Outcome) -> None:
-        """The sign-off begins: show the declaration (once)."""
+__all__ = [
+    "Asker",
+    "Check",
+    "GoBack",
+    "Interview",
+    "Parse",
+    "Position",
+    "Progress",
+    "ReviewRow",
+    "blocking",
+]
+"""The engine, and (from :mod:`smcheck.asking`) what it passes to an asker, where callers import them."""
 
 
 class _Stop(Exception):
@@ -393,41 +295,9 @@ class Interview:
         self._derived &= set(answers)
 
     def expected(self) -> list[Question]:
-        """The questions the current answers lead to, in order, over the whole checklist: those answered
-        (not filled in), and those still to come as their likeliest answers would have them (a default;
-        yes; the first choice; a text answered), where an answer that earlier answers will give is
-        counted as given. What "question N of M" counts."""
-        answers = self.progress.answers
-        assumed: dict[str, Value] = {}
-        asked: list[Question] = []
-        for question in self.checklist.questions:
-            if question.when is not None and not holds(question.when, assumed):
-                continue
-            value: Value | None
-            if question.id in answers:
-                value = answers[question.id]
-                is_asked = question.id not in self._derived
-            elif question.id in self.progress.skipped:
-                value, is_asked = None, True
-            elif question.renewal_only:
-                continue  # not asked (see _next)
-            else:
-                derivation = derived(question, assumed)
-                if derivation is None and any(
-                    source not in answers
-                    for item in question.derive
-                    for source in referenced(item.when)
-                ):
-                    derivation = question.derive[0]  # the answers it comes from are still open
-                if derivation is not None:
-                    value, is_asked = derivation.value, False
-                else:
-                    value, is_asked = _likely(question, assumed), True
-            if value is not None:
-                assumed[question.id] = value
-            if is_asked:
-                asked.append(question)
-        return asked
+        """The questions the current answers lead to, in order (see :func:`smcheck.counting.expected`):
+        what "question N of M" counts."""
+        return counting.expected(self.checklist, self.progress, self._derived)
 
     def _position(self, question: Question, *, allow_back: bool) -> Position:
         sections = self.checklist.sections
@@ -589,35 +459,6 @@ class Interview:
     def _confirm_identity(self, known: dict[str, str], position: Position) -> bool:
         question = named_question(self.checklist, known["name"], known["email"])
         return self._answer(question, position, None) is True
-
-
-def _likely(question: Question, answers: Mapping[str, Value]) -> Value | None:
-    """The answer a question still to come is counted as, for "question N of M": what most proposals
-    answer. Its default; else an answer that raises none of its own rules: yes (or, when yes raises one,
-    no; no for a question without rules), every box of a tick-box ticked (a list of commitments) unless
-    that raises a rule (a list of uses), the first choice, a text answered."""
-
-    def quiet(value: Value) -> bool:
-        trial = {**answers, question.id: value}
-        return not any(holds(rule.when, trial) for rule in question.rules)
-
-    if question.default is not None:
-        return question.default
-    kind = qtypes.spec(question.type)
-    match kind.widget:
-        case Widget.YESNO:
-            if not question.rules:
-                return False
-            return quiet(True)
-        case Widget.PICK_ONE:
-            return question.choices[0].value if question.choices else None
-        case Widget.PICK_MANY:
-            every = tuple(c.value for c in question.choices)
-            return every if question.rules and quiet(every) else ()
-        case Widget.TEXT:
-            return kind.likely
-        case _:  # a widget without a case is a mypy error here (--strict checks exhaustiveness)
-            assert_never(kind.widget)
 
 
 def blocking(outcome: Outcome) -> tuple[Finding, ...]:

@@ -27,8 +27,8 @@ import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from typing import TextIO
 
+from smcheck.asking import GoBack, Position, ReviewRow
 from smcheck.checklist import Checklist, Level, Question, Section, Value
-from smcheck.interview import GoBack, Position, ReviewRow
 from smcheck.outcome import Finding, Outcome, Status
 from smcheck.plain_widgets import NO_WORDS, YES_WORDS, is_number, widget_for
 from smcheck.text import visible

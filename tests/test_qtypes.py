@@ -28,8 +28,8 @@ from typing import Any
 import pytest
 
 from smcheck import qtypes
+from smcheck.asking import Position
 from smcheck.checklist import Checklist, QType, Question
-from smcheck.interview import Position
 from smcheck.qtypes import IncompleteTable, KindSpec, Widget
 
 PACKAGE = Path(__file__).resolve().parent.parent / "smcheck"
@@ -114,7 +114,7 @@ def test_a_table_with_an_entry_for_no_kind_or_a_text_kind_without_typing_words_i
 
 def test_a_question_of_a_kind_without_an_entry_is_refused_by_every_place(essex: Checklist) -> None:
     from smcheck.commands.checklist import template
-    from smcheck.interview import _likely
+    from smcheck.counting import likely
     from smcheck.plain_widgets import widget_for
     from smcheck.prompts.widgets import ask_by_widget
     from smcheck.schema import answers_schema
@@ -130,7 +130,7 @@ def test_a_question_of_a_kind_without_an_entry_is_refused_by_every_place(essex: 
         "answers template": lambda: template(checklist),
         "plain asker": lambda: widget_for(question),
         "full-screen asker": lambda: ask_by_widget(question, POSITION, None, str, str),
-        "question count": lambda: _likely(question, {}),
+        "question count": lambda: likely(question, {}),
     }
     for name, call in places.items():
         with pytest.raises(IncompleteTable) as raised:
@@ -171,7 +171,7 @@ def test_once_the_table_has_the_entry_every_place_takes_the_kind(
 def test_a_kind_whose_widget_no_asker_knows_fails_in_every_asker(
     essex: Checklist, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from smcheck.interview import _likely
+    from smcheck.counting import likely
     from smcheck.plain_widgets import widget_for
     from smcheck.prompts.widgets import ask_by_widget
     from smcheck.values import as_text
@@ -185,7 +185,7 @@ def test_a_kind_whose_widget_no_asker_knows_fails_in_every_asker(
         "as_text": lambda: as_text(question, "x"),
         "plain asker": lambda: widget_for(question),
         "full-screen asker": lambda: ask_by_widget(question, POSITION, None, str, str),
-        "question count": lambda: _likely(question, {}),
+        "question count": lambda: likely(question, {}),
     }
     for name, call in places.items():
         with pytest.raises(AssertionError, match="Expected code to be unreachable") as raised:

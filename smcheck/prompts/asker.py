@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 
 from smcheck import console
+from smcheck.asking import GoBack, Position, ReviewRow
 from smcheck.checklist import Checklist, Question, Section, Value
-from smcheck.interview import GoBack, Position, ReviewRow
 from smcheck.outcome import Finding, Outcome
 from smcheck.prompts.lists import ask_choices
 from smcheck.prompts.text import ask_text, ask_yes_no, yes_no_word

@@ -16,7 +16,7 @@ from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.styles import Style
 from prompt_toolkit.utils import get_cwidth
 
-from smcheck.interview import GoBack, Position
+from smcheck.asking import GoBack, Position
 from smcheck.text import visible
 
 STYLE = Style(

@@ -11,8 +11,8 @@ from prompt_toolkit.key_binding import KeyPressEvent
 from prompt_toolkit.lexers import SimpleLexer
 from prompt_toolkit.shortcuts import PromptSession
 
+from smcheck.asking import GoBack
 from smcheck.checklist import Value
-from smcheck.interview import GoBack
 from smcheck.prompts.common import (
     MIN_INPUT_ROOM,
     NO_WORDS,

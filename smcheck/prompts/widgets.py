@@ -12,8 +12,8 @@ from collections.abc import Callable
 from typing import assert_never
 
 from smcheck import qtypes
+from smcheck.asking import Position
 from smcheck.checklist import Question, Value
-from smcheck.interview import Position
 from smcheck.prompts.common import POLICY_WORDS, back_words, policy_of
 from smcheck.prompts.lists import ask_choices
 from smcheck.prompts.text import ask_text, ask_yes_no
