@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pytest
 from helpers.records import EXAMPLE_ANSWERS, FIXED_ID, FIXED_NOW
@@ -615,10 +615,18 @@ def test_signoff_position(essex: Checklist) -> None:
 # -- review -----------------------------------------------------------------------------------------
 
 
+def reviewed(essex: Checklist, answers: Mapping[str, Value]) -> list[Question]:
+    """The questions a new interview shows under ``answers``: a question only a renewal answers is
+    neither asked nor a row of the review unless it is answered (Interview._next, review_rows)."""
+    return [q for q in visible(essex, answers) if not (q.renewal_only and q.id not in answers)]
+
+
 def rows_for(essex: Checklist, answers: dict[str, Value]) -> tuple[list[ReviewRow], Outcome]:
-    """Review rows as the engine makes them, from answers."""
+    """Review rows as the engine makes them, from answers (a question only a renewal answers is no row
+    of a new interview's review unless it is answered, as in Interview.review_rows)."""
     outcome = evaluate(essex, answers, today=TODAY)
     titles = {s.id: s.title for s in essex.sections}
+    shown = reviewed(essex, answers)
     rows = [
         ReviewRow(
             number,
@@ -627,7 +635,7 @@ def rows_for(essex: Checklist, answers: dict[str, Value]) -> tuple[list[ReviewRo
             answers.get(q.id),
             tuple(f for f in outcome.findings if f.question == q.id),
         )
-        for number, q in enumerate(visible(essex, answers), start=1)
+        for number, q in enumerate(shown, start=1)
     ]
     return rows, outcome
 
@@ -854,7 +862,7 @@ def asked(essex: Checklist, example: dict[str, Value]) -> list[Question]:
     answers give (filled in, not asked)."""
     return [
         q
-        for q in visible(essex, example)
+        for q in reviewed(essex, example)
         if (d := derived(q, example)) is None or d.value != example.get(q.id)
     ]
 
@@ -867,7 +875,7 @@ def example_lines(essex: Checklist, example: dict[str, Value]) -> list[str]:
 def test_changing_an_answer_at_the_review_shows_what_changed(
     essex: Checklist, example: dict[str, Value]
 ) -> None:
-    shown = [q.id for q in visible(essex, example)]
+    shown = [q.id for q in reviewed(essex, example)]
     # 1.3.0: "Is there a deputy?" is filled in from the deputy's name; leaving the name blank (-)
     # makes it no, hides the deputy's address and asks for the cover plan.
     name_row = shown.index("administrator.deputy_name") + 1
