@@ -8,11 +8,12 @@ module asks this table (through :func:`spec`), so adding a kind is one entry her
 forgotten quietly:
 
 - the table is checked at import: a kind of the enum without an entry (or an entry for no kind) stops
-  smcheck from starting (:func:`check_complete`);
+  smcheck from starting (:func:`check_table`);
+- a kind without an entry is never treated as text: :func:`spec` raises :class:`IncompleteTable`;
 - each ``match`` on a kind or a widget ends in :func:`typing.assert_never`: mypy (``--strict``) reports a
-  ``match`` that misses a member, and at run time an unknown one raises instead of falling back to text;
-- the askers (:mod:`smcheck.plain_widgets`, :mod:`smcheck.prompt_widgets`) hold one piece per widget,
-  checked for every widget when they are imported.
+  ``match`` that misses a member, and at run time an unknown one raises instead of falling back to text.
+  The askers (:mod:`smcheck.plain_widgets`, :mod:`smcheck.prompts.widgets`) hold one piece per widget,
+  chosen by such a ``match``.
 
 Answer validation itself (``check_typed``, ``parse_text``: the checks that look at other answers too) stays
 in :mod:`smcheck.values`, which dispatches here.
