@@ -6,7 +6,8 @@ boxes, so a screen reader speaks each line as it arrives and a braille display c
 Pick-one and tick-box questions are numbered lists answered by number; yes/no takes whole words only;
 every accepted answer is read back; a refused one gets its reason on a line of its own. How each kind of
 answer is taken (yes/no, a line of text, pick one, pick many) is a piece of its own in
-:mod:`smcheck.plain_widgets`; this module prints, reads and runs the menus.
+:mod:`smcheck.plain_widgets`; the review and its menu are in :mod:`smcheck.plain_review`, the writing
+and reading of lines in :mod:`smcheck.plain_lines`; this module answers the engine's calls.
 
 Every answer goes through the engine's own ``parse``/``check`` (the validators of the full-screen prompts and
 of ``--answers``): this module only turns what was typed (a number, a word) into the value to check. All text
@@ -21,16 +22,15 @@ only make speech pause there. ``width`` overrides both (``0``: never wrap).
 
 from __future__ import annotations
 
-import os
-import sys
-import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from typing import TextIO
 
+from smcheck import plain_review
 from smcheck.asking import GoBack, Position, ReviewRow
-from smcheck.checklist import Checklist, Level, Question, Section, Value
-from smcheck.outcome import Finding, Outcome, Status
-from smcheck.plain_widgets import NO_WORDS, YES_WORDS, is_number, widget_for
+from smcheck.checklist import Checklist, Question, Section, Value
+from smcheck.outcome import Finding, Outcome
+from smcheck.plain_lines import Lines, flat, sentence
+from smcheck.plain_widgets import NO_WORDS, YES_WORDS, widget_for
 from smcheck.text import visible
 from smcheck.values import AnswerError, as_text
 
@@ -38,20 +38,11 @@ BACK = "<"
 """Typed alone at a question: go back to the previous one."""
 BLANK = "-"
 """Typed alone at an optional question that has an answer: leave it blank instead."""
-PROMPT = "Answer: "
-"""The input prompt, the same at every question and menu."""
 CLAUSES = "?"
 """Typed alone at a question: the policy's words it comes from (``clauses`` does the same)."""
 
 _OFF = frozenset({"0", "false", "no", "off"})
 
-_LEVEL = {Level.WARNING: "Warning", Level.BLOCKER: "Blocker", Level.REFERRAL: "Referral"}
-_STATUS = {
-    Status.READY: "Ready for sign-off: no rule raised a concern.",
-    Status.WARNINGS: "Ready for sign-off, with warnings the reviewer will look at.",
-    Status.BLOCKED: "Blocked: fix the items below before you can sign off.",
-    Status.REFERRED: "Referred: this channel is not for this process.",
-}
 _SUBJECTLESS = frozenset({"is", "must", "should", "has", "contains", "needs", "does"})
 """First words of an AnswerError that speaks of "the answer" without naming it ("must not be empty")."""
 
@@ -75,25 +66,12 @@ def wanted(flag: bool, environ: Mapping[str, str]) -> bool:
     return environ.get("TERM", "").strip().lower() == "dumb"
 
 
-def _flat(text: str) -> str:
-    """Checklist text on one line, made visible. Only a line break or a tab (which the checklist linter
-    allows) becomes a space; nothing else is removed, so no hidden character can be stripped away."""
-    one = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
-    return visible(one).strip(" ")
-
-
-def _sentence(text: str) -> str:
-    """``text`` ending with a full stop (a screen reader pauses there), unless it already ends a sentence."""
-    text = text.strip()
-    return text if not text or text.endswith((".", "?", "!", ":")) else text + "."
-
-
 def reason(message: str) -> str:
     """An :class:`AnswerError`'s message as the line that refuses an answer: "Not recorded: ..."."""
     shown = visible(message).strip(" ")
     if shown.split(" ", 1)[0].lower() in _SUBJECTLESS:
         shown = "the answer " + shown
-    return "Not recorded: " + _sentence(shown)
+    return "Not recorded: " + sentence(shown)
 
 
 class _Refused(Exception):
@@ -114,74 +92,12 @@ class PlainAsker:
         *,
         width: int | None = None,
     ) -> None:
-        self._in = input if input is not None else sys.stdin
-        self._out = output if output is not None else sys.stderr
-        self.width = width
-        """Wrap at this many columns; None: the terminal's width, or no wrapping when not a terminal."""
+        self._lines = Lines(input, output, width=width)
         self._declaration: str | None = None
         self._section: str | None = None
         """The section last named, so that each question does not name it again."""
         self._told_clauses = False
         """Whether the person was told that ? shows the policy's words (once a run)."""
-
-    # -- writing and reading ------------------------------------------------------------------------
-
-    def _columns(self) -> int:
-        """The width to wrap at, 0 for none."""
-        if self.width is not None:
-            return max(self.width, 0)
-        try:
-            if not self._out.isatty():
-                return 0
-            return os.get_terminal_size(self._out.fileno()).columns
-        except (OSError, ValueError):  # no file descriptor (io.StringIO), or closed
-            return 0
-
-    def _say(self, line: str = "", *, indent: str = "") -> None:
-        """Write one line (already made visible), wrapped at spaces only, never inside a word."""
-        columns = self._columns()
-        if columns <= 0 or len(line) <= columns:
-            self._out.write(line + "\n")
-            return
-        parts = textwrap.wrap(
-            line,
-            width=max(columns, 20),
-            subsequent_indent=indent,
-            break_long_words=False,
-            break_on_hyphens=False,
-        )
-        self._out.write("\n".join(parts) + "\n")
-
-    def _prose(self, text: str, *, prefix: str = "", indent: str = "") -> None:
-        """Checklist prose (a help text, an intro, a clause, the declaration), one line per line of it."""
-        # split("\n"), not splitlines(): that would also split at (and so hide) U+001C..U+001E, U+0085
-        # and U+2028, which visible() must show.
-        lines = [_flat(line) for line in text.replace("\r\n", "\n").split("\n")]
-        for number, line in enumerate(line for line in lines if line):
-            self._say((prefix if number == 0 else "") + line, indent=indent)
-
-    def _read(self) -> str:
-        """One line typed after the prompt; EOFError at end of input (Ctrl-D)."""
-        self._out.write(PROMPT)
-        self._out.flush()
-        try:
-            line = self._in.readline()
-        except KeyboardInterrupt:
-            # End the prompt's line, so that what the caller says next starts on a line of its own.
-            self._out.write("\n")
-            self._out.flush()
-            raise
-        if not line:
-            self._out.write("\n")
-            self._out.flush()
-            raise EOFError
-        try:
-            echoed = self._in.isatty()
-        except ValueError:
-            echoed = False
-        if not echoed:  # a terminal echoes the Enter; from a pipe, end the prompt's line ourselves
-            self._out.write("\n")
-        return line.rstrip("\r\n")
 
     # -- the engine's calls ---------------------------------------------------------------------------
 
@@ -189,15 +105,17 @@ class PlainAsker:
         self, checklist: Checklist, section: Section, number: int, total: int
     ) -> None:
         """The section's heading, its introduction and its clauses ("GG-1: text")."""
-        self._say()
-        self._say(_sentence(f"Section {number} of {total}: {_flat(section.title)}"))
+        self._lines.say()
+        self._lines.say(sentence(f"Section {number} of {total}: {flat(section.title)}"))
         self._section = section.title
         if section.intro.strip():
-            self._prose(section.intro)
+            self._lines.prose(section.intro)
         self._clauses(checklist, section.clauses)
         if not self._told_clauses:
             self._told_clauses = True
-            self._say(f"Type {CLAUSES} at any question to read the policy's words it comes from.")
+            self._lines.say(
+                f"Type {CLAUSES} at any question to read the policy's words it comes from."
+            )
 
     def ask(
         self,
@@ -210,106 +128,74 @@ class PlainAsker:
         check: Callable[[object], Value],
     ) -> Value | None:
         """Print the question once, then read lines until one is an answer the validators accept."""
-        self._say()
+        self._lines.say()
         if error:
-            self._say(reason(error))
-        self._say(self._where(position))
-        self._prose(question.prompt)
+            self._lines.say(reason(error))
+        self._lines.say(self._where(position))
+        self._lines.prose(question.prompt)
         if question.help.strip() and question.help.strip() != self._declaration:
-            self._prose(question.help)  # (the declaration is shown once, by start_signoff)
+            self._lines.prose(question.help)  # (the declaration is shown once, by start_signoff)
         if question.clauses:
-            self._say("Policy: " + ", ".join(visible(c) for c in question.clauses) + ".")
+            self._lines.say("Policy: " + ", ".join(visible(c) for c in question.clauses) + ".")
         for number, choice in enumerate(question.choices, start=1):
-            self._say(f"{number}. {_flat(choice.label)}", indent=" " * (len(str(number)) + 2))
+            self._lines.say(f"{number}. {flat(choice.label)}", indent=" " * (len(str(number)) + 2))
         keep = current
         for line in self._how(question, position, keep):
-            self._say(line)
+            self._lines.say(line)
         while True:
-            text = self._read()
+            text = self._lines.read()
             try:
                 value = self._take(question, text, position, keep, parse, check)
             except AnswerError as exc:
-                self._say(reason(str(exc)))
+                self._lines.say(reason(str(exc)))
                 if keep is not None and not text.strip():
                     keep = None  # the answer kept no longer passes: Enter must not offer it again
             except _Refused as exc:
-                self._say(str(exc))
+                self._lines.say(str(exc))
             else:
                 shown = "left blank" if value is None else visible(as_text(question, value))
-                self._say(f"Recorded: {shown}")
+                self._lines.say(f"Recorded: {shown}")
                 return value
-            self._say(f"{_flat(question.prompt)} {self._short(question, keep)}")
+            self._lines.say(f"{flat(question.prompt)} {self._short(question, keep)}")
 
     def finding(self, checklist: Checklist, finding: Finding) -> None:
         """A warning, blocker or referral, in one line: level, rule, message, what to do, clauses."""
-        self._say()
-        self._say(self._finding(finding))
+        self._lines.say()
+        self._lines.say(plain_review.finding_line(finding))
 
     def offer_stop(self, checklist: Checklist, finding: Finding) -> bool:
         """A referral: "End the interview now?"; True ends it."""
         where = (
-            f"This channel is referred to {_flat(finding.refer_to)}"
+            f"This channel is referred to {flat(finding.refer_to)}"
             if finding.refer_to
             else "This channel is not for this process"
         )
-        self._say()
-        self._say(_sentence(where) + " End the interview now? Type yes or no.")
+        self._lines.say()
+        self._lines.say(sentence(where) + " End the interview now? Type yes or no.")
         while True:
-            text = self._read().strip().lower()
+            text = self._lines.read().strip().lower()
             if text in YES_WORDS:
-                self._say("Recorded: yes, end the interview now.")
+                self._lines.say("Recorded: yes, end the interview now.")
                 return True
             if text in NO_WORDS:
-                self._say("Recorded: no, go on with the interview.")
+                self._lines.say("Recorded: no, go on with the interview.")
                 return False
-            self._say("Not recorded: type yes or no.")
-            self._say("End the interview now? Type yes or no.")
+            self._lines.say("Not recorded: type yes or no.")
+            self._lines.say("End the interview now? Type yes or no.")
 
     def review(
         self, rows: Sequence[ReviewRow], outcome: Outcome, *, changed: frozenset[str] | None
     ) -> list[str]:
-        """The answers grouped by section (or only the changed ones), the outcome, then a numbered menu.
-
-        Returns the ids to ask again in order: one row to change, or every flagged row; [] to go on.
-        """
-        self._rows(rows, changed)
-        self._outcome(rows, outcome)
-        flagged = [row for row in rows if row.findings]
-        go_on = (
-            "Go on to sign-off." if outcome.status.can_sign_off else "Save the draft and stop here."
-        )
-        options: list[tuple[str, str]] = [("go", go_on), ("change", "Change an answer.")]
-        if flagged:
-            where = ", ".join(str(row.number) for row in flagged)
-            rows_word = "row" if len(flagged) == 1 else "rows"
-            options.append(("flagged", f"Go through the flagged answers, {rows_word} {where}."))
-        options.append(("all", "Show all answers."))
-        while True:
-            self._say()
-            self._say("What next?")
-            for number, (_, label) in enumerate(options, start=1):
-                self._say(f"{number}. {label}", indent="   ")
-            self._say(f"Type a number from 1 to {len(options)}.")
-            pick = self._number(len(options), "What next?")
-            key = options[pick - 1][0]
-            if key == "go":
-                return []
-            if key == "flagged":
-                return [row.question.id for row in flagged]
-            if key == "all":
-                self._rows(rows, None)
-                self._outcome(rows, outcome)
-                continue
-            chosen = self._row(rows)
-            if chosen is not None:
-                return [chosen.question.id]
+        """The answers grouped by section (or only the changed ones), the outcome, then a numbered menu
+        (:func:`smcheck.plain_review.review`): the ids to ask again, or [] to go on."""
+        return plain_review.review(self._lines, rows, outcome, changed=changed)
 
     def start_signoff(self, checklist: Checklist, outcome: Outcome) -> None:
         """The declaration, shown once, before the sign-off questions."""
-        self._say()
-        self._say("Sign-off.")
-        self._say("The declaration you will be asked to make:")
-        self._prose(checklist.declaration)
+        self._lines.say()
+        self._lines.say("Sign-off.")
+        self._lines.say("The declaration you will be asked to make:")
+        self._lines.prose(checklist.declaration)
         self._declaration = checklist.declaration.strip()
 
     # -- questions --------------------------------------------------------------------------------
@@ -321,9 +207,9 @@ class PlainAsker:
         if position.section_title == self._section:  # said by the section's heading or just before
             return where
         self._section = position.section_title
-        return _sentence(
+        return sentence(
             f"{where} Section {position.section_number} of {position.section_count}:"
-            f" {_flat(position.section_title)}"
+            f" {flat(position.section_title)}"
         )
 
     @staticmethod
@@ -361,11 +247,11 @@ class PlainAsker:
         typed = text.strip()
         if typed in (CLAUSES, "clauses") and position.clauses:
             for cid, words in position.clauses:
-                self._prose(words, prefix=f"{visible(cid)}: ", indent="  ")
+                self._lines.prose(words, prefix=f"{visible(cid)}: ", indent="  ")
             raise _Refused("")  # then the question again, in one line, as after a refusal
         if typed == BACK:
             if position.can_go_back:
-                self._say("Going back to the previous question.")
+                self._lines.say("Going back to the previous question.")
                 raise GoBack
             if position.number <= 1:
                 raise _Refused("This is the first question.")
@@ -379,88 +265,10 @@ class PlainAsker:
             return None
         return widget.take(question, typed, check, parse)
 
-    # -- findings and the review ------------------------------------------------------------------
+    # -- the policy's words -----------------------------------------------------------------------
 
     def _clauses(self, checklist: Checklist, clause_ids: Sequence[str]) -> None:
         for cid in clause_ids:
             clause = checklist.clause(cid)
             if clause is not None:
-                self._prose(clause.text, prefix=f"{visible(cid)}: ", indent="  ")
-
-    @staticmethod
-    def _finding(finding: Finding, row: int | None = None) -> str:
-        where = f", row {row}" if row is not None else ""
-        parts = [
-            f"{_LEVEL[finding.level]} ({visible(finding.rule)}){where}:"
-            f" {_sentence(_flat(finding.message))}",
-            f"What to do: {_sentence(_flat(finding.action))}",
-        ]
-        if finding.refer_to:
-            parts.append(f"Referred to: {_sentence(_flat(finding.refer_to))}")
-        if finding.clauses:
-            parts.append("Policy: " + ", ".join(visible(c) for c in finding.clauses) + ".")
-        return " ".join(parts)
-
-    def _rows(self, rows: Sequence[ReviewRow], changed: frozenset[str] | None) -> None:
-        """The answers under their section titles: every row, or with ``changed`` only those."""
-        self._say()
-        shown = list(rows) if changed is None else [r for r in rows if r.question.id in changed]
-        if changed is None:
-            self._say(f"Your answers, {len(rows)} in all.")
-        elif not shown:
-            self._say("No answer changed.")
-        else:
-            many = "answer" if len(shown) == 1 else "answers"
-            self._say(f"{len(shown)} {many} changed since the last review:")
-        title: str | None = None
-        for row in shown:
-            if row.section_title != title:
-                title = row.section_title
-                self._say(_sentence(_flat(title)))
-            prompt = _flat(row.question.prompt)
-            joint = " " if prompt.endswith(("?", ":")) else ": "
-            answer = (
-                "left blank" if row.value is None else visible(as_text(row.question, row.value))
-            )
-            marks = "; ".join(f"{f.level.value.upper()}: {visible(f.rule)}" for f in row.findings)
-            if row.filled_note:
-                answer += f" ({row.filled_note})"
-            line = f"{row.number}. {prompt}{joint}{answer}" + (f" ({marks})" if marks else "")
-            self._say(line, indent=" " * (len(str(row.number)) + 2))
-
-    def _outcome(self, rows: Sequence[ReviewRow], outcome: Outcome) -> None:
-        """Where the answers stand, then each finding with the row that changes it."""
-        numbers = {row.question.id: row.number for row in rows}
-        self._say()
-        self._say(_STATUS[outcome.status])
-        for finding in outcome.findings:
-            line = self._finding(finding, numbers.get(finding.question))
-            if finding.explained_by is not None and finding.explained_by in numbers:
-                line += f" Your explanation: row {numbers[finding.explained_by]}."
-            self._say(line)
-
-    def _number(self, top: int, again: str) -> int:
-        """A number from 1 to ``top`` typed at a menu, asked until one is."""
-        while True:
-            typed = self._read().strip()
-            if is_number(typed) and 1 <= int(typed) <= top:
-                return int(typed)
-            self._say(f"Not recorded: type a number from 1 to {top}.")
-            self._say(f"{again} Type a number from 1 to {top}.")
-
-    def _row(self, rows: Sequence[ReviewRow]) -> ReviewRow | None:
-        """The row the person wants to change; None (back to the menu) on Enter alone."""
-        by_number = {row.number: row for row in rows}
-        low, high = min(by_number, default=0), max(by_number, default=0)
-        ask = f"Type the row number of the answer to change, from {low} to {high}."
-        self._say(ask + " Press Enter alone to go back to the menu.")
-        while True:
-            typed = self._read().strip()
-            if not typed:
-                return None
-            if is_number(typed) and int(typed) in by_number:
-                row = by_number[int(typed)]
-                self._say(f"Changing row {row.number}: {_flat(row.question.prompt)}")
-                return row
-            self._say(f"Not recorded: there is no row {visible(typed)}.")
-            self._say(ask + " Press Enter alone to go back to the menu.")
+                self._lines.prose(clause.text, prefix=f"{visible(cid)}: ", indent="  ")

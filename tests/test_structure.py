@@ -214,7 +214,16 @@ def test_prompt_libraries_are_imported_only_where_they_are_today() -> None:
         ("smcheck.prompts", "questionary"),
         ("smcheck.prompts", "prompt_toolkit"),
     }
-    for asker in ("plain.py", "plain_widgets.py", "answers.py", "interview.py", "qtypes.py"):
+    for asker in (
+        "plain.py",
+        "plain_lines.py",
+        "plain_review.py",
+        "plain_widgets.py",
+        "answers.py",
+        "interview.py",
+        "asking.py",
+        "qtypes.py",
+    ):
         assert [
             i for i in imports(PACKAGE / asker) if i.module.split(".")[0] in PROMPT_LIBRARIES
         ] == [], asker

@@ -14,7 +14,8 @@ from typing import Any, NamedTuple, assert_never
 from smcheck import qtypes
 from smcheck.checklist import Checklist, Question, Value
 from smcheck.interview import Interview, Position, Progress
-from smcheck.plain import PROMPT, PlainAsker
+from smcheck.plain import PlainAsker
+from smcheck.plain_lines import PROMPT
 from smcheck.qtypes import Widget
 
 PROMPTS_TARGET = 35
