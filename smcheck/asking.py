@@ -20,6 +20,10 @@ class GoBack(Exception):
     """Raised by an asker when the person asks for the previous question."""
 
 
+NO_CLAUSES = "This question names no clause of the policy; the line under it says why it is asked."
+"""What ? says at a question that comes from no clause, in every asker (it never becomes the answer)."""
+
+
 @dataclass
 class Progress:
     """What has been answered so far: exactly what a draft stores."""

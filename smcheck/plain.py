@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TextIO
 
 from smcheck import plain_review
-from smcheck.asking import GoBack, Position, ReviewRow
+from smcheck.asking import NO_CLAUSES, GoBack, Position, ReviewRow
 from smcheck.checklist import Checklist, Question, Section, Value
 from smcheck.outcome import Finding, Outcome
 from smcheck.plain_lines import Lines, flat, sentence
@@ -249,6 +249,9 @@ class PlainAsker:
             for cid, words in position.clauses:
                 self._lines.prose(words, prefix=f"{visible(cid)}: ", indent="  ")
             raise _Refused("")  # then the question again, in one line, as after a refusal
+        if typed == CLAUSES:
+            # "Type ? at any question": at one that names no clause, ? says so; it is never an answer.
+            raise _Refused(NO_CLAUSES)
         if typed == BACK:
             if position.can_go_back:
                 self._lines.say("Going back to the previous question.")

@@ -22,6 +22,7 @@ from helpers.terminal import Terminal
 
 from smcheck import registry
 from smcheck.answers import apply_answers, load_answers_file
+from smcheck.asking import NO_CLAUSES
 from smcheck.checklist import Applies, Checklist, Compare, Value, holds
 from smcheck.interview import Interview, Position, Progress
 from smcheck.loader import lint_checklist, load_checklist
@@ -508,7 +509,9 @@ def test_the_full_screen_review_says_where_a_filled_in_answer_comes_from(
 def test_the_policys_words_are_one_key_away_full_screen(essex: Checklist, qid: str) -> None:
     """At the full-screen prompts ? (as the first key of a text) shows the clauses' words in place of
     the instruction; the next key brings the instruction back and the answer is taken as usual."""
-    from test_prompts import CTRL_C, Screen, asker
+    from helpers.screen import Screen
+
+    from smcheck.prompts import QuestionaryAsker
 
     question = essex.question(qid)
     assert question is not None
@@ -518,9 +521,9 @@ def test_the_policys_words_are_one_key_away_full_screen(essex: Checklist, qid: s
         question, allow_back=False
     )
     screen = Screen(columns=400)
-    script = [("? for the policy's words", "?"), (clause.text[:40], CTRL_C)]
+    script = [("? for the policy's words", "?"), (clause.text[:40], "\x03")]  # then Ctrl-C
     with screen.typing(script) as missed, pytest.raises(KeyboardInterrupt):
-        asker().ask(
+        QuestionaryAsker(today=lambda: TODAY).ask(
             question,
             position=position,
             current=None,
@@ -529,3 +532,48 @@ def test_the_policys_words_are_one_key_away_full_screen(essex: Checklist, qid: s
             check=lambda value: value,  # type: ignore[arg-type,return-value]
         )
     assert missed == []
+
+
+def test_question_mark_at_a_question_that_names_no_clause_says_so_in_plain_mode(
+    essex: Checklist,
+) -> None:
+    """Plain mode says "Type ? at any question": at one that names no clause, ? says that, and is
+    never taken as the answer (the handle after it is)."""
+    question = essex.question("channel.handle")
+    assert question is not None and question.clauses == ()
+    out = io.StringIO()
+    answer = PlainAsker(io.StringIO("?\n@essexhistory\n"), out).ask(
+        question,
+        position=Position(1, 9, "The channel", 3, 30),
+        current=None,
+        error=None,
+        parse=lambda text: text,
+        check=lambda value: value,  # type: ignore[arg-type,return-value]
+    )
+    assert answer == "@essexhistory"
+    assert NO_CLAUSES in out.getvalue()
+    assert "Recorded: @essexhistory" in out.getvalue()
+
+
+def test_question_mark_at_a_question_that_names_no_clause_says_so_full_screen(
+    essex: Checklist,
+) -> None:
+    from helpers.screen import Screen
+
+    from smcheck.prompts import QuestionaryAsker
+
+    question = essex.question("channel.handle")
+    assert question is not None and question.clauses == ()
+    screen = Screen(columns=400)
+    script = [("What is (or will be)", "?"), (NO_CLAUSES[:40], "@essexhistory\r")]
+    with screen.typing(script) as missed:
+        answer = QuestionaryAsker(today=lambda: TODAY).ask(
+            question,
+            position=Position(1, 9, "The channel", 3, 30),
+            current=None,
+            error=None,
+            parse=lambda text: text,
+            check=lambda value: value,  # type: ignore[arg-type,return-value]
+        )
+    assert missed == []
+    assert answer == "@essexhistory"  # ? was not typed into the answer

@@ -16,7 +16,7 @@ from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.styles import Style
 from prompt_toolkit.utils import get_cwidth
 
-from smcheck.asking import GoBack, Position
+from smcheck.asking import NO_CLAUSES, GoBack, Position
 from smcheck.text import visible
 
 STYLE = Style(
@@ -174,17 +174,17 @@ def shared_bindings(
     bindings.add("s-tab", eager=True)(back)
     if back_key:
         bindings.add("<", eager=True)(back)
-    if line.policy is not None:
 
-        @bindings.add("?", eager=True)
-        def _policy(event: KeyPressEvent) -> None:
-            # ? shows the policy's words in place of the instruction; typed into an answer it is
-            # itself (a text answer may hold a question mark, just not begin with one).
-            buffer = event.app.current_buffer
-            if buffer.text:
-                buffer.insert_text("?")
-                return
-            line.hint = line.policy
+    @bindings.add("?", eager=True)
+    def _policy(event: KeyPressEvent) -> None:
+        # ? shows the policy's words in place of the instruction (or says that the question names no
+        # clause); typed into an answer it is itself (a text answer may hold a question mark, just not
+        # begin with one).
+        buffer = event.app.current_buffer
+        if buffer.text:
+            buffer.insert_text("?")
+            return
+        line.hint = line.policy if line.policy is not None else NO_CLAUSES
 
     return bindings
 
