@@ -259,6 +259,23 @@ _MONTHS = (
 )
 _ISO_LIKE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _OTHER_DATE = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})")
+_NAMED_DATE = re.compile(
+    r"(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month>[a-z]+)\.?"
+    r"|(?P<month2>[a-z]+)\.?\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?),?\s+(?P<year>\d{1,4})",
+    re.IGNORECASE,
+)
+"""A date with its month in words, day first or month first (``18 January 2027``, ``Jan 18, 2027``): it
+has one reading only, so it is taken (and read back as YYYY-MM-DD)."""
+
+
+def _month_named(word: str) -> int | None:
+    """The month a word names: in full or by its first three letters or more (``Jan``, ``Sept``), any
+    case; None for any other word."""
+    word = word.lower()
+    if len(word) < 3:
+        return None
+    found = [n for n, name in enumerate(_MONTHS, 1) if name.lower().startswith(word)]
+    return found[0] if len(found) == 1 else None
 
 
 def parse_date(text: str) -> dt.date:
@@ -270,10 +287,25 @@ def parse_date(text: str) -> dt.date:
         other = _OTHER_DATE.fullmatch(text)
         if other:
             raise AnswerError(_other_order(text, *other.groups()))
-        raise AnswerError("type a date as YYYY-MM-DD, like 2027-01-31")
+        named = _NAMED_DATE.fullmatch(text.strip())
+        month_word = named and (named["month"] or named["month2"])
+        month_of = _month_named(month_word) if month_word else None
+        if named is None or month_of is None:
+            raise AnswerError("type a date as YYYY-MM-DD, like 2027-01-31")
+        if len(named["year"]) != 4:
+            raise AnswerError(
+                f"type the year in full, as in 18 January 2027 or 2027-01-18, not {text}"
+            )
+        year, month, day = int(named["year"]), month_of, int(named["day"] or named["day2"])
+        return _a_date(year, month, day)
     year, month, day = (int(part) for part in match.groups())
     if not 1 <= month <= 12:
         raise AnswerError(f"there is no month {month}: the month comes second (YYYY-MM-DD)")
+    return _a_date(year, month, day)
+
+
+def _a_date(year: int, month: int, day: int) -> dt.date:
+    """The date, or why there is none, in words ("there is no 31 April"); ``month`` is 1 to 12."""
     if year < 1:
         raise AnswerError("there is no year 0")
     try:

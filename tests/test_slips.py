@@ -65,6 +65,45 @@ def test_a_date_in_another_order_is_refused_in_words_about_what_was_typed(
     assert str(refused.value) == said
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("18 January 2027", "2027-01-18"),
+        ("18 Jan 2027", "2027-01-18"),
+        ("18th Jan 2027", "2027-01-18"),
+        ("Jan 18, 2027", "2027-01-18"),
+        ("january 18 2027", "2027-01-18"),
+        ("1 Sept 2027", "2027-09-01"),
+        ("29 February 2028", "2028-02-29"),
+    ],
+)
+def test_a_date_with_its_month_in_words_has_one_reading_and_is_taken(
+    typed: str, meant: str
+) -> None:
+    assert parse_date(typed).isoformat() == meant
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("31 April 2027", "there is no 31 April"),
+        ("30 Feb 2027", "there is no 30 February"),
+        ("18 Ju 2027", "type a date as YYYY-MM-DD, like 2027-01-31"),  # June or July?
+        ("18 Janvier 2027", "type a date as YYYY-MM-DD, like 2027-01-31"),
+        (
+            "18 January 27",
+            "type the year in full, as in 18 January 2027 or 2027-01-18, not 18 January 27",
+        ),
+    ],
+)
+def test_a_date_with_its_month_in_words_is_refused_in_words_when_it_is_no_date(
+    typed: str, said: str
+) -> None:
+    with pytest.raises(AnswerError) as refused:
+        parse_date(typed)
+    assert str(refused.value) == said
+
+
 # -- sign-off -----------------------------------------------------------------------------------------
 
 
