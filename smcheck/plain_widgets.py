@@ -133,8 +133,8 @@ class PlainPickOne(_Widget):
 
 
 class PlainPickMany(_Widget):
-    """Tick boxes: numbers separated by commas or spaces (``1,3``, ``1 3``), or choices in full
-    separated by commas."""
+    """Tick boxes: numbers separated by commas, spaces or "and" (``1,3``, ``1 3``, ``1, 2 and 3``), or
+    choices in full separated by commas."""
 
     def short(self, question: Question) -> str:
         example = "1,3" if len(question.choices) >= 3 else "1,2"
@@ -167,8 +167,9 @@ class PlainPickMany(_Widget):
             if named is not None:
                 numbers = [choices.index(named) + 1]
             else:
-                words = part.split()
-                if not all(is_number(word) for word in words):
+                # "1 and 3", "1, 2 & 3": what people type between the last two numbers.
+                words = [word for word in part.split() if word.lower() not in ("and", "&")]
+                if not words or not all(is_number(word) for word in words):
                     raise AnswerError(
                         "type the numbers of the choices from the list, separated by commas,"
                         " for example 1,3"

@@ -445,3 +445,37 @@ def test_renewing_a_live_shipped_channel_asks_when_it_launched_instead_of_warnin
     # A live channel whose launch day is still to come is warned instead.
     renewed["channel.launch_date"] = later + dt.timedelta(days=10)
     assert "channel.live-launch-in-future" in rules(renewed)
+
+
+@pytest.mark.parametrize("typed", ["1 and 3", "1, 3", "1 3", "1 & 3", "1, and 3"])
+def test_tick_boxes_take_the_numbers_however_a_person_joins_them(
+    essex: Checklist, typed: str
+) -> None:
+    question = essex.question("fit.services_considered")
+    assert question is not None
+    out = io.StringIO()
+    answer = PlainAsker(io.StringIO(typed + "\n"), out, width=0).ask(
+        question,
+        position=Position(3, 9, "Fit", 16, 30),
+        current=None,
+        error=None,
+        parse=lambda text: parse_text(question, text, today=TODAY),
+        check=lambda value: check_typed(question, value, today=TODAY),
+    )
+    assert answer == (question.choices[0].value, question.choices[2].value), out.getvalue()
+
+
+def test_and_alone_is_no_tick_box_answer(essex: Checklist) -> None:
+    question = essex.question("fit.services_considered")
+    assert question is not None
+    out = io.StringIO()
+    answer = PlainAsker(io.StringIO("and\n2\n"), out, width=0).ask(
+        question,
+        position=Position(3, 9, "Fit", 16, 30),
+        current=None,
+        error=None,
+        parse=lambda text: parse_text(question, text, today=TODAY),
+        check=lambda value: check_typed(question, value, today=TODAY),
+    )
+    assert answer == (question.choices[1].value,)
+    assert "Not recorded: type the numbers of the choices" in out.getvalue()
