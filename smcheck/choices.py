@@ -7,8 +7,10 @@ shell asks for a completion, never to run a command.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 
 
 class Require(StrEnum):
@@ -36,15 +38,42 @@ class ExportFormat(StrEnum):
     """One self-contained HTML page."""
 
 
+class VerifyFormat(StrEnum):
+    """How ``smcheck verify --format`` reports (one module each in :mod:`smcheck.formats`)."""
+
+    TEXT = "text"
+    """For people: one record's rows, or the folder report."""
+    QUIET = "quiet"
+    """For scripts and hooks: one line per invalid record, nothing else."""
+    JSON = "json"
+    """One JSON array, printed when every record is checked."""
+    JSONL = "jsonl"
+    """One JSON object per line, written as each record is checked."""
+    JUNIT = "junit"
+    """A JUnit XML report, one test case per record, for a CI system to show in a merge request."""
+
+
 class StatusFormat(StrEnum):
     """How ``smcheck status --format`` writes the register."""
 
     TEXT = "text"
     """For people: a table that fits the terminal."""
+    HTML = "html"
+    """One self-contained HTML page."""
     JSON = "json"
-    """One JSON object (``--json`` says the same)."""
+    """One JSON object."""
     CSV = "csv"
     """For a spreadsheet: RFC 4180, UTF-8 with a byte-order mark, formulas neutralised."""
+
+
+class TextFormat(StrEnum):
+    """How a command that writes text or JSON writes (``diff``, ``checklist list``, ``checklist
+    show``: ``--format``)."""
+
+    TEXT = "text"
+    """For people."""
+    JSON = "json"
+    """One JSON object, for scripts."""
 
 
 class SchemaKind(StrEnum):
@@ -54,7 +83,32 @@ class SchemaKind(StrEnum):
     RECORD = "record"
     ANSWERS = "answers"
     REPORT = "report"
-    """Not a file: what ``verify --json`` and ``--jsonl`` print for each record."""
+    """Not a file: what ``verify --format json`` and ``jsonl`` print for each record."""
+
+
+F = TypeVar("F", bound=StrEnum)
+
+
+def aliases(*flags: tuple[str, object, F]) -> dict[str, F]:
+    """The hidden alias flags that were given (``("--json", as_json, VerifyFormat.JSON)``, a flag
+    counting as given when its value is true), by name, with the format each stands for."""
+    return {name: fmt for name, value, fmt in flags if value}
+
+
+def choose(given: F | None, default: F, given_aliases: Mapping[str, F]) -> F:
+    """The format a command writes: ``--format``, else the alias given (``--json``, kept hidden for a
+    release), else ``default``. Two aliases, or an alias and a different ``--format``, are a usage
+    error (exit 2), said in one line as every exclusion is."""
+    from smcheck.errors import UsageError
+
+    names = list(given_aliases)
+    if len(names) > 1:
+        raise UsageError(f"{names[0]} and {names[1]} cannot be used together")
+    if names and given is not None and given_aliases[names[0]] is not given:
+        raise UsageError(f"{names[0]} and --format {given} cannot be used together")
+    if given is not None:
+        return given
+    return given_aliases[names[0]] if names else default
 
 
 BUILT_IN_ROLES = ("proposer", "reviewer")

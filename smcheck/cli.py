@@ -27,6 +27,9 @@ from smcheck.choices import (
     Require,
     SchemaKind,
     StatusFormat,
+    TextFormat,
+    VerifyFormat,
+    aliases,
     complete_any_role,
     complete_approver_role,
     complete_checklist,
@@ -229,7 +232,18 @@ RecordOutput = Annotated[
 Force = Annotated[
     bool, typer.Option("--force", help="Overwrite --output if it exists (never without --force).")
 ]
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of text, for scripts.")]
+AsText = Annotated[
+    TextFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar=one_of(TextFormat),
+        help="text (for people; the default) or json (for scripts).",
+    ),
+]
+JsonAlias = Annotated[
+    bool, typer.Option("--json", hidden=True, help="As --format json (deprecated).")
+]
 Revoked = Annotated[
     Path | None,
     typer.Option(
@@ -341,7 +355,8 @@ def new(
         "verify",
         [
             "smcheck verify --allowed-signers allowed_signers channel.smcheck.toml",
-            "smcheck verify --require approved --quiet register/",
+            "smcheck verify --require approved --format quiet register/",
+            "smcheck verify --format junit records/ > report.xml",
         ],
         TRUST,
     ),
@@ -364,15 +379,25 @@ def verify(
             autocompletion=complete_checklist,
         ),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per record.")] = False,
+    fmt: Annotated[
+        VerifyFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar=one_of(VerifyFormat),
+            help="text (for people; the default), quiet (only invalid records, one line each, for"
+            " scripts), json (one array), jsonl (one JSON line per record as it is checked) or"
+            " junit (JUnit XML, one test case per record, for a CI system's test report).",
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", hidden=True, help="As --format json (deprecated).")
+    ] = False,
     as_jsonl: Annotated[
-        bool, typer.Option("--jsonl", help="Stream one JSON line per record as it is checked.")
+        bool, typer.Option("--jsonl", hidden=True, help="As --format jsonl (deprecated).")
     ] = False,
     quiet: Annotated[
-        bool,
-        typer.Option(
-            "--quiet", "-q", help="Print only invalid records, one line each (for scripts)."
-        ),
+        bool, typer.Option("--quiet", "-q", hidden=True, help="As --format quiet (deprecated).")
     ] = False,
     verbose: Annotated[
         bool,
@@ -406,9 +431,12 @@ def verify(
         command.run,
         records,
         checklist_ref=checklist,
-        as_json=as_json,
-        as_jsonl=as_jsonl,
-        quiet=quiet,
+        fmt=fmt,
+        aliases=aliases(
+            ("--json", as_json, VerifyFormat.JSON),
+            ("--jsonl", as_jsonl, VerifyFormat.JSONL),
+            ("--quiet", quiet, VerifyFormat.QUIET),
+        ),
         verbose=verbose,
         allowed_signers=allowed_signers,
         require=require,
@@ -790,7 +818,7 @@ def export(
             "smcheck status register/",
             "smcheck status --todo --role advancement-office register/",
             "smcheck status --format csv register/ > register.csv",
-            "smcheck status --html register.html register/",
+            "smcheck status --format html --output register.html register/",
         ],
         TRUST,
     ),
@@ -800,18 +828,24 @@ def status(
         list[Path],
         typer.Argument(metavar="FOLDER", help="Folders (or files) holding the register's records."),
     ],
-    as_json: AsJson = False,
     fmt: Annotated[
         StatusFormat | None,
         typer.Option(
             "--format",
             "-f",
             metavar=one_of(StatusFormat),
-            help="text (a table that fits the terminal), json (as --json), or csv for a"
-            " spreadsheet (UTF-8 with a byte-order mark; cells that would start a formula get a '"
-            " in front).",
+            help="text (a table that fits the terminal; the default), html (one self-contained"
+            " page), json, or csv for a spreadsheet (UTF-8 with a byte-order mark; cells that"
+            " would start a formula get a ' in front).",
         ),
     ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write here instead of to standard output."
+        ),
+    ] = None,
+    as_json: JsonAlias = False,
     todo: Annotated[
         bool,
         typer.Option(
@@ -833,9 +867,16 @@ def status(
     ] = None,
     html: Annotated[
         Path | None,
-        typer.Option("--html", metavar="FILE", help="Also write the register as one HTML page."),
+        typer.Option(
+            "--html",
+            metavar="FILE",
+            hidden=True,
+            help="As --format html --output FILE, and print the text too (deprecated).",
+        ),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite the --html file.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite the --output file if it exists.")
+    ] = False,
     allowed_signers: AllowedSigners = None,
     revoked: Revoked = None,
 ) -> None:
@@ -850,12 +891,15 @@ def status(
     _run(
         command.run,
         paths,
-        as_json=as_json,
+        fmt=fmt,
+        aliases=aliases(
+            ("--json", as_json, StatusFormat.JSON), ("--html", html, StatusFormat.HTML)
+        ),
         html=html,
+        output=output,
         force=force,
         allowed_signers=allowed_signers,
         revoked=revoked,
-        fmt=fmt,
         todo=todo,
         role=role,
     )
@@ -891,7 +935,8 @@ def schema(
     """Print the JSON Schema of checklists, records or verify's JSON.
 
     For editors that check TOML against a JSON Schema as you type (Taplo, Even Better TOML); report
-    describes each object verify --json and --jsonl print, with the register's row for the record.
+    describes each object verify --format json and jsonl print, with the register's row for the
+    record.
     """
     from smcheck.commands import schema as command
 
@@ -904,7 +949,7 @@ def schema(
         "diff",
         [
             "smcheck diff channel.smcheck.toml resubmitted.smcheck.toml",
-            "smcheck diff --json channel.smcheck.toml resubmitted.smcheck.toml",
+            "smcheck diff --format json channel.smcheck.toml resubmitted.smcheck.toml",
         ],
         TRUST,
     ),
@@ -912,7 +957,8 @@ def schema(
 def diff(
     old: Annotated[Path, typer.Argument(metavar="OLD", help="The earlier record.")],
     new: Annotated[Path, typer.Argument(metavar="NEW", help="The later record (a resubmission).")],
-    as_json: AsJson = False,
+    fmt: AsText = None,
+    as_json: JsonAlias = False,
     allowed_signers: AllowedSigners = None,
     revoked: Revoked = None,
 ) -> None:
@@ -923,21 +969,29 @@ def diff(
     """
     from smcheck.commands import diff as command
 
-    _run(command.run, old, new, as_json=as_json, allowed_signers=allowed_signers, revoked=revoked)
+    _run(
+        command.run,
+        old,
+        new,
+        fmt=fmt,
+        aliases=aliases(("--json", as_json, TextFormat.JSON)),
+        allowed_signers=allowed_signers,
+        revoked=revoked,
+    )
 
 
 @checklist_app.command(
     "list",
     cls=Command,
-    epilog=_doc("checklist list", ["smcheck checklist list", "smcheck checklist list --json"]),
+    epilog=_doc(
+        "checklist list", ["smcheck checklist list", "smcheck checklist list --format json"]
+    ),
 )
-def checklist_list(
-    as_json: AsJson = False,
-) -> None:
+def checklist_list(fmt: AsText = None, as_json: JsonAlias = False) -> None:
     """List the checklists smcheck ships."""
     from smcheck.commands import checklist as command
 
-    _run(command.run_list, as_json=as_json)
+    _run(command.run_list, fmt=fmt, aliases=aliases(("--json", as_json, TextFormat.JSON)))
 
 
 @checklist_app.command(
@@ -945,7 +999,10 @@ def checklist_list(
     cls=Command,
     epilog=_doc(
         "checklist show",
-        ["smcheck checklist show essex-social-media", "smcheck checklist show --json my.toml"],
+        [
+            "smcheck checklist show essex-social-media",
+            "smcheck checklist show --format json my.toml",
+        ],
     ),
 )
 def checklist_show(
@@ -955,7 +1012,8 @@ def checklist_show(
             metavar="ID|FILE", help="Checklist id or file.", autocompletion=complete_checklist
         ),
     ],
-    as_json: AsJson = False,
+    fmt: AsText = None,
+    as_json: JsonAlias = False,
 ) -> None:
     """Show every question of a checklist.
 
@@ -963,7 +1021,12 @@ def checklist_show(
     """
     from smcheck.commands import checklist as command
 
-    _run(command.run_show, checklist, as_json=as_json)
+    _run(
+        command.run_show,
+        checklist,
+        fmt=fmt,
+        aliases=aliases(("--json", as_json, TextFormat.JSON)),
+    )
 
 
 @checklist_app.command(

@@ -36,7 +36,7 @@ from smcheck.record import PROPOSER, REVIEWER, Record
 from smcheck.registry import Lookup
 from smcheck.report import unlocal, unsearched
 from smcheck.timeutil import EARLIEST
-from smcheck.trust.policy import Roles, State
+from smcheck.trust.policy import Roles, SigStatus, State
 from smcheck.verify import Demands, Report
 
 STATES = (
@@ -383,7 +383,7 @@ def _to_act_on(report: Report) -> list[str]:
             who = report.roles.title(decision.role)
             # A signature verify does not accept says so beside its words (as diff does).
             status = (
-                f" ({decision.status.replace('-', ' ')})" if decision.status != "trusted" else ""
+                f" ({decision.status.words})" if decision.status is not SigStatus.TRUSTED else ""
             )
             said.append(f"{approval.decision} by {who}{status}: {approval.comment}")
     return said

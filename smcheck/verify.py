@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from smcheck import registry
 from smcheck.channel import channel_of
 from smcheck.checklist import Checklist, Level
+from smcheck.choices import Require
 from smcheck.outcome import (
     Finding,
     Judgement,
@@ -46,6 +47,7 @@ from smcheck.trust.policy import (
     Judged,
     Roles,
     SignatureReport,
+    SigStatus,
     Standing,
     State,
     judge,
@@ -174,8 +176,8 @@ class Demands(NamedTuple):
     load_trust: Callable[[], tuple[TrustFile | None, frozenset[bytes]]] | None = None
     """Where ``trust`` and ``revoked`` come from when they are not given: called (once, by the caller's
     caching) only for a signed record, so that unsigned records never read the config or load crypto."""
-    require: str | None = None
-    """None (report the state), ``signed`` or ``approved``."""
+    require: Require | None = None
+    """None (report the state), or what the reviewer requires (``--require``)."""
     now: dt.datetime | None = None
     """When keys' validity windows are judged (default: now)."""
 
@@ -696,7 +698,7 @@ def _judge(
 
 
 def _state(
-    check: str, code: str, message: str, demands: Demands, needed_for: tuple[str, ...]
+    check: str, code: str, message: str, demands: Demands, needed_for: tuple[Require, ...]
 ) -> CheckResult:
     """A state row: INFO, or FAIL when the reviewer's --require asks for what is missing."""
     if demands.require in needed_for:
@@ -751,9 +753,9 @@ def _signature_rows(
             "unsigned",
             "not signed: UNSIGNED, integrity only",
             demands,
-            ("signed", "approved"),
+            (Require.SIGNED, Require.APPROVED),
         )
-    elif proposer.status == "trusted":
+    elif proposer.status is SigStatus.TRUSTED:
         from smcheck.text import quoted
 
         cert = proposer.certificate
@@ -766,7 +768,7 @@ def _signature_rows(
             "ok",
             f"signed by {proposer.principal} (key {proposer.fingerprint}{certified}): trusted",
         )
-    elif proposer.status == "not-checked":
+    elif proposer.status is SigStatus.NOT_CHECKED:
         signature = _unchecked("signature", proposer.message, demands)
     else:
         signature = newcomer(proposer) or CheckResult(
@@ -777,10 +779,16 @@ def _signature_rows(
         approval = _decision_row("approval", reviews, demands, roles_title=None)
     elif proposer is None:
         approval = _state(
-            "approval", "not-approved", "not approved yet (no signature)", demands, ("approved",)
+            "approval",
+            "not-approved",
+            "not approved yet (no signature)",
+            demands,
+            (Require.APPROVED,),
         )
     else:
-        approval = _state("approval", "not-approved", "not approved yet", demands, ("approved",))
+        approval = _state(
+            "approval", "not-approved", "not approved yet", demands, (Require.APPROVED,)
+        )
     return [signature, approval, _cosign_row(judged, roles, checklist, demands)]
 
 
@@ -827,7 +835,7 @@ def _decision_row(
     for report in reports:
         title = f"{roles_title.get(report.role, report.role)}: " if roles_title else ""
         extra = "" if report.required else " (not required by these answers)"
-        if report.status == "not-checked":
+        if report.status is SigStatus.NOT_CHECKED:
             words.append(
                 f"{title}{_said(report)}{extra}; not checked: no trust file, so who signed is not"
                 " known"
@@ -836,15 +844,15 @@ def _decision_row(
             words.append(f"{title}{_said(report)}{extra}")
     summary = "; ".join(words)
     rejected = any(r.approval and r.approval.decision != "approved" for r in reports)
-    unchecked = any(r.status == "not-checked" for r in reports)
+    unchecked = any(r.status is SigStatus.NOT_CHECKED for r in reports)
     if rejected and not unchecked:
-        if demands.require == "approved":
+        if demands.require is Require.APPROVED:
             return CheckResult(check, Verdict.FAIL, "rejected", summary)
         return CheckResult(check, Verdict.WARN, "rejected", summary)
     if unchecked:
         return _unchecked(check, summary, demands)
     if awaiting:
-        return _state(check, "awaiting-cosign", summary, demands, ("approved",))
+        return _state(check, "awaiting-cosign", summary, demands, (Require.APPROVED,))
     return CheckResult(check, Verdict.PASS, "ok", summary)
 
 
@@ -867,7 +875,7 @@ def _cosign_row(
     if not cosigns and not missing:
         return CheckResult("cosign", Verdict.PASS, "ok", "no co-signature required by the answers")
     if not cosigns:
-        return _state("cosign", "awaiting-cosign", "; ".join(missing), demands, ("approved",))
+        return _state("cosign", "awaiting-cosign", "; ".join(missing), demands, (Require.APPROVED,))
     return _decision_row(
         "cosign",
         cosigns,
@@ -903,59 +911,6 @@ def _review(record: Record, checklist: Checklist | None, today: dt.date) -> Chec
     )
 
 
-def report_json(report: Report) -> dict[str, object]:
-    """The report as a JSON-ready object with stable codes (and the command that restores a file an
-    editor or an e-mail program changed, when there is one)."""
-    restore = [d.message for c in report.checks for d in c.details if d.code == RESTORE_COMMAND]
-    return {
-        "path": report.path,
-        "valid": report.valid,
-        "state": report.state.value,
-        "record_id": report.record_id,
-        "checks": [
-            {"check": c.check, "status": c.verdict.value, "code": c.code, "message": c.summary}
-            for c in report.checks
-        ],
-        "signatures": [
-            {
-                "role": r.role,
-                "principal": r.principal,
-                "fingerprint": r.fingerprint,
-                "trust": r.status,
-                "message": r.message,
-                "required": r.required,
-                **(
-                    {
-                        "decision": r.approval.decision,
-                        "approver": r.approval.approver,
-                        "time": r.approval.time.isoformat(),
-                    }
-                    if r.approval is not None
-                    else {}
-                ),
-            }
-            for r in report.signatures
-        ],
-        "findings": [
-            {
-                "check": c.check,
-                "status": c.verdict.value,
-                "code": d.code,
-                "message": d.message,
-                "where": d.where,
-            }
-            for c in report.checks
-            if c.verdict in (Verdict.FAIL, Verdict.WARN)
-            for d in (
-                tuple(d for d in c.details if d.code != RESTORE_COMMAND)
-                or (Detail(c.code, c.summary),)
-            )
-        ],
-        **({"restore_command": restore[0]} if restore else {}),
-        **({"rereview_under": report.rereview} if report.rereview else {}),
-    }
-
-
 __all__ = [
     "CHECKS",
     "CheckResult",
@@ -963,7 +918,6 @@ __all__ = [
     "Report",
     "Status",
     "Verdict",
-    "report_json",
     "verify_bytes",
     "verify_now",
     "verify_path",

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smcheck.approval import Approval
+from smcheck.choices import Require
 from smcheck.loader import load_checklist
 from smcheck.outcome import evaluate
 from smcheck.record import append_seal, build_record, parse_record, render
@@ -106,7 +107,7 @@ def decide(
 
 
 def check(
-    data: bytes, trust: TrustFile | None, *, require: str | None = None, now: dt.datetime = NOW
+    data: bytes, trust: TrustFile | None, *, require: Require | None = None, now: dt.datetime = NOW
 ) -> Report:
     return verify_bytes(
         data,
@@ -127,7 +128,7 @@ def approved_fully(data: bytes) -> bytes:
 
 def test_the_standard_desk_approves(tmp_path: Path) -> None:
     trust = standard(tmp_path)
-    report = check(approved_fully(record()), trust, require="approved")
+    report = check(approved_fully(record()), trust, require=Require.APPROVED)
     assert report.valid and report.state is State.APPROVED, report.checks
     assert rows(report)["cosign"].verdict is Verdict.PASS
 
@@ -144,7 +145,7 @@ def test_one_key_cannot_approve_and_co_sign(tmp_path: Path) -> None:
         line(REVIEWER, "dmo", "smcheck-approval", f"smcheck-cosign-{COSIGN}"),
     )
     data = decide(decide(record(), "dmo", "reviewer", REVIEWER), "dmo", COSIGN, REVIEWER)
-    report = check(data, trust, require="approved")
+    report = check(data, trust, require=Require.APPROVED)
     assert not report.valid and report.state is State.INVALID
     cosign = rows(report)["cosign"]
     assert cosign.verdict is Verdict.FAIL and cosign.code == "cosign-two-roles"
@@ -240,7 +241,7 @@ def test_a_wildcard_principal_grants_no_approving_role(tmp_path: Path) -> None:
 def test_a_proposer_line_without_namespaces_still_signs_records(tmp_path: Path) -> None:
     """Only approving roles must be named: a proposer's plain line (OpenSSH: any namespace) signs."""
     trust = trust_file(tmp_path, f"{PROPOSER} {public('proposer')}")
-    report = check(record(kind="sport"), trust, require="signed")
+    report = check(record(kind="sport"), trust, require=Require.SIGNED)
     assert report.valid and report.state is State.AWAITING_REVIEWER
 
 
@@ -445,7 +446,7 @@ def test_every_combination_of_decisions(
     state = expected_state(reviewer, cosigner, cosign_needed=kind == "music")
     assert report.state is state, [c for c in report.checks if c.verdict is not Verdict.PASS]
     assert report.valid == (state is not State.INVALID)
-    approved = check(data, trust, require="approved")
+    approved = check(data, trust, require=Require.APPROVED)
     assert approved.valid == (state is State.APPROVED)
     # The register and the export ask the same policy: no view is kinder than verify.
     entry = record_entry(report, lookup=lambda _: TINY, today=NOW.date(), data=data)
@@ -472,7 +473,7 @@ def test_an_unneeded_rejecting_co_signature_is_never_a_silent_pass(tmp_path: Pat
     assert report.standing.summary == "rejected by the music office"
     cosign = rows(report)["cosign"]
     assert cosign.verdict is Verdict.WARN and cosign.code == "rejected"
-    assert not check(data, trust, require="approved").valid
+    assert not check(data, trust, require=Require.APPROVED).valid
 
 
 def test_an_unneeded_co_signature_by_a_stranger_fails(tmp_path: Path) -> None:
@@ -510,7 +511,7 @@ def test_without_a_trust_file_no_state_depends_on_signatures() -> None:
     verdicts = {c.check: c.verdict for c in report.checks}
     assert verdicts["signature"] is Verdict.INFO and verdicts["approval"] is Verdict.INFO
     assert all(s.status == "not-checked" and s.principal is None for s in report.signatures)
-    for require in ("signed", "approved"):
+    for require in Require:
         assert not check(approved_fully(record()), None, require=require).valid
 
 

@@ -119,7 +119,7 @@ def test_a_large_batch_on_a_terminal_shows_progress_and_still_reports(tmp_path: 
 
 
 def test_no_progress_bar_when_piped_or_small() -> None:
-    from smcheck.report import PROGRESS_FROM, progress
+    from smcheck.formats.text import PROGRESS_FROM, progress
 
     assert progress(PROGRESS_FROM - 1) is None
     assert progress(1000) is None  # pytest captures stderr: not a terminal

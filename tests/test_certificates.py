@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smcheck import registry
+from smcheck.choices import Require
 from smcheck.cli import app
 from smcheck.errors import FileProblem
 from smcheck.record import Seal, append_seal, read_layout
@@ -489,7 +490,7 @@ def test_a_record_signed_with_a_certificate_verifies_through_the_ca_line(desk: D
         "r",
         lookup=registry.lookup(),
         today=FIXED_NOW.date(),
-        demands=Demands(trust=trust, now=FIXED_NOW, require="signed"),
+        demands=Demands(trust=trust, now=FIXED_NOW, require=Require.SIGNED),
     )
     assert report.valid, report.checks
     assert report.judged is not None and report.judged.proposer is not None

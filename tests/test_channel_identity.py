@@ -16,7 +16,7 @@ from smcheck import registry
 from smcheck.channel import channel_of, same_channel, url_key
 from smcheck.checklist import Checklist
 from smcheck.cli import app
-from smcheck.report import Repeats
+from smcheck.formats import Repeats
 from smcheck.verify import verify_bytes
 
 runner = CliRunner()

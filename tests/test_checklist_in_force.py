@@ -31,13 +31,15 @@ from smcheck import registry, session
 from smcheck.checklist import Checklist, Takes, version_key
 from smcheck.cli import app
 from smcheck.errors import FileProblem, SmcheckError
+from smcheck.formats.json import report_json
+from smcheck.formats.text import FolderReporter
 from smcheck.interview import Progress
 from smcheck.loader import lint_checklist, load_checklist, load_versions
 from smcheck.record import append_seal, parse_record
-from smcheck.report import FolderReporter, said
+from smcheck.report import said
 from smcheck.trust.keys import LocalKey, generate_key_pair
 from smcheck.trust.signing import seal_record
-from smcheck.verify import Demands, Report, Verdict, report_json, verify_bytes
+from smcheck.verify import Demands, Report, Verdict, verify_bytes
 
 ESSEX = "essex-social-media"
 ARCHIVED = ROOT / "checklists" / "archive" / "essex-social-media-1.1.0.toml"

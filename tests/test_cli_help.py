@@ -142,6 +142,10 @@ BAD_CHOICES = {
     ("export", "fmt"): ["export", "--format", "pdf", "r.smcheck.toml"],
     ("status", "fmt"): ["status", "--format", "xlsx", "register"],
     ("schema", "kind"): ["schema", "answerz"],
+    ("verify", "fmt"): ["verify", "--format", "xml", "r.smcheck.toml"],
+    ("diff", "fmt"): ["diff", "--format", "csv", "a.smcheck.toml", "b.smcheck.toml"],
+    ("checklist list", "fmt"): ["checklist", "list", "--format", "yaml"],
+    ("checklist show", "fmt"): ["checklist", "show", "--format", "yaml", "essex-social-media"],
 }
 
 
@@ -177,7 +181,9 @@ def test_completion_offers_the_choices(path: str, param: Any) -> None:
 def test_the_enums_are_the_values_the_core_takes() -> None:
     assert tuple(choices.Decision) == approval.DECISIONS
     assert choices.or_list(choices.SchemaKind) == "checklist, record, answers or report"
-    assert choices.one_of(choices.StatusFormat) == "text|json|csv"
+    assert choices.one_of(choices.StatusFormat) == "text|html|json|csv"
+    assert choices.one_of(choices.VerifyFormat) == "text|quiet|json|jsonl|junit"
+    assert choices.one_of(choices.TextFormat) == "text|json"
     assert choices.one_of(choices.ExportFormat) == "md|html"
 
 
@@ -279,7 +285,8 @@ def _complete(words: str) -> list[str]:
 def test_the_installed_script_completes_choices_ids_and_roles() -> None:
     assert _complete("smcheck export --format ") == ["md", "html"]
     assert _complete("smcheck schema ") == ["checklist", "record", "answers", "report"]
-    assert _complete("smcheck status --format ") == ["text", "json", "csv"]
+    assert _complete("smcheck status --format ") == ["text", "html", "json", "csv"]
+    assert _complete("smcheck verify --format ") == ["text", "quiet", "json", "jsonl", "junit"]
     assert _complete("smcheck verify --checklist ess") == ["essex-social-media"]
     assert _complete("smcheck approve --role ") == ["reviewer", "advancement-office"]
 

@@ -24,7 +24,7 @@ from rich.console import Console
 from rich.errors import MarkupError
 
 from smcheck import console, registry
-from smcheck.report import show_report, wrap
+from smcheck.formats.text import show_report, wrap
 from smcheck.text import is_clean, visible
 from smcheck.verify import Verdict, verify_bytes
 

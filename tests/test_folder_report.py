@@ -23,7 +23,9 @@ from helpers.desk import Desk, open_desk, runner
 from helpers.records import EXAMPLE_ANSWERS, make_record_bytes
 
 from smcheck import registry, report
+from smcheck.choices import VerifyFormat
 from smcheck.cli import app
+from smcheck.formats import text
 from smcheck.trust.allowed import load_allowed_signers
 from smcheck.trust.policy import State
 from smcheck.verify import Demands, Report, verify_path
@@ -101,7 +103,7 @@ def listing(out: str) -> list[tuple[str, str, str]]:
     assert lines[0] == "Records, problems first", out
     found = []
     for line in lines[1:]:
-        match = re.fullmatch(rf"  (.{{{report.LABEL_WIDTH}}})  (\S+) +(.*)", line)
+        match = re.fullmatch(rf"  (.{{{text.LABEL_WIDTH}}})  (\S+) +(.*)", line)
         assert match, line
         found.append((match[1].rstrip(), Path(match[2]).name, match[3]))
     return found
@@ -266,7 +268,7 @@ def render(reports: list[Report], **options: int | bool) -> str:
 
     out = io.StringIO()
     with redirect_stdout(out):
-        folder = report.FolderReporter(**options)  # type: ignore[arg-type]
+        folder = text.FolderReporter(**options)  # type: ignore[arg-type]
         for one in reports:
             folder.add(one)
         folder.finish()
@@ -389,7 +391,7 @@ def test_jsonl_streams_each_line_before_the_next_record_is_verified(
         return real(path, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(smcheck.verify, "verify_path", spy)
-    command.run([register.folder], checklist_ref=None, as_json=False, as_jsonl=True)
+    command.run([register.folder], checklist_ref=None, fmt=VerifyFormat.JSONL)
     assert seen == list(range(len(register.files)))  # the k-th record: k lines already out
 
 
@@ -405,8 +407,8 @@ def test_json_is_one_array_with_states(register: Register) -> None:
 
 
 def test_no_progress_bar_unless_stderr_is_a_terminal() -> None:
-    assert report.progress(report.PROGRESS_FROM - 1) is None
-    assert report.progress(1000) is None  # pytest captures stderr: not a terminal
+    assert text.progress(text.PROGRESS_FROM - 1) is None
+    assert text.progress(1000) is None  # pytest captures stderr: not a terminal
 
 
 def _run_with_stderr_on_a_terminal(args: list[str], cwd: Path) -> tuple[int, bytes, bytes]:
@@ -450,7 +452,7 @@ def _run_with_stderr_on_a_terminal(args: list[str], cwd: Path) -> tuple[int, byt
 
 @pytest.mark.pty
 def test_the_progress_bar_is_on_stderr_and_never_on_stdout(tmp_path: Path) -> None:
-    for number in range(report.PROGRESS_FROM + 5):
+    for number in range(text.PROGRESS_FROM + 5):
         (tmp_path / f"r{number:02}.smcheck.toml").write_bytes(make_record_bytes())
     code, out, terminal = _run_with_stderr_on_a_terminal(["verify", str(tmp_path)], tmp_path)
     assert code == 0

@@ -402,9 +402,17 @@ def test_every_command_that_reads_a_record_survives_a_hostile_one(
         here.run("diff", good, record)
         here.run("diff", "--json", record, good)
         here.run("status", register)
+        here.run("status", "--format", "json", register)
         here.run(
-            "status", "--json", "--html", "page.html", register, may_write=[here.root / "page.html"]
+            "status",
+            "--format",
+            "html",
+            "-o",
+            "page.html",
+            register,
+            may_write=[here.root / "page.html"],
         )
+        here.run("verify", "--format", "junit", register)
         here.run(
             "approve",
             record,

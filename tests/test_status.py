@@ -272,23 +272,18 @@ def test_each_checklist_is_parsed_once_per_run(
 
     monkeypatch.setattr(smcheck.loader, "parse_checklist", counting)
     page = tmp_path / "register.html"
-    result = runner.invoke(
-        app,
-        [
-            "status",
-            "--json",
-            "--html",
-            str(page),
-            "--allowed-signers",
-            str(desk.trust),
-            str(folder),
-        ],
-    )
+    trust = ["--allowed-signers", str(desk.trust), str(folder)]
+    result = runner.invoke(app, ["status", "--format", "json", *trust])
     assert result.exit_code == 1, result.output  # the tampered copy and the junk file
     data = json.loads(result.stdout)
     assert data["counts"]["awaiting-reviewer"] == 30 and data["counts"]["draft"] == 1
     assert data["counts"]["invalid"] == 3
     assert parsed == ["essex-social-media.toml"]
+    # The page (one format a run since --format) shares the run's lookup too.
+    parsed.clear()
+    result = runner.invoke(app, ["status", "--format", "html", "--output", str(page), *trust])
+    assert result.exit_code == 1, result.output
+    assert "@" in page.read_text() and parsed == ["essex-social-media.toml"]
 
 
 def test_each_record_file_is_read_once_and_parsed_once(

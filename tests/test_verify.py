@@ -38,11 +38,12 @@ from smcheck import registry
 from smcheck.checklist import Checklist
 from smcheck.cli import app
 from smcheck.errors import CannotOpen
+from smcheck.formats.json import report_json
 from smcheck.loader import load_checklist
 from smcheck.outcome import evaluate
 from smcheck.record import MARKER, MAX_RECORD_BYTES, build_record, read_limited, render, sha256
 from smcheck.signoff import SignOff
-from smcheck.verify import CHECKS, Report, Verdict, report_json, verify_bytes, verify_path
+from smcheck.verify import CHECKS, Report, Verdict, verify_bytes, verify_path
 
 TODAY = dt.date(2026, 12, 1)
 """A day after FIXED_NOW and before the example record's review-by date."""

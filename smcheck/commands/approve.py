@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from smcheck import console, registry
-from smcheck.choices import Decision
+from smcheck.choices import Decision, Require
 from smcheck.config import ALLOWED_SIGNERS_ENV
 from smcheck.errors import Interrupted, SmcheckError, UsageError
 from smcheck.fsutil import refuse_link
 from smcheck.record import append_seal, changed_meanwhile, read_limited, rewrite_record
 from smcheck.text import shell_word, visible
-from smcheck.trust.policy import Refused, approver_for, certified_or_plain
+from smcheck.trust.policy import Refused, SigStatus, approver_for, certified_or_plain
 
 if TYPE_CHECKING:
     from smcheck.record import Record
@@ -283,7 +283,7 @@ def _one(record: Path, desk: _Desk) -> int:
         """``data`` if verify accepts this decision in it (the last guard), else a refusal."""
         check = verify_bytes(data, str(record), lookup=lookup, today=now.date(), demands=demands)
         mine = check.judged.decisions[-1] if check.judged and check.judged.decisions else None
-        if mine is None or mine.status != "trusted":
+        if mine is None or mine.status is not SigStatus.TRUSTED:
             raise Refused(
                 f"verify would not accept this decision: {mine.message if mine else 'not found'};"
                 " nothing was written"
@@ -301,7 +301,7 @@ def _one(record: Path, desk: _Desk) -> int:
             str(record),
             lookup=lookup,
             today=now.date(),
-            demands=demands._replace(require="signed"),
+            demands=demands._replace(require=Require.SIGNED),
         )
         if not now_report.valid or now_report.judged is None:
             raise changed_meanwhile(record)

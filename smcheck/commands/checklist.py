@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 from smcheck import console, qtypes, registry
 from smcheck.checklist import Checklist, Question, describe, format_value
+from smcheck.choices import TextFormat, choose
 from smcheck.errors import FileProblem
 from smcheck.loader import lint_checklist
 
 
-def run_list(*, as_json: bool) -> int:
-    """List the shipped checklists."""
+def run_list(
+    *, fmt: TextFormat | None = None, aliases: Mapping[str, TextFormat] | None = None
+) -> int:
+    """List the shipped checklists, as text or JSON (``fmt``, or the hidden ``--json`` in
+    ``aliases``)."""
+    json_out = choose(fmt, TextFormat.TEXT, aliases or {}) is TextFormat.JSON
     checklists = registry.shipped()
-    if as_json:
+    if json_out:
         console.print_json(
             [
                 {
@@ -93,10 +99,14 @@ def _question_json(q: Question) -> dict[str, object]:
     }
 
 
-def run_show(ref: str, *, as_json: bool) -> int:
-    """Every section and question with its id, type, choices, condition, clause ids and rules."""
+def run_show(
+    ref: str, *, fmt: TextFormat | None = None, aliases: Mapping[str, TextFormat] | None = None
+) -> int:
+    """Every section and question with its id, type, choices, condition, clause ids and rules, as
+    text or JSON (``fmt``, or the hidden ``--json`` in ``aliases``)."""
+    json_out = choose(fmt, TextFormat.TEXT, aliases or {}) is TextFormat.JSON
     checklist = registry.resolve(ref)
-    if as_json:
+    if json_out:
         console.print_json(
             {
                 "id": checklist.id,

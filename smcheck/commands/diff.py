@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from smcheck import channel, console, registry
 from smcheck.checklist import Checklist, Question, format_value
+from smcheck.choices import TextFormat, choose
 from smcheck.record import Record, Seal, open_record
 from smcheck.registry import Lookup
 from smcheck.report import decisions
@@ -133,12 +135,14 @@ def run(
     old_path: Path,
     new_path: Path,
     *,
-    as_json: bool,
+    fmt: TextFormat | None = None,
+    aliases: Mapping[str, TextFormat] | None = None,
     allowed_signers: Path | None = None,
     revoked: Path | None = None,
 ) -> int:
-    """Print the differences; exit 0 when the records say the same, 1 when they differ (or when either
-    does not verify)."""
+    """Print the differences as text or JSON (``fmt``, or the hidden ``--json`` in ``aliases``); exit
+    0 when the records say the same, 1 when they differ (or when either does not verify)."""
+    json_out = choose(fmt, TextFormat.TEXT, aliases or {}) is TextFormat.JSON
     from smcheck.trust.source import reviewer_loader
     from smcheck.verify import Demands
 
@@ -151,7 +155,7 @@ def run(
     same_channel = checklist is None or channel.same_channel(
         channel.channel_of(checklist, old.answers), channel.channel_of(checklist, new.answers)
     )
-    if as_json:
+    if json_out:
         console.print_json(
             {
                 "old": str(old_path),

@@ -22,7 +22,7 @@ from smcheck.nextsteps import HEADING as NEXT_HEADING
 from smcheck.record import Record, RecordError
 from smcheck.report import unlocal as _unlocal
 from smcheck.text import shell_word, visible
-from smcheck.trust.policy import State
+from smcheck.trust.policy import SigStatus, State
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -379,8 +379,8 @@ def _decision_words(decision: SignatureReport) -> str:
     who = decision.principal or f"{approval.approver} (as the statement says)"
     comment = f": {approval.comment}" if approval.comment else " (no comment)"
     said = f"{approval.decision} by {who} on {approval.time:%Y-%m-%d}{comment}"
-    if decision.status != "trusted":
-        said += f" ({decision.status.replace('-', ' ')})"
+    if decision.status is not SigStatus.TRUSTED:
+        said += f" ({decision.status.words})"
     return said
 
 
@@ -410,7 +410,7 @@ def signature_rows(report: Report) -> list[Row]:
     rows = []
     for r in report.signatures:
         title = report.roles.title(r.role) if r.role != "proposer" else "the proposer"
-        said = f"{r.status.replace('-', ' ')}: {clean(r.message)}"
+        said = f"{r.status.words}: {clean(r.message)}"
         if r.approval is not None:
             comment = f": {r.approval.comment}" if r.approval.comment else ""
             said += (

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from smcheck import console, registry
+from smcheck.choices import Require
 from smcheck.errors import SmcheckError, UsageError
 from smcheck.fsutil import refuse_link
 from smcheck.record import PROPOSER, Seal, append_seal, read_layout_of, read_limited, rewrite_record
@@ -136,7 +137,7 @@ def run(
             trust=trust,
             revoked=revoked_keys,
             now=now,
-            require="signed" if trust is not None else None,
+            require=Require.SIGNED if trust is not None else None,
         ),
     )
     if not check.valid:

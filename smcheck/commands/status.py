@@ -1,8 +1,9 @@
 """``smcheck status PATH...``: the register of channels, most urgent first (see :mod:`smcheck.register`).
 
-Four views of one :class:`~smcheck.register.Register`, each from the same rows: text that fits the
-terminal (:func:`text_lines`), JSON (:func:`smcheck.register.row_json`), CSV for a spreadsheet
-(:func:`csv_text`) and the HTML page (:func:`smcheck.htmlpage.register_page`). ``--todo`` and
+Four views of one :class:`~smcheck.register.Register` (``--format``), each from the same rows: text
+that fits the terminal (:func:`text_lines`), JSON (:func:`smcheck.register.row_json`), CSV for a
+spreadsheet (:func:`csv_text`) and the HTML page (:func:`smcheck.htmlpage.register_page`); each to
+standard output, or to ``--output FILE``. ``--todo`` and
 ``--role`` narrow every one of them alike (:func:`smcheck.register.narrowed`).
 """
 
@@ -10,12 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, assert_never
 
 from smcheck import console, registry
-from smcheck.choices import StatusFormat
+from smcheck.choices import StatusFormat, choose
 from smcheck.errors import UsageError
 from smcheck.fsutil import find_files
 from smcheck.record import SUFFIX
@@ -30,16 +31,21 @@ if TYPE_CHECKING:
 def run(
     paths: list[Path],
     *,
-    as_json: bool,
-    html: Path | None,
-    force: bool,
+    fmt: StatusFormat | None = None,
+    aliases: Mapping[str, StatusFormat] | None = None,
+    html: Path | None = None,
+    output: Path | None = None,
+    force: bool = False,
     allowed_signers: Path | None,
     revoked: Path | None = None,
-    fmt: StatusFormat | None = None,
     todo: bool = False,
     role: str | None = None,
 ) -> int:
-    """Print the register (and write the HTML page when asked); exit 1 when any file is invalid.
+    """Write the register in the format ``fmt`` (or the one its hidden alias names: ``--json``,
+    ``--html FILE``), to standard output or ``output``; exit 1 when any file is invalid.
+
+    The deprecated ``--html FILE`` is ``--format html --output FILE``; given without ``--format`` it
+    also prints the text, as it did before ``--format html`` existed.
 
     One checklist lookup serves the whole run (records, drafts, the columns and their labels): each
     checklist is parsed once, and each file read and verified once (:func:`smcheck.register.build`).
@@ -51,9 +57,15 @@ def run(
 
     if not paths:
         raise UsageError("give the folders or files of the register")
-    if as_json and fmt not in (None, StatusFormat.JSON):
-        raise UsageError(f"--json and --format {fmt} cannot be used together")
-    choice = StatusFormat.JSON if as_json else fmt or StatusFormat.TEXT
+    choice = choose(fmt, StatusFormat.TEXT, aliases or {})
+    also_text = False
+    if html is not None:
+        if output is not None:
+            raise UsageError(
+                "--html and --output cannot be used together",
+                hint="--html FILE says --format html --output FILE",
+            )
+        output, also_text = html, fmt is None
     missing = [p for p in paths if not p.exists() and not p.is_symlink()]
     if missing:
         raise UsageError(
@@ -67,31 +79,48 @@ def run(
     files = find_files(paths, (SUFFIX, DRAFT_SUFFIX), notify=console.note)
     whole = build(files, lookup=registry.lookup(), today=today, demands=demands)
     register = narrowed(whole, todo=todo, role=role) if todo or role is not None else whole
-    if html is not None:
-        from smcheck.fsutil import atomic_write
-        from smcheck.htmlpage import register_page
-
-        page = register_page(
-            list(register.rows), register.columns, register.counts, today, scope=_scope(todo, role)
-        )
-        atomic_write(
-            html,
-            page.encode("utf-8"),
-            overwrite=force,
-            links=force,
-            hint="choose another --html file, or add --force (which replaces a link itself, never"
-            " what it points to)",
-        )
+    scope = _scope(todo, role)
+    text: str
     match choice:
         case StatusFormat.JSON:
-            _json(register, today)
+            text = _json(register, today)
         case StatusFormat.CSV:
-            sys.stdout.buffer.write(csv_text(register).encode("utf-8-sig"))
-            sys.stdout.flush()
+            text = csv_text(register)
+        case StatusFormat.HTML:
+            from smcheck.htmlpage import register_page
+
+            text = register_page(
+                list(register.rows), register.columns, register.counts, today, scope=scope
+            )
         case StatusFormat.TEXT:
-            _write(text_lines(register, register_width(), scope=_scope(todo, role)))
+            if output is None:
+                _write(text_lines(register, register_width(), scope=scope))
+                return 1 if whole.invalid else 0
+            text = "".join(
+                line + "\n" for line in text_lines(register, register_width(), scope=scope)
+            )
         case _:
             assert_never(choice)
+    # A spreadsheet needs the byte-order mark to read UTF-8 (see csv_text).
+    encoding = "utf-8-sig" if choice is StatusFormat.CSV else "utf-8"
+    if output is not None:
+        from smcheck.fsutil import atomic_write
+
+        option = "--html" if html is not None else "--output"
+        atomic_write(
+            output,
+            text.encode(encoding),
+            overwrite=force,
+            links=force,
+            hint=f"choose another {option} file, or add --force (which replaces a link itself, never"
+            " what it points to)",
+        )
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode(encoding))
+        sys.stdout.flush()
+    if also_text:
+        _write(text_lines(register, register_width(), scope=scope))
     return 1 if whole.invalid else 0
 
 
@@ -121,18 +150,27 @@ def _scope(todo: bool, role: str | None) -> str:
     return " and ".join(said)
 
 
-def _json(register: Register, today: dt.date) -> None:
+def _json(register: Register, today: dt.date) -> str:
+    """The register as ``--format json`` writes it (ASCII only: no byte of untrusted text raw)."""
+    import json
+
     from smcheck.register import row_json
 
-    console.print_json(
-        {
-            "date": today.isoformat(),
-            "counts": register.counts,
-            "rereview": register.rereview,
-            # Counted among "invalid" (nobody should act on them) and said apart: folders, not files.
-            "folders_not_searched": sum(1 for e in register.rows if e.unsearched),
-            "channels": [row_json(e, register.columns) for e in register.rows],
-        }
+    return (
+        json.dumps(
+            {
+                "date": today.isoformat(),
+                "counts": register.counts,
+                "rereview": register.rereview,
+                # Counted among "invalid" (nobody should act on them) and said apart: folders, not files.
+                "folders_not_searched": sum(1 for e in register.rows if e.unsearched),
+                "channels": [row_json(e, register.columns) for e in register.rows],
+            },
+            indent=2,
+            ensure_ascii=True,
+            default=str,
+        )
+        + "\n"
     )
 
 

@@ -1,16 +1,17 @@
 """``smcheck verify``: find the records, verify each, hand each report to a reporter, finish.
 
-What is printed, in every format, is :mod:`smcheck.report`'s; this module only runs the loop."""
+What is printed is the chosen format's (:mod:`smcheck.formats`, one module each); this module only
+runs the loop."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from smcheck import batch, console, registry
-from smcheck.choices import Require
+from smcheck.choices import Require, VerifyFormat, choose
 from smcheck.errors import UsageError
 from smcheck.fsutil import find_files
 from smcheck.record import SUFFIX
@@ -26,31 +27,23 @@ def run(
     paths: list[Path],
     *,
     checklist_ref: str | None,
-    as_json: bool,
-    as_jsonl: bool = False,
-    quiet: bool = False,
+    fmt: VerifyFormat | None = None,
+    aliases: Mapping[str, VerifyFormat] | None = None,
     verbose: bool = False,
     allowed_signers: Path | None = None,
     require: Require | None = None,
     revoked: Path | None = None,
 ) -> int:
-    """Verify every record; exit 0 when all are valid, 1 when any is not, 2 when any cannot be opened."""
-    from smcheck import report
+    """Verify every record in the format ``fmt`` (or the one its hidden alias in ``aliases`` names:
+    ``--json``, ``--jsonl``, ``--quiet``); exit 0 when all are valid, 1 when any is not, 2 when any
+    cannot be opened."""
+    from smcheck import formats
     from smcheck.verify import Demands
 
-    if as_json and as_jsonl:
-        raise UsageError("--json and --jsonl cannot be used together")
-    if quiet and verbose:
-        raise UsageError("--quiet and --verbose cannot be used together")
-    choice = (
-        report.Format.JSONL
-        if as_jsonl
-        else report.Format.JSON
-        if as_json
-        else report.Format.QUIET
-        if quiet
-        else report.Format.TEXT
-    )
+    fmt = choose(fmt, VerifyFormat.TEXT, aliases or {})
+    if fmt is VerifyFormat.QUIET and verbose:
+        said = "--quiet" if aliases and "--quiet" in aliases else "--format quiet"
+        raise UsageError(f"{said} and --verbose cannot be used together")
     given = registry.resolve(checklist_ref) if checklist_ref else None
     # The trust file's notes (a co-signer role no checklist defines, ...) know the given checklist's.
     roles = [c.role for c in given.cosigners] if given is not None else []
@@ -92,8 +85,8 @@ def run(
             entry = record_entry(outcome, lookup=lookup, today=today, data=_claims(outcome))
         return row_json(entry, entry.labels)
 
-    reporter = report.reporter(
-        choice,
+    reporter = formats.reporter(
+        fmt,
         total=len(items),
         one_record=one_record,
         verbose=verbose,

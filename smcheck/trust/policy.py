@@ -55,7 +55,7 @@ from smcheck.timeutil import CLOCK_SKEW, in_future, words
 
 if TYPE_CHECKING:
     from smcheck.approval import Approval
-    from smcheck.trust.allowed import AllowedSigner, Authority, TrustFile
+    from smcheck.trust.allowed import AllowedSigner, Authority, Trust, TrustFile
     from smcheck.trust.certs import Certificate
     from smcheck.trust.sshsig import Sshsig
     from smcheck.trust.wire import PublicKey
@@ -70,9 +70,49 @@ COSIGN_PREFIX = "smcheck-cosign-"
 """A co-signer of role R signs in the namespace ``smcheck-cosign-R``."""
 
 
-TRUSTED = "trusted"
-NOT_CHECKED = "not-checked"
-GOOD = frozenset({TRUSTED, NOT_CHECKED})
+class SigStatus(StrEnum):
+    """What was established about one signature: ``--format json``'s ``trust`` (a published schema:
+    the strings do not change). The trust file's verdicts are :class:`~smcheck.trust.allowed.Trust`'s
+    values (:meth:`of`); the others are rules this module applies."""
+
+    TRUSTED = "trusted"
+    NOT_CHECKED = "not-checked"
+    """Intact, but no trust file says whose it is."""
+    BROKEN = "broken"
+    """It does not verify, or its statement is not for this record."""
+    UNKNOWN = "unknown"
+    EXPIRED = "expired"
+    NOT_YET_VALID = "not-yet-valid"
+    REVOKED = "revoked"
+    WRONG_NAMESPACE = "wrong-namespace"
+    WRONG_PRINCIPAL = "wrong-principal"
+    UNKNOWN_ROLE = "unknown-role"
+    """A co-signature for a role the checklist does not know."""
+    REPEATED = "repeated"
+    """A second decision by one role."""
+    OWN_RECORD = "own-record"
+    """The proposer deciding on their own record."""
+    TWO_ROLES = "two-roles"
+    """One person deciding in two roles."""
+    BEFORE_SIGNOFF = "before-signoff"
+    IN_FUTURE = "in-future"
+    UNSIGNED_RECORD = "unsigned-record"
+    """A decision on a record the proposer has not signed."""
+
+    @classmethod
+    def of(cls, trust: Trust) -> SigStatus:
+        """The status of the trust file's verdict (the same string)."""
+        return cls(trust.value)
+
+    @property
+    def words(self) -> str:
+        """The status in words: ``not checked``, ``wrong principal``."""
+        return self.value.replace("-", " ")
+
+
+TRUSTED = SigStatus.TRUSTED
+NOT_CHECKED = SigStatus.NOT_CHECKED
+GOOD = frozenset({SigStatus.TRUSTED, SigStatus.NOT_CHECKED})
 """Signature statuses that do not make a record invalid (every other status does)."""
 
 
@@ -130,10 +170,7 @@ class SignatureReport(NamedTuple):
     """What was established about one signature (for the report, ``--json``, status and export)."""
 
     role: str
-    status: str
-    """``trusted``, ``not-checked``, ``broken``, a :class:`~smcheck.trust.allowed.Trust` value, or a
-    rule this module applies: ``unknown-role``, ``repeated``, ``own-record``, ``two-roles``,
-    ``before-signoff``, ``in-future``, ``unsigned-record``."""
+    status: SigStatus
     principal: str | None
     """Who the trust file says signed (never taken from the record)."""
     fingerprint: str | None
@@ -211,7 +248,7 @@ def _when(moment: dt.datetime) -> str:
 class KeyTrust(NamedTuple):
     """What :func:`trust_at` found."""
 
-    status: str
+    status: SigStatus
     principal: str | None
     """The trust file's principal (pattern) that trusts the key; None when none does."""
     message: str
@@ -244,7 +281,7 @@ def trust_at(
     fingerprint = key.fingerprint()
     revoked_why = revocation(key, certificate, revoked)
     if revoked_why is not None:
-        return KeyTrust(Trust.REVOKED.value, None, revoked_why)
+        return KeyTrust(SigStatus.REVOKED, None, revoked_why)
     if trust is None:
         return KeyTrust(
             NOT_CHECKED,
@@ -265,7 +302,7 @@ def trust_at(
     if decision.status is not Trust.TRUSTED:
         timed = decision.status in (Trust.EXPIRED, Trust.NOT_YET_VALID)
         where = f" (when it was signed, {_when(signed_at)})" if timed else ""
-        return KeyTrust(decision.status.value, decision.principal, decision.message + where)
+        return KeyTrust(SigStatus.of(decision.status), decision.principal, decision.message + where)
     line = decision.line
     before = line.valid_before if line is not None else None
     if before is not None and before < now.astimezone(dt.UTC).replace(microsecond=0):
@@ -542,9 +579,7 @@ def newcomer(proposer: SignatureReport, record: Record) -> str | None:
     """The proposer's signature in words when its key is one the trust file does not hold at all
     (``unknown``): who the record says signed it, and that the office adds them once it has checked
     the key with them (``smcheck trust add RECORD``, which the caller names); None otherwise."""
-    from smcheck.trust.allowed import Trust
-
-    if proposer.role != PROPOSER or proposer.status != Trust.UNKNOWN.value:
+    if proposer.role != PROPOSER or proposer.status is not SigStatus.UNKNOWN:
         return None
     if proposer.certificate is not None:
         return None  # a key line would not make a certified signature verify: the CA is unknown
@@ -585,12 +620,12 @@ def _decision(
     fingerprint: str | None = None
     approval: Approval | None = None
 
-    def refused(status: str, message: str) -> tuple[SignatureReport, _Person | None]:
+    def refused(status: SigStatus, message: str) -> tuple[SignatureReport, _Person | None]:
         return SignatureReport(role, status, None, fingerprint, message, approval, required), None
 
     if role != REVIEWER and roles.cosigners is not None and role not in roles.cosigners:
         return refused(
-            "unknown-role",
+            SigStatus.UNKNOWN_ROLE,
             f"a co-signature for role {quoted(role)}, which the checklist does not know",
         )
     assert seal.statement is not None and seal.sshsig is not None  # the record reader ensures it
@@ -598,38 +633,40 @@ def _decision(
         sig = signature_from_base64(seal.sshsig)
         verify(sig, seal.statement.encode("utf-8"), namespace_for(role))
     except SignatureError as exc:
-        return refused("broken", exc.message)
+        return refused(SigStatus.BROKEN, exc.message)
     fingerprint = sig.public_key.fingerprint()
     try:
         stated = parse_statement(seal.statement)
     except StatementError as exc:
-        return refused("broken", str(exc))
+        return refused(SigStatus.BROKEN, str(exc))
     if stated.role != role:
         return refused(
-            "broken", f"the statement is for role {quoted(stated.role)}, not {quoted(role)}"
+            SigStatus.BROKEN, f"the statement is for role {quoted(stated.role)}, not {quoted(role)}"
         )
     if stated.record_id != record.id or stated.content_sha256 != sha256_hex(content):
-        return refused("broken", "the decision was made for another record (its content differs)")
+        return refused(
+            SigStatus.BROKEN, "the decision was made for another record (its content differs)"
+        )
     if proposer_seal is None or proposer is None:
         return refused(
-            "unsigned-record",
+            SigStatus.UNSIGNED_RECORD,
             "a decision on an unsigned record binds nothing: the proposer must sign it first",
         )
     if stated.proposer_signature_sha256 != blob_sha256(proposer_seal):
         return refused(
-            "broken",
+            SigStatus.BROKEN,
             "the decision covers another proposer signature than the one this record carries",
         )
     approval = stated
     if approval.time < record.created:
         return refused(
-            "before-signoff",
+            SigStatus.BEFORE_SIGNOFF,
             f"dated {_when(approval.time)}, before the record was signed off"
             f" ({_when(record.created)})",
         )
     if in_future(approval.time, now):
         return refused(
-            "in-future", f"dated {_when(approval.time)}, in the future (it is {_when(now)})"
+            SigStatus.IN_FUTURE, f"dated {_when(approval.time)}, in the future (it is {_when(now)})"
         )
     person = _person(approval.approver, sig.public_key, trust)
     if _same(person, proposer):
@@ -639,7 +676,7 @@ def _decision(
             else "is signed with a key of the proposer's"
         )
         return refused(
-            "own-record",
+            SigStatus.OWN_RECORD,
             f"the decision as {roles.title(role)} {why}: no one decides on their own record",
         )
     found = trust_at(
@@ -683,13 +720,13 @@ def _against_others(
             continue
         if earlier.role == report.role:
             return report._replace(
-                status="repeated",
+                status=SigStatus.REPEATED,
                 message=f"a second decision for {roles.title(report.role)}: each role decides once"
                 " on a record (a changed decision needs a new record)",
             )
         if _same(person, other):
             return report._replace(
-                status="two-roles",
+                status=SigStatus.TWO_ROLES,
                 message=f"the same person decided as {roles.title(earlier.role)} and as"
                 f" {roles.title(report.role)}: each role needs a different person, with a"
                 " different key",
@@ -748,8 +785,6 @@ def proposer_for(
     email: the sign-off email, for a key the file does not hold for anyone (the one who signed the
     record off signs it) or holds for them in other namespaces. A key the file holds for someone else
     is that person's: it must not be bound to the proposer's email too."""
-    from smcheck.trust.allowed import Trust
-
     email = record.signoff.email
     found = trust_at(
         key,
@@ -770,14 +805,14 @@ def proposer_for(
     where = f" {trust.path}" if trust is not None else ""
     own_line = grant_line(email, PROPOSER, key)
     hint: str | None
-    if certificate is not None and found.status != Trust.REVOKED:
+    if certificate is not None and found.status != SigStatus.REVOKED:
         hint = (
             f"the trust file{where} needs a cert-authority line for the CA"
             f" {certificate.ca_fingerprint} that covers {email}, and a user certificate valid when"
             f" the record was signed off that lists {email}; or sign with the key alone (move its"
             " -cert.pub aside) if the trust file names your key"
         )
-    elif found.status == Trust.WRONG_PRINCIPAL and trust is not None:
+    elif found.status == SigStatus.WRONG_PRINCIPAL and trust is not None:
         owners = sorted(
             {
                 principal
@@ -790,12 +825,12 @@ def proposer_for(
             f"this key is trusted for {', '.join(quoted(o) for o in owners)}, not for {email}, who"
             f" signed this record off: {email} signs it with their own key"
         )
-    elif found.status in (Trust.UNKNOWN, Trust.WRONG_PRINCIPAL, Trust.WRONG_NAMESPACE):
+    elif found.status in (SigStatus.UNKNOWN, SigStatus.WRONG_PRINCIPAL, SigStatus.WRONG_NAMESPACE):
         hint = (
             f"if you are {email}, who signed this record off, and this is your key, the trust"
             f" file{where} needs your line: {own_line}"
         )
-    elif found.status == Trust.REVOKED:
+    elif found.status == SigStatus.REVOKED:
         hint = "a revoked key signs nothing: sign with your current key"
     else:
         hint = "check the valid-after and valid-before of your line in the trust file"
@@ -1017,6 +1052,7 @@ __all__ = [
     "Refused",
     "RoleHolders",
     "Roles",
+    "SigStatus",
     "SignatureReport",
     "Standing",
     "State",

@@ -1,0 +1,36 @@
+"""``--format quiet``: one line per invalid record, as each is found; nothing for the others (a
+contract: scripts and hooks read it)."""
+
+from __future__ import annotations
+
+import sys
+
+from smcheck.formats import RepeatWarning, Reporter
+from smcheck.report import failed
+from smcheck.text import visible
+from smcheck.verify import Report
+
+
+def quiet_line(report: Report) -> str:
+    """The ``--quiet`` line of an invalid record (a contract: scripts read it)."""
+    return visible(f"INVALID {report.path}: fails {', '.join(failed(report))}") + "\n"
+
+
+class QuietReporter(Reporter):
+    """``--quiet``: one line per invalid record, as each is found; nothing for the others."""
+
+    def record(self, report: Report, warnings: list[RepeatWarning]) -> None:
+        if not report.valid:
+            sys.stdout.write(quiet_line(report))
+
+    def finish(self) -> None:
+        super().finish()
+        for union in self.unions:
+            if not union.valid:
+                checks = ", ".join(failed(union.report)) or "approval"
+                sys.stdout.write(
+                    visible(
+                        f"INVALID {' + '.join(union.paths)}: fails {checks} (copies in conflict)"
+                    )
+                    + "\n"
+                )
