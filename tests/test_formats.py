@@ -184,3 +184,96 @@ def test_format_json_is_json_and_does_not_mix_with_json(shared: tuple[Desk, Path
     result = runner.invoke(app, ["status", "--json", "--format", "csv", *trust, str(folder)])
     assert result.exit_code == 2
     assert "--json and --format csv cannot be used together" in result.output
+
+
+def test_format_html_writes_the_page_to_stdout_or_output(
+    shared: tuple[Desk, Path], tmp_path: Path
+) -> None:
+    desk, folder = shared
+    trust = ("--allowed-signers", str(desk.trust))
+    code, page = _invoke("status", "--format", "html", *trust, str(folder))
+    assert code == 1 and page.startswith("<!DOCTYPE html>")
+    out = tmp_path / "register.html"
+    code, said = _invoke("status", "-f", "html", "-o", str(out), *trust, str(folder))
+    assert code == 1 and said == ""
+    assert out.read_text(encoding="utf-8") == page
+    # An existing file is replaced only with --force.
+    result = runner.invoke(app, ["status", "-f", "html", "-o", str(out), *trust, str(folder)])
+    assert result.exit_code == 1 and "choose another --output file" in result.output, result.output
+    # Any format goes to --output: the CSV with its byte-order mark, as on standard output.
+    sheet = tmp_path / "register.csv"
+    _invoke("status", "-f", "csv", "-o", str(sheet), *trust, str(folder))
+    assert sheet.read_bytes() == _csv(desk, folder)[0]
+
+
+def test_the_old_html_flag_is_a_hidden_alias_that_still_prints_the_text(
+    shared: tuple[Desk, Path], tmp_path: Path
+) -> None:
+    desk, folder = shared
+    trust = ("--allowed-signers", str(desk.trust))
+    page = tmp_path / "old.html"
+    code, text = _invoke("status", "--html", str(page), *trust, str(folder))
+    _, plain = _invoke("status", *trust, str(folder))
+    _, html = _invoke("status", "--format", "html", *trust, str(folder))
+    assert code == 1 and text == plain and page.read_text(encoding="utf-8") == html
+    # With --format html it is that format's --output: nothing else is printed.
+    again = tmp_path / "again.html"
+    code, said = _invoke("status", "--html", str(again), "-f", "html", *trust, str(folder))
+    assert code == 1 and said == "" and again.read_text(encoding="utf-8") == html
+    help_text = runner.invoke(app, ["status", "--help"]).output
+    assert "--html" not in help_text and "--json" not in help_text
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--json", "--html", "p.html"], "--json and --html cannot be used together"),
+        (
+            ["--html", "p.html", "--format", "csv"],
+            "--html and --format csv cannot be used together",
+        ),
+        (["--html", "p.html", "--output", "q.html"], "--html and --output cannot be used together"),
+    ],
+)
+def test_two_status_formats_are_refused_in_one_line(
+    shared: tuple[Desk, Path], args: list[str], said: str
+) -> None:
+    _, folder = shared
+    result = runner.invoke(app, ["status", *args, str(folder)])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[0] == f"smcheck: error: {said}"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["checklist", "list"],
+        ["checklist", "show", "essex-social-media"],
+    ],
+)
+def test_commands_that_had_json_take_format_json_and_keep_json_hidden(command: list[str]) -> None:
+    old = runner.invoke(app, [*command, "--json"])
+    new = runner.invoke(app, [*command, "--format", "json"])
+    text = runner.invoke(app, [*command, "--format", "text"])
+    default = runner.invoke(app, command)
+    assert old.exit_code == new.exit_code == text.exit_code == 0
+    assert old.stdout == new.stdout and json.loads(new.stdout)
+    assert text.stdout == default.stdout and not text.stdout.startswith(("{", "["))
+    refused = runner.invoke(app, [*command, "--json", "--format", "text"])
+    assert refused.exit_code == 2
+    assert refused.output == "smcheck: error: --json and --format text cannot be used together\n"
+    help_text = runner.invoke(app, [*command, "--help"]).output
+    assert "--format text|json" in help_text and "--json" not in help_text
+
+
+def test_diff_takes_format_json_and_keeps_json_hidden(shared: tuple[Desk, Path]) -> None:
+    desk, folder = shared
+    records = sorted(folder.glob("*.smcheck.toml"))[:2]
+    trust = ("--allowed-signers", str(desk.trust))
+    old = runner.invoke(app, ["diff", "--json", *trust, *map(str, records)])
+    new = runner.invoke(app, ["diff", "--format", "json", *trust, *map(str, records)])
+    assert old.exit_code == new.exit_code and old.stdout == new.stdout
+    assert json.loads(new.stdout)["changes"] is not None
+    refused = runner.invoke(app, ["diff", "--json", "-f", "text", *map(str, records)])
+    assert refused.exit_code == 2
+    assert refused.output == "smcheck: error: --json and --format text cannot be used together\n"
