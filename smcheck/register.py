@@ -560,7 +560,7 @@ def arrange(entries: list[Entry]) -> list[Entry]:
 
 
 def row_json(entry: Entry, columns: tuple[str, ...]) -> dict[str, object]:
-    """One row as ``status --json`` gives it, and as ``verify --json`` gives it under ``register``
+    """One row as ``status --format json`` gives it, and as ``verify --format json`` gives it under ``register``
     for each record (one function, so the two agree): the channel (its name, platform and handle),
     its department, the register's state, the review date, who must act next and why (``detail``,
     and the roles in ``acting``), and the notes (every warning, every decision's comment, the

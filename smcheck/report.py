@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 def summary_of(row: CheckResult) -> str:
     """A row's summary as the text report shows it. The outcome's warnings are listed one per detail
     line below it, so the summary keeps only its count ("ready, with 2 warnings for the reviewer"):
-    each warning is printed once (``--json`` keeps verify's whole summary)."""
+    each warning is printed once (``--format json`` keeps verify's whole summary)."""
     if row.code == "outcome-warnings" and any(d.code == "outcome-warning" for d in row.details):
         return row.summary.split(": ", 1)[0]
     return row.summary
@@ -136,7 +136,7 @@ def unsearched(exc: CannotOpen) -> bool:
 
 
 def failed(report: Report) -> list[str]:
-    """The ids of the checks a record fails (``--quiet`` and ``--json`` name checks by id)."""
+    """The ids of the checks a record fails (``--format quiet`` and ``--format json`` name checks by id)."""
     return [c.check for c in report.checks if c.verdict is Verdict.FAIL]
 
 

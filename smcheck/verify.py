@@ -1,7 +1,7 @@
 """``smcheck verify``: a record is judged by a list of small checks, each giving PASS, WARN, FAIL or SKIP.
 
 Every check says in plain words what it established and, when it fails, what it found and what was
-expected. Each finding carries a stable code for ``--json``. A record is valid when no check fails.
+expected. Each finding carries a stable code for ``--format json``. A record is valid when no check fails.
 """
 
 from __future__ import annotations

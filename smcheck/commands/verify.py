@@ -75,7 +75,7 @@ def run(
         return union_of_paths(paths, lookup=lookup, today=today, demands=demands)
 
     def describe(outcome: Report | CannotOpen) -> dict[str, object]:
-        """The register's row for one record, as ``status --json`` gives it (one function)."""
+        """The register's row for one record, as ``status --format json`` gives it (one function)."""
         from smcheck.errors import CannotOpen
         from smcheck.register import problem_entry, record_entry, row_json
 

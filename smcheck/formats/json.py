@@ -72,7 +72,7 @@ def report_json(report: Report) -> dict[str, object]:
 
 
 def union_warning(union: Union) -> dict[str, object]:
-    """The ``--json`` warning on each of the copies of one record judged together: what verify says
+    """The ``--format json`` warning on each of the copies of one record judged together: what verify says
     of their union (``copies-together``), or that they conflict (``copies-conflict``)."""
     from smcheck.merge import merge_command
 
@@ -94,9 +94,9 @@ def union_warning(union: Union) -> dict[str, object]:
 def record_object(
     report: Report, warnings: list[RepeatWarning], describe: Describe | None = None
 ) -> dict[str, object]:
-    """A record's ``--json``/``--jsonl`` object: :func:`report_json` (which carries
+    """A record's ``--format json``/``jsonl`` object: :func:`report_json` (which carries
     ``state``), the repeat warnings, and, with ``describe``, the register's row under ``register``
-    (the same object ``status --json`` gives for it). ``smcheck schema report`` describes it."""
+    (the same object ``status --format json`` gives for it). ``smcheck schema report`` describes it."""
     made = {**report_json(report), "warnings": warnings}
     if describe is not None:
         made["register"] = describe(report)
@@ -104,7 +104,7 @@ def record_object(
 
 
 def unreadable_object(exc: CannotOpen) -> dict[str, object]:
-    """The ``--json``/``--jsonl`` object of a file that could not be opened: ``invalid``, as a state
+    """The ``--format json``/``jsonl`` object of a file that could not be opened: ``invalid``, as a state
     (nobody should act on it), with the reason; ``folder_not_searched`` for a folder."""
     return {
         "path": exc.path,
@@ -121,7 +121,7 @@ def dumps(obj: object, *, indent: int | None = None) -> str:
 
 
 class JsonReporter(Reporter):
-    """``--json``: one array of the objects ``--jsonl`` streams, in the order found."""
+    """``--format json``: one array of the objects ``--format jsonl`` streams, in the order found."""
 
     def __init__(self, *, union: UnionOf | None = None, describe: Describe | None = None) -> None:
         super().__init__(union=union)

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 class JsonLinesReporter(Reporter):
-    """``--jsonl``: one object per line, written (and flushed) as each record is checked."""
+    """``--format jsonl``: one object per line, written (and flushed) as each record is checked."""
 
     def __init__(self, *, union: UnionOf | None = None, describe: Describe | None = None) -> None:
         super().__init__(union=union)

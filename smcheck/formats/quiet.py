@@ -12,12 +12,12 @@ from smcheck.verify import Report
 
 
 def quiet_line(report: Report) -> str:
-    """The ``--quiet`` line of an invalid record (a contract: scripts read it)."""
+    """The ``--format quiet`` line of an invalid record (a contract: scripts read it)."""
     return visible(f"INVALID {report.path}: fails {', '.join(failed(report))}") + "\n"
 
 
 class QuietReporter(Reporter):
-    """``--quiet``: one line per invalid record, as each is found; nothing for the others."""
+    """``--format quiet``: one line per invalid record, as each is found; nothing for the others."""
 
     def record(self, report: Report, warnings: list[RepeatWarning]) -> None:
         if not report.valid:
