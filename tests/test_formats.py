@@ -144,7 +144,7 @@ def test_the_csv_read_back_is_the_register(shared: tuple[Desk, Path]) -> None:
 
 
 def test_a_cell_a_spreadsheet_would_run_is_neutralised(desk: Desk, tmp_path: Path) -> None:
-    from smcheck.commands.status import neutralised
+    from smcheck.formats.register.csv import neutralised
 
     for hostile in (
         '=HYPERLINK("http://evil.example","click")',

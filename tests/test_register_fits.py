@@ -110,7 +110,7 @@ def test_the_text_register_fits_the_width_and_keeps_every_word(
 def test_wide_characters_take_two_cells_and_still_fit(
     desk: Desk, tmp_path: Path, width: int
 ) -> None:
-    from smcheck.commands.status import cells
+    from smcheck.formats.register.text import cells
 
     top = tmp_path / "register"
     top.mkdir()
@@ -131,7 +131,7 @@ def test_wide_characters_take_two_cells_and_still_fit(
 
 def test_not_a_terminal_is_100_columns_and_never_below_80(shared: tuple[Desk, Path]) -> None:
     desk, folder = shared
-    from smcheck.commands.status import register_width
+    from smcheck.formats.register.text import register_width
 
     args = ["status", "--allowed-signers", str(desk.trust), str(folder)]
     narrow = runner.invoke(app, args, env={"COLUMNS": "40"}).stdout
