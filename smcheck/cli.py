@@ -229,6 +229,12 @@ RecordOutput = Annotated[
         help="Where to write the new record (default: a name made from the channel and the date).",
     ),
 ]
+Output = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", metavar="FILE", help="Write here instead of to standard output."
+    ),
+]
 Force = Annotated[
     bool, typer.Option("--force", help="Overwrite --output if it exists (never without --force).")
 ]
@@ -782,12 +788,7 @@ def export(
             help="Markdown, or one self-contained HTML page.",
         ),
     ] = ExportFormat.MD,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", metavar="FILE", help="Write here instead of to standard output."
-        ),
-    ] = None,
+    output: Output = None,
     force: Force = False,
     allowed_signers: AllowedSigners = None,
     revoked: Revoked = None,
@@ -839,12 +840,7 @@ def status(
             " would start a formula get a ' in front).",
         ),
     ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", metavar="FILE", help="Write here instead of to standard output."
-        ),
-    ] = None,
+    output: Output = None,
     as_json: JsonAlias = False,
     todo: Annotated[
         bool,

@@ -277,3 +277,17 @@ def test_diff_takes_format_json_and_keeps_json_hidden(shared: tuple[Desk, Path])
     refused = runner.invoke(app, ["diff", "--json", "-f", "text", *map(str, records)])
     assert refused.exit_code == 2
     assert refused.output == "smcheck: error: --json and --format text cannot be used together\n"
+
+
+def test_every_trust_verdict_is_a_signature_status_with_the_same_string() -> None:
+    """SigStatus repeats the trust file's verdicts (Trust) beside the policy's own rules: the same
+    strings, which verify's JSON publishes as each signature's ``trust``."""
+    from smcheck.trust.allowed import Trust
+    from smcheck.trust.policy import SigStatus
+
+    assert {SigStatus.of(t).value for t in Trust} == {t.value for t in Trust}
+    assert [s.value for s in SigStatus if s.value not in {t.value for t in Trust}] == [
+        "not-checked", "broken", "unknown-role", "repeated", "own-record", "two-roles",
+        "before-signoff", "in-future", "unsigned-record",
+    ]  # fmt: skip
+    assert SigStatus.WRONG_PRINCIPAL.words == "wrong principal"
