@@ -133,7 +133,10 @@ def test_the_pre_commit_hooks_run_commands_that_exist(tmp_path: Path) -> None:
         for line in hooks.splitlines()
         if line.strip().startswith("entry:")
     ]
-    assert entries == ["smcheck verify --quiet", "smcheck verify --quiet --require signed"]
+    assert entries == [
+        "smcheck verify --format quiet",
+        "smcheck verify --format quiet --require signed",
+    ]
     assert hooks.count(r"files: \.smcheck\.toml$") == 2
     record = tmp_path / "r.smcheck.toml"
     record.write_bytes(make_record_bytes())
