@@ -11,6 +11,7 @@ import datetime as dt
 import html
 from typing import TYPE_CHECKING
 
+from smcheck.register import RowState
 from smcheck.text import visible
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ def register_page(
     scope: str = "",
 ) -> str:
     """The register as one printable page (``scope``: what it is narrowed to, in words)."""
-    channels = sum(1 for e in rows if e.state != "invalid")
+    channels = sum(1 for e in rows if e.state is not RowState.INVALID)
     summary = (
         ", ".join(
             f"{n} {state.replace('-', ' ')}"
@@ -128,7 +129,7 @@ def register_page(
         cells = "".join(f"<td>{escape(v)}</td>" for v in values)
         review = entry.review_by.isoformat() if entry.review_by else ""
         body.append(
-            f'<tr><td class="state {escape(entry.state)}">{escape(entry.state.replace("-", " "))}</td>'
+            f'<tr><td class="state {escape(entry.state)}">{escape(entry.state.words)}</td>'
             f'{cells}<td class="date">{escape(review)}</td>'
             f'<td class="note">{escape(entry.detail)}'
             f'<br><span class="path">{path_html(entry.path)}</span>'

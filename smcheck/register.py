@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, NamedTuple, assert_never
 
@@ -39,18 +40,35 @@ from smcheck.timeutil import EARLIEST
 from smcheck.trust.policy import Roles, SigStatus, State
 from smcheck.verify import Demands, Report
 
-STATES = (
-    "invalid",
-    "review-overdue",
-    "rejected",
-    "review-due",
-    "awaiting-reviewer",
-    "awaiting-cosign",
-    "unsigned",
-    "not-checked",
-    "draft",
-    "approved",
-)
+
+class RowState(StrEnum):
+    """A register row's state, most urgent first (the register's sort order): verify's
+    :class:`~smcheck.trust.policy.State` of a record, an approved record's review overdue or due, or a
+    draft. ``status --format json`` gives these strings (a published schema: they do not change)."""
+
+    INVALID = "invalid"
+    REVIEW_OVERDUE = "review-overdue"
+    REJECTED = "rejected"
+    REVIEW_DUE = "review-due"
+    AWAITING_REVIEWER = "awaiting-reviewer"
+    AWAITING_COSIGN = "awaiting-cosign"
+    UNSIGNED = "unsigned"
+    NOT_CHECKED = "not-checked"
+    DRAFT = "draft"
+    APPROVED = "approved"
+
+    @classmethod
+    def of(cls, state: State) -> RowState:
+        """A record's row state from verify's (the same string)."""
+        return cls(state.value)
+
+    @property
+    def words(self) -> str:
+        """The state in words: ``awaiting reviewer``."""
+        return self.value.replace("-", " ")
+
+
+STATES: tuple[RowState, ...] = tuple(RowState)
 """Every state of a register row, most urgent first (the register's sort order)."""
 
 DUE_WITHIN = dt.timedelta(days=30)
@@ -63,7 +81,7 @@ class Entry(NamedTuple):
     path: str
     channel: str
     columns: tuple[str, ...]
-    state: str
+    state: RowState
     review_by: dt.date | None
     when: dt.datetime | None
     """When the record was signed off (or the draft started)."""
@@ -110,12 +128,14 @@ class Register(NamedTuple):
     @property
     def invalid(self) -> int:
         """How many files do not verify or cannot be read."""
-        return self.counts["invalid"]
+        return self.counts[RowState.INVALID.value]
 
     @property
     def rereview(self) -> int:
         """How many channels stand on a record made under a checklist version superseded since."""
-        return sum(1 for e in self.rows if e.state != "invalid" and e.rereview is not None)
+        return sum(
+            1 for e in self.rows if e.state is not RowState.INVALID and e.rereview is not None
+        )
 
 
 def _labels(checklist: Checklist | None) -> tuple[str, ...]:
@@ -173,7 +193,7 @@ def _invalid(path: str, reason: str) -> Entry:
         path,
         path,
         (),
-        "invalid",
+        RowState.INVALID,
         None,
         None,
         f"{NOT_TO_BE_ACTED_ON}: {reason}",
@@ -197,7 +217,7 @@ def _unsearched(problem: CannotOpen) -> Entry:
         problem.path,
         NOT_SEARCHED,
         (),
-        "invalid",
+        RowState.INVALID,
         None,
         None,
         f"{NOT_SEARCHED}: {problem.reason.removesuffix(': not searched')}; the records below it,"
@@ -224,13 +244,13 @@ def _compact(entry: Entry, shared: dict[object, object]) -> Entry:
     )
 
 
-def who_acts(report: Report, shown: str, review_by: dt.date) -> str:
+def who_acts(report: Report, shown: RowState, review_by: dt.date) -> str:
     """A valid record's state in words that say who must act next (the detail of its row)."""
     standing = report.standing
     roles = report.roles
-    if shown == "review-overdue":
+    if shown is RowState.REVIEW_OVERDUE:
         return f"approved; re-review was due {review_by}: the proposer must send a new record"
-    if shown == "review-due":
+    if shown is RowState.REVIEW_DUE:
         return f"approved; re-review due {review_by}: the proposer must send a new record by then"
     if standing is None:  # a valid report always has a standing; said plainly all the same
         return shown.replace("-", " ")
@@ -308,7 +328,7 @@ def record_entry(report: Report, *, lookup: Lookup, today: dt.date, data: bytes 
             report.path,
             shown,
             _columns(checklist, answers),
-            "invalid",
+            RowState.INVALID,
             None,
             None,
             clean(
@@ -323,12 +343,12 @@ def record_entry(report: Report, *, lookup: Lookup, today: dt.date, data: bytes 
             handle=handle,
         )
     checklist = lookup(record.checklist_id)
-    shown = report.state.value
+    shown = RowState.of(report.state)
     if report.state is State.APPROVED:
         if record.review_by < today:
-            shown = "review-overdue"
+            shown = RowState.REVIEW_OVERDUE
         elif record.review_by - today <= DUE_WITHIN:
-            shown = "review-due"
+            shown = RowState.REVIEW_DUE
     detail = who_acts(report, shown, record.review_by) + _moved_on(report)
     if report.rereview is not None:
         detail += f"; re-review under {report.rereview} (made under {record.checklist_version})"
@@ -389,10 +409,10 @@ def _to_act_on(report: Report) -> list[str]:
     return said
 
 
-def _acting(report: Report, shown: str) -> tuple[str, ...]:
+def _acting(report: Report, shown: RowState) -> tuple[str, ...]:
     """Who must act on a valid record's row, the first first."""
     standing = report.standing
-    if shown in ("review-overdue", "review-due"):
+    if shown in (RowState.REVIEW_OVERDUE, RowState.REVIEW_DUE):
         return (PROPOSER,)
     if standing is None:
         return ()
@@ -433,7 +453,7 @@ def draft_entry(path: Path, *, lookup: Lookup) -> Entry:
         str(path),
         shown,
         _columns(checklist, answers),
-        "draft",
+        RowState.DRAFT,
         None,
         draft.started,
         "unfinished: the proposer must finish the interview and sign it off",
@@ -490,7 +510,7 @@ def _copies_as_one(
     not among them: it keeps its own invalid row."""
     groups: dict[str, list[Entry]] = {}
     for entry in entries:
-        if entry.copy_key is not None and entry.state != "invalid":
+        if entry.copy_key is not None and entry.state is not RowState.INVALID:
             groups.setdefault(entry.copy_key, []).append(entry)
     copies = [group for group in groups.values() if len(group) > 1]
     if not copies:
@@ -508,7 +528,7 @@ def _copies_as_one(
         row = record_entry(union.report, lookup=lookup, today=today, data=union.data)
         if union.conflicts:
             row = row._replace(
-                state="invalid",
+                state=RowState.INVALID,
                 detail=f"{NOT_TO_BE_ACTED_ON}: copies of one record ({', '.join(union.paths)})"
                 f" carry {'; and '.join(union.conflicts)}: a conflict",
             )
@@ -526,25 +546,29 @@ def _copies_as_one(
 def arrange(entries: list[Entry]) -> list[Entry]:
     """Every invalid file as its own row; one row per channel from its latest valid record (a draft
     only where there is none), the channel's other files named in its notes; most urgent first."""
-    problems = [e for e in entries if e.state == "invalid"]
+    problems = [e for e in entries if e.state is RowState.INVALID]
     floor = EARLIEST  # no time read from a file is earlier (smcheck.timeutil bounds them all)
     rows = list(problems)
     known: list[frozenset[str]] = [frozenset()] * len(rows)
     """Each row's channel keys (of every file in it), to name the invalid files that claim it."""
-    for channel_entries in _channels([e for e in entries if e.state != "invalid"]):
-        records = [e for e in channel_entries if e.state != "draft"]
+    for channel_entries in _channels([e for e in entries if e.state is not RowState.INVALID]):
+        records = [e for e in channel_entries if e.state is not RowState.DRAFT]
         pool = records or channel_entries
         chosen = max(pool, key=lambda e: (e.when or floor, e.path))
         others = sorted((e for e in channel_entries if e is not chosen), key=lambda e: e.path)
         notes = tuple(
-            f"also {e.path}: {e.state.replace('-', ' ')}"
-            + (f", signed off {e.when:%Y-%m-%d}" if e.when and e.state != "draft" else "")
+            f"also {e.path}: {e.state.words}"
+            + (
+                f", signed off {e.when:%Y-%m-%d}"
+                if e.when and e.state is not RowState.DRAFT
+                else ""
+            )
             for e in others
         )
         rows.append(chosen._replace(notes=chosen.notes + notes))
         known.append(frozenset(key for e in channel_entries for key in e.identities))
     for index, row in enumerate(rows):
-        if row.state == "invalid":
+        if row.state is RowState.INVALID:
             continue
         # A file that does not verify but claims this channel is named on its row too.
         claims = tuple(
@@ -566,21 +590,21 @@ def row_json(entry: Entry, columns: tuple[str, ...]) -> dict[str, object]:
     and the roles in ``acting``), and the notes (every warning, every decision's comment, the
     channel's other files)."""
     cells = dict(zip(columns or entry.labels, entry.columns, strict=False))
-    named = entry.state != "invalid" or bool(entry.keys)
+    named = entry.state is not RowState.INVALID or bool(entry.keys)
     return {
-        "channel": entry.channel if entry.state != "invalid" else None,
+        "channel": entry.channel if entry.state is not RowState.INVALID else None,
         "name": entry.channel if named and not entry.unsearched else None,
         "platform": entry.platform,
         "handle": entry.handle,
         "department": cells.get("Department") or None,
         "path": entry.path,
-        "state": entry.state,
+        "state": entry.state.value,
         "review_by": entry.review_by.isoformat() if entry.review_by else None,
         "columns": cells,
         "detail": entry.detail,
         "acting": list(entry.acting),
         "notes": list(entry.notes),
-        "rereview_under": entry.rereview if entry.state != "invalid" else None,
+        "rereview_under": entry.rereview if entry.state is not RowState.INVALID else None,
         "folder_not_searched": entry.unsearched,
     }
 
@@ -606,7 +630,9 @@ under a newer checklist version; a draft to finish. Approved channels with nothi
 
 def queued(entry: Entry) -> str:
     """A row's place in :data:`QUEUE` (an approved row to re-review is ``rereview``)."""
-    return "rereview" if entry.state == "approved" and entry.rereview is not None else entry.state
+    if entry.state is RowState.APPROVED and entry.rereview is not None:
+        return "rereview"
+    return entry.state.value
 
 
 def narrowed(register: Register, *, todo: bool = False, role: str | None = None) -> Register:
@@ -645,5 +671,6 @@ def _channels(entries: list[Entry]) -> list[list[Entry]]:
 
 
 def count(rows: list[Entry]) -> dict[str, int]:
-    """How many rows are in each state (every state listed, in urgency order)."""
-    return {state: sum(e.state == state for e in rows) for state in STATES}
+    """How many rows are in each state (every state listed, in urgency order), by the state's
+    string (``status --format json``'s ``counts``)."""
+    return {state.value: sum(e.state is state for e in rows) for state in STATES}

@@ -26,7 +26,7 @@ from smcheck.drafts import load_draft, save_draft
 from smcheck.errors import FileProblem
 from smcheck.interview import Progress
 from smcheck.record import Seal, append_seal, parse_record
-from smcheck.register import arrange
+from smcheck.register import RowState, arrange
 from smcheck.timeutil import (
     CLOCK_SKEW,
     EARLIEST,
@@ -346,7 +346,7 @@ def test_the_register_orders_by_time_without_a_floor_that_overflows() -> None:
     from smcheck.register import Entry
 
     def entry(path: str, when: dt.datetime | None) -> Entry:
-        return Entry(path, "chan", (), "approved", None, when, "", ())
+        return Entry(path, "chan", (), RowState.APPROVED, None, when, "", ())
 
     rows = arrange([entry("a", None), entry("b", LATEST), entry("c", EARLIEST)])
     assert [r.path for r in rows] == ["b"]

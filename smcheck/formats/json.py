@@ -36,7 +36,7 @@ def report_json(report: Report) -> dict[str, object]:
                 "role": r.role,
                 "principal": r.principal,
                 "fingerprint": r.fingerprint,
-                "trust": r.status,
+                "trust": r.status.value,
                 "message": r.message,
                 "required": r.required,
                 **(

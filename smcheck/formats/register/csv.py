@@ -39,7 +39,7 @@ def csv_rows(register: Register) -> Iterator[list[str]]:
     for e in register.rows:
         values = e.columns or ("",) * len(register.columns)
         yield [
-            e.state.replace("-", " "),
+            e.state.words,
             *(visible(v) for v in values),
             e.review_by.isoformat() if e.review_by else "",
             visible(e.detail),

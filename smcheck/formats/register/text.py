@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from smcheck.formats.register import Listing
+from smcheck.register import RowState
 from smcheck.text import visible
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ def _fold(text: str, width: int) -> list[str]:
 def _row_cells(register: Register, e: Entry) -> list[str]:
     values = e.columns or ("",) * len(register.columns)
     return [
-        visible(e.state.replace("-", " ")),
+        visible(e.state.words),
         *(visible(c) for c in values),
         e.review_by.isoformat() if e.review_by else "",
     ]
@@ -190,7 +191,7 @@ def _blocks(register: Register, width: int) -> Iterator[str]:
 
 def _head(register: Register, scope: str) -> str:
     rows, tally = register.rows, register.counts
-    channels = sum(1 for e in rows if e.state != "invalid")
+    channels = sum(1 for e in rows if e.state is not RowState.INVALID)
     summary = ", ".join(
         f"{n} {state.replace('-', ' ')}" for state, n in tally.items() if n and state != "invalid"
     )
