@@ -10,7 +10,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import TypeVar
+from typing import Self, TypeVar
+
+
+class Worded(StrEnum):
+    """A string enum whose values are words joined by hyphens (``not-checked``): said in words with
+    :attr:`words`, and made from another enum of the same strings with :meth:`of` (a signature's
+    status from the trust file's verdict, a register row's state from verify's)."""
+
+    @classmethod
+    def of(cls, other: StrEnum) -> Self:
+        """The member with ``other``'s string."""
+        return cls(other.value)
+
+    @property
+    def words(self) -> str:
+        """The value in words: ``not checked``, ``wrong principal``."""
+        return self.value.replace("-", " ")
 
 
 class Require(StrEnum):

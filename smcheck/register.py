@@ -26,12 +26,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from enum import StrEnum
 from pathlib import Path
 from typing import Any, NamedTuple, assert_never
 
 from smcheck.channel import channel_of
 from smcheck.checklist import Checklist, format_value
+from smcheck.choices import Worded
 from smcheck.errors import CannotOpen, SmcheckError
 from smcheck.record import PROPOSER, REVIEWER, Record
 from smcheck.registry import Lookup
@@ -41,7 +41,7 @@ from smcheck.trust.policy import Roles, SigStatus, State
 from smcheck.verify import Demands, Report
 
 
-class RowState(StrEnum):
+class RowState(Worded):
     """A register row's state, most urgent first (the register's sort order): verify's
     :class:`~smcheck.trust.policy.State` of a record, an approved record's review overdue or due, or a
     draft. ``status --format json`` gives these strings (a published schema: they do not change)."""
@@ -56,16 +56,6 @@ class RowState(StrEnum):
     NOT_CHECKED = "not-checked"
     DRAFT = "draft"
     APPROVED = "approved"
-
-    @classmethod
-    def of(cls, state: State) -> RowState:
-        """A record's row state from verify's (the same string)."""
-        return cls(state.value)
-
-    @property
-    def words(self) -> str:
-        """The state in words: ``awaiting reviewer``."""
-        return self.value.replace("-", " ")
 
 
 STATES: tuple[RowState, ...] = tuple(RowState)

@@ -45,6 +45,7 @@ from collections.abc import Callable, Iterable
 from enum import StrEnum
 from typing import TYPE_CHECKING, NamedTuple
 
+from smcheck.choices import Worded
 from smcheck.errors import SmcheckError
 from smcheck.record import PROPOSER, REVIEWER, Record, Seal
 from smcheck.text import quoted
@@ -55,7 +56,7 @@ from smcheck.timeutil import CLOCK_SKEW, in_future, words
 
 if TYPE_CHECKING:
     from smcheck.approval import Approval
-    from smcheck.trust.allowed import AllowedSigner, Authority, Trust, TrustFile
+    from smcheck.trust.allowed import AllowedSigner, Authority, TrustFile
     from smcheck.trust.certs import Certificate
     from smcheck.trust.sshsig import Sshsig
     from smcheck.trust.wire import PublicKey
@@ -70,10 +71,10 @@ COSIGN_PREFIX = "smcheck-cosign-"
 """A co-signer of role R signs in the namespace ``smcheck-cosign-R``."""
 
 
-class SigStatus(StrEnum):
+class SigStatus(Worded):
     """What was established about one signature: ``--format json``'s ``trust`` (a published schema:
     the strings do not change). The trust file's verdicts are :class:`~smcheck.trust.allowed.Trust`'s
-    values (:meth:`of`); the others are rules this module applies."""
+    values (``SigStatus.of(trust)``); the others are rules this module applies."""
 
     TRUSTED = "trusted"
     NOT_CHECKED = "not-checked"
@@ -98,16 +99,6 @@ class SigStatus(StrEnum):
     IN_FUTURE = "in-future"
     UNSIGNED_RECORD = "unsigned-record"
     """A decision on a record the proposer has not signed."""
-
-    @classmethod
-    def of(cls, trust: Trust) -> SigStatus:
-        """The status of the trust file's verdict (the same string)."""
-        return cls(trust.value)
-
-    @property
-    def words(self) -> str:
-        """The status in words: ``not checked``, ``wrong principal``."""
-        return self.value.replace("-", " ")
 
 
 TRUSTED = SigStatus.TRUSTED
