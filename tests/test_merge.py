@@ -344,6 +344,36 @@ def test_every_format_of_verify_fails_a_conflict_between_copies(
     assert runner.invoke(app, ["verify", "--jsonl", *trust, str(folder)]).exit_code == 1
 
 
+def test_junit_fails_each_copy_in_conflict_and_notes_copies_together(
+    here: tuple[Desk, Copies], tmp_path: Path
+) -> None:
+    import xml.etree.ElementTree as ET
+
+    desk, copies = here
+    trust = ["--allowed-signers", str(desk.trust)]
+    (tmp_path / "conflict").mkdir()
+    (tmp_path / "together").mkdir()
+    conflict = _folder(tmp_path / "conflict", copies["reviewer"], copies["rejected"])
+    result = runner.invoke(app, ["verify", "--format", "junit", *trust, str(conflict)])
+    assert result.exit_code == 1
+    suite = ET.fromstring(result.stdout_bytes).find("testsuite")
+    assert suite is not None and (suite.get("tests"), suite.get("failures")) == ("2", "2")
+    for case in suite.findall("testcase"):
+        failure = case.find("failure")
+        assert failure is not None and failure.get("type") == "copies-conflict"
+        assert (failure.get("message") or "").startswith(
+            "copies of one record in conflict: different decisions as "
+        )
+    together = _folder(tmp_path / "together", copies["reviewer"], copies["cosigned"])
+    result = runner.invoke(app, ["verify", "--format", "junit", *trust, str(together)])
+    assert result.exit_code == 0
+    suite = ET.fromstring(result.stdout_bytes).find("testsuite")
+    assert suite is not None and (suite.get("tests"), suite.get("failures")) == ("2", "0")
+    for case in suite.findall("testcase"):
+        out = case.findtext("system-out") or ""
+        assert "judged together: approved; to make one file of them: smcheck merge " in out
+
+
 def test_verify_json_says_what_copies_are_together(
     here: tuple[Desk, Copies], tmp_path: Path
 ) -> None:
