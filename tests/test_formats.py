@@ -291,3 +291,23 @@ def test_every_trust_verdict_is_a_signature_status_with_the_same_string() -> Non
         "before-signoff", "in-future", "unsigned-record",
     ]  # fmt: skip
     assert SigStatus.WRONG_PRINCIPAL.words == "wrong principal"
+
+
+def test_every_format_choice_has_its_module() -> None:
+    """A member added to VerifyFormat or StatusFormat without its module (or its case) fails here as
+    well as in mypy: each is one module of smcheck.formats, named as the choice."""
+    import datetime as dt
+
+    from smcheck import formats
+    from smcheck.choices import StatusFormat, VerifyFormat
+    from smcheck.formats.register import Listing, encoding, pieces
+    from smcheck.register import Register, count
+
+    for choice in VerifyFormat:
+        made = formats.reporter(choice, total=0, one_record=False)
+        assert isinstance(made, formats.Reporter)
+        assert type(made).__module__ == f"smcheck.formats.{choice.value}"
+    empty = Register((), (), count([]))
+    for shown in StatusFormat:
+        text = "".join(pieces(shown, Listing(empty, dt.date(2026, 12, 1))))
+        assert text and text.encode(encoding(shown))
