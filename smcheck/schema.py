@@ -373,8 +373,8 @@ def record_schema(checklist: Checklist) -> Schema:
 
 
 def register_row_schema() -> Schema:
-    """The schema of one register row: ``status --json``'s ``channels`` items, and ``verify --json``'s
-    ``register`` object (both :func:`smcheck.register.row_json`)."""
+    """The schema of one register row: ``status --format json``'s ``channels`` items, and ``verify
+    --format json``'s ``register`` object (both :func:`smcheck.register.row_json`)."""
     from smcheck.register import STATES
 
     text_or_null: Schema = {"type": ["string", "null"]}
@@ -394,7 +394,7 @@ def register_row_schema() -> Schema:
             "department": text_or_null,
             "path": {"type": "string"},
             "state": {
-                "enum": list(STATES),
+                "enum": [state.value for state in STATES],
                 "description": "The register's state: verify's, with an approved record's review"
                 " overdue or due within 30 days said as review-overdue or review-due.",
             },
@@ -435,8 +435,8 @@ def register_row_schema() -> Schema:
 
 
 def report_schema() -> Schema:
-    """The schema of what ``verify --json`` prints (an array of these objects) and ``verify --jsonl``
-    prints (one per line): a record verify checked, or a file or folder it could not open."""
+    """The schema of what ``verify --format json`` prints (an array of these objects) and ``--format
+    jsonl`` prints (one per line): a record verify checked, or a file or folder it could not open."""
     from smcheck.trust.policy import State
     from smcheck.verify import Verdict
 
@@ -492,7 +492,7 @@ def report_schema() -> Schema:
     return {
         "$schema": DIALECT,
         "$id": "https://smcheck.invalid/schema/verify-report.json",
-        "title": "smcheck verify --json (each item) and --jsonl (each line)",
+        "title": "smcheck verify --format json (each item) and --format jsonl (each line)",
         **_strict(
             {
                 "path": {"type": "string"},
