@@ -255,7 +255,8 @@ Revoked = Annotated[
     typer.Option(
         "--revoked",
         metavar="FILE",
-        help="Revoked public keys, one per line. Default: the config file's.",
+        help="Revoked keys: public key lines, or an OpenSSH KRL (ssh-keygen -k), which also revokes"
+        " certificates by serial or key id. Default: the config file's.",
     ),
 ]
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
