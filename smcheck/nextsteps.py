@@ -25,6 +25,13 @@ if TYPE_CHECKING:
 
 HEADING = "Before the channel may launch:"
 """The line that introduces the numbered steps."""
+RENEWAL_HEADING = "Before the re-review is complete:"
+"""The same line for a record that renews a live channel (:attr:`smcheck.verify.Report.renewal`)."""
+
+
+def heading(report: Report) -> str:
+    """The line that introduces the numbered steps for this record."""
+    return RENEWAL_HEADING if report.renewal else HEADING
 
 
 class SigningKey(NamedTuple):
@@ -166,8 +173,8 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def numbered(items: tuple[str, ...]) -> list[str]:
-    """The steps as numbered lines under :data:`HEADING` ([] when there is none)."""
+def numbered(items: tuple[str, ...], title: str = HEADING) -> list[str]:
+    """The steps as numbered lines under ``title`` (:func:`heading`); [] when there is none."""
     if not items:
         return []
-    return [HEADING, *(f"  {number}. {item}" for number, item in enumerate(items, start=1))]
+    return [title, *(f"  {number}. {item}" for number, item in enumerate(items, start=1))]

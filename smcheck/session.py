@@ -137,7 +137,7 @@ def next_steps(
     """What the person does with the record just written (never "ready for sign-off": it is signed):
     the warnings the reviewer will read, then, numbered, each step still needed before the channel may
     launch, read off verify's verdict on the very bytes written (:mod:`smcheck.nextsteps`)."""
-    from smcheck.nextsteps import HEADING, steps
+    from smcheck.nextsteps import heading, steps
     from smcheck.verify import Demands, verify_bytes
 
     console.say(f"Record written: {path}", style="bold green")
@@ -164,7 +164,7 @@ def next_steps(
     )
     todo = steps(report, path, options=option)
     if todo:
-        console.say(HEADING, style="bold")
+        console.say(heading(report), style="bold")
         for number, step in enumerate(todo, start=1):
             console.say_item(f"  {number}. ", step)
     console.show_lines(

@@ -140,6 +140,10 @@ class Report(NamedTuple):
     rereview: str | None = None
     """The version of the record's checklist in force on the day judged, when the record was made under
     an older one that it superseded since (the register asks for a re-review under it)."""
+    renewal: bool = False
+    """True when the record renews a channel: it gives the answer a renewal gives to a question that
+    only a renewal answers ("Is the channel already live?" yes), so its next steps speak of a
+    re-review, not a launch."""
 
     @property
     def standing(self) -> Standing | None:
@@ -300,6 +304,8 @@ def verify_bytes(
         named.keys if named is not None else (),
         _copy_key(content, seals),
         rereview=later.version if later is not None else None,
+        renewal=checklist is not None
+        and any(q.renewal_only and accepted.get(q.id) == q.renewal for q in checklist.questions),
     )
 
 

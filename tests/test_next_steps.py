@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from smcheck import registry
 from smcheck.cli import app
-from smcheck.nextsteps import HEADING, SigningKey, steps
+from smcheck.nextsteps import HEADING, RENEWAL_HEADING, SigningKey, steps
 from smcheck.trust.policy import State
 from smcheck.trust.source import reviewer_loader
 from smcheck.verify import Demands, Report, verify_path
@@ -208,3 +208,23 @@ def test_show_and_export_open_with_the_steps_until_approved(desk: Desk) -> None:
     assert HEADING not in shown.stdout
     exported = runner.invoke(app, ["export", *trust, "--format", "md", str(record)])
     assert HEADING not in exported.stdout
+
+
+def test_a_renewal_of_a_live_channel_speaks_of_a_re_review_not_a_launch(desk: Desk) -> None:
+    """A renewal (new --answers OLD-RECORD, renew) says the channel is live: new, show and export
+    introduce its steps as completing the re-review, from verify's one result."""
+    first = desk.new(output="first.smcheck.toml")
+    assert not judged(desk, first).renewal
+    args = ["new", "--answers", str(first), "--agree", "--sign-with", str(desk.keys["proposer"])]
+    renewed = desk.root / "renewed.smcheck.toml"
+    made = runner.invoke(app, [*args, "--output", str(renewed)])
+    assert made.exit_code == 0, made.output
+    assert RENEWAL_HEADING in made.output and HEADING not in made.output
+    assert judged(desk, renewed).renewal
+    trust = ["--allowed-signers", str(desk.trust)]
+    shown = runner.invoke(app, ["show", *trust, str(renewed)])
+    assert shown.stdout.splitlines()[1] == RENEWAL_HEADING
+    exported = runner.invoke(app, ["export", *trust, "--format", "md", str(renewed)])
+    assert f"> **{RENEWAL_HEADING}**" in exported.stdout and HEADING not in exported.stdout
+    html = runner.invoke(app, ["export", *trust, "--format", "html", str(renewed)])
+    assert f"<strong>{RENEWAL_HEADING}</strong>" in html.stdout

@@ -107,8 +107,9 @@ def test_renew_in_a_terminal_reviews_and_signs_off_afresh(tmp_path: Path) -> Non
         term.answer(prompt, ENTER)  # the old sign-off details are offered
     term.answer("Do you make this declaration?", "yes" + ENTER)
     term.expect("Record written: new.smcheck.toml")
-    # What is still to do before launch, as new says it (the record is unsigned: sign it first).
-    term.expect("Before the channel may launch:")
+    # What is still to do, as new says it (the record is unsigned: sign it first); the channel is
+    # live, so the steps complete its re-review rather than come before a launch.
+    term.expect("Before the re-review is complete:")
     term.expect("Sign the record with")
     assert term.finish() == 0
     new = (tmp_path / "new.smcheck.toml").read_bytes()

@@ -19,6 +19,7 @@ from smcheck.choices import ExportFormat
 from smcheck.errors import FileProblem
 from smcheck.fsutil import atomic_write
 from smcheck.nextsteps import HEADING as NEXT_HEADING
+from smcheck.nextsteps import heading
 from smcheck.record import Record, RecordError
 from smcheck.report import unlocal as _unlocal
 from smcheck.text import shell_word, visible
@@ -59,6 +60,8 @@ class Banner(NamedTuple):
     """Every warning verify gives (the outcome's, with the proposer's explanations, and the others)."""
     steps: tuple[str, ...] = ()
     """What is still needed before the channel may launch (:mod:`smcheck.nextsteps`); () when approved."""
+    steps_title: str = NEXT_HEADING
+    """The line over :attr:`steps` (a renewal's speaks of a re-review: :func:`smcheck.nextsteps.heading`)."""
 
     @property
     def valid(self) -> bool:
@@ -211,7 +214,7 @@ def to_markdown(doc: Document) -> str:
         out.extend(f"> - {_md(reason)}" for reason in banner.reasons)
         if banner.steps:
             out.append(">")
-            out.append(f"> **{_md(NEXT_HEADING)}**")
+            out.append(f"> **{_md(banner.steps_title)}**")
             out.extend(
                 f"> {number}. {_md(step)}" for number, step in enumerate(banner.steps, start=1)
             )
@@ -249,7 +252,7 @@ def to_html(doc: Document) -> str:
             f" {escape(banner.headline)}</p>"
             + (f"<ul>{reasons}</ul>" if reasons else "")
             + (
-                f'<p class="next"><strong>{escape(NEXT_HEADING)}</strong></p><ol>{todo}</ol>'
+                f'<p class="next"><strong>{escape(banner.steps_title)}</strong></p><ol>{todo}</ol>'
                 if todo
                 else ""
             )
@@ -350,6 +353,7 @@ def banner_of(report: Report, path: Path | None = None) -> Banner:
             " not what was signed off or approved.",
             failed,
             steps=todo,
+            steps_title=heading(report),
         )
     standing = report.standing
     said = standing.summary if standing is not None else report.state.value
@@ -369,6 +373,7 @@ def banner_of(report: Report, path: Path | None = None) -> Banner:
         decided,
         _warnings(report, clean),
         todo,
+        heading(report),
     )
 
 

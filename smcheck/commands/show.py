@@ -115,14 +115,16 @@ def _verdict(
     """What verify says, first, in verify's own words and count (its last line, ``VALID (2
     warnings): ...``): a view is never kinder than verify; then, for a record not yet approved, the
     numbered steps still needed before the channel may launch; and the report itself."""
-    from smcheck.nextsteps import numbered, steps
+    from smcheck.nextsteps import heading, numbered, steps
     from smcheck.text import as_run
     from smcheck.trust.source import reviewer_loader
     from smcheck.verify import Demands, Verdict, verify_now
 
     load_trust = reviewer_loader(allowed_signers, revoked, notify=console.note)
     report = verify_now(data, str(path), lookup=lookup, demands=Demands(load_trust=load_trust))
-    todo = [as_run(line) for line in numbered(steps(report, path, to_proposer=False))]
+    todo = [
+        as_run(line) for line in numbered(steps(report, path, to_proposer=False), heading(report))
+    ]
     if report.valid:
         from smcheck.report import warnings
 
