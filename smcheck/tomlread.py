@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
 from enum import StrEnum
+from types import ModuleType
 from typing import TypeVar
 
 from smcheck.timeutil import OutOfRange, bounded_day, utc_moment
@@ -44,19 +45,41 @@ class TomlProblem(ValueError):
         self.message = message
 
 
-def loads_guarded(text: str, *, depth: bool = True) -> dict[str, object]:
+def parser() -> ModuleType:
+    """The TOML parser: ``tomli`` where it is installed (its wheels are compiled with mypyc, some three
+    times faster than ``tomllib``, and the versions smcheck allows read TOML 1.0 exactly as ``tomllib``
+    does: tests/test_tomlread.py compares them), else the standard library's ``tomllib``, which is the
+    same parser as pure Python. tomli 2.4 and later read TOML 1.1 (``\\e``, times without seconds,
+    newlines in inline tables), which tomllib refuses: pyproject.toml keeps it below 2.4."""
+    global _parser
+    if _parser is None:
+        import importlib
+
+        try:
+            _parser = importlib.import_module("tomli")
+        except ImportError:
+            _parser = importlib.import_module("tomllib")
+    return _parser
+
+
+_parser: ModuleType | None = None
+
+
+def loads_guarded(
+    text: str, *, depth: bool = True, toml: ModuleType | None = None
+) -> dict[str, object]:
     """``tomllib.loads`` that refuses, quickly and in bounded memory, what would make tomllib crawl or
     recurse: over-long dotted keys and nesting deeper than :data:`MAX_DEPTH`. Every file smcheck reads
-    (records, checklists, answers files, drafts) goes through it."""
-    import tomllib
-
+    (records, checklists, answers files, drafts) goes through it. ``toml`` is the parser module
+    (``tomllib`` or ``tomli``), :func:`parser` unless given (the tests give each)."""
+    module = toml or parser()
     # A dotted key cannot span lines, so a text with no line of MAX_DEPTH dots cannot hold a long
     # one: the costlier regular expression runs only where it could match.
     if _DOTTY_LINE.search(text) and _LONG_KEY.search(text):
         raise _too_deep()
     try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        doc: dict[str, object] = module.loads(text)
+    except module.TOMLDecodeError as exc:
         raise TomlProblem("toml-syntax", f"is not valid TOML: {exc}") from None
     except RecursionError:
         raise _too_deep() from None
