@@ -24,9 +24,10 @@ from pathlib import Path
 
 from smcheck.checklist import Checklist, Value
 from smcheck.errors import FileProblem
+from smcheck.layout import MARKER, MAX_RECORD_BYTES
 from smcheck.loader import decode_toml
 from smcheck.outcome import judge_answers
-from smcheck.record import MARKER, MAX_RECORD_BYTES, read_limited
+from smcheck.recordfile import read_limited
 from smcheck.signoff import SignOff, agree_question, signoff_questions
 from smcheck.tomlread import Problems, Table, flatten
 from smcheck.values import AnswerError, check_typed

@@ -166,7 +166,8 @@ def verify_item(
 ) -> object:
     """One item of a batch: its report (or what ``make`` makes of it and the file's bytes), or the
     ``CannotOpen`` that says why it cannot be opened (any other error is raised)."""
-    from smcheck.record import MAX_RECORD_BYTES, read_limited
+    from smcheck.layout import MAX_RECORD_BYTES
+    from smcheck.recordfile import read_limited
     from smcheck.verify import verify_bytes, verify_path
 
     if isinstance(item, CannotOpen):

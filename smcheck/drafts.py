@@ -29,9 +29,10 @@ from smcheck.asking import Progress
 from smcheck.checklist import Checklist, Value
 from smcheck.errors import FileProblem, OutputExists, SmcheckError, UsageError
 from smcheck.fsutil import atomic_write
+from smcheck.layout import MAX_RECORD_BYTES
 from smcheck.loader import decode_toml
 from smcheck.outcome import Outcome, Status, evaluate, visible
-from smcheck.record import MAX_RECORD_BYTES, read_limited
+from smcheck.recordfile import read_limited
 from smcheck.text import as_run, shell_word
 from smcheck.text import visible as visible_text
 from smcheck.timeutil import EARLIEST, utc_moment

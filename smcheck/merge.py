@@ -22,7 +22,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from smcheck.record import MARKER, PROPOSER, REVIEWER, Seal, append_seal, render_seals, sha256
+from smcheck.layout import MARKER, append_seal, render_seals
+from smcheck.record import PROPOSER, REVIEWER, Seal, sha256
 
 if TYPE_CHECKING:
     from smcheck.trust.policy import Roles, SignatureReport
@@ -180,7 +181,8 @@ def read_copy(
     path: str, data: bytes, *, lookup: ChecklistLookup, today: dt.date, demands: Demands
 ) -> Copy | None:
     """One copy, verified on its own; None when its layout cannot be read."""
-    from smcheck.record import RecordError, read_layout
+    from smcheck.layout import read_layout
+    from smcheck.record import RecordError
     from smcheck.verify import verify_bytes
 
     try:
@@ -199,7 +201,7 @@ def union_of_paths(
     hold the same record join. None when fewer than two do, or when they all carry the same
     signatures (plain copies of one file: the union is each of them, and each has its own row)."""
     from smcheck.errors import CannotOpen
-    from smcheck.record import read_limited
+    from smcheck.recordfile import read_limited
 
     copies: list[Copy] = []
     for path in sorted(set(paths)):

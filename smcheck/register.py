@@ -422,7 +422,8 @@ def _acting(report: Report, shown: RowState) -> tuple[str, ...]:
 def _claimed(data: bytes) -> Record | None:
     """What a file that does not verify says of itself, read as strictly as any record (None if it
     cannot be read at all)."""
-    from smcheck.record import RecordError, parse_record
+    from smcheck.layout import parse_record
+    from smcheck.record import RecordError
 
     try:
         return parse_record(data).record

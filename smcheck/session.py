@@ -19,8 +19,9 @@ from smcheck.checklist import Answers, Checklist, Level, Value, version_key
 from smcheck.errors import Interrupted, SmcheckError, UsageError
 from smcheck.fsutil import atomic_write
 from smcheck.interview import Asker, Interview, Progress, blocking
+from smcheck.layout import render
 from smcheck.outcome import Outcome, evaluate
-from smcheck.record import SUFFIX, build_record, render
+from smcheck.record import SUFFIX, build_record
 from smcheck.signoff import SignOff
 from smcheck.text import as_run, shell_word
 
@@ -93,7 +94,7 @@ def signer_for(key_path: Path | None) -> Signer | None:
 
     if key_path is None and load_config().key is None:
         return None
-    from smcheck.record import append_seal, read_layout
+    from smcheck.layout import append_seal, read_layout
     from smcheck.trust.keys import open_key
     from smcheck.trust.signing import seal_record
 

@@ -16,6 +16,7 @@ from smcheck import registry
 from smcheck.channel import channel_of
 from smcheck.checklist import Checklist, Level
 from smcheck.choices import Require
+from smcheck.layout import MAX_RECORD_BYTES
 from smcheck.outcome import (
     Finding,
     Judgement,
@@ -25,21 +26,18 @@ from smcheck.outcome import (
     outcome_of_shown,
 )
 from smcheck.record import (
-    MAX_RECORD_BYTES,
     PROPOSER,
     REVIEWER,
     Record,
     RecordError,
     RecordFile,
-    Restoration,
     Seal,
     add_months,
     parse_content,
-    read_layout,
-    read_limited,
-    restoration,
     sha256,
 )
+from smcheck.recordfile import read_limited
+from smcheck.restore import Restoration, read_layout_advised, restoration
 from smcheck.signoff import signoff_questions
 from smcheck.timeutil import future_words, in_future
 from smcheck.trust.policy import (
@@ -218,7 +216,7 @@ def verify_bytes(
     The proposer's signature is checked over the exact content bytes before the content is parsed.
     """
     try:
-        content, seals = read_layout(data, source=source)
+        content, seals = read_layout_advised(data, source)
     except RecordError as exc:
         return _broken(source, exc, data)
     signed = [s for s in seals if s.method == "sshsig"]

@@ -92,8 +92,9 @@ def make_records(folder: Path, count: int, key: Path) -> None:
 
     from smcheck import registry
     from smcheck.answers import apply_answers, load_answers_file
+    from smcheck.layout import append_seal, read_layout, render
     from smcheck.outcome import evaluate
-    from smcheck.record import append_seal, build_record, read_layout, render
+    from smcheck.record import build_record
     from smcheck.trust.signing import seal_record
 
     checklist = registry.by_id("essex-social-media")

@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from helpers.desk import PROPOSER_EMAIL, Desk, open_desk, row, runner
 
 from smcheck.cli import app
-from smcheck.record import MARKER
+from smcheck.layout import MARKER
 from smcheck.trust import agent as agent_module
 from smcheck.trust.agent import AgentKey, AgentProblem, agent_key, list_keys, sign_with
 from smcheck.trust.keys import (

@@ -21,9 +21,10 @@ from hypothesis import strategies as st
 
 from smcheck.approval import Approval
 from smcheck.choices import Require
+from smcheck.layout import append_seal, parse_record, render
 from smcheck.loader import load_checklist
 from smcheck.outcome import evaluate
-from smcheck.record import append_seal, build_record, parse_record, render
+from smcheck.record import build_record
 from smcheck.signoff import SignOff
 from smcheck.trust.allowed import TrustFile, load_allowed_signers
 from smcheck.trust.keys import LocalKey

@@ -16,7 +16,8 @@ from helpers.records import FIXED_NOW, edit, make_record_bytes
 from smcheck import batch, registry
 from smcheck.errors import CannotOpen, FileProblem, UsageError
 from smcheck.fsutil import find_files
-from smcheck.record import SUFFIX, append_seal, read_layout
+from smcheck.layout import append_seal, read_layout
+from smcheck.record import SUFFIX
 from smcheck.trust.source import trust_loader
 from smcheck.verify import Demands, Report
 
@@ -402,34 +403,3 @@ def test_results_are_made_from_each_report_and_its_bytes_in_the_worker(
     }
     pids = {r[3] for _, r in runs[1] if isinstance(r, tuple)}
     assert len(pids) == 3  # this process (the first file) and two workers
-
-
-# --- the per-record path: the signatures part read fast, as tomllib reads it ------------------------
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        '[[signature]]\nmethod = "sha256"\ndigest = "ab"\n',
-        '[[signature]]\nstatement = "a\\nb \\"q\\" \\\\ \\u00e9 \\U0001F600 \\t"\n\n[[signature]]\nx = "y"\n',
-        '[[signature]]\nmethod = "a"\nmethod = "b"\n',  # a repeated key: tomllib's error
-        '[[signature]]\nmethod = "\\ud800"\n',  # a surrogate: tomllib's error
-        '[[signature]]\nmethod = "\\e"\n',  # not a TOML 1.0 escape
-        'method = "a"\n',
-        "# a comment\n[[signature]]\n",
-        '[[signature]]\r\nmethod = "a"\r\n',
-        '[[signature]]\nm = "a\tb"\n',
-        '[[signature]]\nm = "' + "." * 40 + '"\n',
-        "\n\n",
-        "[[signature]]\n",
-        '[[signature]]\nmethod="a"\n',
-    ],
-)
-def test_the_signatures_part_reads_as_tomllib_reads_it(text: str) -> None:
-    import tomllib
-
-    from smcheck.record import _plain_trailer
-
-    fast = _plain_trailer(text)
-    if fast is not None:  # otherwise tomllib reads it (and says what is wrong)
-        assert fast == tomllib.loads(text)

@@ -31,7 +31,8 @@ from smcheck import registry
 from smcheck.choices import Require
 from smcheck.cli import app
 from smcheck.errors import FileProblem
-from smcheck.record import Seal, append_seal, read_layout
+from smcheck.layout import append_seal, read_layout
+from smcheck.record import Seal
 from smcheck.trust.allowed import Trust, decide_trust, load_allowed_signers, load_revoked
 from smcheck.trust.certs import Certificate
 from smcheck.trust.keys import CertifiedKey, LocalKey, load_private_key, read_certificate

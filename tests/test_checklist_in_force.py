@@ -34,8 +34,8 @@ from smcheck.errors import FileProblem, SmcheckError
 from smcheck.formats.json import report_json
 from smcheck.formats.text import FolderReporter
 from smcheck.interview import Progress
+from smcheck.layout import append_seal, parse_record
 from smcheck.loader import lint_checklist, load_checklist, load_versions
-from smcheck.record import append_seal, parse_record
 from smcheck.report import said
 from smcheck.trust.keys import LocalKey, generate_key_pair
 from smcheck.trust.signing import seal_record

@@ -18,7 +18,7 @@ import pytest
 from helpers.desk import Desk, open_desk, runner
 
 from smcheck.cli import app
-from smcheck.record import MARKER, read_layout, render_seals
+from smcheck.layout import MARKER, read_layout, render_seals
 
 Copies = dict[str, Path]
 

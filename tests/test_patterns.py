@@ -19,9 +19,10 @@ from typer.testing import CliRunner
 
 from smcheck.checklist import MAX_PATTERN_LENGTH, Checklist, PatternError, compile_pattern
 from smcheck.cli import app
+from smcheck.layout import render
 from smcheck.loader import lint_checklist, load_checklist
 from smcheck.outcome import evaluate
-from smcheck.record import build_record, render
+from smcheck.record import build_record
 from smcheck.signoff import SignOff
 from smcheck.values import AnswerError, check_typed
 

@@ -18,9 +18,10 @@ from smcheck import registry
 from smcheck.answers import apply_answers, load_answers_file
 from smcheck.checklist import Checklist, Level, QType, Question, Value
 from smcheck.interview import GoBack, Interview, Position, Progress, ReviewRow
+from smcheck.layout import render
 from smcheck.outcome import Finding, Outcome, Status, derived, evaluate, visible
 from smcheck.plain import PlainAsker, reason, wanted
-from smcheck.record import build_record, render
+from smcheck.record import build_record
 from smcheck.values import as_text, check_typed, parse_text
 from smcheck.verify import verify_bytes
 

@@ -22,19 +22,9 @@ from hypothesis import strategies as st
 
 from smcheck.answers import apply_answers, load_answers_file
 from smcheck.checklist import Checklist
+from smcheck.layout import HEADER, MARKER, parse_record, render
 from smcheck.outcome import Status, evaluate
-from smcheck.record import (
-    HEADER,
-    MARKER,
-    SUFFIX,
-    Record,
-    RecordError,
-    add_months,
-    build_record,
-    parse_record,
-    render,
-    sha256,
-)
+from smcheck.record import SUFFIX, Record, RecordError, add_months, build_record, sha256
 from smcheck.session import default_output, slug
 from smcheck.signoff import SignOff
 
@@ -370,3 +360,42 @@ def test_default_output_skips_a_folder_of_that_name(
     (tmp_path / "chess-club-2026-11-02.smcheck.toml").mkdir()
     path = default_output(tiny, {"club.name": "Chess Club"}, FIXED_NOW)
     assert str(path) == "chess-club-2026-11-02-2.smcheck.toml"
+
+
+# --- one reader: both parts of a record file go through the one TOML parser ----------------------
+
+
+def test_both_parts_are_read_by_the_one_toml_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    import smcheck.record
+    from smcheck.tomlread import loads_guarded
+
+    data = make_record_bytes()
+    content, trailer = data.split(MARKER)
+    read: list[str] = []
+
+    def spy(text: str, **kwargs: Any) -> dict[str, object]:
+        read.append(text)
+        return loads_guarded(text, **kwargs)
+
+    monkeypatch.setattr(smcheck.record, "loads_guarded", spy)
+    parse_record(data)
+    # The signatures part too (a hand-written reader beside it once read it "for speed": measured,
+    # the compiled parser reads it as fast, so there is one reader of each part, and one parser).
+    assert read == [trailer.decode(), content.decode()]
+
+
+def test_the_record_modules_are_layered() -> None:
+    """The model knows no file layout; the layout knows no restoration advice; advice knows no command's
+    file handling: each imports only those below it (no import runs back up)."""
+    import ast
+
+    package = Path(__file__).resolve().parent.parent / "smcheck"
+    order = ["record", "layout", "restore", "recordfile"]
+    for below, name in enumerate(order):
+        tree = ast.parse((package / f"{name}.py").read_text(encoding="utf-8"))
+        named = {
+            node.module.removeprefix("smcheck.")
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module
+        }
+        assert named & set(order[below:]) == set(), name

@@ -13,8 +13,9 @@ from helpers.records import DATA, TINY_WARNING_ANSWERS, make_record_bytes
 
 from smcheck.checklist import Checklist
 from smcheck.commands.renew import checklist_changes, progress_from
+from smcheck.layout import read_layout
 from smcheck.loader import load_checklist
-from smcheck.record import Record, parse_content, read_layout
+from smcheck.record import Record, parse_content
 
 
 def record_of(data: bytes) -> Record:
@@ -33,8 +34,9 @@ def test_the_old_answers_and_sign_off_are_the_starting_point(essex: Checklist) -
 def test_a_newer_checklist_shows_what_is_new_and_what_is_gone(
     tmp_path: Path, tiny: Checklist
 ) -> None:
+    from smcheck.layout import render
     from smcheck.outcome import evaluate
-    from smcheck.record import build_record, render
+    from smcheck.record import build_record
     from smcheck.signoff import SignOff
 
     answers = dict(TINY_WARNING_ANSWERS)

@@ -15,15 +15,9 @@ from helpers.desk import Desk, open_desk, runner
 from pytest import MonkeyPatch
 
 from smcheck.cli import app
-from smcheck.record import (
-    BOM,
-    MARKER,
-    RecordError,
-    read_layout,
-    restoration,
-    restore_command,
-    restored_path,
-)
+from smcheck.layout import MARKER, read_layout
+from smcheck.record import RecordError
+from smcheck.restore import BOM, read_layout_advised, restoration, restore_command, restored_path
 
 CRLF_CAUSE = "the file's line endings were changed to CRLF (Windows)"
 BOM_CAUSE = "a byte-order mark (BOM) was added at the start of the file"
@@ -98,7 +92,7 @@ def test_the_refusal_names_the_cause_and_the_command_restores_the_record(
     record.write_bytes(damage(original))
     source = str(record)
     with pytest.raises(RecordError) as info:
-        read_layout(record.read_bytes(), source=source)
+        read_layout_advised(record.read_bytes(), source)
     assert (info.value.check, info.value.code) == ("well-formed", code)
     assert info.value.message == expected_message(case, source)
     command = info.value.message.split("run: ", 1)[1]
@@ -155,8 +149,8 @@ def test_crlf_in_the_content_only_is_restored_exactly(desk_and_record: tuple[Des
     desk, record = desk_and_record
     original = record.read_bytes()
     record.write_bytes(crlf_content_only(original))
-    read_layout(
-        record.read_bytes(), source=str(record)
+    read_layout_advised(
+        record.read_bytes(), str(record)
     )  # the layout reads: verify's integrity fails
     fix = restoration(record.read_bytes(), str(record))
     assert fix is not None and fix.intact
@@ -200,7 +194,7 @@ def test_no_command_when_undoing_would_not_give_a_record(
     truncated = data[:-20]  # CRLF, and cut short inside the signatures part
     assert restoration(truncated, "r.smcheck.toml") is None
     with pytest.raises(RecordError) as info:
-        read_layout(truncated, source="r.smcheck.toml")
+        read_layout_advised(truncated, "r.smcheck.toml")
     assert info.value.code == "line-endings"
     assert "run:" not in info.value.message and "CRLF" in info.value.message
 

@@ -13,7 +13,7 @@ from helpers.desk import open_desk, runner
 from helpers.records import DATA, ROOT, make_record_bytes
 
 from smcheck.cli import app
-from smcheck.record import MARKER
+from smcheck.layout import MARKER
 
 
 def as_json(value: Any) -> Any:

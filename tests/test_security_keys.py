@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from helpers.desk import PROPOSER_EMAIL, Desk, open_desk, runner
 
 from smcheck.cli import app
-from smcheck.record import read_layout
+from smcheck.layout import read_layout
 from smcheck.trust.allowed import Trust, decide_trust, load_allowed_signers
 from smcheck.trust.policy import NAMESPACE_RECORD
 from smcheck.trust.sshsig import SignatureError, armour, parse_signature, signed_message, verify

@@ -11,8 +11,9 @@ from smcheck import session
 from smcheck.answers import apply_answers, load_answers_file
 from smcheck.checklist import Checklist
 from smcheck.errors import SmcheckError
+from smcheck.layout import render
 from smcheck.outcome import evaluate
-from smcheck.record import build_record, render
+from smcheck.record import build_record
 
 
 def test_a_record_verify_would_refuse_is_never_written(essex: Checklist, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ import pytest
 from helpers.desk import PROPOSER_EMAIL, Desk, open_desk, row, runner
 
 from smcheck.cli import app
-from smcheck.record import MARKER
+from smcheck.layout import MARKER
 from smcheck.trust.policy import NAMESPACE_RECORD
 
 SSH_KEYGEN = shutil.which("ssh-keygen")

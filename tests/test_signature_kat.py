@@ -11,8 +11,9 @@ from helpers.records import FIXED_ID, FIXED_NOW, TINY_WARNING_ANSWERS
 
 from smcheck.approval import Approval, render_statement
 from smcheck.checklist import Checklist
+from smcheck.layout import append_seal, read_layout, render
 from smcheck.outcome import evaluate
-from smcheck.record import Seal, append_seal, build_record, read_layout, render
+from smcheck.record import Seal, build_record
 from smcheck.signoff import SignOff
 from smcheck.trust.policy import NAMESPACE_APPROVAL, blob_sha256
 from smcheck.trust.signing import seal_record, sign

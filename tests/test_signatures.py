@@ -14,7 +14,7 @@ from helpers.desk import PROPOSER_EMAIL, Desk, open_desk, row, runner
 from helpers.records import reseal
 
 from smcheck.cli import app
-from smcheck.record import MARKER
+from smcheck.layout import MARKER
 
 
 @pytest.fixture

@@ -35,7 +35,9 @@ from smcheck import registry
 from smcheck.approval import Approval, render_statement
 from smcheck.cli import app
 from smcheck.errors import SmcheckError
-from smcheck.record import MARKER, Seal, append_seal, read_layout, rewrite_record
+from smcheck.layout import MARKER, append_seal, read_layout
+from smcheck.record import Seal
+from smcheck.recordfile import rewrite_record
 from smcheck.trust.allowed import AllowedSigner, TrustFile
 from smcheck.trust.keys import load_private_key, public_key_of
 from smcheck.trust.signing import seal_record, sign

@@ -26,8 +26,9 @@ from typer.testing import CliRunner
 from smcheck.answers import AnswersFile, apply_answers, load_answers_file
 from smcheck.checklist import Checklist, QType, Value
 from smcheck.cli import app
+from smcheck.layout import render
 from smcheck.outcome import evaluate
-from smcheck.record import SUFFIX, build_record, render
+from smcheck.record import SUFFIX, build_record
 from smcheck.signoff import SIGNOFF_QUESTIONS, SignOff, signoff_questions
 
 runner = CliRunner()

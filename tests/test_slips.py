@@ -26,10 +26,10 @@ from smcheck.checklist import Checklist, Choice, Question, Validators, Value
 from smcheck.commands.renew import checklist_changes, progress_from
 from smcheck.errors import FileProblem
 from smcheck.interview import GoBack, Position, Progress
+from smcheck.layout import parse_record
 from smcheck.loader import load_checklist
 from smcheck.plain import PlainAsker
 from smcheck.prompts import WENT_BACK, QuestionaryAsker
-from smcheck.record import parse_record
 from smcheck.values import NONE_OF_THESE, AnswerError, check_typed, parse_date, parse_text
 
 ENTER = "\r"

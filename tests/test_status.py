@@ -19,8 +19,9 @@ from helpers.records import EXAMPLE_ANSWERS
 from smcheck import registry
 from smcheck.answers import apply_answers, load_answers_file
 from smcheck.cli import app
+from smcheck.layout import append_seal, read_layout, render, split
 from smcheck.outcome import evaluate
-from smcheck.record import append_seal, build_record, read_layout, render, split
+from smcheck.record import build_record
 from smcheck.trust.keys import load_private_key
 from smcheck.trust.signing import seal_record
 
@@ -297,7 +298,9 @@ def test_each_record_file_is_read_once_and_parsed_once(
     import io
     import os
 
+    import smcheck.layout
     import smcheck.record
+    import smcheck.restore
     import smcheck.verify
 
     folder = _many(desk, 5)
@@ -324,7 +327,7 @@ def test_each_record_file_is_read_once_and_parsed_once(
         return real_parse(content)
 
     laid_out: list[bytes] = []
-    real_layout = smcheck.record._read_layout
+    real_layout = smcheck.layout.read_layout
 
     def layout(data: bytes) -> tuple[bytes, tuple[smcheck.record.Seal, ...]]:
         laid_out.append(data)
@@ -334,8 +337,10 @@ def test_each_record_file_is_read_once_and_parsed_once(
     monkeypatch.setattr(io, "open", io_open)
     monkeypatch.setattr(builtins, "open", io_open)
     monkeypatch.setattr(smcheck.record, "parse_content", parse)
+    monkeypatch.setattr(smcheck.layout, "parse_content", parse)
     monkeypatch.setattr(smcheck.verify, "parse_content", parse)
-    monkeypatch.setattr(smcheck.record, "_read_layout", layout)
+    monkeypatch.setattr(smcheck.layout, "read_layout", layout)
+    monkeypatch.setattr(smcheck.restore, "read_layout", layout)
     result = runner.invoke(
         app, ["status", "--json", "--allowed-signers", str(desk.trust), str(folder)]
     )

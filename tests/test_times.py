@@ -25,7 +25,8 @@ from smcheck.cli import app
 from smcheck.drafts import load_draft, save_draft
 from smcheck.errors import FileProblem
 from smcheck.interview import Progress
-from smcheck.record import Seal, append_seal, parse_record
+from smcheck.layout import append_seal, parse_record
+from smcheck.record import Seal
 from smcheck.register import RowState, arrange
 from smcheck.timeutil import (
     CLOCK_SKEW,

@@ -39,9 +39,11 @@ from smcheck.checklist import Checklist
 from smcheck.cli import app
 from smcheck.errors import CannotOpen
 from smcheck.formats.json import report_json
+from smcheck.layout import MARKER, MAX_RECORD_BYTES, render
 from smcheck.loader import load_checklist
 from smcheck.outcome import evaluate
-from smcheck.record import MARKER, MAX_RECORD_BYTES, build_record, read_limited, render, sha256
+from smcheck.record import build_record, sha256
+from smcheck.recordfile import read_limited
 from smcheck.signoff import SignOff
 from smcheck.verify import CHECKS, Report, Verdict, verify_bytes, verify_path
 

@@ -32,7 +32,7 @@ from smcheck.drafts import new_draft_path, save_draft
 from smcheck.errors import OutputExists, SmcheckError
 from smcheck.fsutil import LINK_HINT, atomic_write, rewrite_locked
 from smcheck.interview import Progress
-from smcheck.record import parse_record
+from smcheck.layout import parse_record
 
 CHANGED = "changed while smcheck worked on it (someone else signed it?): nothing was written"
 ROUNDS = 30

@@ -18,7 +18,8 @@ from smcheck.choices import Decision, Require
 from smcheck.config import ALLOWED_SIGNERS_ENV
 from smcheck.errors import Interrupted, SmcheckError, UsageError
 from smcheck.fsutil import refuse_link
-from smcheck.record import append_seal, changed_meanwhile, read_limited, rewrite_record
+from smcheck.layout import append_seal
+from smcheck.recordfile import changed_meanwhile, read_limited, rewrite_record
 from smcheck.text import shell_word, visible
 from smcheck.trust.policy import Refused, SigStatus, approver_for, certified_or_plain
 
@@ -208,7 +209,7 @@ def _tally(decision: Decision, decided: int, total: int, declined: int, refused:
 
 def _one(record: Path, desk: _Desk) -> int:
     """Decide on one record: 0 when the decision was written, 1 when the reviewer said no."""
-    from smcheck.record import parse_record
+    from smcheck.layout import parse_record
     from smcheck.trust.signing import decision_on, seal_decision
     from smcheck.verify import Verdict, verify_bytes
 

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from smcheck import channel, console, registry
 from smcheck.checklist import Checklist, Question, format_value
 from smcheck.choices import TextFormat, choose
-from smcheck.record import Record, Seal, open_record
+from smcheck.record import Record, Seal
+from smcheck.recordfile import open_record
 from smcheck.registry import Lookup
 from smcheck.report import decisions
 from smcheck.text import shell_word

@@ -291,7 +291,8 @@ def run(
     """Write the document to --output, or to stdout. It opens with verify's verdict, so a record that
     does not verify can never pass for one that does."""
     from smcheck import console
-    from smcheck.record import parse_record, read_limited
+    from smcheck.layout import parse_record
+    from smcheck.recordfile import read_limited
     from smcheck.trust.source import reviewer_loader
     from smcheck.verify import Demands, verify_now
 

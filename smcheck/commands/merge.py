@@ -19,7 +19,7 @@ from smcheck import console, registry
 from smcheck.config import ALLOWED_SIGNERS_ENV
 from smcheck.errors import SmcheckError, UsageError
 from smcheck.fsutil import atomic_write, refuse_existing
-from smcheck.record import read_layout_of, read_limited
+from smcheck.recordfile import read_layout_of, read_limited
 from smcheck.text import shell_word
 
 

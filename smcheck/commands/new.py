@@ -8,8 +8,9 @@ from smcheck import console, registry, session
 from smcheck.errors import SmcheckError, UsageError
 from smcheck.fsutil import refuse_existing
 from smcheck.interview import Progress
+from smcheck.layout import render
 from smcheck.outcome import evaluate
-from smcheck.record import build_record, render
+from smcheck.record import build_record
 from smcheck.text import as_run, shell_word
 
 

@@ -16,7 +16,8 @@ from smcheck import console, registry, session
 from smcheck.checklist import Checklist, Value
 from smcheck.fsutil import refuse_existing
 from smcheck.interview import Progress
-from smcheck.record import Record, open_record
+from smcheck.record import Record
+from smcheck.recordfile import open_record
 from smcheck.text import shell_word
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from smcheck import console, registry
 from smcheck.errors import UsageError
-from smcheck.record import open_record, read_layout_of, read_limited
+from smcheck.recordfile import open_record, read_layout_of, read_limited
 
 if TYPE_CHECKING:
     from smcheck.verify import Report

@@ -20,7 +20,9 @@ from smcheck import console, registry
 from smcheck.choices import Require
 from smcheck.errors import SmcheckError, UsageError
 from smcheck.fsutil import refuse_link
-from smcheck.record import PROPOSER, Seal, append_seal, read_layout_of, read_limited, rewrite_record
+from smcheck.layout import append_seal
+from smcheck.record import PROPOSER, Seal
+from smcheck.recordfile import read_layout_of, read_limited, rewrite_record
 from smcheck.text import shell_word
 from smcheck.trust.policy import NAMESPACE_RECORD, proposer_for
 

@@ -147,7 +147,7 @@ def _proposer(record: Path) -> tuple[Record, PublicKey]:
     """The record, once it verifies as bytes (no trust file: whose key it is, is what is asked), and
     its proposer's key; :class:`SmcheckError` otherwise."""
     from smcheck import registry
-    from smcheck.record import read_limited
+    from smcheck.recordfile import read_limited
     from smcheck.verify import Verdict, verify_bytes
 
     data = read_limited(record)

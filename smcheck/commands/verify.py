@@ -108,7 +108,8 @@ def _claims(report: Report) -> bytes:
     its signature), so that its JSON names the channel it claims, as ``status`` does; b"" otherwise
     or when it cannot be read again (then it names none)."""
     from smcheck.errors import CannotOpen
-    from smcheck.record import MAX_RECORD_BYTES, read_limited
+    from smcheck.layout import MAX_RECORD_BYTES
+    from smcheck.recordfile import read_limited
 
     if report.valid or report.record is not None:
         return b""

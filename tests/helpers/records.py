@@ -10,8 +10,9 @@ from typing import Any
 from smcheck import registry
 from smcheck.answers import apply_answers, load_answers_file
 from smcheck.checklist import Checklist
+from smcheck.layout import MARKER, render
 from smcheck.outcome import evaluate
-from smcheck.record import MARKER, build_record, render, sha256
+from smcheck.record import build_record, sha256
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DATA = ROOT / "tests" / "data"
