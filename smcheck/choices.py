@@ -1,7 +1,7 @@
 """The command line's fixed choices, and what shell completion offers where the choices are data.
 
 Imported by ``cli.py`` at start-up, so it holds the standard library only: the shipped checklists are
-listed by file name (ids are file names), and their co-signer roles read with ``tomllib`` only when a
+listed by file name (ids are file names), and their co-signer roles read with the TOML parser only when a
 shell asks for a completion, never to run a command.
 """
 
@@ -161,16 +161,17 @@ def checklist_ids() -> list[str]:
 def cosigner_roles() -> list[tuple[str, str]]:
     """Each co-signer role of the shipped checklists, with its title (``the Advancement Office``).
 
-    Read with ``tomllib`` alone, for completion: a file that does not parse adds nothing (``checklist
-    lint`` is where its problems are told)."""
-    import tomllib
+    Read with the TOML parser alone (:func:`smcheck.tomlread.parser`), for completion: a file that does
+    not parse adds nothing (``checklist lint`` is where its problems are told)."""
+    from smcheck.tomlread import parser
 
+    toml = parser()
     folder = checklists_folder()
     found: dict[str, str] = {}
     for path in sorted(folder.glob("*.toml")) if folder else []:
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            data = toml.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, toml.TOMLDecodeError):
             continue
         cosign = data.get("cosign")
         for item in cosign if isinstance(cosign, list) else []:

@@ -47,7 +47,23 @@ def by_id(checklist_id: str) -> Checklist | None:
     Anything that is not an id (``../../elsewhere``, say) names no checklist: only ``--checklist``
     names a file.
     """
-    return _find(checklist_id, load_checklist)
+    return _find(checklist_id, _load_shipped)
+
+
+_shipped_files: dict[Path, tuple[tuple[int, int, int], Checklist]] = {}
+
+
+def _load_shipped(path: Path) -> Checklist:
+    """A shipped checklist file, parsed once per process while it is unchanged on disk (the checklist
+    lookup, :func:`takes` and :func:`by_id` all ask for the current version of one checklist)."""
+    info = path.stat()
+    stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
+    known = _shipped_files.get(path)
+    if known is not None and known[0] == stamp:
+        return known[1]
+    checklist = load_checklist(path)
+    _shipped_files[path] = (stamp, checklist)
+    return checklist
 
 
 def _find(checklist_id: str, load: Callable[[Path], Checklist]) -> Checklist | None:
@@ -81,7 +97,7 @@ def lookup(explicit: Checklist | None = None) -> Lookup:
         # unknown id would otherwise have every shipped checklist parsed again to look for it.
         if path not in files:
             try:
-                files[path] = load_checklist(path)
+                files[path] = _load_shipped(path)
             except SmcheckError as exc:
                 files[path] = exc
         found = files[path]
@@ -133,7 +149,8 @@ VERSIONS_FILE = "versions.toml"
 """The file in ``checklists/archive`` that says when each shipped version whose own bytes cannot say so
 took effect (:func:`smcheck.loader.load_versions`)."""
 
-_takes: dict[str, tuple[Takes, ...]] = {}
+_takes: dict[str | tuple[str, tuple[int, ...]], tuple[Takes, ...]] = {}
+"""Each checklist's versions (:func:`takes`), and by ``(id, version key)`` those after one version."""
 _versions_file: list[dict[str, tuple[Takes, ...]]] = []
 
 
@@ -149,8 +166,14 @@ def takes(checklist_id: str) -> tuple[Takes, ...]:
     """When each version of a shipped checklist took (or takes) effect, oldest version first: from the
     versions file, and from the versions that say it in their own file (the current one, archived
     ones). Empty for a checklist smcheck does not ship. Read once per run."""
-    if checklist_id in _takes:
-        return _takes[checklist_id]
+    if checklist_id not in _takes:
+        _takes[checklist_id] = _collect(checklist_id, None)
+    return _takes[checklist_id]
+
+
+def _collect(checklist_id: str, after: tuple[int, ...] | None) -> tuple[Takes, ...]:
+    """:func:`takes`, only the versions after ``after`` when given: an archived file of an earlier
+    version (its file name says which) is then not read at all."""
     found: dict[tuple[int, ...], Takes] = {}
     if is_checklist_id(checklist_id):
         for item in _listed().get(checklist_id, ()):
@@ -163,14 +186,17 @@ def takes(checklist_id: str) -> tuple[Takes, ...]:
             own = []
         prefix = f"{checklist_id}-"
         for path in sorted((checklists_dir() / "archive").glob(f"{prefix}*.toml")):
-            own.append(archived(checklist_id, path.name[len(prefix) : -len(".toml")]))
+            version = path.name[len(prefix) : -len(".toml")]
+            named = version_key(version)
+            if after is not None and named is not None and named <= after:
+                continue  # not after: archived() would only confirm the version its name says
+            own.append(archived(checklist_id, version))
         for checklist in own:
             key = version_key(checklist.version) if checklist is not None else None
             if checklist is not None and key is not None and checklist.effective is not None:
                 # A version's own words come first: the versions file is for those that have none.
                 found[key] = Takes(checklist.version, checklist.effective, checklist.grace_days)
-    _takes[checklist_id] = tuple(found[key] for key in sorted(found))
-    return _takes[checklist_id]
+    return tuple(found[key] for key in sorted(found) if after is None or key > after)
 
 
 def _newer(checklist_id: str, version: str) -> list[Takes]:
@@ -179,7 +205,11 @@ def _newer(checklist_id: str, version: str) -> list[Takes]:
     key = version_key(version)
     if key is None:
         return []
-    return [t for t in takes(checklist_id) if (version_key(t.version) or ()) > key]
+    if checklist_id in _takes:
+        return [t for t in _takes[checklist_id] if (version_key(t.version) or ()) > key]
+    if (checklist_id, key) not in _takes:
+        _takes[checklist_id, key] = _collect(checklist_id, key)
+    return list(_takes[checklist_id, key])
 
 
 def refused_at(checklist_id: str, version: str, signed_off: dt.datetime) -> Takes | None:
