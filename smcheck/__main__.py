@@ -1,5 +1,128 @@
-"""Allow ``python -m smcheck``."""
+"""The entry point of ``smcheck`` and ``python -m smcheck``: a reviewer's ``verify`` starts without typer.
 
-from smcheck.cli import main
+typer (with the pydantic it validates options with) takes some 100 ms to import: more than verifying a
+record. :func:`main` reads a ``verify`` command line itself when it is one it reads exactly as typer does
+(the options :data:`VERIFY_OPTIONS` lists, each given once, values not starting with ``-``, at least one
+record) and runs :func:`smcheck.commands.verify.run` as ``smcheck.cli.verify`` would; anything else (other
+commands, ``--help``, a mistyped option, shell completion) goes to :mod:`smcheck.cli`, which says what
+typer says. tests/test_fastpath.py runs both on the same command lines and compares every byte and exit
+code; tests/test_startup.py keeps typer out of this path.
+"""
 
-main()
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from smcheck.choices import Require
+
+FLAG, TEXT, PATH = "flag", "text", "path"
+Kind = str | type[StrEnum]
+"""What an option takes: nothing (:data:`FLAG`), a text, a path, or one of a choice's values."""
+
+VERIFY_OPTIONS: dict[str, tuple[str, Kind]] = {
+    "--checklist": ("checklist_ref", TEXT),
+    "-c": ("checklist_ref", TEXT),
+    "--json": ("as_json", FLAG),
+    "--jsonl": ("as_jsonl", FLAG),
+    "--quiet": ("quiet", FLAG),
+    "-q": ("quiet", FLAG),
+    "--verbose": ("verbose", FLAG),
+    "-v": ("verbose", FLAG),
+    "--allowed-signers": ("allowed_signers", PATH),
+    "--require": ("require", Require),
+    "--revoked": ("revoked", PATH),
+}
+"""``smcheck verify``'s options as ``smcheck.cli.verify`` declares them: the keyword of
+:func:`smcheck.commands.verify.run` each sets, and what it takes (tests/test_fastpath.py checks this
+against the typer command, so an option added there and not here fails)."""
+
+
+def verify_arguments(argv: Sequence[str], environ: Mapping[str, str]) -> dict[str, Any] | None:
+    """The keywords of :func:`smcheck.commands.verify.run` for ``argv`` (the arguments after the
+    program's name), or None when it is not a ``verify`` command line read here (typer reads it)."""
+    if not argv or argv[0] != "verify" or any(_completing(name) for name in environ):
+        return None
+    values: dict[str, Any] = {}
+    records: list[Path] = []
+    words = iter(argv[1:])
+    for word in words:
+        if not word.startswith("-"):
+            records.append(Path(word))
+            continue
+        name, equals, value = word.partition("=")
+        known = VERIFY_OPTIONS.get(name)
+        if known is None:
+            return None  # --help, --, -, -qv, -cID, a typo: typer's to read (or refuse)
+        keyword, kind = known
+        if keyword in values:
+            return None  # given twice: typer's rules
+        if kind == FLAG:
+            if equals:
+                return None
+            values[keyword] = True
+            continue
+        if not equals:
+            value = next(words, "")
+        if not value or value.startswith("-"):
+            return None
+        if isinstance(kind, type):
+            if value not in {member.value for member in kind}:
+                return None  # typer's to refuse, listing the choices
+            values[keyword] = kind(value)
+        else:
+            values[keyword] = Path(value) if kind == PATH else value
+    if not records or "" in argv:
+        return None  # typer's usage error; or "", which typer reads as "."
+    defaults = {keyword: kind != FLAG and None for keyword, kind in VERIFY_OPTIONS.values()}
+    return {"paths": records, **defaults, **values}
+
+
+def _completing(name: str) -> bool:
+    """Whether an environment variable asks for shell completion (click's ``_PROG_COMPLETE``)."""
+    return name.startswith("_") and name.endswith("_COMPLETE")
+
+
+def main() -> None:
+    """Run smcheck: a plain ``verify`` here, anything else through the typer application."""
+    arguments = verify_arguments(sys.argv[1:], os.environ)
+    if arguments is None:
+        from smcheck.cli import main as full
+
+        full()
+        return
+    _verify(arguments)
+
+
+def _verify(arguments: dict[str, Any]) -> None:
+    """``smcheck verify`` with its options read: as ``smcheck.cli.verify`` runs it, known failures,
+    unwritable output and bugs told as :func:`smcheck.cli.main` tells them."""
+    from smcheck import console
+    from smcheck.errors import SmcheckError
+
+    try:
+        try:
+            from smcheck.commands import verify as command
+
+            code = command.run(**arguments)
+        except SmcheckError as exc:
+            console.error(exc.message, exc.hint, exc.details)
+            code = exc.exit_code
+        sys.stdout.flush()
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
+    except Exception as exc:  # rare: told as cli.main tells it (importing typer is then no matter)
+        from smcheck import cli
+
+        if isinstance(exc, OSError) and exc.errno is not None and exc.errno in cli._OUTPUT_ERRORS:
+            cli._cannot_write(exc.errno)
+        cli._internal_error(exc)
+    raise SystemExit(code)
+
+
+if __name__ == "__main__":
+    main()

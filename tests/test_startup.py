@@ -1,11 +1,14 @@
 """Start-up stays light: heavy libraries are imported only by the commands that need them.
 
 ``--help`` and ``verify`` (the reviewer's path) must never import questionary or prompt_toolkit; only the
-interactive ``new`` does. Timing is measured by tests/benchmark.py, not here.
+interactive ``new`` does. ``smcheck verify`` as the console script runs it (smcheck/__main__.py) imports
+neither typer nor anything else :data:`NOT_FOR_VERIFY` lists. Timing is measured by tests/benchmark.py,
+not here.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -28,9 +31,40 @@ sys.stderr.write("\\nMODULES=" + json.dumps(sorted(sys.modules)) + "\\n")
 """
 
 
-def modules_after(args: list[str], cwd: Path) -> set[str]:
+ENTRY_PROBE = PROBE.replace(
+    "from smcheck.cli import app\ntry:\n    app()",
+    "from smcheck.__main__ import main\ntry:\n    main()",
+)
+"""The probe through the console script's entry point (smcheck.__main__.main), not the typer app."""
+
+NOT_FOR_VERIFY = (
+    "typer",
+    "pydantic",
+    "pydantic_core",
+    "rich",
+    "questionary",
+    "prompt_toolkit",
+    "tomli_w",  # writing records
+    "smcheck.cli",
+    "smcheck.interview",
+    "smcheck.session",
+    "smcheck.answers",
+    "smcheck.drafts",
+    "smcheck.prompts",
+    "smcheck.plain",
+    "smcheck.htmlpage",
+    "smcheck.schema",
+    "smcheck.manpage",
+    "smcheck.trust.agent",  # signing
+)
+"""What verifying a record, signed or not, never needs: the command-line library (typer and the
+pydantic it checks options with: some 100 ms of start-up, more than the verification), rendering
+libraries, and the modules of making, signing and documenting records."""
+
+
+def modules_after(args: list[str], cwd: Path, probe: str = PROBE) -> set[str]:
     result = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(args)],
+        [sys.executable, "-c", probe, json.dumps(args)],
         capture_output=True,
         text=True,
         cwd=cwd,
@@ -94,6 +128,40 @@ def test_verify_imports_no_prompt_library(tmp_path: Path, record: Path) -> None:
     modules = modules_after(["verify", str(record)], tmp_path)
     assert "smcheck.verify" in modules  # the command really ran
     assert heavy(modules) == []
+
+
+def test_verify_from_the_entry_point_imports_only_what_verifying_needs(
+    tmp_path: Path, record: Path
+) -> None:
+    from helpers.desk import open_desk
+
+    for desk in open_desk(tmp_path):
+        signed = desk.new(output="signed.smcheck.toml")
+        for args in (
+            ["verify", str(record)],
+            ["verify", "--allowed-signers", str(desk.trust), "--quiet", str(signed)],
+            ["verify", "--allowed-signers", str(desk.trust), "--json", str(signed), str(record)],
+        ):
+            modules = modules_after(args, tmp_path, ENTRY_PROBE)
+            assert "smcheck.verify" in modules  # the command really ran
+            unwanted = sorted(m for m in modules if any(_under(m, name) for name in NOT_FOR_VERIFY))
+            assert unwanted == [], args
+        assert "cryptography" in {m.split(".")[0] for m in modules}  # the signature was checked
+    # Where the compiled TOML parser is installed, the pure-Python one is not even imported.
+    if importlib.util.find_spec("tomli") is not None:
+        assert "tomllib" not in modules
+
+
+def test_an_unsigned_record_from_the_entry_point_imports_no_cryptography(
+    tmp_path: Path, record: Path
+) -> None:
+    modules = modules_after(["verify", str(record)], tmp_path, ENTRY_PROBE)
+    assert "smcheck.verify" in modules
+    assert heavy(modules) == []
+
+
+def _under(module: str, name: str) -> bool:
+    return module == name or module.startswith(name + ".")
 
 
 def test_new_with_answers_imports_no_prompt_library(tmp_path: Path) -> None:

@@ -162,6 +162,9 @@ def test_only_cli_imports_the_commands() -> None:
         for imp in imports(path):
             if _under(imp.module, "smcheck.commands"):
                 importers.setdefault(module_name(path), set()).add(imp.module)
+    # ...and the entry point, to verify alone: a plain ``smcheck verify`` starts without typer.
+    front_door = importers.pop("smcheck.__main__", set())
+    assert front_door <= {"smcheck.commands", "smcheck.commands.verify"}, front_door
     assert set(importers) == {"smcheck.cli"}, "only cli.py dispatches to a command"
     # cli.py imports each command inside the function that runs it (start-up stays small).
     cli = imports(PACKAGE / "cli.py")

@@ -1,0 +1,191 @@
+"""The entry point's ``verify`` fast path (smcheck/__main__.py) says and exits exactly as typer's command.
+
+A plain ``smcheck verify`` is read without typer (some 100 ms of start-up); every command line is run both
+ways, through the entry point and through ``smcheck.cli.main`` (typer alone), and the exit code, the
+output and the errors must be byte for byte the same, including for command lines the fast path leaves
+to typer (help, usage errors, shell completion). Which ones it reads itself is tested too, and that its
+option table is the typer command's.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from helpers.desk import Desk, open_desk
+from helpers.records import edit
+
+from smcheck.__main__ import FLAG, PATH, TEXT, VERIFY_OPTIONS, verify_arguments
+from smcheck.choices import Require
+
+RUN = "import sys; sys.argv[0] = 'smcheck'; from {module} import main; main()"
+
+
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
+    """A signed record (good), a tampered copy (bad), a folder of both, and the trust file."""
+    for desk in open_desk(tmp_path_factory.mktemp("desk")):
+        good = desk.new(output="good.smcheck.toml")
+        folder = desk.root / "folder"
+        folder.mkdir()
+        (folder / "a.smcheck.toml").write_bytes(good.read_bytes())
+        bad = edit(good.read_bytes(), b"Essex History", b"Essex Histories")
+        (desk.root / "bad.smcheck.toml").write_bytes(bad)
+        (folder / "b.smcheck.toml").write_bytes(bad)
+        yield desk
+
+
+def run(module: str, args: list[str], cwd: Path) -> tuple[int, str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SMCHECK_")}
+    env.update(COLUMNS="100", NO_COLOR="1")
+    result = subprocess.run(
+        [sys.executable, "-c", RUN.format(module=module), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
+    return result.returncode, result.stdout, result.stderr
+
+
+TRUST = ["--allowed-signers", "allowed_signers"]
+READ_HERE = [
+    ["verify", "good.smcheck.toml"],
+    ["verify", *TRUST, "good.smcheck.toml"],
+    ["verify", "--allowed-signers=allowed_signers", "--require", "signed", "good.smcheck.toml"],
+    ["verify", *TRUST, "good.smcheck.toml", "--require=approved"],
+    ["verify", *TRUST, "--quiet", "bad.smcheck.toml", "good.smcheck.toml"],
+    ["verify", *TRUST, "-q", "folder"],
+    ["verify", *TRUST, "-v", "folder"],
+    ["verify", *TRUST, "--verbose", "--quiet", "good.smcheck.toml"],
+    ["verify", *TRUST, "--json", "bad.smcheck.toml"],
+    ["verify", *TRUST, "--jsonl", "folder", "good.smcheck.toml"],
+    ["verify", "--json", "--jsonl", "good.smcheck.toml"],
+    ["verify", "-c", "essex-social-media", "good.smcheck.toml"],
+    ["verify", "--checklist=no-such-checklist", "good.smcheck.toml"],
+    ["verify", "--checklist", "missing.toml", "good.smcheck.toml"],
+    ["verify", "missing.smcheck.toml"],
+    ["verify", "good.smcheck.toml", "missing.smcheck.toml"],
+    ["verify", "--allowed-signers", "missing", "good.smcheck.toml"],
+    ["verify", *TRUST, "--revoked", "missing", "good.smcheck.toml"],
+    ["verify", "."],
+]
+LEFT_TO_TYPER = [
+    ["verify"],
+    ["verify", "--help"],
+    ["verify", "-h", "good.smcheck.toml"],
+    ["verify", "-qv", "good.smcheck.toml"],
+    ["verify", "-cessex-social-media", "good.smcheck.toml"],
+    ["verify", "--require", "bogus", "good.smcheck.toml"],
+    ["verify", "--require", "SIGNED", "good.smcheck.toml"],
+    ["verify", "good.smcheck.toml", "--allowed-signers"],
+    ["verify", "--allowed-signers", "--quiet", "good.smcheck.toml"],
+    ["verify", "--quiet", "--quiet", "good.smcheck.toml"],
+    ["verify", "--checklist", "a", "--checklist", "b", "good.smcheck.toml"],
+    ["verify", "--json=yes", "good.smcheck.toml"],
+    ["verify", "--bogus", "good.smcheck.toml"],
+    ["verify", "--quie", "good.smcheck.toml"],
+    ["verify", "--", "good.smcheck.toml"],
+    ["verify", "-", "good.smcheck.toml"],
+    ["verify", ""],
+    ["verify", "--version"],
+    ["--version"],
+    ["--help"],
+    [],
+    ["verif", "good.smcheck.toml"],
+    ["status", "folder"],
+]
+
+
+def test_the_command_lines_here_are_read_here() -> None:
+    for args in READ_HERE:
+        assert verify_arguments(args, {}) is not None, args
+    for args in LEFT_TO_TYPER:
+        assert verify_arguments(args, {}) is None, args
+    # Shell completion is typer's, whatever the command line.
+    assert verify_arguments(READ_HERE[0], {"_SMCHECK_COMPLETE": "bash_complete"}) is None
+
+
+def test_the_keywords_are_those_the_command_takes() -> None:
+    from smcheck.commands import verify as command
+
+    read = verify_arguments(
+        [
+            "verify",
+            "-c",
+            "x",
+            "--json",
+            "--jsonl",
+            "-q",
+            "-v",
+            "--allowed-signers",
+            "t",
+            "--require",
+            "approved",
+            "--revoked",
+            "r",
+            "a",
+            "b",
+        ],
+        {},
+    )
+    assert read == {
+        "paths": [Path("a"), Path("b")],
+        "checklist_ref": "x",
+        "as_json": True,
+        "as_jsonl": True,
+        "quiet": True,
+        "verbose": True,
+        "allowed_signers": Path("t"),
+        "require": Require.APPROVED,
+        "revoked": Path("r"),
+    }
+    assert set(read) == set(inspect.signature(command.run).parameters)
+    assert verify_arguments(["verify", "a"], {}) == {
+        "paths": [Path("a")],
+        "checklist_ref": None,
+        "as_json": False,
+        "as_jsonl": False,
+        "quiet": False,
+        "verbose": False,
+        "allowed_signers": None,
+        "require": None,
+        "revoked": None,
+    }
+
+
+def test_the_option_table_is_the_typer_commands() -> None:
+    """Every option of ``smcheck verify`` as typer declares it, with the kind of value it takes: an
+    option added to cli.py and not to the fast path fails here."""
+    import typer.main
+
+    from smcheck.cli import app
+
+    group = typer.main.get_command(app)
+    command = group.commands["verify"]  # type: ignore[attr-defined]
+    declared: dict[str, object] = {}
+    kinds = {bool: FLAG, str: TEXT, Path: PATH}
+    for param in command.params:
+        if param.param_type_name != "option":
+            continue
+        assert param.envvar is None  # the fast path reads no option from the environment
+        annotation = param.type_descriptor.annotation
+        kind = kinds.get(annotation, annotation)
+        assert (kind == FLAG) == bool(param.is_flag)
+        for name in [*param.opts, *param.secondary_opts]:
+            declared[name] = kind
+    assert declared == {name: kind for name, (_, kind) in VERIFY_OPTIONS.items()}
+
+
+@pytest.mark.parametrize("args", READ_HERE + LEFT_TO_TYPER, ids=" ".join)
+def test_the_entry_point_says_what_typer_says(desk: Desk, args: list[str]) -> None:
+    fast = run("smcheck.__main__", args, desk.root)
+    typer = run("smcheck.cli", args, desk.root)
+    assert fast == typer
