@@ -4,12 +4,15 @@
 :class:`~smcheck.errors.CannotOpen` that says why it could not be read) in the order the files were
 given, each as soon as it and every file before it are done, so that ``--jsonl`` streams and every
 report prints in a stable order. A large batch (:data:`PARALLEL_FROM` files or more, and more than one
-CPU) is verified by a pool of forked worker processes, as black and ruff do for many files; anything
-smaller, or a platform without ``fork``, or ``SMCHECK_JOBS=1``, is verified here, one file after another.
+CPU) is verified by a pool of forked worker processes, as black and ruff do for many files: each file is
+read, parsed and verified by a worker, none by this process, which only hands out the files and collects
+the reports. Anything smaller, or a platform without ``fork``, or ``SMCHECK_JOBS=1``, is verified here,
+one file after another.
 
 The two paths give the same results: a worker verifies with the same :func:`~smcheck.verify.verify_path`,
-with the checklist lookup and the trust file of the run (forked, so each worker has the checklists the
-parent already parsed and the trust file it already read, and parses anything else once per process). A
+with the checklist lookup and the trust file of the run (forked, so each worker has the shipped
+checklists and the trust file the parent loaded before it forked, and parses anything else, an archived
+version, once per process). A
 file that cannot be opened is a ``CannotOpen`` result either way; a known error (a trust file that cannot
 be used) is raised here, at the file where it happened, as the serial path raises it; so is a bug, never
 printed by a worker. Ctrl-C stops the workers (they ignore it themselves) and raises
@@ -258,11 +261,11 @@ def _parallel(
 
     context = _fork_context()
     assert context is not None
-    # The first file is verified here, before the workers fork: it imports what verifying needs
-    # (cryptography, re2) and loads its checklist once, for every worker, instead of once in each.
-    yield batch[0], verify_item(batch[0], lookup=lookup, today=today, demands=demands, make=make)
+    # Loaded here, before the workers fork, once for every worker instead of once in each: what
+    # verifying imports, the shipped checklists and the trust file. No record is read here: each is
+    # read, parsed and verified by a worker, on every core.
+    _prepare(lookup)
     demands = _loaded(demands)
-    batch = batch[1:]
     starts = range(0, len(batch), CHUNK)
     chunks: list[list[str | CannotOpen]] = [
         [item if isinstance(item, CannotOpen) else str(item) for item in batch[at : at + CHUNK]]
@@ -299,6 +302,23 @@ def _parallel(
         # On Ctrl-C (or a caller that stops early) the chunks not started are dropped, and the few
         # being verified finish (a chunk takes some tens of milliseconds): no worker is left behind.
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _prepare(lookup: ChecklistLookup) -> None:
+    """Import what verifying a record needs (the TOML parser, signature checking, whose
+    ``cryptography`` the trust file also loads) and put every shipped checklist in the run's lookup
+    (with its patterns compiled: re2), for the workers to inherit."""
+    import importlib
+
+    from smcheck.registry import shipped_paths
+    from smcheck.tomlread import parser
+
+    for module in ("smcheck.verify", "smcheck.trust.sshsig"):  # sshsig: when a signature is checked
+        importlib.import_module(module)
+    parser()
+    with contextlib.suppress(SmcheckError):  # no checklists installed: each record says so
+        for path in shipped_paths():
+            lookup(path.stem)  # a checklist that cannot be loaded is None, for each record to say
 
 
 def _loaded(demands: Demands) -> Demands:
