@@ -99,29 +99,14 @@ def main() -> None:
 
 
 def _verify(arguments: dict[str, Any]) -> None:
-    """``smcheck verify`` with its options read: as ``smcheck.cli.verify`` runs it, known failures,
-    unwritable output and bugs told as :func:`smcheck.cli.main` tells them."""
-    from smcheck import console
-    from smcheck.errors import SmcheckError
+    """``smcheck verify`` with its options read, run as ``smcheck.cli.verify`` runs it, under the one
+    error handler the typer application runs under (:mod:`smcheck.errorhandler`)."""
+    from smcheck.errorhandler import error_handler
 
-    try:
-        try:
-            from smcheck.commands import verify as command
+    with error_handler():
+        from smcheck.commands import verify as command
 
-            code = command.run(**arguments)
-        except SmcheckError as exc:
-            console.error(exc.message, exc.hint, exc.details)
-            code = exc.exit_code
-        sys.stdout.flush()
-    except KeyboardInterrupt:
-        raise SystemExit(130) from None
-    except Exception as exc:  # rare: told as cli.main tells it (importing typer is then no matter)
-        from smcheck import cli
-
-        if isinstance(exc, OSError) and exc.errno is not None and exc.errno in cli._OUTPUT_ERRORS:
-            cli._cannot_write(exc.errno)
-        cli._internal_error(exc)
-    raise SystemExit(code)
+        raise SystemExit(command.run(**arguments))
 
 
 if __name__ == "__main__":

@@ -173,6 +173,8 @@ def test_nothing_else_chooses_an_exit_code() -> None:
                     exits.append(f"{name}: raise {raised}")
     allowed = {"errorhandler.py", "manpage.py"}  # manpage.py: its own script's exit (python -m)
     assert [e for e in exits if e.split(":")[0] not in allowed] == [
+        # The entry point's verify without typer: the command's own code, under the handler.
+        "__main__.py: raise SystemExit(command.run(**arguments))",
         "cli.py: raise typer.Exit()",  # --version: done
         "cli.py: raise typer.Exit(code)",  # _run: the command's own code
     ]
