@@ -436,3 +436,23 @@ def _busy(path: Path) -> SmcheckError:
         f" {LOCK_WAIT:.0f} seconds: nothing was written",
         hint="wait for the other command to finish, then run this one again",
     )
+
+
+def name_beside(source: str, tag: str, suffix: str, *, tries: int = 100) -> str:
+    """A name for a file a suggested command writes beside ``source``: its name without ``suffix`` (or
+    ``.toml``), then ``.TAG`` and ``suffix`` (``x.smcheck.toml`` -> ``x.TAG.smcheck.toml``), or ``.TAG-2``
+    ... ``.TAG-<tries>`` while the name is taken, by a file or by a link (even one to nothing): the
+    command must not overwrite anything, nor write through a link. As the user gave ``source``: looked
+    up relative to the current folder, where the command is run."""
+    folder, _, name = source.rpartition("/")
+    for ending in (suffix, ".toml"):
+        if name.endswith(ending) and len(name) > len(ending):
+            name = name[: -len(ending)]
+            break
+    prefix = f"{folder}/{name}" if folder or source.startswith("/") else name
+    candidate = f"{prefix}.{tag}{suffix}"
+    for number in range(2, tries + 1):
+        if not os.path.lexists(candidate):
+            break
+        candidate = f"{prefix}.{tag}-{number}{suffix}"
+    return candidate

@@ -17,7 +17,6 @@ are a conflict, never resolved by file name, order or the time a statement decla
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -225,20 +224,10 @@ def union_of_paths(
 def suggested_output(first: str) -> str:
     """Where a suggested merge writes: beside the first copy, named ``NAME.merged.smcheck.toml``
     (``-2``, ``-3``... when the name is taken, by a file or a link)."""
+    from smcheck.fsutil import name_beside
     from smcheck.record import SUFFIX
 
-    folder, _, name = first.rpartition("/")
-    for suffix in (SUFFIX, ".toml"):
-        if name.endswith(suffix) and len(name) > len(suffix):
-            name = name[: -len(suffix)]
-            break
-    prefix = f"{folder}/{name}" if folder or first.startswith("/") else name
-    candidate = prefix + MERGED
-    for number in range(2, 101):
-        if not os.path.lexists(candidate):
-            break
-        candidate = f"{prefix}.merged-{number}{SUFFIX}"
-    return candidate
+    return name_beside(first, "merged", SUFFIX)
 
 
 def merge_command(paths: Sequence[str]) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from smcheck.fsutil import name_beside
 from smcheck.layout import read_layout
 from smcheck.record import SUFFIX, RecordError, Seal, sha256
 from smcheck.text import is_clean, shell_word
@@ -65,20 +66,7 @@ def restored_path(source: str) -> str:
     or ``NAME.restored-2.smcheck.toml`` (``-3``...) when that name is taken, by a file or by a link (even
     one to nothing): the suggested command must not overwrite anything, nor write through a link.
     Looked up relative to the current folder, where the command is run."""
-    import os
-
-    folder, _, name = source.rpartition("/")
-    for suffix in (SUFFIX, ".toml"):
-        if name.endswith(suffix) and len(name) > len(suffix):
-            name = name[: -len(suffix)]
-            break
-    prefix = f"{folder}/{name}" if folder or source.startswith("/") else name
-    candidate = prefix + RESTORED
-    for number in range(2, MAX_RESTORED_NAMES + 1):
-        if not os.path.lexists(candidate):
-            break
-        candidate = f"{prefix}.restored-{number}{SUFFIX}"
-    return candidate
+    return name_beside(source, "restored", SUFFIX, tries=MAX_RESTORED_NAMES)
 
 
 def restore_command(source: str, output: str, *, bom: bool, crlf: bool) -> str:
