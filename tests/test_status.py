@@ -272,6 +272,8 @@ def test_each_checklist_is_parsed_once_per_run(
         return real(data, path, problems)  # type: ignore[arg-type]
 
     monkeypatch.setattr(smcheck.loader, "parse_checklist", counting)
+    # Shipped files are kept for the process (a run is one process): as a run starting afresh.
+    monkeypatch.setattr(registry, "_shipped_files", {})
     page = tmp_path / "register.html"
     trust = ["--allowed-signers", str(desk.trust), str(folder)]
     result = runner.invoke(app, ["status", "--format", "json", *trust])
@@ -386,6 +388,8 @@ def test_records_naming_unknown_checklists_do_not_parse_the_shipped_ones_again(
         return real(data, path, problems)  # type: ignore[arg-type]
 
     monkeypatch.setattr(smcheck.loader, "parse_checklist", counting)
+    # Shipped files are kept for the process (a run is one process): as a run starting afresh.
+    monkeypatch.setattr(registry, "_shipped_files", {})
     runner.invoke(app, ["status", "--json", str(folder)])
     assert parsed == ["essex-social-media.toml"]
 
