@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -16,8 +17,10 @@ DEFAULT_CHECKLIST = "essex-social-media"
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
+@functools.cache
 def checklists_dir() -> Path:
-    """The folder of shipped checklists (``smcheck/checklists`` in a wheel, ``checklists/`` in a checkout)."""
+    """The folder of shipped checklists (``smcheck/checklists`` in a wheel, ``checklists/`` in a checkout).
+    Found once per process: verify asks for every record of an earlier version (:func:`is_shipped`)."""
     here = Path(__file__).resolve().parent
     for candidate in (here / "checklists", here.parent / "checklists"):
         if candidate.is_dir():
@@ -228,12 +231,23 @@ def superseded_on(checklist_id: str, version: str, today: dt.date) -> Takes | No
     return in_effect[-1] if in_effect else None
 
 
+_shipped_answers: dict[tuple[Path, Path], bool] = {}
+
+
 def is_shipped(checklist: Checklist) -> bool:
-    """Whether this checklist is one of the files smcheck ships."""
+    """Whether this checklist is one of the files smcheck ships (answered once per file and process:
+    verify asks for every record of an earlier version, and resolving a path is a few system calls)."""
     try:
-        return checklist.path.resolve().parent == checklists_dir().resolve()
-    except (OSError, UsageError):
+        folder = checklists_dir()
+    except UsageError:
         return False
+    key = (checklist.path, folder)
+    if key not in _shipped_answers:
+        try:
+            _shipped_answers[key] = checklist.path.resolve().parent == folder.resolve()
+        except OSError:
+            _shipped_answers[key] = False
+    return _shipped_answers[key]
 
 
 def resolve(ref: str) -> Checklist:
