@@ -18,7 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from smcheck.choices import Require
+from smcheck.choices import Require, VerifyFormat
 
 FLAG, TEXT, PATH = "flag", "text", "path"
 Kind = str | type[StrEnum]
@@ -27,10 +27,8 @@ Kind = str | type[StrEnum]
 VERIFY_OPTIONS: dict[str, tuple[str, Kind]] = {
     "--checklist": ("checklist_ref", TEXT),
     "-c": ("checklist_ref", TEXT),
-    "--json": ("as_json", FLAG),
-    "--jsonl": ("as_jsonl", FLAG),
-    "--quiet": ("quiet", FLAG),
-    "-q": ("quiet", FLAG),
+    "--format": ("fmt", VerifyFormat),
+    "-f": ("fmt", VerifyFormat),
     "--verbose": ("verbose", FLAG),
     "-v": ("verbose", FLAG),
     "--allowed-signers": ("allowed_signers", PATH),
@@ -41,6 +39,15 @@ VERIFY_OPTIONS: dict[str, tuple[str, Kind]] = {
 :func:`smcheck.commands.verify.run` each sets, and what it takes (tests/test_fastpath.py checks this
 against the typer command, so an option added there and not here fails)."""
 
+VERIFY_ALIASES: dict[str, tuple[str, VerifyFormat]] = {
+    "--json": ("--json", VerifyFormat.JSON),
+    "--jsonl": ("--jsonl", VerifyFormat.JSONL),
+    "--quiet": ("--quiet", VerifyFormat.QUIET),
+    "-q": ("--quiet", VerifyFormat.QUIET),
+}
+"""The hidden flags that stand for a ``--format`` (kept for a release): the name ``run``'s ``aliases``
+gives each by, in the order ``smcheck.cli.verify`` lists them (which says the first two of any given)."""
+
 
 def verify_arguments(argv: Sequence[str], environ: Mapping[str, str]) -> dict[str, Any] | None:
     """The keywords of :func:`smcheck.commands.verify.run` for ``argv`` (the arguments after the
@@ -48,6 +55,7 @@ def verify_arguments(argv: Sequence[str], environ: Mapping[str, str]) -> dict[st
     if not argv or argv[0] != "verify" or any(_completing(name) for name in environ):
         return None
     values: dict[str, Any] = {}
+    given: set[str] = set()  # the aliases given, by name
     records: list[Path] = []
     words = iter(argv[1:])
     for word in words:
@@ -55,6 +63,12 @@ def verify_arguments(argv: Sequence[str], environ: Mapping[str, str]) -> dict[st
             records.append(Path(word))
             continue
         name, equals, value = word.partition("=")
+        if name in VERIFY_ALIASES:
+            alias = VERIFY_ALIASES[name][0]
+            if equals or alias in given:
+                return None  # a value for a flag, or given twice: typer's rules
+            given.add(alias)
+            continue
         known = VERIFY_OPTIONS.get(name)
         if known is None:
             return None  # --help, --, -, -qv, -cID, a typo: typer's to read (or refuse)
@@ -79,7 +93,8 @@ def verify_arguments(argv: Sequence[str], environ: Mapping[str, str]) -> dict[st
     if not records or "" in argv:
         return None  # typer's usage error; or "", which typer reads as "."
     defaults = {keyword: kind != FLAG and None for keyword, kind in VERIFY_OPTIONS.values()}
-    return {"paths": records, **defaults, **values}
+    aliases = {alias: fmt for alias, fmt in VERIFY_ALIASES.values() if alias in given}
+    return {"paths": records, **defaults, **values, "aliases": aliases}
 
 
 def _completing(name: str) -> bool:
