@@ -284,6 +284,7 @@ def test_each_checklist_is_parsed_once_per_run(
     assert parsed == ["essex-social-media.toml"]
     # The page (one format a run since --format) shares the run's lookup too.
     parsed.clear()
+    registry._shipped_files.clear()  # another run
     result = runner.invoke(app, ["status", "--format", "html", "--output", str(page), *trust])
     assert result.exit_code == 1, result.output
     assert "@" in page.read_text() and parsed == ["essex-social-media.toml"]
