@@ -482,7 +482,8 @@ def test_multi_ticks_with_space_and_returns_a_tuple_in_checklist_order(
         ),
         ("web.url", "https://localhost", CTRL_U + "https://x.example.org", "https://x.example.org"),
         ("club.founded", "2999-01-01", CTRL_U + "2001-02-03", dt.date(2001, 2, 3)),
-        ("club.founded", "3 March 2001", CTRL_U + "2001-03-03", dt.date(2001, 3, 3)),
+        ("club.founded", "3 Mars 2001", CTRL_U + "2001-03-03", dt.date(2001, 3, 3)),
+        ("club.founded", "03/03/01", CTRL_U + "3 March 2001", dt.date(2001, 3, 3)),
     ],
 )
 def test_inline_validation_refuses_a_bad_value_and_accepts_the_corrected_one(
