@@ -263,8 +263,9 @@ def commands_for(
     return {
         "bare loop": [sys.executable, str(loop), str(folder)],
         "verify": [*verify, str(folder)],
-        "verify --quiet": [*verify, "--quiet", str(folder)],
-        "verify --jsonl": [*verify, "--jsonl", str(folder)],
+        # Named by their old flags (the README's tables use these names); run with --format.
+        "verify --quiet": [*verify, "--format", "quiet", str(folder)],
+        "verify --jsonl": [*verify, "--format", "jsonl", str(folder)],
         "status": [*status, str(folder)],
         "status --html": [*status, "--html", str(page), "--force", str(folder)],
     }
