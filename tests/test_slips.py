@@ -6,20 +6,12 @@ tests/test_drafts.py::test_list_shows_each_draft_with_its_state_and_path and the
 from __future__ import annotations
 
 import io
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-import pyte
 import pytest
 from helpers.records import DATA, make_record_bytes
+from helpers.screen import Screen
 from helpers.scripted import Scripted, essex_answers, run, tiny_script
-from prompt_toolkit.application import create_app_session
-from prompt_toolkit.data_structures import Size
-from prompt_toolkit.input import create_pipe_input
-from prompt_toolkit.output.vt100 import Vt100_Output
 
 from smcheck.answers import AnswersFile, apply_answers
 from smcheck.checklist import Checklist, Choice, Question, Validators, Value
@@ -182,43 +174,6 @@ COLUMNS = 60
 TODAY = __import__("datetime").date(2026, 11, 2)
 
 
-class Screen:
-    """A terminal prompt_toolkit draws into, read back through a terminal emulator (pyte)."""
-
-    def __init__(self, columns: int = COLUMNS, height: int = 40) -> None:
-        self.buffer = io.StringIO()
-        self.output = Vt100_Output(
-            self.buffer, lambda: Size(rows=height, columns=columns), term="xterm"
-        )
-        self.screen = pyte.Screen(columns, height)
-        self.stream = pyte.Stream(self.screen)
-
-    def lines(self) -> list[str]:
-        self.stream.feed(self.buffer.getvalue())
-        self.buffer.seek(0)
-        self.buffer.truncate()
-        shown = [line.rstrip() for line in self.screen.display]
-        while shown and not shown[-1]:
-            shown.pop()
-        return shown
-
-    @contextmanager
-    def typing(self, keys: str) -> Iterator[None]:
-        with create_pipe_input() as pipe, create_app_session(input=pipe, output=self.output):
-
-            def typist() -> None:
-                time.sleep(0.05)
-                pipe.send_text(keys)
-                pipe.close()
-
-            thread = threading.Thread(target=typist, daemon=True)
-            thread.start()
-            try:
-                yield
-            finally:
-                thread.join(timeout=10)
-
-
 def put(question: Question, *, can_go_back: bool = True) -> Value | None:
     return QuestionaryAsker(today=lambda: TODAY).ask(
         question,
@@ -234,8 +189,8 @@ def put(question: Question, *, can_go_back: bool = True) -> Value | None:
 def test_going_back_leaves_a_clean_line_not_a_stray_less_than(tiny: Checklist, qid: str) -> None:
     question = tiny.question(qid)
     assert question is not None
-    screen = Screen()
-    with screen.typing("<" + ENTER), pytest.raises(GoBack):
+    screen = Screen(columns=COLUMNS)
+    with screen.typing([(None, "<" + ENTER)]), pytest.raises(GoBack):
         put(question)
     shown = screen.lines()
     echoed = next(line for line in shown if line.startswith(f"? {question.prompt}"))
@@ -253,8 +208,8 @@ def test_a_long_typed_answer_is_left_on_the_screen_wrapped_between_words(
         "The University of Essex Historical Society and its friends, alumni and neighbours in"
         " Colchester and Southend"
     )
-    screen = Screen()
-    with screen.typing(typed + ENTER):
+    screen = Screen(columns=COLUMNS)
+    with screen.typing([(None, typed + ENTER)]):
         assert put(question) == typed
     shown = screen.lines()
     start = next(i for i, line in enumerate(shown) if line.startswith(f"? {question.prompt}"))

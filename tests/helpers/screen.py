@@ -44,6 +44,13 @@ class Screen:
         self.fed = len(written)
         return "\n".join(line.rstrip() for line in self.screen.display)
 
+    def lines(self) -> list[str]:
+        """The emulated screen now, line by line, without the blank lines below what was drawn."""
+        shown = self.shown().split("\n")
+        while shown and not shown[-1]:
+            shown.pop()
+        return shown
+
     def wait_for(self, text: str, start: int, timeout: float = 10.0) -> int:
         """Where ``text`` first appears at or after ``start`` (waiting for it); -1 after ``timeout``."""
         deadline = time.monotonic() + timeout
