@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from helpers.desk import Desk, open_desk, runner
-from test_status import TODAY, _desk_of_every_state, signed_record
+from helpers.register import TODAY, desk_of_every_state, shared_desk, signed_record
 
 from smcheck.cli import app
 
@@ -28,15 +28,13 @@ def desk(tmp_path: Path) -> Iterator[Desk]:
 
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Desk, Path]]:
-    """The desk and its register, built once for the tests that only read it (made fresh for each,
-    it was most of these tests' time)."""
-    for desk in open_desk(tmp_path_factory.mktemp("desk")):
-        yield desk, _build(desk)
+    """The desk and its register, built once for the tests that only read it."""
+    yield from shared_desk(tmp_path_factory, _build)
 
 
 def _build(desk: Desk) -> Path:
     """A register in every state, and a rejection with a comment."""
-    folder = _desk_of_every_state(desk)
+    folder = desk_of_every_state(desk)
     said_no = signed_record(desk, "commented", TODAY, handle="@commented")
     args = ("--decision", "rejected", "--comment", COMMENT)
     assert desk.approve(said_no, "reviewer", *args)[0] == 0

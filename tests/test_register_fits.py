@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from helpers.desk import Desk, open_desk, runner
-from test_status import TODAY, _desk_of_every_state, signed_record
+from helpers.register import TODAY, desk_of_every_state, shared_desk, signed_record
 
 from smcheck.cli import app
 
@@ -32,15 +32,13 @@ LONG_NOTE = (
 
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Desk, Path]]:
-    """The desk and its register, built once for the tests that only read it (made fresh for each,
-    it was most of these tests' time)."""
-    for desk in open_desk(tmp_path_factory.mktemp("desk")):
-        yield desk, _build(desk)
+    """The desk and its register, built once for the tests that only read it."""
+    yield from shared_desk(tmp_path_factory, _build)
 
 
 def _build(desk: Desk) -> Path:
     """Every state, a deep folder with a long path, a long explanation, and a rejection's comment."""
-    folder = _desk_of_every_state(desk)
+    folder = desk_of_every_state(desk)
     deep = folder / "a-rather-long-folder-name-for-the-department" / "records-2026"
     deep.mkdir(parents=True)
     signed_record(

@@ -230,3 +230,25 @@ def test_prompt_libraries_are_imported_only_where_they_are_today() -> None:
         assert [
             i for i in imports(PACKAGE / asker) if i.module.split(".")[0] in PROMPT_LIBRARIES
         ] == [], asker
+
+
+def test_no_test_imports_another_test_module_or_conftest() -> None:
+    """What tests share lives in tests/helpers (an importable package): importing a test module runs
+    its fixtures' definitions twice and ties one file's tests to another's names."""
+    tests = Path(__file__).resolve().parent
+    offenders = []
+    for path in sorted(tests.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom) and node.level == 0
+                else []
+            )
+            offenders += [
+                f"{path.name}: {name}"
+                for name in names
+                if name.split(".")[0].startswith("test_") or name.split(".")[0] == "conftest"
+            ]
+    assert offenders == []
