@@ -106,37 +106,44 @@ def holds(condition: Condition, answers: Answers, today: dt.date | None = None) 
     ``today`` is the date ``before``/``after = "today"`` compare with (only rules use them: the date the
     answers are judged on, the record's creation date when verifying); without it they never hold.
     """
+    # verify judges every condition of a checklist for each record: plain loops and locals, no
+    # generator per call (a third of the time it took).
     if type(condition) is not Compare:  # most conditions are a single comparison
-        if isinstance(condition, AllOf):
-            return all(holds(item, answers, today) for item in condition.items)
-        if isinstance(condition, AnyOf):
-            return any(holds(item, answers, today) for item in condition.items)
+        if type(condition) is AllOf:
+            for item in condition.items:  # noqa: SIM110 - no generator per call (see above)
+                if not holds(item, answers, today):
+                    return False
+            return True
+        if type(condition) is AnyOf:
+            for item in condition.items:  # noqa: SIM110 - no generator per call (see above)
+                if holds(item, answers, today):
+                    return True
+            return False
         assert isinstance(condition, Not)
         return not holds(condition.item, answers, today)
-    answer = answers.get(condition.question)
-    if condition.op == "answered":
-        return (answer is not None) == condition.value
+    question, op, value = condition
+    answer = answers.get(question)
+    if op == "answered":
+        return (answer is not None) == value
     if answer is None:
         return False
-    if condition.op == "equals":
-        return answer == condition.value
-    if condition.op == "not_equals":
-        return answer != condition.value
-    if condition.op == "one_of":
-        assert isinstance(condition.value, tuple)
-        return answer in condition.value
-    if condition.op == "mentions":
-        assert isinstance(condition.value, tuple)
-        return isinstance(answer, str) and any(
-            _mentions(answer, str(phrase)) for phrase in condition.value
-        )
-    if condition.op in ("before", "after"):
-        bound = today if condition.value == "today" else condition.value
+    if op == "equals":
+        return answer == value
+    if op == "not_equals":
+        return answer != value
+    if op == "one_of":
+        assert isinstance(value, tuple)
+        return answer in value
+    if op == "mentions":
+        assert isinstance(value, tuple)
+        return isinstance(answer, str) and any(_mentions(answer, str(phrase)) for phrase in value)
+    if op == "before" or op == "after":
+        bound = today if value == "today" else value
         if not isinstance(bound, dt.date) or not isinstance(answer, dt.date):
             return False
-        return answer < bound if condition.op == "before" else answer > bound
+        return answer < bound if op == "before" else answer > bound
     # contains
-    return isinstance(answer, tuple) and condition.value in answer
+    return isinstance(answer, tuple) and value in answer
 
 
 def _mentions(text: str, phrase: str) -> bool:

@@ -53,6 +53,19 @@ def by_id(checklist_id: str) -> Checklist | None:
     return _find(checklist_id, _load_shipped)
 
 
+def cosigner_roles() -> frozenset[str]:
+    """The co-signer roles of the shipped checklists, each loaded as every run loads it (once per
+    process: the checklist lookup then has it at no cost); one that cannot be loaded adds none (each
+    record that names it says why)."""
+    roles: set[str] = set()
+    for path in shipped_paths():
+        try:
+            roles.update(c.role for c in _load_shipped(path).cosigners)
+        except SmcheckError:
+            continue
+    return frozenset(roles)
+
+
 _shipped_files: dict[Path, tuple[tuple[int, int, int], Checklist]] = {}
 
 

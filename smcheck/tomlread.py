@@ -83,7 +83,7 @@ def loads_guarded(
         raise TomlProblem("toml-syntax", f"is not valid TOML: {exc}") from None
     except RecursionError:
         raise _too_deep() from None
-    if depth and _depth(doc) > MAX_DEPTH:
+    if depth and _too_deep_doc(doc):
         raise _too_deep()
     return doc
 
@@ -92,25 +92,25 @@ def _too_deep() -> TomlProblem:
     return TomlProblem("too-deep", f"is nested too deeply (over {MAX_DEPTH} levels)")
 
 
-def _depth(doc: object) -> int:
-    """How deeply tables and arrays nest, leaves counted (without recursion, so any depth is measured
-    safely). Only containers go on the stack: most nodes are leaves."""
-    deepest = 0
-    containers = (dict, list)
-    stack: list[tuple[dict[str, object] | list[object], int]] = []
-    if isinstance(doc, containers):
-        stack.append((doc, 0))
-    while stack and deepest <= MAX_DEPTH:
-        node, level = stack.pop()
-        if level > deepest:
-            deepest = level
-        below = level + 1
-        for child in node.values() if isinstance(node, dict) else node:
-            if isinstance(child, containers):
-                stack.append((child, below))
-            elif below > deepest:
-                deepest = below
-    return deepest
+def _too_deep_doc(doc: dict[str, object]) -> bool:
+    """Whether tables and arrays nest deeper than :data:`MAX_DEPTH` levels, leaves counted (a value in
+    the top table is one level deep)."""
+    return _nests_below(doc, 0)
+
+
+_CONTAINERS = (dict, list)
+
+
+def _nests_below(node: dict[str, object] | list[object], level: int) -> bool:
+    """Whether ``node``, ``level`` levels deep, holds anything deeper than :data:`MAX_DEPTH`. It recurses
+    at most MAX_DEPTH times, whatever the document: what lies below that is never visited."""
+    if level >= MAX_DEPTH:
+        return len(node) > 0
+    below = level + 1
+    for child in node.values() if type(node) is dict else node:
+        if isinstance(child, _CONTAINERS) and _nests_below(child, below):
+            return True
+    return False
 
 
 _TYPE_NAMES: dict[type, str] = {

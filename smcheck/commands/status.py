@@ -108,9 +108,9 @@ def _demands(allowed_signers: Path | None, revoked: Path | None) -> Demands:
 
 def _known_role(role: str) -> None:
     """A role that no shipped checklist knows is a mistake in the command (exit 2), not an empty list."""
-    from smcheck.choices import BUILT_IN_ROLES, cosigner_roles
+    from smcheck.choices import BUILT_IN_ROLES
 
-    known = [*BUILT_IN_ROLES, *(r for r, _ in cosigner_roles())]
+    known = [*BUILT_IN_ROLES, *sorted(registry.cosigner_roles())]
     if role not in known:
         raise UsageError(
             f"--role {visible(role)}: no checklist has this role",

@@ -346,8 +346,6 @@ def trust_notes(
     - one key under two names (smcheck treats them as one person: neither decides on what the other
       signed, and they fill one role between them).
     """
-    import difflib
-
     from smcheck.trust.allowed import Authority, is_wildcard
 
     roles = sorted(set(cosigner_roles))
@@ -365,6 +363,8 @@ def trust_notes(
                 or not namespace.casefold().startswith("smcheck-")
             ):
                 continue
+            import difflib  # only for a namespace no checklist knows: a typo to name
+
             close = difflib.get_close_matches(namespace.casefold(), known, n=1, cutoff=0.75)
             resembles = f"; did you mean {quoted(close[0])}?" if close else ""
             if namespace.startswith(COSIGN_PREFIX):

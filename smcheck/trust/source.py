@@ -44,10 +44,11 @@ def resolve_trust(
 
 
 def known_cosigner_roles(extra: Iterable[str] = ()) -> frozenset[str]:
-    """The co-signer roles of the shipped checklists, and ``extra`` (a given checklist's)."""
-    from smcheck.choices import cosigner_roles
+    """The co-signer roles of the shipped checklists, and ``extra`` (a given checklist's). The
+    checklists are loaded as verify loads them, so a run parses each once."""
+    from smcheck.registry import cosigner_roles
 
-    return frozenset(role for role, _ in cosigner_roles()) | frozenset(extra)
+    return cosigner_roles() | frozenset(extra)
 
 
 def with_policy_notes(trust: TrustFile, cosigner_roles: Iterable[str] = ()) -> TrustFile:
