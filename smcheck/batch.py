@@ -266,10 +266,10 @@ def _parallel(
     # read, parsed and verified by a worker, on every core.
     _prepare(lookup)
     demands = _loaded(demands)
-    starts = range(0, len(batch), CHUNK)
+    spans = chunk_spans(len(batch), jobs)
     chunks: list[list[str | CannotOpen]] = [
-        [item if isinstance(item, CannotOpen) else str(item) for item in batch[at : at + CHUNK]]
-        for at in starts
+        [item if isinstance(item, CannotOpen) else str(item) for item in batch[at:end]]
+        for at, end in spans
     ]
     pool = ProcessPoolExecutor(
         jobs,
@@ -280,7 +280,7 @@ def _parallel(
     try:
         pending: deque[Future[tuple[list[object], BaseException | None]]] = deque()
         sent = 0
-        for number, at in enumerate(starts):
+        for number, (at, end) in enumerate(spans):
             try:
                 while sent < len(chunks) and len(pending) < jobs * AHEAD:
                     pending.append(pool.submit(_verify_chunk, chunks[sent]))
@@ -294,7 +294,7 @@ def _parallel(
                         verify_item(item, lookup=lookup, today=today, demands=demands, make=make),
                     )
                 return
-            yield from zip(batch[at : at + CHUNK], done, strict=False)
+            yield from zip(batch[at:end], done, strict=False)
             if error is not None:
                 raise error
             chunks[number] = []  # sent and answered: nothing of it is kept
@@ -302,6 +302,22 @@ def _parallel(
         # On Ctrl-C (or a caller that stops early) the chunks not started are dropped, and the few
         # being verified finish (a chunk takes some tens of milliseconds): no worker is left behind.
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+TAIL = 5
+"""Files per task at the end of a batch: the last :data:`CHUNK` files of each worker go in tasks this
+small, so the workers finish together (one left verifying a whole chunk while the others idle was some
+15 ms of a 1,000-record folder)."""
+
+
+def chunk_spans(count: int, jobs: int) -> list[tuple[int, int]]:
+    """The ``(start, end)`` of each task for ``count`` files and ``jobs`` workers, in order: tasks of
+    :data:`CHUNK` files, then tasks of :data:`TAIL` for the last ``jobs * CHUNK``."""
+    taper = min(count, jobs * CHUNK)
+    spans = [(at, min(at + CHUNK, count - taper)) for at in range(0, count - taper, CHUNK)]
+    small = max(1, min(TAIL, CHUNK))
+    spans += [(at, min(at + small, count)) for at in range(count - taper, count, small)]
+    return spans
 
 
 def _prepare(lookup: ChecklistLookup) -> None:
