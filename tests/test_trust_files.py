@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from helpers.desk import PROPOSER_EMAIL, Desk, open_desk, row, runner
 from hypothesis import given, settings
@@ -22,8 +23,16 @@ from hypothesis import strategies as st
 
 from smcheck.cli import app
 from smcheck.text import as_run
-from smcheck.trust.allowed import load_allowed_signers, load_revoked
+from smcheck.trust.allowed import (
+    Trust,
+    decide_trust,
+    keys_of,
+    lines_of_key,
+    load_allowed_signers,
+    load_revoked,
+)
 from smcheck.trust.keys import LocalKey
+from smcheck.trust.wire import PublicKey
 
 REVIEWER_EMAIL = "dmo@essex.ac.uk"
 
@@ -392,3 +401,64 @@ def test_trust_agrees_with_ssh_keygen_verify(
         assert ours == theirs, why
     else:
         assert theirs or not ours, why
+
+
+_NAMES = st.sampled_from(
+    [
+        "h.marsh@essex.ac.uk",
+        "H.Marsh@Essex.ac.uk",
+        "p.shah@essex.ac.uk",
+        "*@essex.ac.uk",
+        "!h.marsh@essex.ac.uk",
+        "?.shah@essex.ac.uk",
+        "t.reid@essex.ac.uk",
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    lines=st.lists(
+        st.tuples(st.integers(0, 3), st.lists(_NAMES, min_size=1, max_size=3, unique=True)),
+        min_size=1,
+        max_size=8,
+    ),
+    who=_NAMES.filter(lambda name: not name.startswith(("!", "*", "?"))),
+)
+def test_the_trust_files_index_finds_what_reading_every_line_finds(
+    lines: list[tuple[int, list[str]]], who: str
+) -> None:
+    """A loaded trust file looks a key and a person up in its index (a register's trust file has a line
+    per person); the answers are those of reading every line, whatever the patterns and the case."""
+    keys = [Ed25519PrivateKey.generate().public_key() for _ in range(4)]
+    texts = [k.public_bytes_raw() for k in keys]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "allowed_signers"
+        path.write_text(
+            "".join(
+                f'{",".join(names)} namespaces="smcheck-record" '
+                f"{keys[k].public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode()}\n"
+                for k, names in lines
+            )
+        )
+        indexed = load_allowed_signers(path)
+    plain = indexed._replace(by_key=None, by_name=None)
+    assert indexed.by_key is not None and indexed.by_name is not None
+    assert keys_of(indexed, who) == keys_of(plain, who)
+    at = dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
+    for raw in texts:
+        key = PublicKey(raw)
+        assert lines_of_key(indexed, key) == lines_of_key(plain, key)
+        one = decide_trust(
+            key,
+            trust=indexed,
+            revoked=frozenset(),
+            principal=who,
+            namespace="smcheck-record",
+            at=at,
+        )
+        other = decide_trust(
+            key, trust=plain, revoked=frozenset(), principal=who, namespace="smcheck-record", at=at
+        )
+        assert one == other
+        assert one.status in set(Trust)

@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import re
 import struct
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import NamedTuple, NoReturn
@@ -95,6 +96,34 @@ class TrustFile(NamedTuple):
     types, options it does not use. Such lines grant nothing."""
     authorities: tuple[Authority, ...] = ()
     """The ``cert-authority`` lines, in file order."""
+    by_key: Mapping[PublicKey, tuple[AllowedSigner, ...]] | None = None
+    """The signer lines of each key, in file order (built by :func:`load_allowed_signers`; None: looked
+    for line by line). A register's trust file has a line per person, and every record's signature is
+    looked up in it: found at once, not searched for."""
+    by_name: Mapping[str, tuple[AllowedSigner, ...]] | None = None
+    """The signer lines that name each principal literally (not by a pattern), the name case-folded,
+    in file order (as :attr:`by_key`)."""
+
+
+def indexed(trust: TrustFile) -> TrustFile:
+    """``trust`` with its lines indexed by key and by literal principal (:attr:`TrustFile.by_key`)."""
+    by_key: dict[PublicKey, list[AllowedSigner]] = {}
+    by_name: dict[str, list[AllowedSigner]] = {}
+    for signer in trust.signers:
+        by_key.setdefault(signer.public_key, []).append(signer)
+        for name in {p.casefold() for p in signer.principals if not is_wildcard(p)}:
+            by_name.setdefault(name, []).append(signer)
+    return trust._replace(
+        by_key={key: tuple(lines) for key, lines in by_key.items()},
+        by_name={name: tuple(lines) for name, lines in by_name.items()},
+    )
+
+
+def lines_of_key(trust: TrustFile, key: PublicKey) -> tuple[AllowedSigner, ...]:
+    """The signer lines holding ``key``, in file order."""
+    if trust.by_key is not None:
+        return trust.by_key.get(key, ())
+    return tuple(signer for signer in trust.signers if signer.public_key == key)
 
 
 class _Skip(Exception):
@@ -398,7 +427,7 @@ def load_allowed_signers(path: Path) -> TrustFile:
             hint = hint or exc.hint
     if problems:
         raise FileProblem(str(path), problems, hint=hint or _LINE_HINT)
-    return TrustFile(path, tuple(signers), tuple(notes), tuple(authorities))
+    return indexed(TrustFile(path, tuple(signers), tuple(notes), tuple(authorities)))
 
 
 _KRL_SPEC = re.compile(r"(serial|id|key|hash|sha1|sha256)\s*:", re.IGNORECASE)
@@ -733,7 +762,7 @@ def decide_trust(
                 f" {where} names: anyone can make a CA, so this says nothing about who signed",
             )
     else:
-        holding = [signer for signer in trust.signers if signer.public_key == key]
+        holding = list(lines_of_key(trust, key))
         subject = f"the key {fingerprint}"
         if not holding:
             return TrustDecision(
@@ -873,9 +902,11 @@ def keys_of(trust: TrustFile, principal: str) -> frozenset[bytes]:
     person as anyone else. Whoever signs with it is judged by the key that signed and the principal
     they signed as."""
     folded = principal.casefold()
+    # Only a line naming the principal literally can count: with the index, only those are looked at.
+    lines = trust.signers if trust.by_name is None else trust.by_name.get(folded, ())
     return frozenset(
         signer.public_key.raw
-        for signer in trust.signers
+        for signer in lines
         if (found := match_pattern_list(folded, tuple(p.casefold() for p in signer.principals)))
         is not None
         and not is_wildcard(found)
