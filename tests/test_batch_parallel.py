@@ -405,7 +405,9 @@ def test_results_are_made_from_each_report_and_its_bytes_in_the_worker(
     assert len(pids) == 2 and os.getpid() not in pids  # two workers, not this process
 
 
-@pytest.mark.parametrize(("count", "jobs"), [(1, 1), (7, 2), (200, 2), (1000, 2), (1001, 3), (60, 3)])
+@pytest.mark.parametrize(
+    ("count", "jobs"), [(1, 1), (7, 2), (200, 2), (1000, 2), (1001, 3), (60, 3)]
+)
 def test_tasks_cover_every_file_once_in_order_and_end_small(count: int, jobs: int) -> None:
     spans = batch.chunk_spans(count, jobs)
     assert [i for start, end in spans for i in range(start, end)] == list(range(count))
