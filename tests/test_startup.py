@@ -56,10 +56,15 @@ NOT_FOR_VERIFY = (
     "smcheck.schema",
     "smcheck.manpage",
     "smcheck.trust.agent",  # signing
+    # A trust file's Ed25519 keys are loaded by cryptography's ed25519 module alone: its serialization
+    # package (and every algorithm it imports) was some 15 ms of verify's start-up.
+    "cryptography.hazmat.primitives.serialization",
+    "difflib",  # only to name a namespace no checklist knows
 )
 """What verifying a record, signed or not, never needs: the command-line library (typer and the
 pydantic it checks options with: some 100 ms of start-up, more than the verification), rendering
-libraries, and the modules of making, signing and documenting records."""
+libraries, the modules of making, signing and documenting records, and what only rare lines of a
+trust file need."""
 
 
 def modules_after(args: list[str], cwd: Path, probe: str = PROBE) -> set[str]:
