@@ -231,6 +231,9 @@ def _compact(entry: Entry, shared: dict[object, object]) -> Entry:
         review_by=one(entry.review_by),
         labels=one(entry.labels),
         notes=tuple(one(note) for note in entry.notes),
+        platform=one(entry.platform),
+        rereview=one(entry.rereview),
+        acting=one(entry.acting),
     )
 
 
@@ -556,9 +559,10 @@ def arrange(entries: list[Entry]) -> list[Entry]:
             )
             for e in others
         )
-        rows.append(chosen._replace(notes=chosen.notes + notes))
-        known.append(frozenset(key for e in channel_entries for key in e.identities))
-    for index, row in enumerate(rows):
+        rows.append(chosen._replace(notes=chosen.notes + notes) if notes else chosen)
+        if problems:  # held only to name the invalid files that claim a channel, when there are any
+            known.append(frozenset(key for e in channel_entries for key in e.identities))
+    for index, row in enumerate(rows if problems else ()):
         if row.state is RowState.INVALID:
             continue
         # A file that does not verify but claims this channel is named on its row too.
