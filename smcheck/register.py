@@ -487,6 +487,7 @@ def build(
             entries.append(problem_entry(made))
         else:
             entries.append(_compact(made, shared))
+    del records, shared  # the rows hold their own copies now: freed before the rows are arranged
     entries = _copies_as_one(entries, lookup=lookup, today=today, demands=demands)
     rows = arrange(entries)
     columns = next((e.labels for e in rows if e.labels), ())
