@@ -57,9 +57,8 @@ SCALE_TARGET = 11.0
 MEMORY_TARGET = 1.2
 """Peak memory at 10x the records against 1x."""
 
-BARE_LOOP = """
+_BARE_CHECK = """
 import base64, hashlib, struct, sys, tomllib
-from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 def string(data, at):
@@ -69,9 +68,7 @@ def string(data, at):
 def pack(b):
     return struct.pack(">I", len(b)) + b
 
-bad = 0
-for path in sorted(Path(sys.argv[1]).glob("*.smcheck.toml")):
-    data = path.read_bytes()
+def check(data):
     doc = tomllib.loads(data.decode())
     blob = base64.b64decode(doc["signature"][1]["sshsig"])
     content = data[: data.index(b"# --- smcheck signatures")]
@@ -83,43 +80,36 @@ for path in sorted(Path(sys.argv[1]).glob("*.smcheck.toml")):
     sig, at = string(blob, at)
     raw = string(sig, string(sig, 0)[1])[0]
     message = b"SSHSIG" + pack(namespace) + pack(b"") + pack(hash_alg) + pack(hashlib.sha512(content).digest())
+    Ed25519PublicKey.from_public_bytes(string(key, string(key, 0)[1])[0]).verify(raw, message)
+"""
+"""What the bare scripts do for one record: parse it with tomllib, check its one Ed25519 signature."""
+
+BARE_LOOP = (
+    _BARE_CHECK
+    + """
+from pathlib import Path
+
+bad = 0
+for path in sorted(Path(sys.argv[1]).glob("*.smcheck.toml")):
     try:
-        Ed25519PublicKey.from_public_bytes(string(key, string(key, 0)[1])[0]).verify(raw, message)
+        check(path.read_bytes())
     except Exception:
         bad += 1
 sys.exit(1 if bad else 0)
 """
+)
 
 FOLDER_TARGET = 0.8
 """Issue 19: ``verify FOLDER`` of 1,000 signed records against the bare single-core loop."""
 ONE_TARGET = 3.5
 """Issue 19: ``verify ONE-RECORD`` against the bare one-record script, interpreter start-up included."""
 
-BARE_ONE = """
-import base64, hashlib, struct, sys, tomllib
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
-def string(data, at):
-    (n,) = struct.unpack(">I", data[at:at + 4])
-    return data[at + 4:at + 4 + n], at + 4 + n
-
-def pack(b):
-    return struct.pack(">I", len(b)) + b
-
-data = open(sys.argv[1], "rb").read()
-doc = tomllib.loads(data.decode())
-blob = base64.b64decode(doc["signature"][1]["sshsig"])
-content = data[: data.index(b"# --- smcheck signatures")]
-at = 10
-key, at = string(blob, at)
-namespace, at = string(blob, at)
-_, at = string(blob, at)
-hash_alg, at = string(blob, at)
-sig, at = string(blob, at)
-raw = string(sig, string(sig, 0)[1])[0]
-message = b"SSHSIG" + pack(namespace) + pack(b"") + pack(hash_alg) + pack(hashlib.sha512(content).digest())
-Ed25519PublicKey.from_public_bytes(string(key, string(key, 0)[1])[0]).verify(raw, message)
+BARE_ONE = (
+    _BARE_CHECK
+    + """
+check(open(sys.argv[1], "rb").read())
 """
+)
 """The bare one-record script: what verifying one signed record needs at the least, start-up included."""
 
 PEAK = (
