@@ -34,7 +34,13 @@ from smcheck.trust.keys import generate_key_pair, load_private_key, public_key_o
 from smcheck.trust.policy import NAMESPACE_APPROVAL, NAMESPACE_RECORD
 from smcheck.trust.signing import sign
 from smcheck.trust.sshsig import SignatureError, parse_signature, verify
-from smcheck.trust.wire import KeyProblem, PublicKey, is_small_order, parse_public_key
+from smcheck.trust.wire import (
+    KeyProblem,
+    PublicKey,
+    is_small_order,
+    parse_public_key,
+    parse_signer_key,
+)
 
 SSH_KEYGEN = shutil.which("ssh-keygen") or (
     "/usr/bin/ssh-keygen" if Path("/usr/bin/ssh-keygen").exists() else None
@@ -1136,3 +1142,53 @@ def test_trust_decisions_agree_with_ssh_keygen(
         at=when,
     )
     assert (decision.status is Trust.TRUSTED) == (done.returncode == 0), (decision, done.stderr)
+
+
+def _pack(data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + data
+
+
+_SK = b"sk-ssh-ed25519@openssh.com"
+
+
+def _key_blobs(kind: bytes) -> st.SearchStrategy[bytes]:
+    """Well-formed, cut-short and over-long key blobs of one type (a security key's with its
+    application string)."""
+    app = st.just(b"") if kind == b"ssh-ed25519" else st.sampled_from([b"ssh:", b"ssh:x", b""])
+    return st.one_of(
+        st.tuples(st.binary(min_size=32, max_size=32), app).map(
+            lambda p: _pack(kind) + _pack(p[0]) + (_pack(p[1]) if kind == _SK else b"")
+        ),
+        st.tuples(st.binary(max_size=40), app, st.binary(max_size=4)).map(
+            lambda p: _pack(kind) + _pack(p[0]) + (_pack(p[1]) if kind == _SK else b"") + p[2]
+        ),
+        st.binary(max_size=60).map(lambda tail: _pack(kind) + tail),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    kind_and_blob=st.sampled_from([b"ssh-ed25519", _SK]).flatmap(
+        lambda kind: st.tuples(st.just(kind), _key_blobs(kind))
+    )
+)
+def test_the_key_reader_agrees_with_cryptographys_over_any_ed25519_blob(
+    kind_and_blob: tuple[bytes, bytes],
+) -> None:
+    """A trust file's keys are read by smcheck's own wire reader (loading cryptography's serialization
+    package would cost verify some 15 ms of start-up): over well-formed, cut-short and over-long
+    blobs, of plain and security keys, it accepts exactly what cryptography's OpenSSH reader accepts,
+    as the same 32 bytes."""
+    kind, blob = kind_and_blob
+    line = f"{kind.decode()} " + base64.b64encode(blob).decode()
+    try:
+        ours: bytes | None = parse_signer_key(line).raw
+    except KeyProblem:
+        ours = None
+    try:
+        loaded = serialization.load_ssh_public_key(line.encode())
+        assert isinstance(loaded, Ed25519PublicKey)
+        theirs: bytes | None = loaded.public_bytes_raw()
+    except (ValueError, UnsupportedAlgorithm):
+        theirs = None
+    assert ours == theirs
