@@ -56,7 +56,8 @@ def by_id(checklist_id: str) -> Checklist | None:
 def cosigner_roles() -> frozenset[str]:
     """The co-signer roles of the shipped checklists, each loaded as every run loads it (once per
     process: the checklist lookup then has it at no cost); one that cannot be loaded adds none (each
-    record that names it says why)."""
+    record that names it says why). Shell completion, which must not load checklists, reads the roles
+    from the files' text instead (:func:`smcheck.choices.cosigner_roles`)."""
     roles: set[str] = set()
     for path in shipped_paths():
         try:
