@@ -83,7 +83,7 @@ def loads_guarded(
         raise TomlProblem("toml-syntax", f"is not valid TOML: {exc}") from None
     except RecursionError:
         raise _too_deep() from None
-    if depth and _too_deep_doc(doc):
+    if depth and _nests_below(doc, 0):
         raise _too_deep()
     return doc
 
@@ -92,18 +92,13 @@ def _too_deep() -> TomlProblem:
     return TomlProblem("too-deep", f"is nested too deeply (over {MAX_DEPTH} levels)")
 
 
-def _too_deep_doc(doc: dict[str, object]) -> bool:
-    """Whether tables and arrays nest deeper than :data:`MAX_DEPTH` levels, leaves counted (a value in
-    the top table is one level deep)."""
-    return _nests_below(doc, 0)
-
-
 _CONTAINERS = (dict, list)
 
 
 def _nests_below(node: dict[str, object] | list[object], level: int) -> bool:
-    """Whether ``node``, ``level`` levels deep, holds anything deeper than :data:`MAX_DEPTH`. It recurses
-    at most MAX_DEPTH times, whatever the document: what lies below that is never visited."""
+    """Whether ``node``, ``level`` levels deep, holds anything deeper than :data:`MAX_DEPTH` (leaves
+    counted: a value in the top table is one level deep). It recurses at most MAX_DEPTH times, whatever
+    the document: what lies below that is never visited."""
     if level >= MAX_DEPTH:
         return len(node) > 0
     below = level + 1

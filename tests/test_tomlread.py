@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from helpers.records import make_record_bytes
@@ -233,3 +234,25 @@ def test_edited_records_read_alike(data: st.DataObject) -> None:
 @given(data=st.data())
 def test_edited_checklists_read_alike(data: st.DataObject) -> None:
     assert_alike(edited(data, CHECKLIST))
+
+
+@pytest.mark.parametrize("toml", [tomllib, tomli], ids=["tomllib", "tomli"])
+def test_nesting_is_refused_exactly_past_max_depth(toml: ModuleType) -> None:
+    """MAX_DEPTH levels, leaves counted, are read; one more is refused, whether the levels are tables,
+    arrays or both (the check recurses no deeper than the limit, so any depth is judged safely)."""
+
+    def arrays(levels: int) -> str:
+        return "x = " + "[" * (levels - 1) + "1" + "]" * (levels - 1)
+
+    def tables(levels: int) -> str:
+        return "[" + ".".join(["t"] * (levels - 1)) + "]\nx = 1"
+
+    def both(levels: int) -> str:
+        half = levels // 2
+        return "[" + ".".join(["t"] * half) + "]\n" + arrays(levels - half)
+
+    for make in (arrays, tables, both):
+        assert loads_guarded(make(tomlread.MAX_DEPTH), toml=toml)
+        with pytest.raises(TomlProblem) as refused:
+            loads_guarded(make(tomlread.MAX_DEPTH + 1), toml=toml)
+        assert refused.value.code == "too-deep"
