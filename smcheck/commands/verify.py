@@ -74,7 +74,7 @@ def run(
 
         return union_of_paths(paths, lookup=lookup, today=today, demands=demands)
 
-    def describe(outcome: Report | CannotOpen) -> dict[str, object]:
+    def describe(outcome: Report | CannotOpen, data: bytes) -> dict[str, object]:
         """The register's row for one record, as ``status --format json`` gives it (one function)."""
         from smcheck.errors import CannotOpen
         from smcheck.register import problem_entry, record_entry, row_json
@@ -82,7 +82,7 @@ def run(
         if isinstance(outcome, CannotOpen):
             entry = problem_entry(outcome)
         else:
-            entry = record_entry(outcome, lookup=lookup, today=today, data=_claims(outcome))
+            entry = record_entry(outcome, lookup=lookup, today=today, data=_claims(outcome, data))
         return row_json(entry, entry.labels)
 
     reporter = formats.reporter(
@@ -94,13 +94,9 @@ def run(
         describe=describe,
     )
     try:
-        # On every core when the batch is large enough to pay for it, in the order found.
-        if fmt in (VerifyFormat.JSON, VerifyFormat.JSONL):
-            outcomes = batch.reports(items, lookup=lookup, today=today, demands=demands)
-        else:
-            outcomes = batch.results(
-                items, _without_content, lookup=lookup, today=today, demands=demands
-            )
+        # On every core when the batch is large enough to pay for it, in the order found; what the
+        # format shows of each record is made there too (the reporter's see), so only that comes back.
+        outcomes = batch.results(items, reporter.see, lookup=lookup, today=today, demands=demands)
         for _item, outcome in outcomes:
             reporter.add(outcome)
     finally:
@@ -109,23 +105,19 @@ def run(
     return reporter.tally.exit_code
 
 
-def _without_content(report: Report, data: bytes) -> Report:
-    """The report without the record's parsed content, made in the worker that verified it: the text,
-    quiet and junit formats read only verify's rows and verdict, and the content was two thirds of what
-    each report cost to send back to the parent."""
-    return report._replace(record=None)
-
-
-def _claims(report: Report) -> bytes:
+def _claims(report: Report, data: bytes) -> bytes:
     """The bytes of a file that does not verify and whose content verify did not read (refused at
-    its signature), so that its JSON names the channel it claims, as ``status`` does; b"" otherwise
-    or when it cannot be read again (then it names none)."""
+    its signature), so that its JSON names the channel it claims, as ``status`` does: ``data``, the
+    bytes verify read, or read again when not given; b"" otherwise or when it cannot be read again
+    (then it names none)."""
     from smcheck.errors import CannotOpen
     from smcheck.layout import MAX_RECORD_BYTES
     from smcheck.recordfile import read_limited
 
     if report.valid or report.record is not None:
         return b""
+    if data:
+        return data
     try:
         return read_limited(Path(report.path), MAX_RECORD_BYTES)
     except (CannotOpen, OSError):

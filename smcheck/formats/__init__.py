@@ -1,13 +1,17 @@
 """``smcheck verify``'s output formats: one module per format, each a :class:`Reporter` (pip-audit's
 ``_format/`` is the model).
 
-A reporter is handed each :class:`~smcheck.verify.Report` (or the :class:`~smcheck.errors.CannotOpen`
-of a file that could not be read) in the order the files were found, then :meth:`Reporter.finish`. It
-keeps no Report: what a format prints at the end is rendered (or reduced to a small object) as each
-arrives, so a large batch holds text, never records. Counting, the exit code, the repeat warnings and
-judging copies of one record together are done here, the same for every format; a format says only
-how one record (:meth:`Reporter.record`) and one unreadable file (:meth:`Reporter.cannot_open`) are
-shown, and what it writes at the end.
+A reporter is handed each record (or the :class:`~smcheck.errors.CannotOpen` of a file that could not
+be read) in the order the files were found, then :meth:`Reporter.finish`. What it is handed is a
+:class:`Seen`: what every format counts and compares (the state, the keys that find a repeat or a copy)
+and what this format shows of the record (:meth:`Reporter.show`), made from verify's
+:class:`~smcheck.verify.Report` by :meth:`Reporter.see` where the record was verified, on every core
+(:func:`smcheck.batch.results`). So the process that prints gets a few strings per record back, never
+the report, and keeps no report: a large batch holds text, never records. Counting, the exit code, the
+repeat warnings and judging copies of one record together are done here, the same for every format; a
+format says only what it shows of one record (:meth:`Reporter.show`, where it was verified), how that is
+written (:meth:`Reporter.record`) and how an unreadable file is (:meth:`Reporter.cannot_open`), and what
+it writes at the end.
 
 Adding a format: a member of :class:`smcheck.choices.VerifyFormat`, a module here with its reporter,
 and its case in :func:`reporter` (the ``match`` ends in ``assert_never``, so mypy says where).
@@ -18,20 +22,45 @@ No rich, and nothing heavy, at import: the reviewer's path stays fast (tests/tes
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, assert_never
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar, assert_never
 
 from smcheck.choices import VerifyFormat
 from smcheck.errors import CannotOpen
 from smcheck.report import ORDER, overdue, unsearched
+from smcheck.trust.policy import State
 from smcheck.verify import Report
 
 if TYPE_CHECKING:
     from smcheck.merge import Union, UnionOf
-    from smcheck.trust.policy import State
 
-Describe = Callable[[Report | CannotOpen], dict[str, object]]
+Describe = Callable[[Report | CannotOpen, bytes], dict[str, object]]
 """What the register says of a record (:func:`smcheck.register.row_json`): its channel (name,
-platform, handle), department, review date, the register's state and who must act."""
+platform, handle), department, review date, the register's state and who must act. Given the file's
+bytes where they were read (b"" where they were not: then it reads them itself, if it needs them)."""
+
+S = TypeVar("S")
+"""What a format shows of one record (:meth:`Reporter.show`)."""
+
+
+class Seen(NamedTuple, Generic[S]):
+    """One record as a run keeps it: verify's words about it, reduced to what every format counts and
+    compares, and what its format shows of it. Made from the :class:`~smcheck.verify.Report` by
+    :meth:`Reporter.see` (in the worker that verified the record), so every field is verify's own."""
+
+    path: str
+    state: State
+    """:attr:`Report.state`: ``invalid`` whenever a check fails, else the signatures' standing."""
+    valid: bool
+    overdue: bool
+    """An approved record whose review is overdue (:func:`smcheck.report.overdue`)."""
+    rereview: str | None
+    record_id: str | None
+    channel: str | None
+    channel_keys: tuple[str, ...]
+    copy_key: str | None
+    shown: S
+    """What the format shows of the record (:meth:`Reporter.show`)."""
+
 
 RepeatWarning = dict[str, str]
 """A repeat warning (:class:`Repeats`): ``code``, ``other`` (the earlier file) and ``message``."""
@@ -77,7 +106,7 @@ class Repeats:
         self._ids: dict[str, str] = {}
         self._channels: dict[str, str] = {}
 
-    def of(self, report: Report) -> list[RepeatWarning]:
+    def of(self, report: Report | Seen[Any]) -> list[RepeatWarning]:
         """The warnings for this record, against the ones before it."""
         warnings: list[RepeatWarning] = []
         if report.record_id is not None:
@@ -105,12 +134,14 @@ class Repeats:
         return warnings
 
 
-class Reporter:
-    """The interface every format implements: takes each record's report as it is checked, in the
-    order found; :meth:`finish` ends the run.
+class Reporter(Generic[S]):
+    """The interface every format implements: takes each record as it is checked, in the order found;
+    :meth:`finish` ends the run.
 
-    Subclasses say how one record (:meth:`record`) and one unreadable file (:meth:`cannot_open`) are
-    shown; counting and the repeat warnings are done here, the same for every format."""
+    Subclasses say what they show of one record (:meth:`show`: run where the record was verified, a
+    worker for a large batch, so it may read the report whole and is the costly part), how that is
+    written (:meth:`record`) and how one unreadable file is (:meth:`cannot_open`); counting and the
+    repeat warnings are done here, the same for every format."""
 
     def __init__(self, *, union: UnionOf | None = None) -> None:
         self.tally = Tally()
@@ -124,8 +155,30 @@ class Reporter:
         self.unions: list[Union] = []
         """Copies of one record carrying different signatures, judged together (at :meth:`finish`)."""
 
-    def add(self, outcome: Report | CannotOpen) -> None:
-        """One more file: its report, or why it could not be opened."""
+    def see(self, report: Report, data: bytes = b"") -> Seen[S]:
+        """What the run keeps of one record's report (``data``: the file's bytes, or b""): given to
+        :func:`smcheck.batch.results`, it runs where the record was verified. It must read nothing the
+        parent process changes after the batch starts (a forked worker has the reporter as it was)."""
+        return Seen(
+            report.path,
+            report.state,
+            report.valid,
+            overdue(report),
+            report.rereview,
+            report.record_id,
+            report.channel,
+            report.channel_keys,
+            report.copy_key,
+            self.show(report, data),
+        )
+
+    def show(self, report: Report, data: bytes) -> S:
+        """What this format shows of one record, made from its report (see :meth:`see`)."""
+        raise NotImplementedError
+
+    def add(self, outcome: Seen[S] | Report | CannotOpen) -> None:
+        """One more file: the record as :meth:`see` made it (or its report, seen here), or why it
+        could not be opened."""
         if isinstance(outcome, CannotOpen):
             if unsearched(outcome):
                 self.tally.unsearched += 1
@@ -133,18 +186,19 @@ class Reporter:
                 self.tally.unreadable += 1
             self.cannot_open(outcome)
             return
-        self.tally.states[outcome.state] += 1
-        self.tally.overdue += overdue(outcome)
-        self.tally.invalid += not outcome.valid
-        self.tally.rereview += outcome.valid and outcome.rereview is not None
-        if self._union is not None and outcome.valid and outcome.copy_key is not None:
-            first = self._first.setdefault(outcome.copy_key, outcome.path)
-            if first != outcome.path:
-                self._copies.setdefault(outcome.copy_key, [first]).append(outcome.path)
-        self.record(outcome, self._repeats.of(outcome))
+        seen = outcome if isinstance(outcome, Seen) else self.see(outcome)
+        self.tally.states[seen.state] += 1
+        self.tally.overdue += seen.overdue
+        self.tally.invalid += not seen.valid
+        self.tally.rereview += seen.valid and seen.rereview is not None
+        if self._union is not None and seen.valid and seen.copy_key is not None:
+            first = self._first.setdefault(seen.copy_key, seen.path)
+            if first != seen.path:
+                self._copies.setdefault(seen.copy_key, [first]).append(seen.path)
+        self.record(seen, self._repeats.of(seen))
 
-    def record(self, report: Report, warnings: list[RepeatWarning]) -> None:
-        """Show one record."""
+    def record(self, seen: Seen[S], warnings: list[RepeatWarning]) -> None:
+        """Write (or keep, for the end) one record, as :meth:`show` made it."""
         raise NotImplementedError
 
     def cannot_open(self, exc: CannotOpen) -> None:
@@ -177,7 +231,7 @@ def reporter(
     verbose: bool = False,
     union: UnionOf | None = None,
     describe: Describe | None = None,
-) -> Reporter:
+) -> Reporter[Any]:
     """The reporter for a run: ``one_record`` when a single file was given (text: its rows, as ever);
     ``union`` judges copies of one record together (a conflict between them fails the run);
     ``describe`` gives each JSON object the register's row for its record. Each format's module is
@@ -209,4 +263,4 @@ def reporter(
             assert_never(choice)
 
 
-__all__ = ["Describe", "RepeatWarning", "Repeats", "Reporter", "Tally", "reporter"]
+__all__ = ["Describe", "RepeatWarning", "Repeats", "Reporter", "Seen", "Tally", "reporter"]

@@ -9,7 +9,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from smcheck.errors import CannotOpen
-from smcheck.formats import Describe, RepeatWarning, Reporter
+from smcheck.formats import Describe, RepeatWarning, Reporter, Seen
 from smcheck.report import said, unsearched
 from smcheck.trust.policy import State
 from smcheck.verify import RESTORE_COMMAND, Detail, Report, Verdict
@@ -91,16 +91,27 @@ def union_warning(union: Union) -> dict[str, object]:
     }
 
 
-def record_object(
-    report: Report, warnings: list[RepeatWarning], describe: Describe | None = None
-) -> dict[str, object]:
+Shown = tuple[dict[str, object], dict[str, object] | None]
+"""What the JSON formats show of one record: :func:`report_json`, and the register's row (with
+``describe``), made where the record was verified (:func:`shown`); the repeat warnings go between them
+(:func:`record_object`)."""
+
+
+def shown(report: Report, data: bytes = b"", describe: Describe | None = None) -> Shown:
+    """:func:`report_json`, and the register's row for the record when ``describe`` is given."""
+    return report_json(report), describe(report, data) if describe is not None else None
+
+
+def record_object(made: Shown, warnings: list[RepeatWarning]) -> dict[str, object]:
     """A record's ``--format json``/``jsonl`` object: :func:`report_json` (which carries
     ``state``), the repeat warnings, and, with ``describe``, the register's row under ``register``
     (the same object ``status --format json`` gives for it). ``smcheck schema report`` describes it."""
-    made = {**report_json(report), "warnings": warnings}
-    if describe is not None:
-        made["register"] = describe(report)
-    return made
+    obj, register = made
+    return {
+        **obj,
+        "warnings": warnings,
+        **({"register": register} if register is not None else {}),
+    }
 
 
 def unreadable_object(exc: CannotOpen) -> dict[str, object]:
@@ -120,7 +131,7 @@ def dumps(obj: object, *, indent: int | None = None) -> str:
     return json.dumps(obj, indent=indent, ensure_ascii=True, default=str)
 
 
-class JsonReporter(Reporter):
+class JsonReporter(Reporter[Shown]):
     """``--format json``: one array of the objects ``--format jsonl`` streams, in the order found."""
 
     def __init__(self, *, union: UnionOf | None = None, describe: Describe | None = None) -> None:
@@ -128,8 +139,11 @@ class JsonReporter(Reporter):
         self._objects: list[dict[str, object]] = []
         self._describe = describe
 
-    def record(self, report: Report, warnings: list[RepeatWarning]) -> None:
-        self._objects.append(record_object(report, warnings, self._describe))
+    def show(self, report: Report, data: bytes) -> Shown:
+        return shown(report, data, self._describe)
+
+    def record(self, seen: Seen[Shown], warnings: list[RepeatWarning]) -> None:
+        self._objects.append(record_object(seen.shown, warnings))
 
     def cannot_open(self, exc: CannotOpen) -> None:
         self._objects.append(with_register(unreadable_object(exc), exc, self._describe))
@@ -153,15 +167,17 @@ def with_register(
 ) -> dict[str, object]:
     """An unreadable file's object, with the register's row for it when ``describe`` is given."""
     if describe is not None:
-        made["register"] = describe(exc)
+        made["register"] = describe(exc, b"")
     return made
 
 
 __all__ = [
     "JsonReporter",
+    "Shown",
     "dumps",
     "record_object",
     "report_json",
+    "shown",
     "union_warning",
     "unreadable_object",
     "with_register",

@@ -28,10 +28,10 @@ import re
 import sys
 import time
 from pathlib import PurePath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from smcheck.errors import CannotOpen
-from smcheck.formats import RepeatWarning, Reporter
+from smcheck.formats import RepeatWarning, Reporter, Seen
 from smcheck.report import said, unsearched
 from smcheck.text import visible
 from smcheck.verify import Report, Verdict
@@ -69,7 +69,16 @@ def _case_name(path: str) -> tuple[str, str]:
     return xml_text(folder), xml_text(path)
 
 
-class JunitReporter(Reporter):
+class Case(NamedTuple):
+    """What the JUnit report shows of one record: for an invalid one, its failure (the first failing
+    check's code, what verify says of it, its rows); and its state and warnings, for ``system-out``."""
+
+    failure: tuple[str, str, str] | None
+    """``(type, message, text)`` of the ``<failure>``; None for a valid record."""
+    out: tuple[str, ...]
+
+
+class JunitReporter(Reporter[Case]):
     """One ``<testcase>`` per record or unreadable file, the document written at :meth:`finish`."""
 
     def __init__(self, *, union: UnionOf | None = None) -> None:
@@ -91,23 +100,31 @@ class JunitReporter(Reporter):
         self._cases.append(case)
         return case
 
-    def record(self, report: Report, warnings: list[RepeatWarning]) -> None:
-        case = self._case(report.path)
-        if report.valid:
-            self._by_path[report.path] = case
-        else:
-            self._failures += 1
+    def show(self, report: Report, data: bytes) -> Case:
+        words = said(report)
+        failure = None
+        if not report.valid:
             # The type: the first failing check's stable code (as --format json names it).
             code = next((c.code for c in report.checks if c.verdict is Verdict.FAIL), "invalid")
-            failure = self._tree.SubElement(
-                case, "failure", message=xml_text(said(report)), type=xml_text(code)
-            )
-            failure.text = xml_text(_body(report), keep_newlines=True)
-        out = [f"{report.state.value}: {said(report)}"]
+            failure = (code, words, _body(report))
+        out = [f"{report.state.value}: {words}"]
         out += [
             f"warning: {c.title}: {c.summary}" for c in report.checks if c.verdict is Verdict.WARN
         ]
-        out += [f"warning: {w['message']}" for w in warnings]
+        return Case(failure, tuple(out))
+
+    def record(self, seen: Seen[Case], warnings: list[RepeatWarning]) -> None:
+        case = self._case(seen.path)
+        if seen.shown.failure is None:
+            self._by_path[seen.path] = case
+        else:
+            self._failures += 1
+            code, message, body = seen.shown.failure
+            failure = self._tree.SubElement(
+                case, "failure", message=xml_text(message), type=xml_text(code)
+            )
+            failure.text = xml_text(body, keep_newlines=True)
+        out = [*seen.shown.out, *(f"warning: {w['message']}" for w in warnings)]
         self._system_out(case, out)
 
     def cannot_open(self, exc: CannotOpen) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from smcheck.formats import RepeatWarning, Reporter
+from smcheck.formats import RepeatWarning, Reporter, Seen
 from smcheck.report import failed
 from smcheck.text import visible
 from smcheck.verify import Report
@@ -16,12 +16,15 @@ def quiet_line(report: Report) -> str:
     return visible(f"INVALID {report.path}: fails {', '.join(failed(report))}") + "\n"
 
 
-class QuietReporter(Reporter):
+class QuietReporter(Reporter[str | None]):
     """``--format quiet``: one line per invalid record, as each is found; nothing for the others."""
 
-    def record(self, report: Report, warnings: list[RepeatWarning]) -> None:
-        if not report.valid:
-            sys.stdout.write(quiet_line(report))
+    def show(self, report: Report, data: bytes) -> str | None:
+        return None if report.valid else quiet_line(report)
+
+    def record(self, seen: Seen[str | None], warnings: list[RepeatWarning]) -> None:
+        if seen.shown is not None:
+            sys.stdout.write(seen.shown)
 
     def finish(self) -> None:
         super().finish()

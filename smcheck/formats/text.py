@@ -10,10 +10,10 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from smcheck.errors import CannotOpen
-from smcheck.formats import RepeatWarning, Reporter
+from smcheck.formats import RepeatWarning, Reporter, Seen
 from smcheck.report import (
     CANNOT_OPEN,
     NOT_SEARCHED,
@@ -21,7 +21,6 @@ from smcheck.report import (
     OVERDUE,
     counted,
     label,
-    overdue,
     said,
     style,
     summary_of,
@@ -121,11 +120,15 @@ PATH_WIDTH = 40
 """Paths are padded to a column up to this wide; a longer one pushes only its own line's words."""
 
 
-class RecordReporter(Reporter):
+class RecordReporter(Reporter[str]):
     """One record given: its rows, as ever (the error of a file that cannot be opened on stderr)."""
 
-    def record(self, report: Report, warnings: list[RepeatWarning]) -> None:
-        show_report(report)  # one record cannot repeat another: no warnings to show
+    def show(self, report: Report, data: bytes) -> str:
+        return report_text(report, colour=colour(), width=width())
+
+    def record(self, seen: Seen[str], warnings: list[RepeatWarning]) -> None:
+        sys.stdout.write(seen.shown)  # one record cannot repeat another: no warnings to show
+        sys.stdout.flush()
 
 
 PROGRESS_FROM = 20
@@ -144,7 +147,15 @@ def progress(total: int) -> Progress | None:
     return Progress(total, "Verifying")
 
 
-class FolderReporter(Reporter):
+class Line(NamedTuple):
+    """What the folder report shows of one record: its words beside its state, and its rows when they
+    are shown (it fails or warns, or ``--verbose``)."""
+
+    words: str
+    rows: str | None
+
+
+class FolderReporter(Reporter[Line]):
     """The folder report, for people, printed once every record is checked:
 
     1. one line per record, problems first (in :data:`ORDER`; within a state, the order found): its
@@ -179,19 +190,23 @@ class FolderReporter(Reporter):
         """One copy of each sentence said (thousands of records share a handful)."""
         self._progress = progress(total)
 
-    def record(self, report: Report, warnings: list[RepeatWarning]) -> None:
+    def show(self, report: Report, data: bytes) -> Line:
+        rows = None
+        if self._verbose or not report.valid or report.warnings:
+            rows = report_text(report, colour=self._colour, width=self._width)
+        return Line(visible(said(report)), rows)
+
+    def record(self, seen: Seen[Line], warnings: list[RepeatWarning]) -> None:
         if self._progress is not None:
             self._progress.advance()
-        state = report.state
-        words = visible(said(report))
-        words = self._words.setdefault(words, words)
-        group: State | str = OVERDUE if overdue(report) else state
-        self._lines.setdefault(group, []).append((visible(report.path), words))
-        if self._verbose or not report.valid or report.warnings:
-            text = report_text(report, colour=self._colour, width=self._width)
-            self._rows.setdefault(state, []).append(text)
+        words = self._words.setdefault(seen.shown.words, seen.shown.words)
+        group: State | str = OVERDUE if seen.overdue else seen.state
+        path = visible(seen.path)
+        self._lines.setdefault(group, []).append((path, words))
+        if seen.shown.rows is not None:
+            self._rows.setdefault(seen.state, []).append(seen.shown.rows)
         for warning in warnings:
-            shown = f"  {visible(report.path)}: {visible(warning['message'])}"
+            shown = f"  {path}: {visible(warning['message'])}"
             if warning["code"] == "repeated-record-id":
                 self._repeated.append(shown)
             else:
