@@ -175,14 +175,13 @@ def verify_item(
 
     if isinstance(item, CannotOpen):
         return item
-    path = Path(item)
     try:
         if make is None:
-            return verify_path(path, lookup=lookup, today=today, demands=demands)
-        data = read_limited(path, MAX_RECORD_BYTES)  # as verify_path reads it, and verify it so
+            return verify_path(Path(item), lookup=lookup, today=today, demands=demands)
+        data = read_limited(item, MAX_RECORD_BYTES)  # as verify_path reads it, and verify it so
     except CannotOpen as exc:
         return exc
-    report = verify_bytes(data, str(path), lookup=lookup, today=today, demands=demands)
+    report = verify_bytes(data, os.fspath(item), lookup=lookup, today=today, demands=demands)
     return make(report, data)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from smcheck.restore import read_layout_advised
 from smcheck.text import shell_word
 
 
-def read_limited(path: Path, limit: int = MAX_RECORD_BYTES) -> bytes:
+def read_limited(path: str | os.PathLike[str], limit: int = MAX_RECORD_BYTES) -> bytes:
     """At most ``limit + 1`` bytes of a record file (so an oversized file is detected without reading it
     all); only a regular file is read (:func:`~smcheck.fsutil.read_regular`).
 

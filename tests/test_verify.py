@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import io
 import json
 import os
 import re
@@ -899,48 +898,44 @@ def test_bad_file(
     assert_unreadable(report, "well-formed", code)
 
 
-class _CountingFile:
-    def __init__(self, raw: io.BufferedReader) -> None:
-        self.raw = raw
-        self.sizes: list[int] = []
+class _Reads:
+    """What each read of a file asked for and got."""
+
+    def __init__(self) -> None:
         self.asked: list[int] = []
-
-    def __enter__(self) -> _CountingFile:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.raw.close()
-
-    def fileno(self) -> int:
-        return self.raw.fileno()
-
-    def read(self, size: int = -1) -> bytes:
-        assert size is not None and size >= 0, "read the whole file"
-        self.asked.append(size)
-        data = self.raw.read(size)
-        self.sizes.append(len(data))
-        return data
+        self.sizes: list[int] = []
 
 
 @pytest.fixture
-def opened(monkeypatch: pytest.MonkeyPatch) -> list[_CountingFile]:
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[_Reads]:
     """Every capped read of a file, recorded: what each read asked for and got."""
     from smcheck import fsutil
 
-    seen: list[_CountingFile] = []
+    seen: list[_Reads] = []
     real = fsutil.read_capped
+    read = os.read
 
-    def spy(handle: Any, limit: int) -> bytes:
-        counting = _CountingFile(handle)
-        seen.append(counting)
-        return real(counting, limit)  # type: ignore[arg-type]
+    def spy(fd: int, limit: int, size: int | None = None) -> bytes:
+        reads = _Reads()
+        seen.append(reads)
+
+        def counted(at: int, asked: int) -> bytes:
+            assert at == fd and asked >= 0, "read the whole file"
+            reads.asked.append(asked)
+            data = read(at, asked)
+            reads.sizes.append(len(data))
+            return data
+
+        with monkeypatch.context() as patch:
+            patch.setattr(os, "read", counted)
+            return real(fd, limit, size)
 
     monkeypatch.setattr(fsutil, "read_capped", spy)
     return seen
 
 
 def test_huge_file_is_not_read_whole(
-    tmp_path: Path, record_bytes: bytes, opened: list[_CountingFile]
+    tmp_path: Path, record_bytes: bytes, opened: list[_Reads]
 ) -> None:
     path = tmp_path / "huge.smcheck.toml"
     with path.open("wb") as handle:
@@ -952,15 +947,35 @@ def test_huge_file_is_not_read_whole(
 
 
 def test_record_is_read_in_one_call_of_its_own_size(
-    tmp_path: Path, record_bytes: bytes, opened: list[_CountingFile]
+    tmp_path: Path, record_bytes: bytes, opened: list[_Reads]
 ) -> None:
     """A record is read by asking for its size (plus one byte), not for the cap: asking for a megabyte
-    allocates one, per record."""
+    allocates one, per record. One more byte is asked for, to see the end."""
     path = tmp_path / "r.smcheck.toml"
     path.write_bytes(record_bytes)
     assert read_limited(path) == record_bytes
-    assert opened[-1].asked == [len(record_bytes) + 1]
-    assert opened[-1].sizes == [len(record_bytes)]
+    assert opened[-1].asked == [len(record_bytes) + 1, 1]
+    assert opened[-1].sizes == [len(record_bytes), 0]
+
+
+def test_a_file_that_grew_since_its_size_was_read_is_read_on_to_the_cap(
+    tmp_path: Path, record_bytes: bytes
+) -> None:
+    """The size the file reported is only where reading starts: what it holds beyond is read, to the
+    cap and no further."""
+    from smcheck.fsutil import read_capped
+
+    path = tmp_path / "r.smcheck.toml"
+    path.write_bytes(record_bytes)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        assert read_capped(fd, MAX_RECORD_BYTES, size=10) == record_bytes
+        os.lseek(fd, 0, os.SEEK_SET)
+        assert read_capped(fd, 100, size=10) == record_bytes[:101]
+        os.lseek(fd, 0, os.SEEK_SET)
+        assert read_capped(fd, 100) == record_bytes[:101]
+    finally:
+        os.close(fd)
 
 
 def test_a_stream_without_a_size_is_read_to_the_cap(record_bytes: bytes) -> None:
@@ -972,8 +987,10 @@ def test_a_stream_without_a_size_is_read_to_the_cap(record_bytes: bytes) -> None
         writer = threading.Thread(target=_write_ignoring_broken_pipe, args=(write_end, data))
         writer.start()
         try:
-            with os.fdopen(read_end, "rb") as handle:
-                got = read_capped(handle, MAX_RECORD_BYTES)
+            try:
+                got = read_capped(read_end, MAX_RECORD_BYTES)
+            finally:
+                os.close(read_end)
         finally:
             writer.join()
         assert got == expected if expected is not None else len(got) == MAX_RECORD_BYTES + 1
