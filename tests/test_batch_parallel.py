@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
+import sys
 from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
 from typing import cast
@@ -415,3 +416,36 @@ def test_tasks_cover_every_file_once_in_order_and_end_small(count: int, jobs: in
     # The last jobs * CHUNK files go in small tasks, so that the workers finish together.
     tail = [end - start for start, end in spans if start >= count - jobs * batch.CHUNK]
     assert tail and all(size <= batch.TAIL for size in tail)
+
+
+def test_the_collector_is_off_only_while_verify_starts(
+    folder: tuple[Path, Path], small_chunks: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """smcheck.__main__ turns the garbage collector off while a verify starts, for speed: every record
+    is verified with it on again (in each worker and here), and it is on once main returns, however it
+    ends (here: a run, then a trust file that cannot be used)."""
+    import gc
+
+    from smcheck.__main__ import main
+
+    root, trust = folder
+    states = tmp_path / "states"
+    verify_item = batch.verify_item
+
+    def spied(item: str | os.PathLike[str] | CannotOpen, **kwargs: object) -> object:
+        with states.open("a") as out:
+            out.write(f"{gc.isenabled()}\n")
+        return verify_item(item, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "verify_item", spied)
+    # Exit 2 both times: the FIFOs cannot be opened; then the trust file is missing (nothing verified).
+    for trust_file in (trust, tmp_path / "missing"):
+        monkeypatch.setattr(
+            sys, "argv", ["smcheck", "verify", "--allowed-signers", str(trust_file), str(root)]
+        )
+        with pytest.raises(SystemExit) as ended:
+            main()
+        assert ended.value.code == 2
+        assert gc.isenabled()
+        said = states.read_text().split()
+        assert len(said) == len(items_of(root)) and set(said) == {"True"}
