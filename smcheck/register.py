@@ -25,7 +25,8 @@ their row says what verify would say of the merged record (:mod:`smcheck.merge`)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple, assert_never
 
@@ -60,6 +61,7 @@ class RowState(Worded):
 
 STATES: tuple[RowState, ...] = tuple(RowState)
 """Every state of a register row, most urgent first (the register's sort order)."""
+_URGENCY = {state: rank for rank, state in enumerate(STATES)}
 
 DUE_WITHIN = dt.timedelta(days=30)
 DRAFT_SUFFIX = ".draft.toml"
@@ -81,8 +83,10 @@ class Entry(NamedTuple):
     """The register's column labels, from this file's checklist."""
     notes: tuple[str, ...] = ()
     """The other files for this channel: nothing is hidden."""
-    keys: tuple[str, ...] = ()
-    """The keys the channel is known by (:func:`smcheck.channel.channel_of`): rows that share one are
+    keys: tuple[bytes, ...] = ()
+    """The keys the channel is known by (:func:`smcheck.channel.channel_of`), each as its
+    :func:`key_digest` (rows are only ever compared by them, and a register holds one per file): rows
+    that share one are
     one channel, however each file spells it."""
 
     copy_key: str | None = None
@@ -103,9 +107,17 @@ class Entry(NamedTuple):
     one, ``status --role ROLE`` those where ROLE is one of them."""
 
     @property
-    def identities(self) -> tuple[str, ...]:
+    def identities(self) -> tuple[bytes, ...]:
         """:attr:`keys`, or, for a file that names no channel, its own label (``record ID``)."""
-        return self.keys or (f"shown {self.channel}",)
+        return self.keys or (key_digest(f"shown {self.channel}"),)
+
+
+def key_digest(key: str) -> bytes:
+    """A channel key as a register row holds it: 16 bytes of its BLAKE2b digest, a third of the key's
+    size (two keys are the same exactly when their digests are, but for a 2**-128 chance)."""
+    import hashlib
+
+    return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 class Register(NamedTuple):
@@ -168,10 +180,13 @@ def _identity(
 
 def _channel(
     checklist: Checklist | None, answers: Mapping[str, object], otherwise: str
-) -> tuple[str, tuple[str, ...]]:
-    """The channel as the file writes it (else ``otherwise``), and the keys it is known by."""
+) -> tuple[str, tuple[bytes, ...]]:
+    """The channel as the file writes it (else ``otherwise``), and the keys it is known by (as
+    :attr:`Entry.keys` holds them)."""
     named = channel_of(checklist, answers)
-    return (named.shown, named.keys) if named is not None else (otherwise, ())
+    if named is None:
+        return otherwise, ()
+    return named.shown, tuple(key_digest(key) for key in named.keys)
 
 
 NOT_TO_BE_ACTED_ON = "nobody should act on it"
@@ -226,7 +241,7 @@ def _compact(entry: Entry, shared: dict[object, object]) -> Entry:
         return shared.setdefault(value, value)
 
     return entry._replace(
-        columns=one(tuple(one(cell) for cell in entry.columns)),
+        columns=tuple(one(cell) for cell in entry.columns),
         detail=one(entry.detail),
         review_by=one(entry.review_by),
         labels=one(entry.labels),
@@ -482,12 +497,14 @@ def build(
         return record_entry(report, lookup=lookup, today=today, data=data)
 
     shared: dict[object, object] = {}
-    for _item, made in batch.results(records, entry, lookup=lookup, today=today, demands=demands):
+    for given, made in batch.results(records, entry, lookup=lookup, today=today, demands=demands):
         if isinstance(made, CannotOpen):
             entries.append(problem_entry(made))
         else:
-            entries.append(_compact(made, shared))
-    del records, shared  # the rows hold their own copies now: freed before the rows are arranged
+            # The file list's own string for its path: a row made in a worker arrives with a copy.
+            path = given if isinstance(given, str) and given == made.path else made.path
+            entries.append(_compact(made._replace(path=path), shared))
+    del records, shared  # the rows hold what they need of them: freed before the rows are arranged
     entries = _copies_as_one(entries, lookup=lookup, today=today, demands=demands)
     rows = arrange(entries)
     columns = next((e.labels for e in rows if e.labels), ())
@@ -503,11 +520,17 @@ def _copies_as_one(
     every copy and the command that merges them. Two decisions by one role across the copies are a
     conflict: an invalid row, never resolved by file name or order. A copy that does not verify is
     not among them: it keeps its own invalid row."""
+    # The first valid record of each key, and the groups of more than one: a list for every record
+    # was most of the memory this took.
+    first: dict[str, Entry] = {}
     groups: dict[str, list[Entry]] = {}
     for entry in entries:
         if entry.copy_key is not None and entry.state is not RowState.INVALID:
-            groups.setdefault(entry.copy_key, []).append(entry)
-    copies = [group for group in groups.values() if len(group) > 1]
+            seen = first.setdefault(entry.copy_key, entry)
+            if seen is not entry:
+                groups.setdefault(entry.copy_key, [seen]).append(entry)
+    del first
+    copies = list(groups.values())
     if not copies:
         return entries
     from smcheck.merge import merge_command, union_of_paths
@@ -544,7 +567,7 @@ def arrange(entries: list[Entry]) -> list[Entry]:
     problems = [e for e in entries if e.state is RowState.INVALID]
     floor = EARLIEST  # no time read from a file is earlier (smcheck.timeutil bounds them all)
     rows = list(problems)
-    known: list[frozenset[str]] = [frozenset()] * len(rows)
+    known: list[frozenset[bytes]] = [frozenset()] * len(rows)
     """Each row's channel keys (of every file in it), to name the invalid files that claim it."""
     for channel_entries in _channels([e for e in entries if e.state is not RowState.INVALID]):
         records = [e for e in channel_entries if e.state is not RowState.DRAFT]
@@ -574,9 +597,13 @@ def arrange(entries: list[Entry]) -> list[Entry]:
         )
         if claims:
             rows[index] = row._replace(notes=row.notes + claims)
-    return sorted(
-        rows, key=lambda e: (STATES.index(e.state), e.review_by or dt.date.max, e.channel, e.path)
-    )
+    # Most urgent first: by state, then review date, channel and path. Sorted once per key, the least
+    # significant first (the sort is stable), so that no key tuple per row is held meanwhile.
+    rows.sort(key=attrgetter("path"))
+    rows.sort(key=attrgetter("channel"))
+    rows.sort(key=lambda e: e.review_by or dt.date.max)
+    rows.sort(key=lambda e: _URGENCY[e.state])
+    return rows
 
 
 def row_json(entry: Entry, columns: tuple[str, ...]) -> dict[str, object]:
@@ -643,27 +670,39 @@ def narrowed(register: Register, *, todo: bool = False, role: str | None = None)
     return Register(tuple(rows), register.columns, count(rows))
 
 
-def _channels(entries: list[Entry]) -> list[list[Entry]]:
+def _channels(entries: list[Entry]) -> Iterator[list[Entry]]:
     """``entries`` grouped by channel: two that share a key are one channel, and so, in turn, is any
-    entry that shares a key with either (a new spelling of the handle beside the same web address)."""
-    parent = list(range(len(entries)))
+    entry that shares a key with either (a new spelling of the handle beside the same web address).
+
+    Made for a register of many channels, most with one file: only the entries that share a key are
+    joined (a union-find over them alone), and each group is made as it is taken, never all at once
+    (a list per channel was most of the memory ``status`` grew by at 10,000 records)."""
+    parent: dict[int, int] = {}
+    """The entries joined to another, each to one nearer its group's first (the group's root)."""
 
     def root(index: int) -> int:
-        while parent[index] != index:
-            parent[index] = parent[parent[index]]
-            index = parent[index]
+        while (up := parent.get(index, index)) != index:
+            parent[index] = parent.get(up, up)  # halve the path
+            index = up
         return index
 
-    first: dict[str, int] = {}
+    first: dict[bytes, int] = {}
     for index, entry in enumerate(entries):
         for key in entry.identities:
             one, other = root(index), root(first.setdefault(key, index))
             if one != other:
                 parent[max(one, other)] = min(one, other)
-    groups: dict[int, list[Entry]] = {}
+    del first
+    members: dict[int, list[int]] = {}
+    """Each group of more than one entry, by its root: its entries' indexes, in order."""
+    for index in sorted(parent):
+        members.setdefault(root(index), []).append(index)
     for index, entry in enumerate(entries):
-        groups.setdefault(root(index), []).append(entry)
-    return list(groups.values())
+        joined = members.pop(index, None)  # a root comes before the entries joined to it
+        if joined is not None:
+            yield [entry, *(entries[i] for i in joined)]
+        elif index not in parent:
+            yield [entry]
 
 
 def count(rows: list[Entry]) -> dict[str, int]:

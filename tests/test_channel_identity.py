@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from helpers.records import FIXED_ID, edit, make_record_bytes
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from smcheck import registry
@@ -17,6 +19,7 @@ from smcheck.channel import channel_of, same_channel, url_key
 from smcheck.checklist import Checklist
 from smcheck.cli import app
 from smcheck.formats import Repeats
+from smcheck.register import RowState
 from smcheck.verify import verify_bytes
 
 runner = CliRunner()
@@ -199,3 +202,81 @@ def test_diff_sees_one_channel_in_two_spellings(tmp_path: Path) -> None:
     assert json.loads(result.stdout)["same_channel"] is True
     result = runner.invoke(app, ["diff", str(old), str(new)])
     assert "different channels" not in result.stdout
+
+
+# --- the register's grouping, against a plain model ---------------------------------------------------
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from("abcdefgh"), max_size=3),
+            st.sampled_from(list(RowState)),
+            st.sampled_from([None, dt.date(2027, 1, 1), dt.date(2026, 12, 1)]),
+        ),
+        max_size=14,
+    )
+)
+def test_the_register_groups_and_orders_rows_as_the_plain_model_does(
+    made: list[tuple[list[str], RowState, dt.date | None]],
+) -> None:
+    """Rows that share a key (directly, or through others) are one channel; each channel's row is its
+    latest record's (a draft's only where it has none); the rows are ordered by state, review date, channel and path. The register does
+    this in little memory (no list per channel, no key per row while sorting): here it is held to the
+    plainest way of doing it."""
+    from smcheck.register import STATES, Entry, _channels, arrange, key_digest
+
+    entries = [
+        Entry(
+            f"{number:02}.smcheck.toml",
+            f"chan {''.join(keys) or number}",
+            (),
+            state,
+            review_by,
+            dt.datetime(2026, 1, 1 + number, tzinfo=dt.UTC),
+            "",
+            keys=tuple(key_digest(k) for k in keys),
+        )
+        for number, (keys, state, review_by) in enumerate(made)
+    ]
+
+    def components(indexes: list[int]) -> list[list[int]]:
+        """Connected components, the plain way: join until nothing changes."""
+        groups = [{i} for i in indexes]
+        joined = True
+        while joined:
+            joined = False
+            for one in groups:
+                for other in groups:
+                    if one is not other and any(
+                        set(entries[i].identities) & set(entries[j].identities)
+                        for i in one
+                        for j in other
+                    ):
+                        one |= other
+                        groups.remove(other)
+                        joined = True
+                        break
+                if joined:
+                    break
+        return sorted(sorted(group) for group in groups)
+
+    everyone = list(range(len(entries)))
+    got = [[entries.index(e) for e in group] for group in _channels(entries)]
+    assert got == components(
+        everyone
+    )  # in the order of each channel's first file, its files in order
+    rows = arrange(entries)
+    order = [(STATES.index(r.state), r.review_by or dt.date.max, r.channel, r.path) for r in rows]
+    assert order == sorted(order)
+    # Each invalid file is a row of its own; each channel of the others, one row: its latest file's.
+    valid = [i for i in everyone if entries[i].state is not RowState.INVALID]
+
+    def latest_of(group: list[int]) -> int:  # a draft only where there is no record
+        records = [i for i in group if entries[i].state is not RowState.DRAFT]
+        return max(records or group, key=lambda i: (entries[i].when, entries[i].path))
+
+    latest = {latest_of(group) for group in components(valid)}
+    assert sorted(r.path for r in rows) == sorted(
+        [entries[i].path for i in everyone if i not in valid] + [entries[i].path for i in latest]
+    )
