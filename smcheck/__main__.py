@@ -1,12 +1,14 @@
-"""The entry point of ``smcheck`` and ``python -m smcheck``: a reviewer's ``verify`` starts without typer.
+"""The entry point of ``smcheck`` and ``python -m smcheck``: a reviewer's ``verify`` and ``status`` start
+without typer.
 
 typer (with the pydantic it validates options with) takes some 100 ms to import: more than verifying a
-record. :func:`main` reads a ``verify`` command line itself when it is one it reads exactly as typer does
-(the options :data:`VERIFY_OPTIONS` lists, each given once, values not starting with ``-``, at least one
-record) and runs :func:`smcheck.commands.verify.run` as ``smcheck.cli.verify`` would; anything else (other
-commands, ``--help``, a mistyped option, shell completion) goes to :mod:`smcheck.cli`, which says what
-typer says. tests/test_fastpath.py runs both on the same command lines and compares every byte and exit
-code; tests/test_startup.py keeps typer out of this path.
+record. :func:`main` reads a ``verify`` or ``status`` command line itself when it is one it reads exactly
+as typer does (the options :data:`VERIFY_OPTIONS` and :data:`STATUS_OPTIONS` list, each given once,
+values not starting with ``-``, at least one path) and runs the command's ``run`` as ``smcheck.cli``
+would; anything else (other commands, ``--help``, a mistyped option, a deprecated option that takes a
+value, shell completion) goes to :mod:`smcheck.cli`, which says what typer says. tests/test_fastpath.py
+runs both on the same command lines and compares every byte and exit code; tests/test_startup.py keeps
+typer out of this path.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ import sys
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from smcheck.choices import Require, VerifyFormat
+from smcheck.choices import Require, StatusFormat, VerifyFormat
 
 FLAG, TEXT, PATH = "flag", "text", "path"
 Kind = str | type[StrEnum]
@@ -48,28 +50,73 @@ VERIFY_ALIASES: dict[str, tuple[str, VerifyFormat]] = {
 """The hidden flags that stand for a ``--format`` (kept for a release): the name ``run``'s ``aliases``
 gives each by, in the order ``smcheck.cli.verify`` lists them (which says the first two of any given)."""
 
+STATUS_OPTIONS: dict[str, tuple[str, Kind]] = {
+    "--format": ("fmt", StatusFormat),
+    "-f": ("fmt", StatusFormat),
+    "--output": ("output", PATH),
+    "-o": ("output", PATH),
+    "--todo": ("todo", FLAG),
+    "--role": ("role", TEXT),
+    "--force": ("force", FLAG),
+    "--allowed-signers": ("allowed_signers", PATH),
+    "--revoked": ("revoked", PATH),
+}
+"""``smcheck status``'s options as ``smcheck.cli.status`` declares them (its hidden ``--html FILE``
+takes a value, and is left to typer)."""
+
+STATUS_ALIASES: dict[str, tuple[str, StatusFormat]] = {"--json": ("--json", StatusFormat.JSON)}
+"""``smcheck status``'s hidden flag that stands for a ``--format``."""
+
+
+class Fast(NamedTuple):
+    """A command read here: its options and hidden format flags, what its ``run`` is also given (the
+    keywords of options left to typer), and the module whose ``run`` it calls."""
+
+    options: dict[str, tuple[str, Kind]]
+    aliases: Mapping[str, tuple[str, StrEnum]]
+    fixed: Mapping[str, object]
+    module: str
+
+
+FAST: dict[str, Fast] = {
+    "verify": Fast(VERIFY_OPTIONS, VERIFY_ALIASES, {}, "smcheck.commands.verify"),
+    "status": Fast(STATUS_OPTIONS, STATUS_ALIASES, {"html": None}, "smcheck.commands.status"),
+}
+"""The commands read here, by name."""
+
 
 def verify_arguments(argv: Sequence[str], environ: Mapping[str, str]) -> dict[str, Any] | None:
     """The keywords of :func:`smcheck.commands.verify.run` for ``argv`` (the arguments after the
     program's name), or None when it is not a ``verify`` command line read here (typer reads it)."""
-    if not argv or argv[0] != "verify" or any(_completing(name) for name in environ):
+    return command_arguments(argv, environ, "verify")
+
+
+def command_arguments(
+    argv: Sequence[str], environ: Mapping[str, str], command: str | None = None
+) -> dict[str, Any] | None:
+    """The keywords of the ``run`` of the command ``argv`` names (one of :data:`FAST`; with
+    ``command``, only that one), or None when it is not a command line read here (typer reads it)."""
+    if not argv or any(_completing(name) for name in environ):
+        return None
+    fast = FAST.get(argv[0])
+    if fast is None or (command is not None and argv[0] != command):
         return None
     values: dict[str, Any] = {}
     given: set[str] = set()  # the aliases given, by name
-    records: list[Path] = []
+    paths: list[Path] = []
     words = iter(argv[1:])
     for word in words:
         if not word.startswith("-"):
-            records.append(Path(word))
+            paths.append(Path(word))
             continue
         name, equals, value = word.partition("=")
-        if name in VERIFY_ALIASES:
-            alias = VERIFY_ALIASES[name][0]
+        if name in fast.aliases:
+            alias = fast.aliases[name][0]
             if equals or alias in given:
                 return None  # a value for a flag, or given twice: typer's rules
             given.add(alias)
             continue
-        known = VERIFY_OPTIONS.get(name)
+        known = fast.options.get(name)
         if known is None:
             return None  # --help, --, -, -qv, -cID, a typo: typer's to read (or refuse)
         keyword, kind = known
@@ -90,11 +137,11 @@ def verify_arguments(argv: Sequence[str], environ: Mapping[str, str]) -> dict[st
             values[keyword] = kind(value)
         else:
             values[keyword] = Path(value) if kind == PATH else value
-    if not records or "" in argv:
+    if not paths or "" in argv:
         return None  # typer's usage error; or "", which typer reads as "."
-    defaults = {keyword: kind != FLAG and None for keyword, kind in VERIFY_OPTIONS.values()}
-    aliases = {alias: fmt for alias, fmt in VERIFY_ALIASES.values() if alias in given}
-    return {"paths": records, **defaults, **values, "aliases": aliases}
+    defaults = {keyword: kind != FLAG and None for keyword, kind in fast.options.values()}
+    aliases = {alias: fmt for alias, fmt in fast.aliases.values() if alias in given}
+    return {"paths": paths, **defaults, **fast.fixed, **values, "aliases": aliases}
 
 
 def _completing(name: str) -> bool:
@@ -103,8 +150,9 @@ def _completing(name: str) -> bool:
 
 
 def main() -> None:
-    """Run smcheck: a plain ``verify`` here, anything else through the typer application."""
-    arguments = verify_arguments(sys.argv[1:], os.environ)
+    """Run smcheck: a plain ``verify`` or ``status`` here, anything else through the typer
+    application."""
+    arguments = command_arguments(sys.argv[1:], os.environ)
     if arguments is None:
         from smcheck.cli import main as full
 
@@ -114,23 +162,24 @@ def main() -> None:
 
     # Starting a verify (its imports, the checklists, the trust file) makes many objects that live as
     # long as the run and little garbage: the collector's passes over them were a tenth of the start-up
-    # (some 40 passes, 9 ms). It runs again once everything is loaded (commands.verify.run) and, here,
-    # whatever happens.
+    # (some 40 passes, 9 ms). It runs again once everything is loaded (the command's run enables it)
+    # and, here, whatever happens.
     gc.disable()
     try:
-        _verify(arguments)
+        _run(FAST[sys.argv[1]].module, arguments)
     finally:
         gc.enable()
 
 
-def _verify(arguments: dict[str, Any]) -> None:
-    """``smcheck verify`` with its options read, run as ``smcheck.cli.verify`` runs it, under the one
-    error handler the typer application runs under (:mod:`smcheck.errorhandler`)."""
+def _run(module: str, arguments: dict[str, Any]) -> None:
+    """A command with its options read, run as ``smcheck.cli`` runs it, under the one error handler
+    the typer application runs under (:mod:`smcheck.errorhandler`)."""
+    import importlib
+
     from smcheck.errorhandler import error_handler
 
     with error_handler():
-        from smcheck.commands import verify as command
-
+        command = importlib.import_module(module)
         raise SystemExit(command.run(**arguments))
 
 

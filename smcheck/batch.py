@@ -208,8 +208,10 @@ def _worker_start(
     global _run
     _run = (lookup, today, demands, make)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # What the worker inherited lives as long as it does: out of the collector's sight.
+    # What the worker inherited lives as long as it does: out of the collector's sight. The collector
+    # runs here whatever the parent's (smcheck.__main__ turns it off while a command starts).
     gc.freeze()
+    gc.enable()
 
 
 def _verify_chunk(chunk: list[str | CannotOpen]) -> tuple[list[object], BaseException | None]:

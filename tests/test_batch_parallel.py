@@ -4,10 +4,11 @@ the same order; SMCHECK_JOBS=1 and small batches stay serial; errors come back a
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import multiprocessing
 import os
 import sys
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from pathlib import Path
 from typing import cast
 
@@ -83,6 +84,18 @@ def comparable(
     ]
 
 
+def each_verification(monkeypatch: pytest.MonkeyPatch, log: Path, say: Callable[[], str]) -> None:
+    """Each file verified (here or in a worker) writes ``say()`` on a line of ``log`` first."""
+    verify_item = batch.verify_item
+
+    def spied(item: str | os.PathLike[str] | CannotOpen, **kwargs: object) -> object:
+        with log.open("a") as out:
+            out.write(f"{say()}\n")
+        return verify_item(item, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "verify_item", spied)
+
+
 @pytest.fixture
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Any batch is large enough for workers, in chunks of three: many chunks, several in flight."""
@@ -102,14 +115,7 @@ def test_workers_give_the_same_reports_in_the_same_order(
         )
     )
     pids = tmp_path / "pids"
-    verify_item = batch.verify_item
-
-    def spied(item: str | os.PathLike[str] | CannotOpen, **kwargs: object) -> object:
-        with pids.open("a") as out:
-            out.write(f"{os.getpid()}\n")
-        return verify_item(item, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(batch, "verify_item", spied)
+    each_verification(monkeypatch, pids, lambda: str(os.getpid()))
     parallel = list(
         batch.reports(
             items, lookup=registry.lookup(), today=TODAY, demands=demands_for(trust), jobs=2
@@ -418,34 +424,31 @@ def test_tasks_cover_every_file_once_in_order_and_end_small(count: int, jobs: in
     assert tail and all(size <= batch.TAIL for size in tail)
 
 
-def test_the_collector_is_off_only_while_verify_starts(
+def test_the_collector_is_off_only_while_a_command_starts(
     folder: tuple[Path, Path], small_chunks: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """smcheck.__main__ turns the garbage collector off while a verify starts, for speed: every record
-    is verified with it on again (in each worker and here), and it is on once main returns, however it
-    ends (here: a run, then a trust file that cannot be used)."""
+    """smcheck.__main__ turns the garbage collector off while a verify or a status starts, for speed:
+    every record is verified with it on again (in each worker and here), and it is on once main
+    returns, however it ends (here: a run, then a trust file that cannot be used)."""
     import gc
 
     from smcheck.__main__ import main
 
     root, trust = folder
     states = tmp_path / "states"
-    verify_item = batch.verify_item
-
-    def spied(item: str | os.PathLike[str] | CannotOpen, **kwargs: object) -> object:
-        with states.open("a") as out:
-            out.write(f"{gc.isenabled()}\n")
-        return verify_item(item, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(batch, "verify_item", spied)
-    # Exit 2 both times: the FIFOs cannot be opened; then the trust file is missing (nothing verified).
-    for trust_file in (trust, tmp_path / "missing"):
-        monkeypatch.setattr(
-            sys, "argv", ["smcheck", "verify", "--allowed-signers", str(trust_file), str(root)]
-        )
-        with pytest.raises(SystemExit) as ended:
-            main()
-        assert ended.value.code == 2
-        assert gc.isenabled()
-        said = states.read_text().split()
-        assert len(said) == len(items_of(root)) and set(said) == {"True"}
+    each_verification(monkeypatch, states, lambda: str(gc.isenabled()))
+    for command, jobs in itertools.product(("verify", "status"), ("1", "2")):
+        monkeypatch.setenv("SMCHECK_JOBS", jobs)  # 1: every record verified here
+        states.write_text("")
+        # Exit 2, then 1 for status: the FIFOs cannot be opened (status lists them as invalid rows);
+        # then 2 both: the trust file is missing (nothing verified).
+        for trust_file, code in ((trust, 2 if command == "verify" else 1), (tmp_path / "x", 2)):
+            monkeypatch.setattr(
+                sys, "argv", ["smcheck", command, "--allowed-signers", str(trust_file), str(root)]
+            )
+            with pytest.raises(SystemExit) as ended:
+                main()
+            assert ended.value.code == code, (command, jobs)
+            assert gc.isenabled()
+            said = states.read_text().split()
+            assert len(said) == len(items_of(root)) and set(said) == {"True"}, (command, jobs)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import inspect
 import os
 import re
+import shlex
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -21,8 +22,19 @@ import pytest
 from helpers.desk import Desk, open_desk
 from helpers.records import edit
 
-from smcheck.__main__ import FLAG, PATH, TEXT, VERIFY_ALIASES, VERIFY_OPTIONS, verify_arguments
-from smcheck.choices import Require, VerifyFormat
+from smcheck.__main__ import (
+    FAST,
+    FLAG,
+    PATH,
+    STATUS_ALIASES,
+    STATUS_OPTIONS,
+    TEXT,
+    VERIFY_ALIASES,
+    VERIFY_OPTIONS,
+    command_arguments,
+    verify_arguments,
+)
+from smcheck.choices import Require, StatusFormat, VerifyFormat
 
 RUN = "import sys; sys.argv[0] = 'smcheck'; from {module} import main; main()"
 
@@ -85,6 +97,26 @@ READ_HERE = [
     ["verify", "--allowed-signers", "missing", "good.smcheck.toml"],
     ["verify", *TRUST, "--revoked", "missing", "good.smcheck.toml"],
     ["verify", "."],
+    ["status", "folder"],
+    ["status", *TRUST, "folder"],
+    ["status", *TRUST, "--todo", "folder", "good.smcheck.toml"],
+    ["status", *TRUST, "--role", "reviewer", "folder"],
+    ["status", *TRUST, "--role=advancement-office", "--todo", "folder"],
+    ["status", "--role", "nobody", "folder"],
+    ["status", *TRUST, "--format", "json", "folder"],
+    ["status", *TRUST, "-f", "csv", "folder"],
+    ["status", *TRUST, "--format=html", "folder"],
+    ["status", *TRUST, "--json", "folder"],
+    ["status", "--json", "--format", "csv", "folder"],
+    ["status", *TRUST, "--format", "json", "--json", "folder"],
+    ["status", *TRUST, "--output", "out.html", "--format", "html", "folder"],
+    ["status", *TRUST, "-o", "out.html", "folder"],
+    ["status", *TRUST, "--force", "-o", "there.html", "folder"],
+    ["status", *TRUST, "-o", "there.html", "folder"],
+    ["status", "--allowed-signers", "missing", "folder"],
+    ["status", *TRUST, "--revoked", "missing", "folder"],
+    ["status", "missing-folder"],
+    ["status", "."],
 ]
 LEFT_TO_TYPER = [
     ["verify"],
@@ -112,42 +144,42 @@ LEFT_TO_TYPER = [
     ["--help"],
     [],
     ["verif", "good.smcheck.toml"],
-    ["status", "folder"],
+    ["status"],
+    ["status", "--help"],
+    ["status", "--html", "out.html", "folder"],
+    ["status", "--html=out.html", "folder"],
+    ["status", "--format", "pdf", "folder"],
+    ["status", "--todo", "--todo", "folder"],
+    ["status", "--todo=yes", "folder"],
+    ["status", "--json", "--json", "folder"],
+    ["status", "--role", "folder"],
+    ["status", "--role", "-x", "folder"],
+    ["status", "-o", "a", "--output", "b", "folder"],
+    ["status", "--quiet", "folder"],
+    ["status", ""],
+    ["statu", "folder"],
 ]
 
 
 def test_the_command_lines_here_are_read_here() -> None:
     for args in READ_HERE:
-        assert verify_arguments(args, {}) is not None, args
+        assert command_arguments(args, {}) is not None, args
+        assert (verify_arguments(args, {}) is not None) == (args[0] == "verify"), args
     for args in LEFT_TO_TYPER:
-        assert verify_arguments(args, {}) is None, args
+        assert command_arguments(args, {}) is None, args
     # Shell completion is typer's, whatever the command line.
-    assert verify_arguments(READ_HERE[0], {"_SMCHECK_COMPLETE": "bash_complete"}) is None
+    for args in (READ_HERE[0], ["status", "folder"]):
+        assert command_arguments(args, {"_SMCHECK_COMPLETE": "bash_complete"}) is None
 
 
 def test_the_keywords_are_those_the_command_takes() -> None:
     from smcheck.commands import verify as command
 
     read = verify_arguments(
-        [
-            "verify",
-            "-c",
-            "x",
-            "--format",
-            "json",
-            "--quiet",
-            "--jsonl",
-            "--json",
-            "-v",
-            "--allowed-signers",
-            "t",
-            "--require",
-            "approved",
-            "--revoked",
-            "r",
-            "a",
-            "b",
-        ],
+        shlex.split(
+            "verify -c x --format json --quiet --jsonl --json -v --allowed-signers t"
+            " --require approved --revoked r a b"
+        ),
         {},
     )
     assert read == {
@@ -181,15 +213,66 @@ def test_the_keywords_are_those_the_command_takes() -> None:
     }
 
 
-def test_the_option_table_is_the_typer_commands() -> None:
-    """Every option of ``smcheck verify`` as typer declares it, with the kind of value it takes: an
-    option added to cli.py and not to the fast path fails here."""
+def test_status_keywords_are_those_the_command_takes() -> None:
+    from smcheck.commands import status as command
+
+    read = command_arguments(
+        shlex.split(
+            "status --format csv --json -o out.csv --todo --role reviewer --force"
+            " --allowed-signers t --revoked r a b"
+        ),
+        {},
+    )
+    assert read == {
+        "paths": [Path("a"), Path("b")],
+        "fmt": StatusFormat.CSV,
+        "aliases": {"--json": StatusFormat.JSON},
+        "html": None,  # --html FILE is typer's to read
+        "output": Path("out.csv"),
+        "todo": True,
+        "role": "reviewer",
+        "force": True,
+        "allowed_signers": Path("t"),
+        "revoked": Path("r"),
+    }
+    assert set(read) == set(inspect.signature(command.run).parameters)
+    assert command_arguments(["status", "a"], {}) == {
+        "paths": [Path("a")],
+        "fmt": None,
+        "aliases": {},
+        "html": None,
+        "output": None,
+        "todo": False,
+        "role": None,
+        "force": False,
+        "allowed_signers": None,
+        "revoked": None,
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "options", "aliases", "left"),
+    [
+        ("verify", VERIFY_OPTIONS, VERIFY_ALIASES, {}),
+        ("status", STATUS_OPTIONS, STATUS_ALIASES, {"--html": PATH}),
+    ],
+)
+def test_the_option_table_is_the_typer_commands(
+    name: str,
+    options: dict[str, tuple[str, object]],
+    aliases: dict[str, object],
+    left: dict[str, object],
+) -> None:
+    """Every option of ``smcheck verify`` and ``smcheck status`` as typer declares it, with the kind of
+    value it takes: an option added to cli.py and not to the fast path fails here (``left``: the
+    options left to typer, which the fast path gives their default)."""
     import typer.main
 
     from smcheck.cli import app
 
+    assert set(FAST) == {"verify", "status"}
     group = typer.main.get_command(app)
-    command = group.commands["verify"]  # type: ignore[attr-defined]
+    command = group.commands[name]  # type: ignore[attr-defined]
     declared: dict[str, object] = {}
     kinds = {bool: FLAG, str: TEXT, Path: PATH}
     for param in command.params:
@@ -199,14 +282,27 @@ def test_the_option_table_is_the_typer_commands() -> None:
         annotation = param.type_descriptor.annotation
         kind = kinds.get(annotation, annotation)
         assert (kind == FLAG) == bool(param.is_flag)
-        for name in [*param.opts, *param.secondary_opts]:
-            declared[name] = kind
-    hidden = {name: FLAG for name in VERIFY_ALIASES}  # flags standing for a --format value
-    assert declared == {name: kind for name, (_, kind) in VERIFY_OPTIONS.items()} | hidden
+        for option in [*param.opts, *param.secondary_opts]:
+            declared[option] = kind
+    hidden = {alias: FLAG for alias in aliases}  # flags standing for a --format value
+    assert declared == {option: kind for option, (_, kind) in options.items()} | hidden | left
+    assert {keyword.lstrip("-") for keyword in left} == set(FAST[name].fixed)
 
 
 @pytest.mark.parametrize("args", READ_HERE + LEFT_TO_TYPER, ids=" ".join)
 def test_the_entry_point_says_what_typer_says(desk: Desk, args: list[str]) -> None:
+    def fresh() -> None:
+        """Each run finds the folder as the other did: no output written yet, and one already there."""
+        for name in ("out.html", "a", "b"):
+            (desk.root / name).unlink(missing_ok=True)
+        (desk.root / "there.html").write_text("written before\n")
+
+    fresh()
     fast = run("smcheck.__main__", args, desk.root)
+    written = (desk.root / "out.html").read_bytes() if (desk.root / "out.html").exists() else None
+    fresh()
     typer = run("smcheck.cli", args, desk.root)
     assert fast == typer
+    if written is not None:  # the same page written
+        assert (desk.root / "out.html").read_bytes() == written
+    fresh()

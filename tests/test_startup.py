@@ -157,6 +157,30 @@ def test_verify_from_the_entry_point_imports_only_what_verifying_needs(
         assert "tomllib" not in modules
 
 
+def test_status_from_the_entry_point_imports_no_command_line_library(tmp_path: Path) -> None:
+    """``smcheck status`` (a reviewer's register) starts without typer too, in every format but the HTML
+    page's, which needs its writer only."""
+    from helpers.desk import open_desk
+
+    for desk in open_desk(tmp_path):
+        desk.new(output="signed.smcheck.toml")
+        for args in (
+            ["status", str(desk.root)],
+            ["status", "--allowed-signers", str(desk.trust), "--todo", str(desk.root)],
+            ["status", "--allowed-signers", str(desk.trust), "--format", "json", str(desk.root)],
+            ["status", "--format", "html", "-o", str(tmp_path / "r.html"), str(desk.root)],
+        ):
+            modules = modules_after(args, tmp_path, ENTRY_PROBE)
+            assert "smcheck.register" in modules  # the command really ran
+            allowed = {"smcheck.htmlpage"} if "html" in args else set()
+            unwanted = sorted(
+                m
+                for m in modules
+                if any(_under(m, name) for name in NOT_FOR_VERIFY) and m not in allowed
+            )
+            assert unwanted == [], args
+
+
 def test_an_unsigned_record_from_the_entry_point_imports_no_cryptography(
     tmp_path: Path, record: Path
 ) -> None:
