@@ -85,13 +85,12 @@ class Entry(NamedTuple):
     """The other files for this channel: nothing is hidden."""
     keys: tuple[bytes, ...] = ()
     """The keys the channel is known by (:func:`smcheck.channel.channel_of`), each as its
-    :func:`key_digest` (rows are only ever compared by them, and a register holds one per file): rows
-    that share one are
-    one channel, however each file spells it."""
+    :func:`key_digest` (rows are only ever compared by them, and a register holds one row per file).
+    Rows that share one are one channel, however each file spells it."""
 
-    copy_key: str | None = None
-    """For a valid record, what its copies share (:func:`smcheck.merge.copy_key`): files with the
-    same key are one record, signed by different people, and are judged together."""
+    copy_key: bytes | None = None
+    """For a valid record, what its copies share (:func:`smcheck.merge.copy_key`, as its 16 bytes):
+    files with the same key are one record, signed by different people, and are judged together."""
     rereview: str | None = None
     """For a valid record made under a checklist version superseded since, the version in force now:
     the channel is to be re-reviewed under it."""
@@ -108,8 +107,13 @@ class Entry(NamedTuple):
 
     @property
     def identities(self) -> tuple[bytes, ...]:
-        """:attr:`keys`, or, for a file that names no channel, its own label (``record ID``)."""
+        """:attr:`keys`, or, for a file that names no channel, its own label's digest
+        (``record ID``)."""
         return self.keys or (key_digest(f"shown {self.channel}"),)
+
+
+DIGEST = 16
+"""The bytes of a :func:`key_digest`."""
 
 
 def key_digest(key: str) -> bytes:
@@ -117,7 +121,7 @@ def key_digest(key: str) -> bytes:
     size (two keys are the same exactly when their digests are, but for a 2**-128 chance)."""
     import hashlib
 
-    return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=DIGEST).digest()
 
 
 class Register(NamedTuple):
@@ -374,7 +378,7 @@ def record_entry(report: Report, *, lookup: Lookup, today: dt.date, data: bytes 
         _labels(checklist),
         tuple(clean(note) for note in _to_act_on(report)),
         keys,
-        report.copy_key,
+        bytes.fromhex(report.copy_key) if report.copy_key is not None else None,
         rereview=report.rereview,
         acting=_acting(report, shown),
         platform=platform,
@@ -522,8 +526,8 @@ def _copies_as_one(
     not among them: it keeps its own invalid row."""
     # The first valid record of each key, and the groups of more than one: a list for every record
     # was most of the memory this took.
-    first: dict[str, Entry] = {}
-    groups: dict[str, list[Entry]] = {}
+    first: dict[bytes, Entry] = {}
+    groups: dict[bytes, list[Entry]] = {}
     for entry in entries:
         if entry.copy_key is not None and entry.state is not RowState.INVALID:
             seen = first.setdefault(entry.copy_key, entry)

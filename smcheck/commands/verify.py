@@ -98,7 +98,11 @@ def run(
         # On every core when the batch is large enough to pay for it, in the order found; what the
         # format shows of each record is made there too (the reporter's see), so only that comes back.
         outcomes = batch.results(items, reporter.see, lookup=lookup, today=today, demands=demands)
-        for _item, outcome in outcomes:
+        for item, outcome in outcomes:
+            if isinstance(outcome, formats.Seen) and outcome.path == item:
+                # The file list's own string for its path (what the run keeps of a record names it:
+                # one made in a worker arrives with a copy).
+                outcome = outcome._replace(path=item)
             reporter.add(outcome)
     finally:
         reporter.close()  # the progress bar goes, even on Ctrl-C
