@@ -5,8 +5,8 @@ typer (with the pydantic it validates options with) takes some 100 ms to import:
 record. :func:`main` reads a ``verify`` or ``status`` command line itself when it is one it reads exactly
 as typer does (the options :data:`VERIFY_OPTIONS` and :data:`STATUS_OPTIONS` list, each given once,
 values not starting with ``-``, at least one path) and runs the command's ``run`` as ``smcheck.cli``
-would; anything else (other commands, ``--help``, a mistyped option, a deprecated option that takes a
-value, shell completion) goes to :mod:`smcheck.cli`, which says what typer says. tests/test_fastpath.py
+would; anything else (other commands, ``--help``, a mistyped option, shell completion) goes to
+:mod:`smcheck.cli`, which says what typer says. tests/test_fastpath.py
 runs both on the same command lines and compares every byte and exit code; tests/test_startup.py keeps
 typer out of this path.
 """
@@ -60,27 +60,32 @@ STATUS_OPTIONS: dict[str, tuple[str, Kind]] = {
     "--force": ("force", FLAG),
     "--allowed-signers": ("allowed_signers", PATH),
     "--revoked": ("revoked", PATH),
+    "--html": ("html", PATH),
 }
-"""``smcheck status``'s options as ``smcheck.cli.status`` declares them (its hidden ``--html FILE``
-takes a value, and is left to typer)."""
+"""``smcheck status``'s options as ``smcheck.cli.status`` declares them."""
 
 STATUS_ALIASES: dict[str, tuple[str, StatusFormat]] = {"--json": ("--json", StatusFormat.JSON)}
 """``smcheck status``'s hidden flag that stands for a ``--format``."""
 
+STATUS_VALUED: dict[str, tuple[str, StatusFormat]] = {"--html": ("html", StatusFormat.HTML)}
+"""``smcheck status``'s hidden option that takes a value and stands for a ``--format`` too (``--html
+FILE``: ``--format html --output FILE``): the keyword it sets, and its format."""
+
 
 class Fast(NamedTuple):
-    """A command read here: its options and hidden format flags, what its ``run`` is also given (the
-    keywords of options left to typer), and the module whose ``run`` it calls."""
+    """A command read here: its options, its hidden format flags and the hidden options that also stand
+    for a format (each listed after the flags, as ``smcheck.cli`` lists them), and the module whose
+    ``run`` it calls."""
 
     options: dict[str, tuple[str, Kind]]
     aliases: Mapping[str, tuple[str, StrEnum]]
-    fixed: Mapping[str, object]
+    valued: Mapping[str, tuple[str, StrEnum]]
     module: str
 
 
 FAST: dict[str, Fast] = {
     "verify": Fast(VERIFY_OPTIONS, VERIFY_ALIASES, {}, "smcheck.commands.verify"),
-    "status": Fast(STATUS_OPTIONS, STATUS_ALIASES, {"html": None}, "smcheck.commands.status"),
+    "status": Fast(STATUS_OPTIONS, STATUS_ALIASES, STATUS_VALUED, "smcheck.commands.status"),
 }
 """The commands read here, by name."""
 
@@ -141,7 +146,8 @@ def command_arguments(
         return None  # typer's usage error; or "", which typer reads as "."
     defaults = {keyword: kind != FLAG and None for keyword, kind in fast.options.values()}
     aliases = {alias: fmt for alias, fmt in fast.aliases.values() if alias in given}
-    return {"paths": paths, **defaults, **fast.fixed, **values, "aliases": aliases}
+    aliases |= {name: fmt for name, (keyword, fmt) in fast.valued.items() if keyword in values}
+    return {"paths": paths, **defaults, **values, "aliases": aliases}
 
 
 def _completing(name: str) -> bool:
