@@ -205,7 +205,6 @@ def judge_answers(
     writes (surrounding spaces, choices out of order). Answers to questions hidden because of an
     invalid answer are not listed again.
     """
-    from smcheck.checklist import describe, referenced
     from smcheck.values import AnswerError, check_typed
 
     if not exact:
@@ -250,6 +249,8 @@ def judge_answers(
             accepted[qid] = derivation.value
         elif question.required:
             problems.append(AnswerProblem("answer-missing", qid, f"missing ({question.prompt})"))
+    if hidden:
+        from smcheck.checklist import describe, referenced
     for question in hidden:
         assert question.when is not None
         if invalid.isdisjoint(referenced(question.when)):

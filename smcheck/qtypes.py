@@ -128,7 +128,7 @@ def _multi(question: Question, value: object, today: dt.date) -> Value:
         raise AnswerError("choose at least one" if low == 1 else f"choose at least {low}")
     if rules.max_items is not None and len(picked) > rules.max_items:
         raise AnswerError(f"choose at most {rules.max_items}")
-    return tuple(c for c in known if c in picked)
+    return tuple([c for c in known if c in picked])  # a list first: no generator per answer
 
 
 def _one_line(value: object) -> str:
