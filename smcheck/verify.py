@@ -307,9 +307,19 @@ def verify_bytes(
         named.keys if named is not None else (),
         _copy_key(content, seals),
         rereview=later.version if later is not None else None,
-        renewal=checklist is not None
-        and any(q.renewal_only and accepted.get(q.id) == q.renewal for q in checklist.questions),
+        renewal=_renews(checklist, accepted),
     )
+
+
+def _renews(checklist: Checklist | None, accepted: Mapping[str, object]) -> bool:
+    """Whether the answers give the answer a renewal gives to a question only a renewal answers."""
+    if checklist is None:
+        return False
+    # A plain loop, no generator: every record asks it of every question.
+    for question in checklist.questions:
+        if question.renewal_only and accepted.get(question.id) == question.renewal:
+            return True
+    return False
 
 
 def _copy_key(content: bytes, seals: tuple[Seal, ...]) -> str:
