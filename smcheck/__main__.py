@@ -90,21 +90,14 @@ FAST: dict[str, Fast] = {
 """The commands read here, by name."""
 
 
-def verify_arguments(argv: Sequence[str], environ: Mapping[str, str]) -> dict[str, Any] | None:
-    """The keywords of :func:`smcheck.commands.verify.run` for ``argv`` (the arguments after the
-    program's name), or None when it is not a ``verify`` command line read here (typer reads it)."""
-    return command_arguments(argv, environ, "verify")
-
-
-def command_arguments(
-    argv: Sequence[str], environ: Mapping[str, str], command: str | None = None
-) -> dict[str, Any] | None:
-    """The keywords of the ``run`` of the command ``argv`` names (one of :data:`FAST`; with
-    ``command``, only that one), or None when it is not a command line read here (typer reads it)."""
+def command_arguments(argv: Sequence[str], environ: Mapping[str, str]) -> dict[str, Any] | None:
+    """The keywords of the ``run`` of the command ``argv`` names (one of :data:`FAST`; ``argv`` is the
+    arguments after the program's name), or None when it is not a command line read here (typer reads
+    it)."""
     if not argv or any(_completing(name) for name in environ):
         return None
     fast = FAST.get(argv[0])
-    if fast is None or (command is not None and argv[0] != command):
+    if fast is None:
         return None
     values: dict[str, Any] = {}
     given: set[str] = set()  # the aliases given, by name
@@ -168,8 +161,8 @@ def main() -> None:
 
     # Starting a verify (its imports, the checklists, the trust file) makes many objects that live as
     # long as the run and little garbage: the collector's passes over them were a tenth of the start-up
-    # (some 40 passes, 9 ms). It runs again once everything is loaded (the command's run enables it)
-    # and, here, whatever happens.
+    # (some 40 passes, 9 ms). It runs again once records are verified (smcheck.batch turns it on) and,
+    # here, whatever happens.
     gc.disable()
     try:
         _run(FAST[sys.argv[1]].module, arguments)

@@ -150,6 +150,11 @@ def _batch(
     demands: Demands,
     jobs: int | None,
 ) -> Iterator[tuple[Item, object]]:
+    import gc
+
+    # Records make garbage of their own: the collector runs while they are verified, here and in the
+    # workers forked from here (smcheck.__main__ turns it off while a command starts).
+    gc.enable()
     batch = items if isinstance(items, Sequence) else list(items)
     jobs = jobs_for(len(batch), jobs)
     if jobs <= 1:
@@ -208,10 +213,8 @@ def _worker_start(
     global _run
     _run = (lookup, today, demands, make)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # What the worker inherited lives as long as it does: out of the collector's sight. The collector
-    # runs here whatever the parent's (smcheck.__main__ turns it off while a command starts).
+    # What the worker inherited lives as long as it does: out of the collector's sight.
     gc.freeze()
-    gc.enable()
 
 
 def _verify_chunk(chunk: list[str | CannotOpen]) -> tuple[list[object], BaseException | None]:

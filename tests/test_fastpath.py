@@ -32,7 +32,6 @@ from smcheck.__main__ import (
     VERIFY_ALIASES,
     VERIFY_OPTIONS,
     command_arguments,
-    verify_arguments,
 )
 from smcheck.choices import Require, StatusFormat, VerifyFormat
 
@@ -169,7 +168,6 @@ LEFT_TO_TYPER = [
 def test_the_command_lines_here_are_read_here() -> None:
     for args in READ_HERE:
         assert command_arguments(args, {}) is not None, args
-        assert (verify_arguments(args, {}) is not None) == (args[0] == "verify"), args
     for args in LEFT_TO_TYPER:
         assert command_arguments(args, {}) is None, args
     # Shell completion is typer's, whatever the command line.
@@ -180,7 +178,7 @@ def test_the_command_lines_here_are_read_here() -> None:
 def test_the_keywords_are_those_the_command_takes() -> None:
     from smcheck.commands import verify as command
 
-    read = verify_arguments(
+    read = command_arguments(
         shlex.split(
             "verify -c x --format json --quiet --jsonl --json -v --allowed-signers t"
             " --require approved --revoked r a b"
@@ -203,7 +201,7 @@ def test_the_keywords_are_those_the_command_takes() -> None:
     }
     assert list(read["aliases"]) == ["--json", "--jsonl", "--quiet"]
     assert set(read) == set(inspect.signature(command.run).parameters)
-    assert verify_arguments(["verify", "a"], {}) == {
+    assert command_arguments(["verify", "a"], {}) == {
         "paths": [Path("a")],
         "checklist_ref": None,
         "fmt": None,
@@ -213,7 +211,7 @@ def test_the_keywords_are_those_the_command_takes() -> None:
         "require": None,
         "revoked": None,
     }
-    assert verify_arguments(["verify", "-q", "a"], {})["aliases"] == {  # type: ignore[index]
+    assert command_arguments(["verify", "-q", "a"], {})["aliases"] == {  # type: ignore[index]
         "--quiet": VerifyFormat.QUIET
     }
 

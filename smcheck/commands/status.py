@@ -76,9 +76,6 @@ def run(
         _known_role(role)
     today = dt.datetime.now(dt.UTC).date()
     demands = _demands(allowed_signers, revoked)
-    import gc
-
-    gc.enable()  # off while smcheck started (smcheck.__main__); the records make garbage of their own
     files = find_files(paths, (SUFFIX, DRAFT_SUFFIX), notify=console.note)
     whole = build(files, lookup=registry.lookup(), today=today, demands=demands)
     register = narrowed(whole, todo=todo, role=role) if todo or role is not None else whole

@@ -60,13 +60,12 @@ def run(
         str(item) if isinstance(item, Path) else item
         for item in find_files(paths, (SUFFIX,), notify=console.note)
     ]
-    import gc
-
     if len(items) > 1:
+        import gc
+
         # Everything loaded so far (typer, the checklist, the trust file) lives as long as the run:
         # out of the collector's sight, each collection during a long batch has far less to traverse.
         gc.freeze()
-    gc.enable()  # off while smcheck started (smcheck.__main__); the records make garbage of their own
     one_record = len(paths) == 1 and len(items) == 1 and not paths[0].is_dir()
 
     def union(paths: Sequence[str]) -> Union | None:
