@@ -127,26 +127,31 @@ def find_files(
         stack: list[tuple[Path, int]] = [(path, 0)]
         while stack:
             folder, depth = stack.pop()
+            files: list[str] = []
+            folders: list[str] = []
+            linked: list[str] = []
             try:
+                # Only the names are kept, each entry sorted as it is read (a list of the entries
+                # themselves, each with its full path, was most of the memory a large folder took
+                # before its first record was read). The folder is closed before anything is yielded.
                 with os.scandir(folder) as listing:
-                    entries = list(listing)
+                    for entry in listing:
+                        if not _is_folder(entry):
+                            files.append(entry.name)
+                        elif _is_link(entry):
+                            linked.append(entry.name)
+                        else:
+                            folders.append(entry.name)
             except OSError as exc:
                 yield CannotOpen(str(folder), f"cannot read ({exc.strerror})")
                 continue
-            files: list[str] = []
-            folders: list[str] = []
-            for entry in entries:
-                if not _is_folder(entry):
-                    files.append(entry.name)
-                elif _is_link(entry):
-                    links += 1
-                    if notify is not None and links <= MAX_LINK_NOTES:
-                        notify(
-                            f"{folder / entry.name}: a link to a folder, not followed"
-                            " (give the folder itself to search it)"
-                        )
-                else:
-                    folders.append(entry.name)
+            for name in linked:
+                links += 1
+                if notify is not None and links <= MAX_LINK_NOTES:
+                    notify(
+                        f"{folder / name}: a link to a folder, not followed"
+                        " (give the folder itself to search it)"
+                    )
             for name in sorted(files):
                 if name.endswith(suffixes):
                     yield folder / name

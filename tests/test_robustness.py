@@ -144,6 +144,52 @@ def test_a_folder_full_of_links_is_noted_in_few_lines(tmp_path: Path) -> None:
     assert notes[-1] == "30 more links to folders were not followed"
 
 
+def test_a_folder_is_listed_one_entry_at_a_time_keeping_only_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder of 10,000 records was 2.8 MB of directory entries (each with its full path) held at
+    once before the first record was read: only the names are kept, each entry let go as it is read."""
+
+    alive = 0
+    most = 0
+
+    class Entry:
+        def __init__(self, name: str) -> None:
+            nonlocal alive, most
+            self.name = name
+            alive += 1
+            most = max(most, alive)
+
+        def __del__(self) -> None:
+            nonlocal alive
+            alive -= 1
+
+        def is_dir(self) -> bool:
+            return self.name.startswith("sub")
+
+        def is_symlink(self) -> bool:
+            return False
+
+    class Listing:
+        def __init__(self, folder: Path) -> None:
+            self.names = (
+                ["sub", *(f"r{n:03}.smcheck.toml" for n in range(200))]
+                if folder == tmp_path
+                else []
+            )
+
+        def __enter__(self) -> Iterator[Entry]:
+            return (Entry(name) for name in self.names)
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+    monkeypatch.setattr(os, "scandir", Listing)
+    found = list(find_files([tmp_path], (".smcheck.toml",)))
+    assert len(found) == 200 and found[0] == tmp_path / "r000.smcheck.toml"
+    assert most <= 2, f"{most} directory entries were held at once"
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads every folder")
 def test_an_unreadable_folder_is_reported_and_the_rest_searched(tmp_path: Path) -> None:
     (tmp_path / "closed").mkdir()
