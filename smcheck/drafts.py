@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import assert_never
+from typing import NamedTuple, assert_never
 
 import tomli_w
 
@@ -184,6 +184,43 @@ def summary(checklist: Checklist, progress: Progress, *, today: dt.date | None =
 # -- writing and reading ----------------------------------------------------------------------------
 
 
+class Resume(NamedTuple):
+    """How an interview was begun, as the command that continues it says: a draft keeps it, so that
+    every command suggested for the draft (its own first lines, the Ctrl-C message, ``smcheck drafts``)
+    continues it the same way (plain mode stays plain)."""
+
+    plain: bool = False
+    """Plain, line-by-line mode (``--plain``, or the environment that turned it on)."""
+    checklist_file: Path | None = None
+    """The checklist's file, when it is not one smcheck ships (``--checklist FILE``)."""
+    output: Path | None = None
+    """Where the record is to be written (``--output``), when the person said."""
+    sign_with: Path | None = None
+    """The key the record is to be signed with (``--sign-with``), when the person named one."""
+
+    def options(self) -> str:
+        """The options that carry the mode, each a shell word, with a space before each."""
+        words = []
+        if self.plain:
+            words.append("--plain")
+        if self.checklist_file is not None:
+            words.append(f"--checklist {shell_word(self.checklist_file)}")
+        if self.sign_with is not None:
+            words.append(f"--sign-with {shell_word(self.sign_with)}")
+        if self.output is not None:
+            words.append(f"--output {shell_word(self.output)}")
+        return "".join(" " + word for word in words)
+
+    def command(self, draft: Path) -> str:
+        """The command that continues ``draft`` this way."""
+        return f"smcheck new --resume {shell_word(draft)}{self.options()}"
+
+
+FULL_SCREEN = Resume()
+"""The interview begun with no option: full-screen, a shipped checklist (a draft that says nothing of
+how it was begun was begun so: drafts did not keep it before)."""
+
+
 @dataclass(frozen=True)
 class Draft:
     """A draft as read back."""
@@ -203,6 +240,8 @@ class Draft:
     channel: str | None = None
     answered: int | None = None
     about: int | None = None
+    resume: Resume = FULL_SCREEN
+    """How the interview was begun."""
 
 
 def _render(
@@ -211,15 +250,13 @@ def _render(
     progress: Progress,
     started: dt.datetime,
     now: dt.datetime,
-    options: str = "",
+    resume: Resume,
 ) -> bytes:
     where = summary(checklist, progress)
     lines = [
         "# smcheck draft: unfinished answers. Nothing here is sent anywhere.",
-        as_run(  # one line: shell words hold no line break
-            f"# Resume with: smcheck new --resume {visible_text(shell_word(path))}"
-            + visible_text(options)
-        ),
+        # One line: shell words hold no line break.
+        as_run(f"# Resume with: {visible_text(resume.command(path))}"),
     ]
     todo = [f for f in where.outcome.findings if f.level.value != "warning"]
     if todo:
@@ -241,6 +278,10 @@ def _render(
         **({"channel": where.channel} if where.channel is not None else {}),
         "answered": where.answered,
         "about": where.about,
+        # How the interview was begun, for the commands that continue it (each only when it was so).
+        **({"plain": True} if resume.plain else {}),
+        **({"output": str(resume.output)} if resume.output is not None else {}),
+        **({"sign_with": str(resume.sign_with)} if resume.sign_with is not None else {}),
     }
     doc: dict[str, object] = {
         "draft": meta,
@@ -262,10 +303,11 @@ def save_draft(
     progress: Progress,
     started: dt.datetime,
     *,
-    options: str = "",
+    resume: Resume = FULL_SCREEN,
 ) -> Path:
     """Write the draft atomically (mode 0600: it holds personal details); return the path written.
-    ``options`` end the resume command its first line suggests (`` --plain``: the interview's mode).
+    ``resume`` is how the interview was begun: the draft keeps it, and its first lines suggest the
+    command that continues it so.
 
     That is ``path`` while its name fits the answers. Once the channel is known (or changes) a draft
     smcheck named (its name ends with the interview's start, as :func:`draft_path_for` makes it) takes
@@ -279,7 +321,7 @@ def save_draft(
     if _named_for(path.name, stem) or not _named_by_smcheck(path.name, started):
         atomic_write(
             path,
-            _render(path, checklist, progress, started, now, options),
+            _render(path, checklist, progress, started, now, resume),
             overwrite=True,
             mode=0o600,
             hint=LINKED_DRAFT,
@@ -292,7 +334,7 @@ def save_draft(
             f"{stem}{DRAFT_SUFFIX}" if number == 1 else f"{stem}-{number}{DRAFT_SUFFIX}"
         )
         number += 1
-        data = _render(target, checklist, progress, started, now, options)
+        data = _render(target, checklist, progress, started, now, resume)
         if _same_interview(target, checklist, started):
             atomic_write(target, data, overwrite=True, mode=0o600, hint=LINKED_DRAFT)
             break
@@ -357,6 +399,9 @@ def load_draft(path: Path) -> Draft:
     channel = meta.nonempty("channel", required=False)
     answered = _count(meta, "answered")
     about = _count(meta, "about")
+    plain = meta.boolean("plain", required=False)
+    output = meta.nonempty("output", required=False)
+    sign_with = meta.nonempty("sign_with", required=False)
     meta.finish()
     flat = flatten(answers.data)
     identity: dict[str, Value] = {}
@@ -385,6 +430,12 @@ def load_draft(path: Path) -> Draft:
         channel=channel,
         answered=answered,
         about=about,
+        resume=Resume(
+            plain=bool(plain),
+            checklist_file=Path(checklist_file) if checklist_file else None,
+            output=Path(output) if output else None,
+            sign_with=Path(sign_with) if sign_with else None,
+        ),
     )
 
 
@@ -418,6 +469,8 @@ class DraftInfo:
     started: dt.datetime | None
     problem: str | None = None
     """Why the draft cannot be read (one line), or None."""
+    resume: Resume = FULL_SCREEN
+    """How its interview was begun (:attr:`Draft.resume`)."""
 
     @property
     def readable(self) -> bool:
@@ -513,6 +566,7 @@ def info(path: Path) -> DraftInfo:
         about,
         draft.saved or _file_time(path),
         draft.started,
+        resume=draft.resume,
     )
 
 

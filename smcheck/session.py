@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from smcheck import console, registry
 from smcheck.checklist import Answers, Checklist, Level, Value, version_key
@@ -24,6 +24,9 @@ from smcheck.outcome import Outcome, evaluate
 from smcheck.record import SUFFIX, build_record
 from smcheck.signoff import SignOff
 from smcheck.text import as_run, shell_word
+
+if TYPE_CHECKING:
+    from smcheck.drafts import Resume
 
 
 def utcnow() -> dt.datetime:
@@ -66,21 +69,23 @@ class Mode(NamedTuple):
     def options(self, *, output: Path | None = None) -> str:
         """The options that carry the mode, each a shell word, with a space before each; ``output``
         names another output than the mode's (``OTHER``, after a name was taken)."""
-        words = []
-        if self.plain:
-            words.append("--plain")
-        if self.checklist is not None and not registry.is_shipped(self.checklist):
-            words.append(f"--checklist {shell_word(self.checklist.path)}")
-        if self.sign_with is not None:
-            words.append(f"--sign-with {shell_word(self.sign_with)}")
-        where = output if output is not None else self.output
-        if where is not None:
-            words.append(f"--output {shell_word(where)}")
-        return "".join(" " + word for word in words)
+        return self.kept(output=output).options()
 
     def resume(self, draft: Path, *, output: Path | None = None) -> str:
         """The command that continues ``draft`` in this mode."""
-        return f"smcheck new --resume {shell_word(draft)}{self.options(output=output)}"
+        return self.kept(output=output).command(draft)
+
+    def kept(self, *, output: Path | None = None) -> Resume:
+        """The mode as a draft keeps it."""
+        from smcheck.drafts import Resume
+
+        custom = self.checklist is not None and not registry.is_shipped(self.checklist)
+        return Resume(
+            self.plain,
+            self.checklist.path if custom and self.checklist is not None else None,
+            output if output is not None else self.output,
+            self.sign_with,
+        )
 
 
 Signer = Callable[[bytes], bytes]
@@ -336,9 +341,7 @@ def interview_to_record(
     saved = {"any": resumed}
 
     def save(state: Progress) -> None:
-        where["draft"] = save_draft(
-            where["draft"], checklist, state, started, options=mode.options()
-        )
+        where["draft"] = save_draft(where["draft"], checklist, state, started, resume=mode.kept())
         saved["any"] = True
 
     def resume_hint(output: Path | None = None) -> str:

@@ -22,6 +22,7 @@ from smcheck.checklist import Checklist
 from smcheck.commands import drafts as command
 from smcheck.drafts import (
     DraftStatus,
+    Resume,
     discard,
     draft_path_for,
     in_progress,
@@ -238,6 +239,9 @@ def test_an_older_essex_draft_is_listed_from_the_shipped_checklist(
         ('about = "many"', "draft.about: must be an integer"),
         ('channel = ""', "draft.channel: must not be empty"),
         ("colour = 1", "draft.colour: unknown key"),
+        ('plain = "yes"', "draft.plain: must be a boolean"),
+        ('output = ""', "draft.output: must not be empty"),
+        ("sign_with = 3", "draft.sign_with: must be a string"),
     ],
 )
 def test_the_new_keys_are_read_strictly(folder: Path, extra: str, message: str) -> None:
@@ -362,6 +366,49 @@ def test_the_list_shows_channel_progress_time_state_and_a_path_to_paste(
     assert f"Resume the latest with: smcheck new --resume {going}" in err
     assert f"Discard the latest with: smcheck drafts discard {going}" in err
     assert "DRAFT" not in err
+
+
+def test_the_list_resumes_a_draft_the_way_it_was_begun(
+    tiny: Checklist, essex: Checklist, folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A draft begun in plain mode (a screen reader), with a key and an output named, is resumed so:
+    ``smcheck drafts`` suggests the command its own first lines and the Ctrl-C message give."""
+    begun = Resume(
+        plain=True,
+        checklist_file=tiny.path.resolve(),
+        output=Path("-club.smcheck.toml"),
+        sign_with=Path("keys/my key"),
+    )
+    progress = Progress(answers={"club.name": "Chess Club"})
+    path = save_draft(new_draft_path(tiny, STARTED), tiny, progress, STARTED, resume=begun)
+    again = (
+        f"smcheck new --resume {path} --plain --checklist {tiny.path.resolve()}"
+        " --sign-with 'keys/my key' --output ./-club.smcheck.toml"
+    )
+    assert f"# Resume with: {again}\n" in path.read_text(encoding="utf-8")
+    assert load_draft(path).resume == begun
+    assert command.list_run() == 0
+    assert f"Resume the latest with: {again}\n" in capsys.readouterr().err
+    # A draft begun with no option (or saved before drafts kept how) resumes with none.
+    assert load_draft(save(essex, {})).resume == Resume()
+
+
+def test_how_a_hostile_draft_says_it_was_begun_is_one_shell_word_each(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder.mkdir()
+    output = "x; rm -rf ~ \x1b[2J"
+    (folder / "evil.draft.toml").write_text(
+        draft_text(
+            extra=f'status = "in-progress"\nplain = true\noutput = {json.dumps(output)}\n'
+            'sign_with = "$(reboot)"'
+        ),
+        encoding="utf-8",
+    )
+    assert command.list_run() == 0
+    err = capsys.readouterr().err
+    assert "\x1b" not in err
+    assert "--plain --sign-with '$(reboot)' --output $'x; rm -rf ~ \\x1b[2J'" in err, err
 
 
 def test_hostile_names_and_content_are_shown_escaped(

@@ -70,7 +70,9 @@ def list_run() -> int:
     waiting = resumable(found)
     said = []
     if waiting:
-        said.append(f"Resume the latest with: smcheck new --resume {shell_word(waiting[0].path)}")
+        # As the draft was begun (plain mode stays plain): what its own first lines say.
+        latest = waiting[0]
+        said.append(f"Resume the latest with: {latest.resume.command(latest.path)}")
     said.append(f"Discard the latest with: smcheck drafts discard {shell_word(found[0].path)}")
     console.show_lines([as_run(line) for line in said], style="dim")
     return 0
