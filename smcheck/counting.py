@@ -55,6 +55,20 @@ def expected(checklist: Checklist, progress: Progress, derived_ids: Set[str]) ->
     return asked
 
 
+def filled_in(checklist: Checklist, answers: Mapping[str, Value]) -> set[str]:
+    """The answers of ``answers`` that earlier answers give (each shown question whose answer is its
+    derivation): filled in, not asked, so never counted. What a saved draft, which does not say which
+    answers were typed, is counted with, by the interview that resumes it and by ``smcheck drafts``."""
+    from smcheck.outcome import visible
+
+    return {
+        question.id
+        for question in visible(checklist, answers)
+        if (derivation := derived(question, answers)) is not None
+        and answers.get(question.id) == derivation.value
+    }
+
+
 def likely(question: Question, answers: Mapping[str, Value]) -> Value | None:
     """The answer a question still to come is counted as, for "question N of M": what most proposals
     answer. Its default; else an answer that raises none of its own rules: yes (or, when yes raises one,

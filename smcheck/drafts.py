@@ -156,18 +156,28 @@ class Summary:
     channel: str | None
     """The channel's label (:func:`channel_label`); None while it is not known."""
     answered: int
-    """Shown questions answered (or deliberately left blank)."""
+    """Questions answered (or deliberately left blank), as the interview counts them: not those
+    filled in from earlier answers."""
     about: int
-    """Questions shown under the current answers (it changes as answers show or hide questions)."""
+    """The "about M" of the interview's "question N of about M" (:func:`smcheck.counting.expected`):
+    the questions the answers so far lead to, those still to come counted as their likeliest answers
+    would have them."""
     outcome: Outcome
 
 
 def summary(checklist: Checklist, progress: Progress, *, today: dt.date | None = None) -> Summary:
     """Where ``progress`` stands against ``checklist``, judged on ``today`` (default: today, UTC)."""
     day = today if today is not None else dt.datetime.now(dt.UTC).date()
+    from smcheck import counting
+
     outcome = evaluate(checklist, progress.answers, today=day)
-    shown = visible(checklist, progress.answers)
-    answered = sum(1 for q in shown if q.id in progress.answers or q.id in progress.skipped)
+    answers, skipped = progress.answers, progress.skipped
+    shown = visible(checklist, answers)
+    complete = all(q.id in answers or q.id in skipped for q in shown)
+    # The numbers the interview shows ("question N of about M"), so that the list and the interview
+    # that resumes the draft say the same.
+    asked = counting.expected(checklist, progress, counting.filled_in(checklist, answers))
+    answered = sum(1 for q in asked if q.id in answers or q.id in skipped)
     status: DraftStatus
     match outcome.status:
         case Status.REFERRED:
@@ -175,10 +185,10 @@ def summary(checklist: Checklist, progress: Progress, *, today: dt.date | None =
         case Status.BLOCKED:
             status = DraftStatus.BLOCKED
         case Status.READY | Status.WARNINGS:
-            status = DraftStatus.READY if answered == len(shown) else DraftStatus.IN_PROGRESS
+            status = DraftStatus.READY if complete else DraftStatus.IN_PROGRESS
         case _:
             assert_never(outcome.status)
-    return Summary(status, channel_label(checklist, progress), answered, len(shown), outcome)
+    return Summary(status, channel_label(checklist, progress), answered, len(asked), outcome)
 
 
 # -- writing and reading ----------------------------------------------------------------------------

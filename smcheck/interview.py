@@ -76,12 +76,8 @@ class Interview:
         self._stale: dict[str, Value] = {}
         """Answers that no longer pass (the checklist changed): offered again as the starting point."""
         self._revalidate()
-        self._derived: set[str] = set()
+        self._derived: set[str] = counting.filled_in(checklist, progress.answers)
         """Questions whose answer was filled in from earlier answers rather than asked."""
-        for question in visible(checklist, progress.answers):
-            derivation = derived(question, progress.answers)
-            if derivation is not None and progress.answers.get(question.id) == derivation.value:
-                self._derived.add(question.id)
         self._announced = {f.rule for f in self.outcome().findings}
         self._trail: list[str] = [
             q.id

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 from helpers.records import TINY_WARNING_ANSWERS
+from helpers.scripted import TODAY, Scripted, essex_answers, run, tiny_script
 
 from smcheck import registry
-from smcheck.checklist import Checklist
+from smcheck.checklist import Checklist, Question, Value
 from smcheck.commands import drafts as command
 from smcheck.drafts import (
     DraftStatus,
@@ -33,7 +34,7 @@ from smcheck.drafts import (
     summary,
 )
 from smcheck.errors import FileProblem, Interrupted, SmcheckError, UsageError
-from smcheck.interview import Progress
+from smcheck.interview import Interview, Position, Progress
 
 STARTED = dt.datetime(2026, 11, 2, 9, 30, 0, tzinfo=dt.UTC)
 STAMP = "20261102-093000"
@@ -179,9 +180,11 @@ def test_status_answered_and_about(tiny: Checklist) -> None:
         assert loaded.about is not None
         return loaded.status.value, loaded.answered, loaded.about
 
-    # club.name, kind, has_owner, founded, web.sites (owner_email and web.url are hidden until asked for).
-    assert stands({}) == ("in-progress", 0, 5)
-    assert stands({"club.name": "Chess Club", "club.kind": "union"}) == ("referred", 2, 5)
+    # As the interview counts: club.name, kind, has_owner and owner_email (its likeliest answer is yes),
+    # founded, web.sites (web.url is asked only for a site of the club's own).
+    assert stands({}) == ("in-progress", 0, 6)
+    assert stands({"club.name": "Chess Club", "club.kind": "union"}) == ("referred", 2, 6)
+    # No owner: no owner's address to ask.
     assert stands({"club.name": "Chess Club", "club.has_owner": False}) == ("blocked", 2, 5)
     # Everything answered but the optional date: still in progress until it is left blank.
     assert stands(TINY_WARNING_ANSWERS) == ("in-progress", 6, 7)
@@ -197,6 +200,43 @@ def test_summary_agrees_with_what_the_draft_records(tiny: Checklist) -> None:
         7,
         7,
     )
+
+
+class _FirstQuestion(Exception):
+    """Where a resumed interview starts: the position its first question shows."""
+
+
+class _Resumed(Scripted):
+    def ask(self, question: Question, *, position: Position, **_: object) -> Value | None:  # type: ignore[override]
+        raise _FirstQuestion(position)
+
+
+@pytest.mark.parametrize("which", ["tiny", "essex"])
+def test_the_list_counts_as_the_interview_that_resumes_the_draft(
+    which: str, tiny: Checklist, essex: Checklist
+) -> None:
+    """After every answer of a whole interview (answers that earlier ones fill in included), the draft's
+    "N of about M answered" is what the interview resumed from it shows: "question N+1 of about M"."""
+    checklist = tiny if which == "tiny" else essex
+    script = (
+        tiny_script()
+        if which == "tiny"
+        else {qid: [value] for qid, value in essex_answers(essex).items()}
+    )
+    _, _, saved = run(checklist, Scripted(script))
+    assert len(saved) > 5
+    for progress in saved:
+        found = summary(checklist, progress, today=TODAY)
+        interview = Interview(
+            checklist, _Resumed({}), progress, save=lambda p: None, today=lambda: TODAY
+        )
+        try:
+            interview.run()
+        except _FirstQuestion as stop:
+            (position,) = stop.args
+            assert (position.number, position.about) == (found.answered + 1, found.about)
+        else:  # every question answered: the review, then the sign-off
+            assert found.answered == found.about
 
 
 def test_an_older_draft_without_the_new_keys_still_loads(tiny: Checklist, folder: Path) -> None:
@@ -353,10 +393,10 @@ def test_the_list_shows_channel_progress_time_state_and_a_path_to_paste(
     local = f"{saved.astimezone():%Y-%m-%d %H:%M}"
     assert lines[0].split("  ")[0] == "Chess Club"
     assert re.fullmatch(
-        rf"Chess Club +1 of about 5 answered +saved {local} +in progress +{re.escape(str(going))}",
+        rf"Chess Club +1 of about 6 answered +saved {local} +in progress +{re.escape(str(going))}",
         lines[0],
     ), lines[0]
-    assert lines[1].startswith("(channel not given yet)  0 of about 5 answered")
+    assert lines[1].startswith("(channel not given yet)  0 of about 6 answered")
     assert lines[1].endswith(f"in progress  {fresh}")
     assert lines[2].startswith("(cannot be read)")
     # Quoted for the shell; the reason is a comment, so the line still pastes.
@@ -468,7 +508,7 @@ def test_discard_asks_and_takes_only_a_whole_yes(
     assert command.discard_run(path, yes=False) == 0
     assert not path.exists()
     err = capsys.readouterr().err
-    assert err.startswith("Draft: Chess Club\n  in progress, 1 of about 5 answered, saved "), err
+    assert err.startswith("Draft: Chess Club\n  in progress, 1 of about 6 answered, saved "), err
     assert f"  {path}\nDiscard this draft? [y/N] " in err
     assert err.count("Discard this draft? [y/N]") == 3
     assert err.count("Please answer y (yes) or n (no).") == 2
@@ -610,7 +650,7 @@ def test_the_drafts_command_lists_and_discard_without_a_terminal_needs_yes(
     for args in (["drafts"], ["drafts", "list"]):
         listed = runner.invoke(app, args)
         assert listed.exit_code == 0
-        assert listed.stdout.startswith("Chess Club  1 of about 5 answered  saved ")
+        assert listed.stdout.startswith("Chess Club  1 of about 6 answered  saved ")
         assert listed.stdout.rstrip().endswith(f"in progress  {path}")
     refused = runner.invoke(app, ["drafts", "discard", path.name], input="y\n")
     assert refused.exit_code == 2
