@@ -66,6 +66,13 @@ def wanted(flag: bool, environ: Mapping[str, str]) -> bool:
     return environ.get("TERM", "").strip().lower() == "dumb"
 
 
+def turned_off(environ: Mapping[str, str]) -> bool:
+    """Whether ``SMCHECK_PLAIN`` turns plain mode off (``0``, ``false``, ``no``, ``off``): then not even
+    a draft begun in plain mode goes on in it."""
+    own = environ.get("SMCHECK_PLAIN", "").strip()
+    return bool(own) and own.lower() in _OFF
+
+
 def reason(message: str) -> str:
     """An :class:`AnswerError`'s message as the line that refuses an answer: "Not recorded: ..."."""
     shown = visible(message).strip(" ")

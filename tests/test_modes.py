@@ -174,6 +174,66 @@ def test_after_ctrl_c_in_plain_mode_the_suggested_command_continues_in_plain_mod
     assert not CURSOR_MOVES.search(again.log.getvalue())
 
 
+def _in_bash(command: str, env: dict[str, str], workdir: Path) -> Terminal:
+    term = Terminal(
+        pexpect.spawn(
+            "bash",
+            ["-c", command],
+            env=env,
+            cwd=str(workdir),
+            dimensions=(60, 220),
+            timeout=EXPECT_TIMEOUT,
+            encoding="utf-8",
+        )
+    )
+    term.child.logfile_read = term.log
+    return term
+
+
+@pytest.mark.pty
+def test_a_draft_begun_in_plain_mode_goes_on_in_plain_mode(
+    spawn: Callable[..., Terminal], env: dict[str, str], workdir: Path
+) -> None:
+    """A screen-reader user stops, and later comes back by ``smcheck drafts`` or a bare ``smcheck new
+    --resume``: the interview goes on line by line, without --plain typed again."""
+    term = spawn("new", "--plain", "--checklist", str(TINY))
+    term.answer("Answer: ", "Chess Club" + ENTER)
+    term.expect("What kind of club?")
+    term.expect("Answer: ")
+    term.child.sendcontrol("c")
+    assert term.finish() == 130
+
+    # smcheck drafts suggests the command the draft's own first lines give: with --plain.
+    listed = _in_bash(f"{typed_as(env)} drafts", env, workdir)
+    assert listed.finish() == 0
+    said = plain(listed.log.getvalue())
+    found = re.search(r"Resume the latest with: (.*?)\r?\n", said)
+    assert found is not None, said
+    assert f" --plain --checklist {shell_word(TINY.resolve())}" in found.group(1)
+    again = _in_bash(found.group(1), env, workdir)
+    assert "What kind of club?" in again.expect("Answer: ")
+    again.child.sendcontrol("c")
+    assert again.finish() == 130
+    assert not CURSOR_MOVES.search(again.log.getvalue())
+
+    # A bare --resume (the only draft in progress) goes on in plain mode too, and says so.
+    bare = _in_bash(f"{typed_as(env)} new --resume", env, workdir)
+    before = plain(bare.expect("Answer: "))
+    assert "begun in plain mode: it goes on line by line" in " ".join(before.split())
+    assert "What kind of club?" in before
+    bare.child.sendcontrol("c")
+    assert bare.finish() == 130
+    assert not CURSOR_MOVES.search(bare.log.getvalue())
+
+    # SMCHECK_PLAIN=0 turns it off: the full-screen prompts.
+    full = _in_bash(f"SMCHECK_PLAIN=0 {typed_as(env)} new --resume", env, workdir)
+    full.expect("What kind of club?")
+    full.child.sendcontrol("c")
+    full.finish()
+    assert "begun in plain mode" not in full.log.getvalue()
+    assert CURSOR_MOVES.search(full.log.getvalue())
+
+
 @pytest.mark.pty
 def test_plain_mode_asks_with_its_output_going_to_a_pipe(
     env: dict[str, str], workdir: Path

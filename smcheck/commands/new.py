@@ -42,6 +42,8 @@ def run(
             "--agree goes with --answers", hint="in the interview you make the declaration yourself"
         )
     plain = session.plain_mode(plain)
+    if resume and not plain and _begun_plain(draft):
+        plain = session.plain_mode(True)
     session.need_terminal(
         "smcheck new",
         plain,
@@ -124,6 +126,9 @@ def _run_interactive(
     if resume:
         draft_path = draft if draft is not None else _choose_draft(plain, checklist_ref)
         loaded = load_draft(draft_path)
+        if not plain and _goes_on_plain(loaded.resume.plain):  # a draft picked from several
+            plain = session.plain_mode(True)
+            console.say(_GOES_ON_PLAIN)
         remembered = str(loaded.checklist_file) if loaded.checklist_file else None
         if checklist_ref or remembered:
             checklist = registry.resolve(checklist_ref or str(remembered))
@@ -169,6 +174,41 @@ def _run_interactive(
         plain=plain,
         sign_with=sign_with,
     )
+
+
+_GOES_ON_PLAIN = (
+    "This draft was begun in plain mode: it goes on line by line (SMCHECK_PLAIN=0 for the"
+    " full-screen prompts)."
+)
+
+
+def _goes_on_plain(begun_plain: bool) -> bool:
+    """Whether a draft begun in plain mode goes on in it: unless ``SMCHECK_PLAIN`` turns it off."""
+    import os
+
+    from smcheck.plain import turned_off
+
+    return begun_plain and not turned_off(os.environ)
+
+
+def _begun_plain(draft: Path | None) -> bool:
+    """Whether the draft to be resumed (``draft``, or the only one in progress) was begun in plain mode
+    and goes on in it (:func:`_goes_on_plain`): said before anything is asked. A draft that cannot be
+    read is not: loading it says why, as ever."""
+    from smcheck.drafts import in_progress, load_draft
+
+    try:
+        if draft is not None:
+            begun = load_draft(draft).resume.plain
+        else:
+            waiting = in_progress()
+            begun = len(waiting) == 1 and waiting[0].resume.plain
+    except SmcheckError:
+        return False
+    if _goes_on_plain(begun):
+        console.say(_GOES_ON_PLAIN)
+        return True
+    return False
 
 
 def _choose_draft(plain: bool, checklist_ref: str | None) -> Path:
