@@ -207,7 +207,7 @@ class _FirstQuestion(Exception):
 
 
 class _Resumed(Scripted):
-    def ask(self, question: Question, *, position: Position, **_: object) -> Value | None:  # type: ignore[override]
+    def ask(self, question: Question, *, position: Position, **_: object) -> Value | None:
         raise _FirstQuestion(position)
 
 
@@ -218,7 +218,7 @@ def test_the_list_counts_as_the_interview_that_resumes_the_draft(
     """After every answer of a whole interview (answers that earlier ones fill in included), the draft's
     "N of about M answered" is what the interview resumed from it shows: "question N+1 of about M"."""
     checklist = tiny if which == "tiny" else essex
-    script = (
+    script: dict[str, list[Value | None]] = (
         tiny_script()
         if which == "tiny"
         else {qid: [value] for qid, value in essex_answers(essex).items()}
