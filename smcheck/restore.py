@@ -6,6 +6,7 @@ are what was signed), with a POSIX shell command that writes the original bytes 
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from smcheck.fsutil import name_beside
@@ -121,6 +122,14 @@ def restoration(data: bytes, source: str) -> Restoration | None:
     )
 
 
+_DRAFT = re.compile(rb"\A(?:\xef\xbb\xbf)?# smcheck draft:|^\[draft\][ \t]*\r?$", re.MULTILINE)
+"""What marks a draft (:mod:`smcheck.drafts`): the first line smcheck writes in one, or its ``[draft]``
+table (a draft whose comments were removed)."""
+
+MAX_DRAFT_LOOK = 64 * 1024
+"""How far into a file that is not a record a ``[draft]`` table is looked for."""
+
+
 def read_layout_advised(data: bytes, source: str) -> tuple[bytes, tuple[Seal, ...]]:
     """:func:`~smcheck.layout.read_layout` for the file ``source`` (its path, as the user gave it): a file
     that Windows or an e-mail program changed (CRLF line endings, a byte-order mark) is refused with the
@@ -128,6 +137,18 @@ def read_layout_advised(data: bytes, source: str) -> tuple[bytes, tuple[Seal, ..
     try:
         return read_layout(data)
     except RecordError as exc:
+        if exc.code == "no-marker" and _DRAFT.search(data[:MAX_DRAFT_LOOK]):
+            from smcheck.text import as_run
+
+            # A draft sent or checked by mistake: say what it is and what finishes it.
+            raise RecordError(
+                exc.check,
+                "draft",
+                "the file is a draft (unfinished answers, never signed off), not a record: its"
+                " proposer finishes the interview with "
+                + as_run(f"smcheck new --resume {shell_word(source)}")
+                + ", then sends the record it writes",
+            ) from None
         if exc.code not in ("bom", "line-endings"):
             raise
         fix = restoration(data, source)

@@ -83,3 +83,22 @@ def test_unknown_format_and_broken_record(record: Path, tmp_path: Path) -> None:
     broken.write_bytes(b"")
     result = runner.invoke(app, ["export", str(broken)])
     assert result.exit_code == 1 and "the file is empty" in result.output
+
+
+def test_a_draft_or_a_resaved_record_is_refused_with_what_to_do(
+    record: Path, tmp_path: Path
+) -> None:
+    """export reads a file that is no record as verify and show do: a draft says how it is finished, a
+    record an e-mail program gave a byte-order mark says the command that restores it."""
+    draft = tmp_path / "club.draft.toml"
+    draft.write_bytes(b"# smcheck draft: unfinished answers.\n\n[draft]\n[answers]\n[signoff]\n")
+    result = runner.invoke(app, ["export", str(draft)])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1
+    assert "the file is a draft" in said and f"smcheck new --resume {draft}" in said
+    resaved = tmp_path / "mailed.smcheck.toml"
+    resaved.write_bytes(b"\xef\xbb\xbf" + record.read_bytes())
+    result = runner.invoke(app, ["export", str(resaved)])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1
+    assert f"to restore the original bytes, run: (set -C; tail -c +4 < {resaved}" in said

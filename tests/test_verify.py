@@ -36,14 +36,15 @@ from typer.testing import CliRunner
 from smcheck import registry
 from smcheck.checklist import Checklist
 from smcheck.cli import app
-from smcheck.errors import CannotOpen
+from smcheck.errors import CannotOpen, FileProblem
 from smcheck.formats.json import report_json
 from smcheck.layout import MARKER, MAX_RECORD_BYTES, render
 from smcheck.loader import load_checklist
 from smcheck.outcome import evaluate
 from smcheck.record import build_record, sha256
-from smcheck.recordfile import read_limited
+from smcheck.recordfile import open_record, read_limited
 from smcheck.signoff import SignOff
+from smcheck.text import shell_word
 from smcheck.verify import CHECKS, Report, Verdict, verify_bytes, verify_path
 
 TODAY = dt.date(2026, 12, 1)
@@ -771,6 +772,14 @@ def _deep_content(nest: bytes) -> Callable[[bytes], bytes]:
     return make
 
 
+_DRAFT_FILE = (
+    b"# smcheck draft: unfinished answers. Nothing here is sent anywhere.\n"
+    b"# Resume with: smcheck new --resume x.draft.toml\n\n"
+    b'[draft]\nchecklist = "essex-social-media"\n\n[answers.channel]\nplatform = "instagram"\n'
+    b"\n[signoff]\n"
+)
+"""A draft as smcheck writes one (the parts verify reads: no marker, no signatures)."""
+
 BAD_FILES: list[tuple[str, Callable[[bytes], bytes], str]] = [
     ("empty", lambda d: b"", "empty"),
     ("blank", lambda d: b" \n\n\t\n", "empty"),
@@ -842,6 +851,12 @@ BAD_FILES: list[tuple[str, Callable[[bytes], bytes], str]] = [
     ("deep-trailer", lambda d: d + b"x = " + b"[" * 100_000 + b"\n", "too-deep"),
     ("deep-trailer-dotted", lambda d: d + b"a." * 100_000 + b"b = 1\n", "too-deep"),
     ("no-marker", lambda d: d.replace(MARKER, b""), "no-marker"),
+    # A draft sent or checked by mistake is named as one (smcheck.restore), with what finishes it.
+    ("draft", lambda d: _DRAFT_FILE, "draft"),
+    ("draft-without-comments", lambda d: _DRAFT_FILE.split(b"\n\n", 1)[1], "draft"),
+    ("draft-with-bom", lambda d: b"\xef\xbb\xbf" + _DRAFT_FILE, "bom"),
+    ("draft-table-too-far-in", lambda d: b"#" * 70_000 + b"\n[draft]\n", "no-marker"),
+    ("draft-table-not-at-line-start", lambda d: b"x = 1 [draft]\n", "no-marker"),
     ("marker-not-at-line-start", lambda d: d.replace(MARKER, b"x = 1 " + MARKER), "no-marker"),
     ("marker-twice", lambda d: d + MARKER, "marker-repeated"),
     (
@@ -896,6 +911,24 @@ def test_bad_file(
 ) -> None:
     report = check(damage(record_bytes))
     assert_unreadable(report, "well-formed", code)
+
+
+def test_a_draft_given_to_verify_or_show_says_it_is_a_draft_and_how_to_finish_it(
+    tmp_path: Path,
+) -> None:
+    draft = tmp_path / "my club.draft.toml"
+    draft.write_bytes(_DRAFT_FILE)
+    report = verify_path(draft, lookup=registry.lookup(), today=TODAY)
+    row = next(r for r in report.checks if r.check == "well-formed")
+    assert row.code == "draft"
+    assert row.summary.startswith("the file is a draft (unfinished answers, never signed off)")
+    assert (
+        f"smcheck new --resume {shell_word(draft)}, then sends the record it writes" in row.summary
+    )
+    # Every command that reads a record reads it so: one line, naming the file.
+    with pytest.raises(FileProblem) as caught:
+        open_record(draft)
+    assert "is a draft" in caught.value.message and str(draft) in caught.value.message
 
 
 class _Reads:

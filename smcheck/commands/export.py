@@ -304,6 +304,11 @@ def run(
     if record is None:
         # The proposer's signature failed before the content was read, or the file is no record: read
         # the content for the document anyway, under the banner that says it does not verify.
+        from smcheck.recordfile import read_layout_of
+
+        # A file that is no record is refused in one line, by the reader verify reads it with (a
+        # draft, a file an e-mail program re-saved: with the command that finishes or restores it).
+        read_layout_of(path, data)
         try:
             record = parse_record(data).record
         except RecordError as exc:
