@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from smcheck.checklist import Checklist, Value
-from smcheck.errors import FileProblem
+from smcheck.errors import FileProblem, UsageError
 from smcheck.layout import MARKER, MAX_RECORD_BYTES
 from smcheck.loader import decode_toml
 from smcheck.outcome import judge_answers
@@ -94,6 +94,18 @@ def load_answers_file(path: Path) -> AnswersFile:
     if raw is None:
         raise FileProblem(name, problems.lines)
     top = Table(raw, "", problems)
+    if isinstance(raw.get("draft"), dict):
+        from smcheck.text import as_run, shell_word
+
+        # A draft given for an answers file: it is continued, not replayed.
+        raise UsageError(
+            f"{name} is a draft of the interview, not an answers file",
+            hint=as_run(
+                "smcheck drafts lists your drafts, with the command that continues each"
+                if path == STDIN
+                else f"continue it with: smcheck new --resume {shell_word(path)}"
+            ),
+        )
     is_record = top.has("record")
     if is_record:
         meta, table, signoff_raw = raw.get("checklist"), raw.get("answers"), raw.get("signoff")

@@ -390,6 +390,8 @@ def load_draft(path: Path) -> Draft:
     raw = decode_toml(data, problems)
     if raw is None:
         raise FileProblem(str(path), problems.lines, hint=_HINT)
+    if "draft" not in raw:
+        _not_a_draft(path, raw)
     top = Table(raw, "", problems)
     meta = top.table("draft")
     answers = top.table("answers")
@@ -447,6 +449,25 @@ def load_draft(path: Path) -> Draft:
             sign_with=Path(sign_with) if sign_with else None,
         ),
     )
+
+
+def _not_a_draft(path: Path, raw: dict[str, object]) -> None:
+    """A record or an answers file (answers, but no ``[draft]`` table) given for a draft: said as such,
+    with the command that takes it (anything else is refused by the strict reading, key by key)."""
+    word = shell_word(path)
+    if "record" in raw:
+        raise UsageError(
+            f"{path}: a record, not a draft",
+            hint=as_run(
+                f"to re-review its channel from its answers: smcheck renew {word}; to see it:"
+                f" smcheck show {word}"
+            ),
+        )
+    if "answers" in raw:
+        raise UsageError(
+            f"{path}: an answers file, not a draft",
+            hint=as_run(f"to make a record from it: smcheck new --answers {word}"),
+        )
 
 
 def _count(meta: Table, key: str) -> int | None:

@@ -258,3 +258,25 @@ def test_bad_answers_on_standard_input_are_named_as_such(tmp_path: Path) -> None
     assert result.exit_code == 1
     assert "standard input: not valid TOML" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_draft_given_for_an_answers_file_says_how_to_continue_it(tmp_path: Path) -> None:
+    draft = tmp_path / "my club.draft.toml"
+    draft.write_text(
+        '# smcheck draft\n\n[draft]\nchecklist = "essex-social-media"\n\n[answers.channel]\n'
+        'platform = "instagram"\n\n[signoff]\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.smcheck.toml"
+    result = CliRunner().invoke(app, ["new", "--answers", str(draft), "--output", str(out)])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2, said
+    assert f"{draft} is a draft of the interview, not an answers file" in said
+    assert f"continue it with: smcheck new --resume '{draft}'" in said
+    assert not out.exists()
+    # From standard input there is no file to name: the list of drafts says each one's command.
+    result = CliRunner().invoke(
+        app, ["new", "--answers", "-", "--output", str(out)], input=draft.read_text()
+    )
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2 and "smcheck drafts lists your drafts" in said

@@ -293,6 +293,22 @@ def test_the_new_keys_are_read_strictly(folder: Path, extra: str, message: str) 
     assert message in caught.value.message
 
 
+def test_a_record_or_an_answers_file_given_for_a_draft_says_what_takes_it(folder: Path) -> None:
+    folder.mkdir()
+    record = folder / "old club.smcheck.toml"
+    record.write_text('[record]\nschema = 1\n\n[answers.club]\nname = "x"\n', encoding="utf-8")
+    with pytest.raises(UsageError) as caught:
+        load_draft(record)
+    assert caught.value.message == f"{record}: a record, not a draft"
+    assert f"smcheck renew '{record}'" in (caught.value.hint or "")
+    answers = folder / "answers.toml"
+    answers.write_text('checklist = "tiny-club"\n[answers.club]\nname = "x"\n', encoding="utf-8")
+    with pytest.raises(UsageError) as caught:
+        load_draft(answers)
+    assert caught.value.message == f"{answers}: an answers file, not a draft"
+    assert f"smcheck new --answers {answers}" in (caught.value.hint or "")
+
+
 # -- listing ----------------------------------------------------------------------------------------
 
 
@@ -321,6 +337,7 @@ def test_an_unreadable_draft_is_listed_with_its_reason(
     (folder / "dangling.draft.toml").symlink_to(tmp_path / "gone")
     (folder / "folder.draft.toml").mkdir()
     (folder / "record.draft.toml").write_text("[answers]\n", encoding="utf-8")
+    (folder / "old.draft.toml").write_text("[record]\nschema = 1\n", encoding="utf-8")
     (folder / "notes.txt").write_text("not a draft", encoding="utf-8")
     listed = {d.path.name: d for d in list_drafts()}
     assert set(listed) == {
@@ -333,6 +350,7 @@ def test_an_unreadable_draft_is_listed_with_its_reason(
         "dangling.draft.toml",
         "folder.draft.toml",
         "record.draft.toml",
+        "old.draft.toml",
     }
     reasons = {name: d.problem for name, d in listed.items() if not d.readable}
     assert reasons == {
@@ -343,7 +361,8 @@ def test_an_unreadable_draft_is_listed_with_its_reason(
         "device.draft.toml": "is a device, not a regular file: not read",
         "dangling.draft.toml": "no such file",
         "folder.draft.toml": "is a folder, not a regular file: not read",
-        "record.draft.toml": "draft: missing; it must be a table (and 1 more)",
+        "record.draft.toml": "an answers file, not a draft",
+        "old.draft.toml": "a record, not a draft",
     }
     for name in reasons:
         assert listed[name].status is None and listed[name].channel is None
