@@ -130,6 +130,47 @@ MAX_DRAFT_LOOK = 64 * 1024
 """How far into a file that is not a record a ``[draft]`` table is looked for."""
 
 
+def _other_kind(data: bytes, source: str) -> RecordError | None:
+    """For a file with no signatures marker: what it is when smcheck made it for something else (a
+    draft, an answers file, a checklist), with the command that takes it; None for anything else."""
+    from smcheck.text import as_run
+
+    word = shell_word(source)
+    if _DRAFT.search(data[:MAX_DRAFT_LOOK]):
+        # A draft sent or checked by mistake: say what it is and what finishes it.
+        return RecordError(
+            "well-formed",
+            "draft",
+            "the file is a draft (unfinished answers, never signed off), not a record: its proposer"
+            " finishes the interview with "
+            + as_run(f"smcheck new --resume {word}")
+            + ", then sends the record it writes",
+        )
+    from smcheck.tomlread import TomlProblem, loads_guarded
+
+    try:
+        doc = loads_guarded(data.decode("utf-8"))
+    except (UnicodeDecodeError, TomlProblem):
+        return None
+    if "record" in doc:
+        return None
+    if isinstance(doc.get("answers"), dict):
+        return RecordError(
+            "well-formed",
+            "answers-file",
+            "the file is an answers file, not a record: a record is made from it with "
+            + as_run(f"smcheck new --answers {word}"),
+        )
+    if "format" in doc and isinstance(doc.get("sections"), list):
+        return RecordError(
+            "well-formed",
+            "checklist",
+            "the file is a checklist, not a record: it is checked with "
+            + as_run(f"smcheck checklist lint {word}"),
+        )
+    return None
+
+
 def read_layout_advised(data: bytes, source: str) -> tuple[bytes, tuple[Seal, ...]]:
     """:func:`~smcheck.layout.read_layout` for the file ``source`` (its path, as the user gave it): a file
     that Windows or an e-mail program changed (CRLF line endings, a byte-order mark) is refused with the
@@ -137,18 +178,10 @@ def read_layout_advised(data: bytes, source: str) -> tuple[bytes, tuple[Seal, ..
     try:
         return read_layout(data)
     except RecordError as exc:
-        if exc.code == "no-marker" and _DRAFT.search(data[:MAX_DRAFT_LOOK]):
-            from smcheck.text import as_run
-
-            # A draft sent or checked by mistake: say what it is and what finishes it.
-            raise RecordError(
-                exc.check,
-                "draft",
-                "the file is a draft (unfinished answers, never signed off), not a record: its"
-                " proposer finishes the interview with "
-                + as_run(f"smcheck new --resume {shell_word(source)}")
-                + ", then sends the record it writes",
-            ) from None
+        if exc.code == "no-marker":
+            other = _other_kind(data, source)
+            if other is not None:
+                raise other from None
         if exc.code not in ("bom", "line-endings"):
             raise
         fix = restoration(data, source)

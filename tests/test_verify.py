@@ -857,6 +857,16 @@ BAD_FILES: list[tuple[str, Callable[[bytes], bytes], str]] = [
     ("draft-with-bom", lambda d: b"\xef\xbb\xbf" + _DRAFT_FILE, "bom"),
     ("draft-table-too-far-in", lambda d: b"#" * 70_000 + b"\n[draft]\n", "no-marker"),
     ("draft-table-not-at-line-start", lambda d: b"x = 1 [draft]\n", "no-marker"),
+    # So are the other files smcheck reads: an answers file, a checklist.
+    ("answers-file", lambda d: b'[answers.channel]\nplatform = "instagram"\n', "answers-file"),
+    (
+        "answers-file-of-a-record",
+        lambda d: d[: d.index(MARKER)].replace(b"[record]", b"[x]"),
+        "answers-file",
+    ),
+    ("checklist", lambda d: registry.shipped_paths()[0].read_bytes(), "checklist"),
+    ("record-content-alone", lambda d: d[: d.index(MARKER)], "no-marker"),
+    ("other-toml", lambda d: b"answers = 1\nformat = 2\nsections = 3\n", "no-marker"),
     ("marker-not-at-line-start", lambda d: d.replace(MARKER, b"x = 1 " + MARKER), "no-marker"),
     ("marker-twice", lambda d: d + MARKER, "marker-repeated"),
     (
