@@ -61,15 +61,22 @@ _CLAUSE_ID = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+)*")
 _RULE_ID = re.compile(r"[a-z0-9_]+(?:[.-][a-z0-9_]+)*")
 
 
+FORMAT_DOC = "https://github.com/essex-digital/smcheck/blob/main/checklists/README.md"
+"""Where the checklist format is described (an address, so the hint works wherever smcheck is installed)."""
+
+FORMAT_HINT = (
+    f"the checklist format: {FORMAT_DOC} (smcheck schema checklist prints its JSON Schema)"
+)
+VERSIONS_HINT = f"the versions file: {FORMAT_DOC}"
+
+
 def load_checklist(path: Path) -> Checklist:
     """Read and validate a checklist file; raise :class:`FileProblem` listing every problem found."""
     data = _read_bytes(path)
     problems = Problems(str(path))
     checklist = parse_checklist(data, path, problems)
     if problems or checklist is None:
-        raise FileProblem(
-            str(path), problems.lines, hint="see checklists/README.md for the checklist format"
-        )
+        raise FileProblem(str(path), problems.lines, hint=FORMAT_HINT)
     return checklist
 
 
@@ -120,9 +127,7 @@ def load_versions(path: Path) -> dict[str, tuple[Takes, ...]]:
             found.setdefault(cid, []).append(Takes(version, effective, grace or 0))
         top.finish()
     if problems:
-        raise FileProblem(
-            str(path), problems.lines, hint="see checklists/README.md for the versions file"
-        )
+        raise FileProblem(str(path), problems.lines, hint=VERSIONS_HINT)
     return {cid: tuple(items) for cid, items in found.items()}
 
 
@@ -150,10 +155,35 @@ def decode_toml(data: bytes, problems: Problems) -> dict[str, object] | None:
     return None
 
 
+def _other_kind(raw: dict[str, object], path: Path) -> str | None:
+    """What a file smcheck made for something else is (a record, a draft, an answers file), with the
+    command that takes it; None for a file that may be meant as a checklist."""
+    from smcheck.text import as_run, shell_word
+
+    if "sections" in raw or "format" in raw:
+        return None
+    word = shell_word(path)
+    if isinstance(raw.get("record"), dict):
+        return "a record, not a checklist: it is checked with " + as_run(f"smcheck verify {word}")
+    if isinstance(raw.get("draft"), dict):
+        return "a draft of the interview, not a checklist: it is continued with " + as_run(
+            f"smcheck new --resume {word}"
+        )
+    if isinstance(raw.get("answers"), dict):
+        return "an answers file, not a checklist: a record is made from it with " + as_run(
+            f"smcheck new --answers {word}"
+        )
+    return None
+
+
 def parse_checklist(data: bytes, path: Path, problems: Problems) -> Checklist | None:
     """Parse checklist bytes into a model, adding every problem to ``problems``."""
     raw = decode_toml(data, problems)
     if raw is None:
+        return None
+    other = _other_kind(raw, path)
+    if other is not None:  # a file smcheck made for something else: one line, not a list of keys
+        problems.add("", other)
         return None
     if not _plainly_printable(data):
         _refuse_hidden_characters(raw, "", problems)

@@ -262,6 +262,38 @@ def test_lint_command(tmp_path: Path) -> None:
     assert ok.exit_code == 0 and "OK" in ok.output
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            "[record]\nschema = 1\n[answers.club]\nname = 'x'\n",
+            "a record, not a checklist: it is checked with smcheck verify",
+        ),
+        (
+            "[draft]\nchecklist = 'x'\n[answers]\n[signoff]\n",
+            "a draft of the interview, not a checklist: it is continued with smcheck new --resume",
+        ),
+        (
+            "checklist = 'x'\n[answers.club]\nname = 'x'\n",
+            "an answers file, not a checklist: a record is made from it with smcheck new --answers",
+        ),
+    ],
+)
+def test_a_file_smcheck_made_for_something_else_is_one_line_with_what_takes_it(
+    tmp_path: Path, text: str, said: str
+) -> None:
+    path = tmp_path / "given.toml"
+    path.write_text(text, encoding="utf-8")
+    assert lint_checklist(path) == [f"{path}: {said} {path}"]
+    result = runner.invoke(app, ["checklist", "lint", str(path)])
+    assert result.exit_code == 1
+    # The hint is an address (it works wherever smcheck is installed), never a path in the repository.
+    assert (
+        "the checklist format: https://github.com/essex-digital/smcheck/blob/main/checklists/README.md"
+        in " ".join(result.output.split())
+    )
+
+
 def test_list_and_show(essex: Checklist) -> None:
     listed = json.loads(runner.invoke(app, ["checklist", "list", "--json"]).stdout)
     assert [c["id"] for c in listed] == ["essex-social-media"]

@@ -462,3 +462,48 @@ def test_the_trust_files_index_finds_what_reading_every_line_finds(
         )
         assert one == other
         assert one.status in set(Trust)
+
+
+def test_a_file_of_another_kind_given_as_a_trust_file_says_what_it_is(tmp_path: Path) -> None:
+    """The slips a hurried reviewer makes: the key file itself (not its .pub), a .pub file alone, a
+    record, a checklist. Each is refused in one line that says what the file is, never read line by
+    line as a trust file ("the line has no key (and 4 more)")."""
+    from smcheck.errors import FileProblem
+    from smcheck.trust.allowed import load_allowed_signers, load_revoked
+
+    private = Ed25519PrivateKey.generate()
+    key = tmp_path / "id_ed25519"
+    key.write_bytes(
+        private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.OpenSSH,
+            serialization.NoEncryption(),
+        )
+    )
+    public = tmp_path / "id_ed25519.pub"
+    public.write_bytes(
+        private.public_key().public_bytes(
+            serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH
+        )
+        + b" ann@laptop\n"
+    )
+    record = tmp_path / "r.smcheck.toml"
+    record.write_text("# smcheck record\n\n[record]\nschema = 1\n", encoding="utf-8")
+    checklist = tmp_path / "c.toml"
+    checklist.write_text('format = 1\nid = "x"\n\n[policy]\ntitle = "x"\n', encoding="utf-8")
+    said = {}
+    for path in (key, public, record, checklist):
+        with pytest.raises(FileProblem) as caught:
+            load_allowed_signers(path)
+        assert len(caught.value.problems) == 1
+        said[path.name] = (caught.value.problems[0].removeprefix(f"{path}"), caught.value.hint or "")
+    assert said["id_ed25519"][0].startswith(": a private key (keep it to yourself")
+    assert said["id_ed25519.pub"][0] == ":1: a public key with no email before it"
+    assert "put the person's email first" in said["id_ed25519.pub"][1]
+    assert said["r.smcheck.toml"][0] == ": a record, not the allowed signers file"
+    assert said["c.toml"][0] == ": a checklist, not the allowed signers file"
+    # A revoked-keys file is a list of public keys: a .pub file is one; a private key is not.
+    assert load_revoked(public)
+    with pytest.raises(FileProblem) as caught:
+        load_revoked(key)
+    assert "a private key" in caught.value.message and "revoked keys file" in caught.value.message

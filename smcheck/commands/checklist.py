@@ -10,7 +10,7 @@ from smcheck import console, qtypes, registry
 from smcheck.checklist import Checklist, Question, describe, format_value
 from smcheck.choices import TextFormat, choose
 from smcheck.errors import FileProblem
-from smcheck.loader import lint_checklist
+from smcheck.loader import FORMAT_HINT, lint_checklist
 
 
 def run_list(
@@ -180,7 +180,7 @@ def run_lint(path: Path) -> int:
         raise FileProblem(
             str(path),
             problems,
-            hint="see checklists/README.md for the checklist format",
+            hint=FORMAT_HINT,
         )
     console.say(f"{path}: OK", style="green")
     return 0

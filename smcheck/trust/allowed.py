@@ -160,7 +160,41 @@ def _read_text(path: Path, what: str, limit: int) -> str:
         refuse("starts with a byte-order mark", hint="save it as UTF-8 without a BOM")
     if "\x00" in text:
         refuse(f"contains NUL bytes; not a {what}")
+    other = _other_kind(text)
+    if other is not None:  # a file of another kind: one line that says which, not one per line
+        refuse(
+            f"{other}, not the {what}",
+            hint=_TRUST_HINT if what == "allowed signers file" else _REVOKED_HINT,
+        )
     return text
+
+
+_TRUST_HINT = (
+    "the allowed signers file lists people's public keys, one line each: EMAIL ssh-ed25519 AAAA...;"
+    " smcheck trust add, given a proposer's signed record, writes their line"
+)
+_REVOKED_HINT = (
+    "the revoked keys file lists public keys, one line each, or is a KRL (ssh-keygen -k)"
+)
+
+_SMCHECK_TABLE = re.compile(r"^\[(record|draft|answers|\[sections|policy)[\].]", re.MULTILINE)
+_KINDS = {
+    "record": "a record",
+    "draft": "a draft of the interview",
+    "answers": "an answers file",
+    "[sections": "a checklist",
+    "policy": "a checklist",
+}
+
+
+def _other_kind(text: str) -> str | None:
+    """What a file given as a trust file or revoked keys is, when it is plainly something else: a
+    private key (the commonest slip: the key file, not its ``.pub``), or one of smcheck's own files."""
+    start = text.lstrip()[:200]
+    if start.startswith("-----BEGIN") and "PRIVATE KEY-----" in start:
+        return "a private key (keep it to yourself: never give or send it)"
+    found = _SMCHECK_TABLE.search(text)
+    return _KINDS[found.group(1)] if found is not None else None
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
@@ -360,6 +394,13 @@ def _parse_signer_line(line: str, number: int) -> AllowedSigner | Authority:
                 hint='quote the whole field: "a@example.ac.uk,b@example.ac.uk"',
             )
     rest = rest.lstrip(" \t")
+    if _KEY_TYPE_TOKEN.fullmatch(principals_text) and rest.startswith("AAAA"):
+        # A public key pasted alone (a .pub file): OpenSSH refuses it too.
+        raise _LineProblem(
+            "a public key with no email before it",
+            hint="put the person's email first: EMAIL ssh-ed25519 AAAA...; smcheck trust add,"
+            " given their signed record, writes the line",
+        )
     principals = _pattern_list(principals_text, "principals")
     if not rest:
         raise _LineProblem("the line has no key")
