@@ -126,6 +126,13 @@ _DRAFT = re.compile(rb"\A(?:\xef\xbb\xbf)?# smcheck draft:|^\[draft\][ \t]*\r?$"
 """What marks a draft (:mod:`smcheck.drafts`): the first line smcheck writes in one, or its ``[draft]``
 table (a draft whose comments were removed)."""
 
+_PUBLIC_KEY_LINE = re.compile(
+    rb"^(?:[^\s#]\S*[ \t]+(?:\S+[ \t]+)?)?(?:ssh|ecdsa|sk)-[a-z0-9@.-]+[ \t]+AAAA[A-Za-z0-9+/=]{20,}",
+    re.MULTILINE,
+)
+"""A line of a public key file or an allowed signers file: a key (``ssh-ed25519 AAAA...``), maybe after
+the principals and options."""
+
 MAX_DRAFT_LOOK = 64 * 1024
 """How far into a file that is not a record a ``[draft]`` table is looked for."""
 
@@ -145,6 +152,20 @@ def _other_kind(data: bytes, source: str) -> RecordError | None:
             " finishes the interview with "
             + as_run(f"smcheck new --resume {word}")
             + ", then sends the record it writes",
+        )
+    head = data[:MAX_DRAFT_LOOK].lstrip()
+    if head.startswith(b"-----BEGIN") and b"PRIVATE KEY-----" in head[:200]:
+        return RecordError(
+            "well-formed",
+            "private-key",
+            "the file is a private key, not a record: keep it to yourself, never send it",
+        )
+    if _PUBLIC_KEY_LINE.search(head):
+        return RecordError(
+            "well-formed",
+            "key-file",
+            "the file holds public keys (a .pub file, or a trust file), not a record: a trust file"
+            " is given with --allowed-signers",
         )
     from smcheck.tomlread import TomlProblem, loads_guarded
 

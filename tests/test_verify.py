@@ -867,6 +867,27 @@ BAD_FILES: list[tuple[str, Callable[[bytes], bytes], str]] = [
     ("checklist", lambda d: registry.shipped_paths()[0].read_bytes(), "checklist"),
     ("record-content-alone", lambda d: d[: d.index(MARKER)], "no-marker"),
     ("other-toml", lambda d: b"answers = 1\nformat = 2\nsections = 3\n", "no-marker"),
+    # And the key files a reviewer keeps beside the records.
+    (
+        "private-key",
+        lambda d: (
+            b"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n"
+        ),
+        "private-key",
+    ),
+    (
+        "public-key",
+        lambda d: b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKjnl1xoNWVIVasEMC0h ann@laptop\n",
+        "key-file",
+    ),
+    (
+        "trust-file",
+        lambda d: (
+            b'# reviewers\nann@essex.ac.uk namespaces="smcheck-record" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKjnl1xoNWVIVasEMC0h\n'
+        ),
+        "key-file",
+    ),
+    ("key-type-in-prose", lambda d: b"use ssh-ed25519 keys, AAAA is not enough\n", "no-marker"),
     ("marker-not-at-line-start", lambda d: d.replace(MARKER, b"x = 1 " + MARKER), "no-marker"),
     ("marker-twice", lambda d: d + MARKER, "marker-repeated"),
     (
