@@ -32,13 +32,13 @@ from smcheck.fsutil import atomic_write
 from smcheck.layout import MAX_RECORD_BYTES
 from smcheck.loader import decode_toml
 from smcheck.outcome import Outcome, Status, evaluate, visible
+from smcheck.record import DRAFT_SUFFIX
 from smcheck.recordfile import read_limited
 from smcheck.text import as_run, shell_word
 from smcheck.text import visible as visible_text
 from smcheck.timeutil import EARLIEST, utc_moment
 from smcheck.tomlread import Problems, Table, flatten, nest
 
-DRAFT_SUFFIX = ".draft.toml"
 MAX_DRAFT_BYTES = MAX_RECORD_BYTES
 """A draft holds no more than a record does."""
 _HINT = "is this a draft made by smcheck new?"

@@ -27,6 +27,9 @@ SCHEMA = 1
 SUFFIX = ".smcheck.toml"
 """The file suffix of records."""
 
+DRAFT_SUFFIX = ".draft.toml"
+"""The file suffix of drafts (:mod:`smcheck.drafts`), which ``status`` lists beside the records."""
+
 HEX64 = re.compile(r"[0-9a-f]{64}")
 """A SHA-256 digest as smcheck writes it."""
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

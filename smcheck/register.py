@@ -34,7 +34,7 @@ from smcheck.channel import channel_of
 from smcheck.checklist import Checklist, format_value
 from smcheck.choices import Worded
 from smcheck.errors import CannotOpen, SmcheckError
-from smcheck.record import PROPOSER, REVIEWER, Record
+from smcheck.record import DRAFT_SUFFIX, PROPOSER, REVIEWER, Record
 from smcheck.registry import Lookup
 from smcheck.report import unlocal, unsearched
 from smcheck.timeutil import EARLIEST
@@ -64,7 +64,6 @@ STATES: tuple[RowState, ...] = tuple(RowState)
 _URGENCY = {state: rank for rank, state in enumerate(STATES)}
 
 DUE_WITHIN = dt.timedelta(days=30)
-DRAFT_SUFFIX = ".draft.toml"
 
 
 class Entry(NamedTuple):

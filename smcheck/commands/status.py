@@ -20,7 +20,7 @@ from smcheck.errors import UsageError
 from smcheck.formats.register import Listing, encoding, pieces
 from smcheck.formats.register.text import register_width
 from smcheck.fsutil import find_files
-from smcheck.record import SUFFIX
+from smcheck.record import DRAFT_SUFFIX, SUFFIX
 from smcheck.text import visible
 from smcheck.trust.source import reviewer_loader
 
@@ -53,7 +53,7 @@ def run(
     must act; both narrow every view (text, JSON, CSV, HTML) and its counts alike. The exit code
     counts every file, narrowed or not: a register with an invalid file exits 1.
     """
-    from smcheck.register import DRAFT_SUFFIX, build, narrowed
+    from smcheck.register import build, narrowed
 
     if not paths:
         raise UsageError("give the folders or files of the register")
