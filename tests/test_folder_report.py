@@ -466,3 +466,31 @@ def test_the_progress_bar_is_on_stderr_and_never_on_stdout(tmp_path: Path) -> No
     )
     assert code == 0 and b"Verifying" not in terminal  # the text report's only
     assert len(out.splitlines()) == 25
+
+
+def test_drafts_in_a_folder_are_not_verified_and_a_note_says_so(tmp_path: Path) -> None:
+    """A register folder may hold drafts beside the records (status lists them): verify leaves them
+    out of its report and says how many it left, on stderr; a draft given by name is verified, and
+    named as a draft."""
+    folder = tmp_path / "register"
+    folder.mkdir()
+    (folder / "a.smcheck.toml").write_bytes(make_record_bytes())
+    draft = folder / "b.draft.toml"
+    draft.write_text('# smcheck draft: x\n\n[draft]\nchecklist = "x"\n', encoding="utf-8")
+    result = runner.invoke(app, ["verify", "--format", "jsonl", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["path"] for line in result.stdout.splitlines()] == [
+        str(folder / "a.smcheck.toml")
+    ]
+    assert (
+        "smcheck: note: 1 draft in the folder was not verified: an unfinished interview, never"
+        " signed off (smcheck status lists it)" in result.stderr
+    )
+    (folder / "c.draft.toml").write_bytes(draft.read_bytes())
+    assert (
+        "2 drafts in the folders were not verified"
+        in runner.invoke(app, ["verify", str(folder)]).stderr
+    )
+    named = runner.invoke(app, ["verify", "--format", "jsonl", str(draft)])
+    assert named.exit_code == 1 and "not verified" not in named.stderr
+    assert json.loads(named.stdout)["checks"][0]["code"] == "draft"

@@ -14,7 +14,7 @@ from smcheck import batch, console, registry
 from smcheck.choices import Require, VerifyFormat, choose
 from smcheck.errors import UsageError
 from smcheck.fsutil import find_files
-from smcheck.record import SUFFIX
+from smcheck.record import DRAFT_SUFFIX, SUFFIX
 from smcheck.trust.source import reviewer_loader
 
 if TYPE_CHECKING:
@@ -56,10 +56,14 @@ def run(
 
     # The file list (not the records) is held, to size the progress bar: as text, since a Path object
     # weighs several times its string (10,000 of them were most of a large batch's memory growth).
-    items = [
-        str(item) if isinstance(item, Path) else item
-        for item in find_files(paths, (SUFFIX,), notify=console.note)
-    ]
+    items: list[str | CannotOpen] = []
+    named = set(paths)
+    drafts = 0  # found in a folder: not records, and not verified (a file given by name is)
+    for found in find_files(paths, (SUFFIX, DRAFT_SUFFIX), notify=console.note):
+        if isinstance(found, Path) and found.name.endswith(DRAFT_SUFFIX) and found not in named:
+            drafts += 1
+            continue
+        items.append(str(found) if isinstance(found, Path) else found)
     if len(items) > 1:
         import gc
 
@@ -106,6 +110,14 @@ def run(
     finally:
         reporter.close()  # the progress bar goes, even on Ctrl-C
     reporter.finish()
+    if drafts:
+        console.note(
+            "1 draft in the folder was not verified: an unfinished interview, never signed off"
+            " (smcheck status lists it)"
+            if drafts == 1
+            else f"{drafts:,} drafts in the folders were not verified: unfinished interviews, never"
+            " signed off (smcheck status lists them)"
+        )
     return reporter.tally.exit_code
 
 
