@@ -496,7 +496,10 @@ def test_a_file_of_another_kind_given_as_a_trust_file_says_what_it_is(tmp_path: 
         with pytest.raises(FileProblem) as caught:
             load_allowed_signers(path)
         assert len(caught.value.problems) == 1
-        said[path.name] = (caught.value.problems[0].removeprefix(f"{path}"), caught.value.hint or "")
+        said[path.name] = (
+            caught.value.problems[0].removeprefix(f"{path}"),
+            caught.value.hint or "",
+        )
     assert said["id_ed25519"][0].startswith(": a private key (keep it to yourself")
     assert said["id_ed25519.pub"][0] == ":1: a public key with no email before it"
     assert "put the person's email first" in said["id_ed25519.pub"][1]
