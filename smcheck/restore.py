@@ -134,12 +134,17 @@ _PUBLIC_KEY_LINE = re.compile(
 the principals and options."""
 
 MAX_DRAFT_LOOK = 64 * 1024
-"""How far into a file that is not a record a ``[draft]`` table is looked for."""
+"""How far into a file that is not a record a ``[draft]`` table or a key is looked for."""
+
+MAX_OTHER_BYTES = 256 * 1024
+"""The largest file that is read as TOML to tell an answers file or a checklist (the shipped checklist
+is under 50 KB): a folder of large files that are no records costs no more than reading them."""
 
 
 def _other_kind(data: bytes, source: str) -> RecordError | None:
-    """For a file with no signatures marker: what it is when smcheck made it for something else (a
-    draft, an answers file, a checklist), with the command that takes it; None for anything else."""
+    """For a file with no signatures marker: what it is when it was made for something else (a draft,
+    an answers file, a checklist, a private key, a public key or trust file), with the command that
+    takes it; None for anything else."""
     from smcheck.text import as_run
 
     word = shell_word(source)
@@ -167,6 +172,8 @@ def _other_kind(data: bytes, source: str) -> RecordError | None:
             "the file holds public keys (a .pub file, or a trust file), not a record: a trust file"
             " is given with --allowed-signers",
         )
+    if len(data) > MAX_OTHER_BYTES or not (b"[answers" in data or b"[[sections" in data):
+        return None  # read as TOML only when it may be one of these, and small enough to be one
     from smcheck.tomlread import TomlProblem, loads_guarded
 
     try:
