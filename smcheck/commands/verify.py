@@ -64,6 +64,14 @@ def run(
             drafts += 1
             continue
         items.append(str(found) if isinstance(found, Path) else found)
+    if drafts:  # said with the folder's other notes, before the report (its summary stays last)
+        console.note(
+            "1 draft in the folder was not verified: an unfinished interview, never signed off"
+            " (smcheck status lists it)"
+            if drafts == 1
+            else f"{drafts:,} drafts in the folders were not verified: unfinished interviews, never"
+            " signed off (smcheck status lists them)"
+        )
     if len(items) > 1:
         import gc
 
@@ -110,14 +118,6 @@ def run(
     finally:
         reporter.close()  # the progress bar goes, even on Ctrl-C
     reporter.finish()
-    if drafts:
-        console.note(
-            "1 draft in the folder was not verified: an unfinished interview, never signed off"
-            " (smcheck status lists it)"
-            if drafts == 1
-            else f"{drafts:,} drafts in the folders were not verified: unfinished interviews, never"
-            " signed off (smcheck status lists them)"
-        )
     return reporter.tally.exit_code
 
 
