@@ -465,9 +465,9 @@ def test_the_trust_files_index_finds_what_reading_every_line_finds(
 
 
 def test_a_file_of_another_kind_given_as_a_trust_file_says_what_it_is(tmp_path: Path) -> None:
-    """The slips a hurried reviewer makes: the key file itself (not its .pub), a .pub file alone, a
-    record, a checklist. Each is refused in one line that says what the file is, never read line by
-    line as a trust file ("the line has no key (and 4 more)")."""
+    """The slips a hurried reviewer makes: the key file itself (not its .pub), a record, a checklist:
+    each is refused in one line that says what the file is, never read line by line as a trust file
+    ("the line has no key (and 4 more)"); a .pub file's line is noted for what it lacks."""
     from smcheck.errors import FileProblem
     from smcheck.trust.allowed import load_allowed_signers, load_revoked
 
@@ -492,7 +492,13 @@ def test_a_file_of_another_kind_given_as_a_trust_file_says_what_it_is(tmp_path: 
     checklist = tmp_path / "c.toml"
     checklist.write_text('format = 1\nid = "x"\n\n[policy]\ntitle = "x"\n', encoding="utf-8")
     said = {}
-    for path in (key, public, record, checklist):
+    # A .pub line alone is skipped, as ssh-keygen skips it ("invalid key"), with a note saying why.
+    notes = load_allowed_signers(public).notes
+    assert notes == (
+        f"{public}:1: skipped: a public key with no email before it, so it grants nothing (a line is"
+        " EMAIL ssh-ed25519 AAAA...: smcheck trust add, given the person's signed record, writes it)",
+    )
+    for path in (key, record, checklist):
         with pytest.raises(FileProblem) as caught:
             load_allowed_signers(path)
         assert len(caught.value.problems) == 1
@@ -501,8 +507,6 @@ def test_a_file_of_another_kind_given_as_a_trust_file_says_what_it_is(tmp_path: 
             caught.value.hint or "",
         )
     assert said["id_ed25519"][0].startswith(": a private key (keep it to yourself")
-    assert said["id_ed25519.pub"][0] == ":1: a public key with no email before it"
-    assert "put the person's email first" in said["id_ed25519.pub"][1]
     assert said["r.smcheck.toml"][0] == ": a record, not the allowed signers file"
     assert said["c.toml"][0] == ": a checklist, not the allowed signers file"
     # A revoked-keys file is a list of public keys: a .pub file is one; a private key is not.

@@ -395,11 +395,11 @@ def _parse_signer_line(line: str, number: int) -> AllowedSigner | Authority:
             )
     rest = rest.lstrip(" \t")
     if _KEY_TYPE_TOKEN.fullmatch(principals_text) and rest.startswith("AAAA"):
-        # A public key pasted alone (a .pub file): OpenSSH refuses it too.
-        raise _LineProblem(
-            "a public key with no email before it",
-            hint="put the person's email first: EMAIL ssh-ed25519 AAAA...; smcheck trust add,"
-            " given their signed record, writes the line",
+        # A public key pasted alone (a .pub file): skipped, as ssh-keygen skips it ("invalid key"),
+        # so a file git also reads still works; the note says what the line lacks.
+        raise _Skip(
+            "a public key with no email before it, so it grants nothing (a line is EMAIL"
+            " ssh-ed25519 AAAA...: smcheck trust add, given the person's signed record, writes it)"
         )
     principals = _pattern_list(principals_text, "principals")
     if not rest:
