@@ -8,7 +8,7 @@ from pathlib import Path
 
 from smcheck.fsutil import read_regular
 from smcheck.layout import MAX_RECORD_BYTES
-from smcheck.record import RecordError, RecordFile, Seal, parse_content
+from smcheck.record import SUFFIX, RecordError, RecordFile, Seal, parse_content
 from smcheck.restore import read_layout_advised
 from smcheck.text import shell_word
 
@@ -88,3 +88,16 @@ def _problem(path: Path, exc: RecordError) -> Exception:
     return FileProblem(
         str(path), [f"{path}: {exc.message}"], hint=f"smcheck verify {shell_word(path)}"
     )
+
+
+def note_unfound_name(output: Path) -> None:
+    """Say, before anything is asked or written, when a record's chosen name does not end in
+    ``.smcheck.toml``: ``verify`` and ``status`` find the records in a folder by that ending alone, so a
+    reviewer's folder run would pass over it in silence."""
+    if not output.name.endswith(SUFFIX):
+        from smcheck import console
+
+        console.note(
+            f"{output} does not end in {SUFFIX}: smcheck verify and status find a record in a folder"
+            f" only by that ending, so name it like {output.name.removesuffix('.toml')}{SUFFIX}"
+        )

@@ -434,3 +434,32 @@ def test_and_alone_is_no_tick_box_answer(essex: Checklist) -> None:
     )
     assert answer == (question.choices[1].value,)
     assert "Not recorded: type the numbers of the choices" in out.getvalue()
+
+
+def test_a_record_named_without_its_ending_is_noted_before_anything_is_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--output club.toml``: verify and status find a record in a folder by ``.smcheck.toml`` alone,
+    so a reviewer's folder run would pass over it. Said at once (the record is still written as
+    named); a name with the ending says nothing."""
+    from helpers.records import EXAMPLE_ANSWERS
+    from typer.testing import CliRunner
+
+    from smcheck.cli import app
+
+    monkeypatch.setenv("SMCHECK_CONFIG", str(tmp_path / "none.toml"))
+    runner = CliRunner()
+    for name, noted in (("club.toml", True), ("club.smcheck.toml", False)):
+        out = tmp_path / name
+        result = runner.invoke(
+            app, ["new", "--answers", str(EXAMPLE_ANSWERS), "--agree", "--output", str(out)]
+        )
+        assert result.exit_code == 0, result.output
+        assert out.is_file()
+        note = (
+            f"smcheck: note: {out} does not end in .smcheck.toml: smcheck verify and status find a"
+            " record in a folder only by that ending, so name it like club.smcheck.toml"
+        )
+        assert (note in " ".join(result.stderr.split())) is noted
+        if noted:
+            assert result.stderr.index("does not end in") < result.stderr.index("Record written")

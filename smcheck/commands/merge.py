@@ -19,7 +19,7 @@ from smcheck import console, registry
 from smcheck.config import ALLOWED_SIGNERS_ENV
 from smcheck.errors import SmcheckError, UsageError
 from smcheck.fsutil import atomic_write, refuse_existing
-from smcheck.recordfile import read_layout_of, read_limited
+from smcheck.recordfile import note_unfound_name, read_layout_of, read_limited
 from smcheck.text import shell_word
 
 
@@ -47,6 +47,7 @@ def run(
         " points to)"
     )
     refuse_existing(output, overwrite=force, links=force, hint=hint)
+    note_unfound_name(output)
     trust, revoked_keys = resolve_trust(allowed_signers, revoked)
     if trust is None:
         raise UsageError(

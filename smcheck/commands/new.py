@@ -11,6 +11,7 @@ from smcheck.interview import Progress
 from smcheck.layout import render
 from smcheck.outcome import evaluate
 from smcheck.record import build_record
+from smcheck.recordfile import note_unfound_name
 from smcheck.text import as_run, shell_word
 
 
@@ -31,6 +32,7 @@ def run(
         raise UsageError("a DRAFT is only given with --resume", hint="smcheck new --resume DRAFT")
     if output is not None:  # before the interview: its answers are not lost to a taken name
         refuse_existing(output, overwrite=force, links=force)
+        note_unfound_name(output)
     if answers is not None:
         if resume:
             raise UsageError("--answers and --resume cannot be used together")

@@ -17,7 +17,7 @@ from smcheck.checklist import Checklist, Value
 from smcheck.fsutil import refuse_existing
 from smcheck.interview import Progress
 from smcheck.record import Record
-from smcheck.recordfile import open_record
+from smcheck.recordfile import note_unfound_name, open_record
 from smcheck.text import shell_word
 
 
@@ -79,6 +79,7 @@ def run(
     session.refuse_unverified(path, checklist, force=force, action="renew from it")
     if output is not None:  # before the interview: its answers are not lost to a taken name
         refuse_existing(output, overwrite=force, links=force)
+        note_unfound_name(output)
     plain = session.plain_mode(plain)
     session.need_terminal(
         "smcheck renew",
