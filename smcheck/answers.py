@@ -94,7 +94,9 @@ def load_answers_file(path: Path) -> AnswersFile:
     if raw is None:
         raise FileProblem(name, problems.lines)
     top = Table(raw, "", problems)
-    if isinstance(raw.get("draft"), dict):
+    from smcheck.filekinds import Kind, of_document
+
+    if of_document(raw) is Kind.DRAFT:
         from smcheck.text import as_run, shell_word
 
         # A draft given for an answers file: it is continued, not replayed.

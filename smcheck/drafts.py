@@ -454,18 +454,21 @@ def load_draft(path: Path) -> Draft:
 def _not_a_draft(path: Path, raw: dict[str, object]) -> None:
     """A record or an answers file (answers, but no ``[draft]`` table) given for a draft: said as such,
     with the command that takes it (anything else is refused by the strict reading, key by key)."""
+    from smcheck.filekinds import Kind, of_document
+
     word = shell_word(path)
-    if "record" in raw:
+    kind = of_document(raw)
+    if kind is Kind.RECORD:
         raise UsageError(
-            f"{path}: a record, not a draft",
+            f"{path}: {kind}, not a draft",
             hint=as_run(
                 f"to re-review its channel from its answers: smcheck renew {word}; to see it:"
                 f" smcheck show {word}"
             ),
         )
-    if "answers" in raw:
+    if kind is Kind.ANSWERS:
         raise UsageError(
-            f"{path}: an answers file, not a draft",
+            f"{path}: {kind}, not a draft",
             hint=as_run(f"to make a record from it: smcheck new --answers {word}"),
         )
 

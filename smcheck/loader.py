@@ -156,24 +156,30 @@ def decode_toml(data: bytes, problems: Problems) -> dict[str, object] | None:
 
 
 def _other_kind(raw: dict[str, object], path: Path) -> str | None:
-    """What a file smcheck made for something else is (a record, a draft, an answers file), with the
-    command that takes it; None for a file that may be meant as a checklist."""
+    """What a file smcheck made for something else is (:mod:`smcheck.filekinds`: a record, a draft,
+    an answers file), with the command that takes it; None for a file that may be meant as a
+    checklist (one with ``format`` or ``sections`` is read as one, key by key)."""
+    from smcheck.filekinds import Kind, of_document
     from smcheck.text import as_run, shell_word
 
     if "sections" in raw or "format" in raw:
         return None
     word = shell_word(path)
-    if isinstance(raw.get("record"), dict):
-        return "a record, not a checklist: it is checked with " + as_run(f"smcheck verify {word}")
-    if isinstance(raw.get("draft"), dict):
-        return "a draft of the interview, not a checklist: it is continued with " + as_run(
-            f"smcheck new --resume {word}"
-        )
-    if isinstance(raw.get("answers"), dict):
-        return "an answers file, not a checklist: a record is made from it with " + as_run(
-            f"smcheck new --answers {word}"
-        )
-    return None
+    match of_document(raw):
+        case Kind.RECORD:
+            return f"{Kind.RECORD}, not a checklist: it is checked with " + as_run(
+                f"smcheck verify {word}"
+            )
+        case Kind.DRAFT:
+            return f"{Kind.DRAFT}, not a checklist: it is continued with " + as_run(
+                f"smcheck new --resume {word}"
+            )
+        case Kind.ANSWERS:
+            return f"{Kind.ANSWERS}, not a checklist: a record is made from it with " + as_run(
+                f"smcheck new --answers {word}"
+            )
+        case _:
+            return None
 
 
 def parse_checklist(data: bytes, path: Path, problems: Problems) -> Checklist | None:

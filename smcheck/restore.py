@@ -6,8 +6,7 @@ are what was signed), with a POSIX shell command that writes the original bytes 
 
 from __future__ import annotations
 
-import re
-from typing import NamedTuple
+from typing import NamedTuple, assert_never
 
 from smcheck.fsutil import name_beside
 from smcheck.layout import read_layout
@@ -122,81 +121,51 @@ def restoration(data: bytes, source: str) -> Restoration | None:
     )
 
 
-_DRAFT = re.compile(rb"\A(?:\xef\xbb\xbf)?# smcheck draft:|^\[draft\][ \t]*\r?$", re.MULTILINE)
-"""What marks a draft (:mod:`smcheck.drafts`): the first line smcheck writes in one, or its ``[draft]``
-table (a draft whose comments were removed)."""
-
-_PUBLIC_KEY_LINE = re.compile(
-    rb"^(?:[^\s#]\S*[ \t]+(?:\S+[ \t]+)?)?(?:ssh|ecdsa|sk)-[a-z0-9@.-]+[ \t]+AAAA[A-Za-z0-9+/=]{20,}",
-    re.MULTILINE,
-)
-"""A line of a public key file or an allowed signers file: a key (``ssh-ed25519 AAAA...``), maybe after
-the principals and options."""
-
-MAX_DRAFT_LOOK = 64 * 1024
-"""How far into a file that is not a record a ``[draft]`` table or a key is looked for."""
-
-MAX_OTHER_BYTES = 256 * 1024
-"""The largest file that is read as TOML to tell an answers file or a checklist (the shipped checklist
-is under 50 KB): a folder of large files that are no records costs no more than reading them."""
-
-
 def _other_kind(data: bytes, source: str) -> RecordError | None:
-    """For a file with no signatures marker: what it is when it was made for something else (a draft,
-    an answers file, a checklist, a private key, a public key or trust file), with the command that
-    takes it; None for anything else."""
+    """For a file with no signatures marker: what it is when it was made for something else
+    (:mod:`smcheck.filekinds`), with the command that takes it; None for anything else."""
+    from smcheck.filekinds import Kind, of_bytes
     from smcheck.text import as_run
 
     word = shell_word(source)
-    if _DRAFT.search(data[:MAX_DRAFT_LOOK]):
-        # A draft sent or checked by mistake: say what it is and what finishes it.
-        return RecordError(
-            "well-formed",
-            "draft",
-            "the file is a draft (unfinished answers, never signed off), not a record: its proposer"
-            " finishes the interview with "
-            + as_run(f"smcheck new --resume {word}")
-            + ", then sends the record it writes",
-        )
-    head = data[:MAX_DRAFT_LOOK].lstrip()
-    if head.startswith(b"-----BEGIN") and b"PRIVATE KEY-----" in head[:200]:
-        return RecordError(
-            "well-formed",
-            "private-key",
-            "the file is a private key, not a record: keep it to yourself, never send it",
-        )
-    if _PUBLIC_KEY_LINE.search(head):
-        return RecordError(
-            "well-formed",
-            "key-file",
-            "the file holds public keys (a .pub file, or a trust file), not a record: a trust file"
-            " is given with --allowed-signers",
-        )
-    if len(data) > MAX_OTHER_BYTES or not (b"[answers" in data or b"[[sections" in data):
-        return None  # read as TOML only when it may be one of these, and small enough to be one
-    from smcheck.tomlread import TomlProblem, loads_guarded
-
-    try:
-        doc = loads_guarded(data.decode("utf-8"))
-    except (UnicodeDecodeError, TomlProblem):
-        return None
-    if "record" in doc:
-        return None
-    if isinstance(doc.get("answers"), dict):
-        return RecordError(
-            "well-formed",
-            "answers-file",
-            "the file is an answers file, not a record: a record is made from it with "
-            + as_run(f"smcheck new --answers {word}"),
-        )
-    if "format" in doc and isinstance(doc.get("sections"), list):
-        return RecordError(
-            "well-formed",
-            "checklist",
-            "the file is a checklist, not a record: it is checked with "
-            + as_run(f"smcheck checklist lint {word}"),
-        )
-    return None
+    match of_bytes(data):
+        case Kind.DRAFT:
+            # A draft sent or checked by mistake: say what it is and what finishes it.
+            code, said = (
+                "draft",
+                "the file is a draft (unfinished answers, never signed off), not a record: its"
+                " proposer finishes the interview with "
+                + as_run(f"smcheck new --resume {word}")
+                + ", then sends the record it writes",
+            )
+        case Kind.ANSWERS:
+            code, said = (
+                "answers-file",
+                "the file is an answers file, not a record: a record is made from it with "
+                + as_run(f"smcheck new --answers {word}"),
+            )
+        case Kind.CHECKLIST:
+            code, said = (
+                "checklist",
+                "the file is a checklist, not a record: it is checked with "
+                + as_run(f"smcheck checklist lint {word}"),
+            )
+        case Kind.PRIVATE_KEY:
+            code, said = (
+                "private-key",
+                "the file is a private key, not a record: keep it to yourself, never send it",
+            )
+        case Kind.PUBLIC_KEYS:
+            code, said = (
+                "key-file",
+                "the file holds public keys (a .pub file, or a trust file), not a record: a trust"
+                " file is given with --allowed-signers",
+            )
+        case Kind.RECORD | None:  # a record that lost its marker (cut short): said as such
+            return None
+        case unknown:
+            assert_never(unknown)
+    return RecordError("well-formed", code, said)
 
 
 def read_layout_advised(data: bytes, source: str) -> tuple[bytes, tuple[Seal, ...]]:

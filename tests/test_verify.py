@@ -888,8 +888,9 @@ BAD_FILES: list[tuple[str, Callable[[bytes], bytes], str]] = [
         "key-file",
     ),
     ("key-type-in-prose", lambda d: b"use ssh-ed25519 keys, AAAA is not enough\n", "no-marker"),
-    # A large file that is no record is not read as TOML to say what else it is.
-    ("large-answers-file", lambda d: b"[answers.x]\n" + b"# " * 150_000 + b"\n", "no-marker"),
+    # Its kind is looked for in its first 64 KiB only (smcheck.filekinds), never by parsing it.
+    ("answers-table-too-far-in", lambda d: b"#" * 70_000 + b"\n[answers.x]\n", "no-marker"),
+    ("large-answers-file", lambda d: b"[answers.x]\n" + b"# " * 150_000 + b"\n", "answers-file"),
     ("marker-not-at-line-start", lambda d: d.replace(MARKER, b"x = 1 " + MARKER), "no-marker"),
     ("marker-twice", lambda d: d + MARKER, "marker-repeated"),
     (

@@ -160,7 +160,7 @@ def _read_text(path: Path, what: str, limit: int) -> str:
         refuse("starts with a byte-order mark", hint="save it as UTF-8 without a BOM")
     if "\x00" in text:
         refuse(f"contains NUL bytes; not a {what}")
-    other = _other_kind(text)
+    other = _other_kind(data)
     if other is not None:  # a file of another kind: one line that says which, not one per line
         refuse(
             f"{other}, not the {what}",
@@ -177,24 +177,19 @@ _REVOKED_HINT = (
     "the revoked keys file lists public keys, one line each, or is a KRL (ssh-keygen -k)"
 )
 
-_SMCHECK_TABLE = re.compile(r"^\[(record|draft|answers|\[sections|policy)[\].]", re.MULTILINE)
-_KINDS = {
-    "record": "a record",
-    "draft": "a draft of the interview",
-    "answers": "an answers file",
-    "[sections": "a checklist",
-    "policy": "a checklist",
-}
 
+def _other_kind(data: bytes) -> str | None:
+    """What a file given as a trust file or revoked keys is, when it is plainly something else
+    (:mod:`smcheck.filekinds`): a private key (the commonest slip: the key file, not its ``.pub``), or
+    one of smcheck's own files; None for a file of keys, as it should be."""
+    from smcheck.filekinds import Kind, of_bytes
 
-def _other_kind(text: str) -> str | None:
-    """What a file given as a trust file or revoked keys is, when it is plainly something else: a
-    private key (the commonest slip: the key file, not its ``.pub``), or one of smcheck's own files."""
-    start = text.lstrip()[:200]
-    if start.startswith("-----BEGIN") and "PRIVATE KEY-----" in start:
-        return "a private key (keep it to yourself: never give or send it)"
-    found = _SMCHECK_TABLE.search(text)
-    return _KINDS[found.group(1)] if found is not None else None
+    kind = of_bytes(data)
+    if kind is None or kind is Kind.PUBLIC_KEYS:
+        return None
+    if kind is Kind.PRIVATE_KEY:
+        return f"{kind} (keep it to yourself: never give or send it)"
+    return str(kind)
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
