@@ -35,6 +35,7 @@ from smcheck.drafts import (
 )
 from smcheck.errors import FileProblem, Interrupted, SmcheckError, UsageError
 from smcheck.interview import Interview, Position, Progress
+from smcheck.text import shell_word
 
 STARTED = dt.datetime(2026, 11, 2, 9, 30, 0, tzinfo=dt.UTC)
 STAMP = "20261102-093000"
@@ -293,20 +294,33 @@ def test_the_new_keys_are_read_strictly(folder: Path, extra: str, message: str) 
     assert message in caught.value.message
 
 
-def test_a_record_or_an_answers_file_given_for_a_draft_says_what_takes_it(folder: Path) -> None:
+@pytest.mark.parametrize(
+    ("name", "text", "said", "command"),
+    [
+        (
+            "old club.smcheck.toml",
+            '[record]\nschema = 1\n\n[answers.club]\nname = "x"\n',
+            "a record",
+            "renew",
+        ),
+        (
+            "answers.toml",
+            'checklist = "tiny-club"\n[answers.club]\nname = "x"\n',
+            "an answers file",
+            "new --answers",
+        ),
+    ],
+)
+def test_a_record_or_an_answers_file_given_for_a_draft_says_what_takes_it(
+    folder: Path, name: str, text: str, said: str, command: str
+) -> None:
     folder.mkdir()
-    record = folder / "old club.smcheck.toml"
-    record.write_text('[record]\nschema = 1\n\n[answers.club]\nname = "x"\n', encoding="utf-8")
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
     with pytest.raises(UsageError) as caught:
-        load_draft(record)
-    assert caught.value.message == f"{record}: a record, not a draft"
-    assert f"smcheck renew '{record}'" in (caught.value.hint or "")
-    answers = folder / "answers.toml"
-    answers.write_text('checklist = "tiny-club"\n[answers.club]\nname = "x"\n', encoding="utf-8")
-    with pytest.raises(UsageError) as caught:
-        load_draft(answers)
-    assert caught.value.message == f"{answers}: an answers file, not a draft"
-    assert f"smcheck new --answers {answers}" in (caught.value.hint or "")
+        load_draft(path)
+    assert caught.value.message == f"{path}: {said}, not a draft"
+    assert f"smcheck {command} {shell_word(path)}" in (caught.value.hint or "")
 
 
 # -- listing ----------------------------------------------------------------------------------------

@@ -136,6 +136,23 @@ def test_plain_mode_needs_a_terminal_for_input_only(
 # -- in a real terminal: the installed command, as a person runs it ----------------------------------
 
 
+def _in_bash(command: str, env: dict[str, str], workdir: Path) -> Terminal:
+    """``command`` run by bash in a terminal, as a person pastes it."""
+    term = Terminal(
+        pexpect.spawn(
+            "bash",
+            ["-c", command],
+            env=env,
+            cwd=str(workdir),
+            dimensions=(60, 220),
+            timeout=EXPECT_TIMEOUT,
+            encoding="utf-8",
+        )
+    )
+    term.child.logfile_read = term.log
+    return term
+
+
 @pytest.mark.pty
 def test_after_ctrl_c_in_plain_mode_the_suggested_command_continues_in_plain_mode(
     spawn: Callable[..., Terminal], env: dict[str, str], workdir: Path
@@ -154,40 +171,13 @@ def test_after_ctrl_c_in_plain_mode_the_suggested_command_continues_in_plain_mod
     assert f" --plain --checklist {shell_word(TINY)} " in command
 
     # Run as typed: it continues line by line (no cursor movement), at the next question.
-    again = Terminal(
-        pexpect.spawn(
-            "bash",
-            ["-c", command],
-            env=env,
-            cwd=str(workdir),
-            dimensions=(60, 220),
-            timeout=EXPECT_TIMEOUT,
-            encoding="utf-8",
-        )
-    )
-    again.child.logfile_read = again.log
+    again = _in_bash(command, env, workdir)
     before = again.expect("Answer: ")
     assert "What kind of club?" in before
     assert "Club name?" not in before  # answered already
     again.child.sendcontrol("c")
     assert again.finish() == 130
     assert not CURSOR_MOVES.search(again.log.getvalue())
-
-
-def _in_bash(command: str, env: dict[str, str], workdir: Path) -> Terminal:
-    term = Terminal(
-        pexpect.spawn(
-            "bash",
-            ["-c", command],
-            env=env,
-            cwd=str(workdir),
-            dimensions=(60, 220),
-            timeout=EXPECT_TIMEOUT,
-            encoding="utf-8",
-        )
-    )
-    term.child.logfile_read = term.log
-    return term
 
 
 @pytest.mark.pty
@@ -239,18 +229,9 @@ def test_plain_mode_asks_with_its_output_going_to_a_pipe(
     env: dict[str, str], workdir: Path
 ) -> None:
     """``smcheck new --plain | tee log``: stdin is the keyboard (a terminal), stdout a pipe."""
-    term = Terminal(
-        pexpect.spawn(
-            "bash",
-            ["-c", f"{typed_as(env)} new --plain --checklist {shell_word(TINY)} | cat > log"],
-            env=env,
-            cwd=str(workdir),
-            dimensions=(60, 220),
-            timeout=EXPECT_TIMEOUT,
-            encoding="utf-8",
-        )
+    term = _in_bash(
+        f"{typed_as(env)} new --plain --checklist {shell_word(TINY)} | cat > log", env, workdir
     )
-    term.child.logfile_read = term.log
     before = term.answer("Answer: ", "Chess Club" + ENTER)
     assert "Club name?" in before
     assert "there is none here" not in before
