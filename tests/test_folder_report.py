@@ -487,10 +487,12 @@ def test_drafts_in_a_folder_are_not_verified_and_a_note_says_so(tmp_path: Path) 
         " signed off (smcheck status lists it)" in result.stderr
     )
     (folder / "c.draft.toml").write_bytes(draft.read_bytes())
-    assert (
-        "2 drafts in the folders were not verified"
-        in runner.invoke(app, ["verify", str(folder)]).stderr
-    )
+    said = runner.invoke(app, ["verify", str(folder)]).stderr
+    assert "2 drafts in the folder were not verified" in said
+    other = tmp_path / "other"
+    other.mkdir()
+    said = runner.invoke(app, ["verify", str(folder), str(other)]).stderr
+    assert "2 drafts in the folders were not verified" in said
     named = runner.invoke(app, ["verify", "--format", "jsonl", str(draft)])
     assert named.exit_code == 1 and "not verified" not in named.stderr
     assert json.loads(named.stdout)["checks"][0]["code"] == "draft"

@@ -65,11 +65,12 @@ def run(
             continue
         items.append(str(found) if isinstance(found, Path) else found)
     if drafts:  # said with the folder's other notes, before the report (its summary stays last)
+        where = "the folder" if len(paths) == 1 else "the folders"
         console.note(
-            "1 draft in the folder was not verified: an unfinished interview, never signed off"
+            f"1 draft in {where} was not verified: an unfinished interview, never signed off"
             " (smcheck status lists it)"
             if drafts == 1
-            else f"{drafts:,} drafts in the folders were not verified: unfinished interviews, never"
+            else f"{drafts:,} drafts in {where} were not verified: unfinished interviews, never"
             " signed off (smcheck status lists them)"
         )
     if len(items) > 1:
