@@ -238,7 +238,8 @@ def judge_answers(
                     AnswerProblem(
                         "answer-not-normal",
                         qid,
-                        "is not written as smcheck writes it (extra spaces, or choices out of order)",
+                        "is not written as smcheck writes it (extra spaces, choices out of order, or a web"
+                        " address without its https://)",
                     )
                 )
                 continue

@@ -223,6 +223,11 @@ def _url(question: Question, value: object, today: dt.date) -> Value:
     from urllib.parse import urlsplit
 
     schemes = question.validate.schemes
+    text = _with_scheme(text, schemes)
+    rules = question.validate
+    longest = rules.max_length if rules.max_length is not None else DEFAULT_MAX_TEXT
+    if len(text) > longest:
+        raise AnswerError(f"is {len(text)} characters long; at most {longest} are allowed")
     parts = urlsplit(text)
     if parts.scheme.lower() not in schemes:
         raise AnswerError(f"must start with {' or '.join(s + '://' for s in schemes)}")
@@ -234,6 +239,22 @@ def _url(question: Question, value: object, today: dt.date) -> Value:
         raise AnswerError(
             "needs a web address with a site name, like https://www.instagram.com/name"
         )
+    return text
+
+
+_SITE_FIRST = re.compile(_HOST.pattern + r"(?::[0-9]{1,5})?(?:[/?#]|$)")
+"""An address that begins with a site name (``www.instagram.com/name``, ``instagram.com``): what a
+person copies from a browser's address bar, which shows no ``https://``."""
+
+
+def _with_scheme(text: str, schemes: tuple[str, ...]) -> str:
+    """``text`` with the web scheme a browser would add (``https://``, or ``http://`` where only that is
+    allowed) when it begins with a site name and has no scheme; else ``text`` as it is."""
+    if "://" in text or not _SITE_FIRST.match(text):
+        return text
+    for scheme in ("https", "http"):
+        if scheme in schemes:
+            return f"{scheme}://{text}"
     return text
 
 

@@ -72,6 +72,56 @@ def test_a_handle_is_normalised_only_where_the_checklist_says(essex: Checklist) 
     assert check_typed(handle, "@essexhistory", today=TODAY, answers=on) == "@essexhistory"
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        # What a browser's address bar shows, without its https://, gets it, as a browser adds it.
+        ("www.instagram.com/essexhistory", "https://www.instagram.com/essexhistory"),
+        ("instagram.com/essexhistory/", "https://instagram.com/essexhistory/"),
+        ("Instagram.com", "https://Instagram.com"),
+        ("www.tiktok.com:443/@essex?lang=en", "https://www.tiktok.com:443/@essex?lang=en"),
+        ("https://www.instagram.com/x", "https://www.instagram.com/x"),
+    ],
+)
+def test_a_web_address_without_its_scheme_gets_https(
+    essex: Checklist, typed: str, meant: str
+) -> None:
+    url = question(essex, "channel.url")
+    assert parse_text(url, typed, today=TODAY) == meant
+    # The normal form is a fixed point, so a record holding it verifies.
+    assert check_typed(url, meant, today=TODAY) == meant
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("http://www.instagram.com/x", "must start with https://"),  # a scheme typed is kept
+        ("essexhistory", "must start with https://"),  # no site name: nothing is guessed
+        ("@essexhistory", "must start with https://"),
+        ("javascript:alert(1)", "must start with https://"),
+        ("user@www.instagram.com/x", "must start with https://"),
+        ("ftp://www.instagram.com", "must start with https://"),
+    ],
+)
+def test_only_a_site_name_gets_a_scheme(essex: Checklist, typed: str, reason: str) -> None:
+    with pytest.raises(AnswerError, match=reason):
+        parse_text(question(essex, "channel.url"), typed, today=TODAY)
+
+
+def test_the_added_scheme_is_one_the_checklist_allows_and_counts_in_the_length(
+    essex: Checklist,
+) -> None:
+    url = question(essex, "channel.url")
+    http_only = url._replace(validate=url.validate._replace(schemes=("http",)))
+    assert parse_text(http_only, "example.org", today=TODAY) == "http://example.org"
+    no_web = url._replace(validate=url.validate._replace(schemes=("ftp",)))
+    with pytest.raises(AnswerError, match="must start with ftp://"):
+        parse_text(no_web, "example.org", today=TODAY)
+    short = url._replace(validate=url.validate._replace(max_length=20))
+    with pytest.raises(AnswerError, match="is 27 characters long; at most 20"):
+        parse_text(short, "www.example.org/abc", today=TODAY)
+
+
 def test_a_deputy_who_is_the_administrator_is_refused(essex: Checklist) -> None:
     name = question(essex, "administrator.deputy_name")
     answers = {"administrator.name": "Dr  Jo Bloggs"}

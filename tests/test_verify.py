@@ -495,6 +495,13 @@ def test_checklist_given_is_another_checklist(record_bytes: bytes, tiny: Checkli
             "channel.audiences",
             id="choices-out-of-order",
         ),
+        pytest.param(
+            b'url = "https://www.instagram.com/',
+            b'url = "www.instagram.com/',
+            "answer-not-normal",
+            "channel.url",
+            id="web-address-without-https",
+        ),
     ],
 )
 def test_answers(record_bytes: bytes, old: bytes, new: bytes, code: str, question: str) -> None:
