@@ -8,6 +8,7 @@ writes to the terminal.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Protocol, assert_never
 
@@ -134,7 +135,7 @@ class PlainPickOne(_Widget):
 
 class PlainPickMany(_Widget):
     """Tick boxes: numbers separated by commas, spaces or "and" (``1,3``, ``1 3``, ``1, 2 and 3``), or
-    choices in full separated by commas."""
+    choices in full separated by commas or "and"."""
 
     def short(self, question: Question) -> str:
         example = "1,3" if len(question.choices) >= 3 else "1,2"
@@ -160,22 +161,7 @@ class PlainPickMany(_Widget):
             return check((whole.value,))
         picked: list[str] = []
         for part in typed.split(","):
-            part = part.strip()
-            if not part:
-                continue
-            named = _named(choices, part)
-            if named is not None:
-                numbers = [choices.index(named) + 1]
-            else:
-                # "1 and 3", "1, 2 & 3": what people type between the last two numbers.
-                words = [word for word in part.split() if word.lower() not in ("and", "&")]
-                if not words or not all(is_number(word) for word in words):
-                    raise AnswerError(
-                        "type the numbers of the choices from the list, separated by commas,"
-                        " for example 1,3"
-                    )
-                numbers = [int(word) for word in words]
-            for number in numbers:
+            for number in _numbers(choices, part.strip()):
                 if not 1 <= number <= len(choices):
                     raise AnswerError(
                         f"there is no choice {number}; type numbers from 1 to {len(choices)}"
@@ -185,6 +171,48 @@ class PlainPickMany(_Widget):
                     raise AnswerError(f"choice {number} is typed twice")
                 picked.append(value)
         return check(tuple(picked))
+
+
+_AND = re.compile(r"\s+and\s+|\s*&\s*", re.IGNORECASE)
+"""What people type between the last two of a list: "1 and 3", "1, 2 & 3", "students and alumni"."""
+_LEADING_AND = re.compile(r"^(?:and\s+|&\s*)", re.IGNORECASE)
+
+
+def _numbers(choices: Sequence[Choice], part: str) -> list[int]:
+    """The choice numbers one comma-separated part of a tick-box answer names: numbers (``1 3``,
+    ``1 and 3``), choices in full (``alumni``), or both joined by "and" (``current students and
+    alumni``); a choice whose own label holds "and" is taken whole. Raises AnswerError otherwise."""
+    part = _LEADING_AND.sub("", part)  # "1, 2, and 3"
+    if not part:
+        return []
+    named = _named(choices, part)
+    if named is not None:
+        return [choices.index(named) + 1]
+    starts, ends = [0], []
+    for joint in _AND.finditer(part):
+        ends.append(joint.start())
+        starts.append(joint.end())
+    ends.append(len(part))
+    numbers: list[int] = []
+    first = 0
+    while first < len(starts):
+        # The longest run of pieces that is one choice in full, else the piece as numbers.
+        for last in range(len(starts) - 1, first - 1, -1):
+            named = _named(choices, part[starts[first] : ends[last]])
+            if named is not None:
+                numbers.append(choices.index(named) + 1)
+                first = last + 1
+                break
+        else:
+            words = part[starts[first] : ends[first]].split()
+            if not words or not all(is_number(word) for word in words):
+                raise AnswerError(
+                    "type the numbers of the choices from the list, separated by commas,"
+                    " for example 1,3"
+                )
+            numbers += [int(word) for word in words]
+            first += 1
+    return numbers
 
 
 def widget_for(question: Question) -> PlainWidget:

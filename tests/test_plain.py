@@ -251,6 +251,31 @@ def test_multi_takes_labels_in_full(essex: Checklist) -> None:
     assert value == ("prospective-students", "alumni", "staff")
 
 
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("1 and 3", ("prospective-students", "alumni")),
+        ("1, 2, and 3", ("prospective-students", "current-students", "alumni")),
+        ("1 2 & 3", ("prospective-students", "current-students", "alumni")),
+        ("1&3", ("prospective-students", "alumni")),
+        ("Current students and alumni", ("current-students", "alumni")),
+        ("current students AND Alumni & 7", ("current-students", "alumni", "public")),
+        # A label that holds "and" is taken whole, alone or beside others.
+        ("Partner organisations and employers", ("partners",)),
+        ("alumni and partner organisations and employers", ("alumni", "partners")),
+        (
+            "Researchers and the wider academic community and partner organisations and employers",
+            ("researchers", "partners"),
+        ),
+    ],
+)
+def test_multi_takes_and_between_numbers_and_choices(
+    essex: Checklist, text: str, meant: tuple[str, ...]
+) -> None:
+    value, _ = ask(essex, "channel.audiences", text)
+    assert value == meant
+
+
 def test_multi_refuses_wrong_numbers_and_words(essex: Checklist) -> None:
     q = question(essex, "channel.audiences")
     count = len(q.choices)
