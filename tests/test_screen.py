@@ -222,6 +222,32 @@ def test_a_refusal_at_60_columns_wraps_between_words(tiny: Checklist) -> None:
     assert any("✗ answer yes or no" in line for line in shown)
 
 
+@pytest.mark.parametrize(
+    ("qid", "typed", "left"),
+    [
+        # What was recorded stays on the screen beside what was typed, where the two differ.
+        (
+            "web.url",
+            "chess.example.ac.uk",
+            "chess.example.ac.uk, recorded as https://chess.example.ac.uk",
+        ),
+        ("club.founded", "2 March 2026", "2 March 2026, recorded as 2026-03-02"),
+        ("club.name", "  Chess Club ", "Chess Club"),
+    ],
+)
+def test_the_answer_left_on_the_screen_says_what_was_recorded(
+    tiny: Checklist, qid: str, typed: str, left: str
+) -> None:
+    question = tiny.question(qid)
+    assert question is not None
+    terminal = Terminal(columns=120)
+    with terminal.picture("Enter", typed + ENTER):
+        put(question)
+    shown = "\n".join(terminal.lines())
+    assert f"{question.prompt} {left}\n" in shown + "\n"
+    assert "recorded as" in left or "recorded as" not in shown
+
+
 # -- the views (rich) ------------------------------------------------------------------------------
 
 

@@ -42,10 +42,12 @@ def ask_text(
     judge: Callable[[str], str | None],
     can_go_back: bool,
     policy: str | None = None,
+    echo: Callable[[str], str] | None = None,
 ) -> str:
     """A line of text, taken on Enter once ``judge`` (which returns why it is refused, or None) accepts
     it. ``<`` as the whole answer raises GoBack when there is somewhere to go back to; ``?`` as the
-    first key shows ``policy``, the policy's words the question comes from."""
+    first key shows ``policy``, the policy's words the question comes from. What stays on the screen
+    is the text as typed, or ``echo`` of it (the answer as recorded, where it differs)."""
     line = Line(instruction, policy=policy)
     # What stays on the screen once the prompt is left: the answer as typed, or that the person went
     # back. It is drawn as part of the wrapped prompt (never as the input line, which prompt_toolkit
@@ -80,7 +82,7 @@ def ask_text(
             line.error = refusal
             return
         line.error = None
-        leave(event, visible(text))
+        leave(event, visible(echo(text) if echo is not None else text))
         event.app.exit(result=text)
 
     session: PromptSession[str] = PromptSession(

@@ -78,6 +78,16 @@ def text(
             return str(exc)
         return None
 
+    def echo(typed: str) -> str:
+        # What was recorded, where it is not what was typed ("18 Jan 2027", "www.instagram.com/x"):
+        # the screen shows both, as plain mode's "Recorded:" line does.
+        value = parse(typed)
+        written = typed.strip()
+        if value is None:
+            return written
+        recorded = as_text(question, value)
+        return written if recorded == written else f"{written}, recorded as {recorded}"
+
     typed = ask_text(
         visible(question.prompt),
         "; ".join(words),
@@ -85,6 +95,7 @@ def text(
         judge=judge,
         can_go_back=position.can_go_back,
         policy=policy_of(position),
+        echo=echo,
     )
     return parse(typed)
 
