@@ -125,6 +125,30 @@ def test_sign_refuses_the_proposers_key_trusted_only_to_approve(desk: Desk) -> N
     )
 
 
+def test_sign_says_when_the_trusted_address_differs_from_the_sign_off_only_in_capitals(
+    desk: Desk,
+) -> None:
+    # A trust file compares addresses exactly, as ssh-keygen does: still refused, but for a reason a
+    # proposer can see, with both ways out (never "sign with their own key": it is their own key).
+    only_proposer_line(desk, 'namespaces="smcheck-record"')
+    desk.lines = [line.replace(PROPOSER_EMAIL, "H.Marsh@Essex.ac.uk") for line in desk.lines]
+    desk.trust.write_text("\n".join(desk.lines) + "\n")
+    code, said = sign(desk, "proposer", *trusting(desk))
+    assert code == 1
+    assert (
+        "is trusted for 'H.Marsh@Essex.ac.uk' (line 3), not for 'h.marsh@essex.ac.uk': the two"
+        " differ only in capital letters, and a trust file compares addresses exactly, as"
+        " ssh-keygen does; it was not signed\n" in said
+    )
+    assert said.endswith(
+        "  hint: the record's sign-off email h.marsh@essex.ac.uk is H.Marsh@Essex.ac.uk in the"
+        " trust file but for its capitals: make the record again with the address written as"
+        " H.Marsh@Essex.ac.uk at sign-off, or ask the reviewer to add this line too:"
+        ' h.marsh@essex.ac.uk namespaces="smcheck-record" <proposer.pub>\n'
+    )
+    assert "their own key" not in said
+
+
 def test_sign_refuses_a_line_that_ended_before_the_record_was_signed_off(desk: Desk) -> None:
     only_proposer_line(desk, 'namespaces="smcheck-record",valid-before="20200101"')
     code, said = sign(desk, "proposer", *trusting(desk))

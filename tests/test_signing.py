@@ -1056,6 +1056,21 @@ def test_a_different_trusted_persons_key_is_the_wrong_principal(team: TrustFile)
     )
 
 
+def test_an_address_that_differs_only_in_capitals_is_another_principal_and_says_so(
+    team: TrustFile,
+) -> None:
+    # As ssh-keygen -Y verify compares principals: exactly. The reason says why it looks the same.
+    status, principal, message = decide(JO, team, "Jo@Example.ac.uk")
+    assert (status, principal) == (Trust.WRONG_PRINCIPAL, None)
+    assert message == (
+        f"the key {JO.fingerprint()} is trusted for 'jo@example.ac.uk' (line 1);"
+        " 'sam@example.ac.uk' (line 3), not for 'Jo@Example.ac.uk': the two differ only in capital letters, and a trust file compares"
+        " addresses exactly, as ssh-keygen does"
+    )
+    _, _, message = decide(SAM, team, "jo@example.ac.uk", NAMESPACE_APPROVAL)
+    assert "capital" not in message
+
+
 def test_negated_principal_pattern(team: TrustFile) -> None:
     status, _, _ = decide(some_key(6), team, "intern@review.example.ac.uk")
     assert status is Trust.WRONG_PRINCIPAL

@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import re
 import struct
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import NamedTuple, NoReturn
@@ -748,6 +748,20 @@ def _when(moment: dt.datetime) -> str:
     return f"{moment.date().isoformat()} {moment:%H:%M:%S} UTC"
 
 
+CASE_ONLY = (
+    ": the two differ only in capital letters, and a trust file compares addresses exactly, as"
+    " ssh-keygen does"
+)
+"""Said where a key is trusted for an address that is the one asked for but for its capitals."""
+
+
+def differs_in_case_only(principal: str, holding: Iterable[AllowedSigner | Authority]) -> bool:
+    """Whether a line that holds the key names ``principal`` but for capital letters
+    (``h.marsh@essex.ac.uk`` against ``H.Marsh@Essex.ac.uk``)."""
+    folded = principal.casefold()
+    return any(folded == name.casefold() for signer in holding for name in signer.principals)
+
+
 def decide_trust(
     key: PublicKey,
     *,
@@ -819,7 +833,8 @@ def decide_trust(
         return TrustDecision(
             Trust.WRONG_PRINCIPAL,
             None,
-            f"{subject} is trusted for {owners}, not for {quoted(principal)}",
+            f"{subject} is trusted for {owners}, not for {quoted(principal)}"
+            + (CASE_ONLY if differs_in_case_only(principal, holding) else ""),
         )
     failures: list[TrustDecision] = []
     for signer, pattern in matching:

@@ -812,9 +812,18 @@ def proposer_for(
                 for principal in line.principals
             }
         )
+        same = [o for o in owners if o.casefold() == email.casefold()]
         hint = (
-            f"this key is trusted for {', '.join(quoted(o) for o in owners)}, not for {email}, who"
-            f" signed this record off: {email} signs it with their own key"
+            (
+                f"the record's sign-off email {email} is {same[0]} in the trust file but for its"
+                f" capitals: make the record again with the address written as {same[0]} at"
+                f" sign-off, or ask the reviewer to add this line too: {own_line}"
+            )
+            if same
+            else (
+                f"this key is trusted for {', '.join(quoted(o) for o in owners)}, not for {email},"
+                f" who signed this record off: {email} signs it with their own key"
+            )
         )
     elif found.status in (SigStatus.UNKNOWN, SigStatus.WRONG_PRINCIPAL, SigStatus.WRONG_NAMESPACE):
         hint = (
