@@ -205,6 +205,7 @@ def judge_answers(
     writes (surrounding spaces, choices out of order). Answers to questions hidden because of an
     invalid answer are not listed again.
     """
+    from smcheck import qtypes
     from smcheck.values import AnswerError, check_typed
 
     if not exact:
@@ -227,6 +228,10 @@ def judge_answers(
         if present:
             value = raw[qid]
             try:
+                if not exact and type(value) is str:
+                    kind = qtypes.spec(question.type)
+                    if kind.quoted_in_files:  # "2027-01-18" in an answers file, as typed
+                        value = kind.parse(value.strip())
                 normal = check_typed(question, value, today=today, answers=accepted)
             except AnswerError as exc:
                 invalid.add(qid)

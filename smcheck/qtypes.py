@@ -556,6 +556,9 @@ class KindSpec(NamedTuple):
     likely: Value | None = None
     """A text kind's stand-in answer for "question N of M" (a text is counted as answered; a date is
     not, since rules compare dates with the day)."""
+    quoted_in_files: bool = False
+    """Whether an answers file may give the answer in quotes, read as if typed at a prompt: a date
+    (``"2027-01-18"``), which the answers schema, as Taplo reads TOML, cannot tell from one unquoted."""
 
     @property
     def has_choices(self) -> bool:
@@ -624,6 +627,7 @@ KINDS: Mapping[QType, KindSpec] = {
         described="a date, YYYY-MM-DD",
         validators=frozenset({"min", "max"}),
         ops=frozenset({"before", "after"}),
+        quoted_in_files=True,
     ),
     QType.CHOICE: KindSpec(
         widget=Widget.PICK_ONE,

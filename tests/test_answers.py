@@ -75,6 +75,44 @@ def test_every_missing_or_invalid_answer_is_listed_at_once_by_id(tmp_path: Path)
     assert records(tmp_path) == []
 
 
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ('"2027-01-18"', "2027-01-18"),  # what the answers schema, as Taplo reads TOML, accepts
+        ('"18 January 2027"', "2027-01-18"),  # as typed at the prompt
+        ("2027-01-18", "2027-01-18"),
+    ],
+)
+def test_a_date_in_quotes_is_read_as_typed_at_the_prompt(
+    tmp_path: Path, written: str, meant: str
+) -> None:
+    text = EXAMPLE.replace("launch_date = 2027-01-18", f"launch_date = {written}")
+    assert text != EXAMPLE or written == "2027-01-18"
+    code, output = new("--answers", str(write(tmp_path, text)))
+    assert code == 0, output
+    (record,) = records(tmp_path)
+    assert f"\nlaunch_date = {meant}\n" in record.read_text(encoding="utf-8")  # a TOML date
+    assert runner.invoke(app, ["verify", str(record)]).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("written", "reason"),
+    [
+        ('"31/04/2027"', "channel.launch_date: there is no 31 April"),
+        ('"next monday"', "channel.launch_date: type a date as YYYY-MM-DD"),
+        ('""', "channel.launch_date: type a date as YYYY-MM-DD"),
+    ],
+)
+def test_a_date_in_quotes_that_is_no_date_says_why(
+    tmp_path: Path, written: str, reason: str
+) -> None:
+    text = EXAMPLE.replace("launch_date = 2027-01-18", f"launch_date = {written}")
+    code, output = new("--answers", str(write(tmp_path, text)))
+    assert code == 1
+    assert reason in output
+    assert records(tmp_path) == []
+
+
 def test_an_answer_to_a_question_that_is_not_asked_is_refused(tmp_path: Path) -> None:
     # The example leaves has_deputy to be filled in from the deputy's name; a file that answers it no
     # all the same is taken at its word, and the deputy's address is then not asked.

@@ -502,6 +502,13 @@ def test_checklist_given_is_another_checklist(record_bytes: bytes, tiny: Checkli
             "channel.url",
             id="web-address-without-https",
         ),
+        pytest.param(
+            b"launch_date = 2027-01-18",
+            b'launch_date = "2027-01-18"',
+            "answer-invalid",
+            "channel.launch_date",
+            id="date-in-quotes",  # an answers file may quote it; a record holds what smcheck wrote
+        ),
     ],
 )
 def test_answers(record_bytes: bytes, old: bytes, new: bytes, code: str, question: str) -> None:
