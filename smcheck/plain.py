@@ -30,7 +30,8 @@ from smcheck.asking import NO_CLAUSES, GoBack, Position, ReviewRow
 from smcheck.checklist import Checklist, Question, Section, Value
 from smcheck.outcome import Finding, Outcome
 from smcheck.plain_lines import Lines, flat, sentence
-from smcheck.plain_widgets import NO_WORDS, YES_WORDS, widget_for
+from smcheck.plain_widgets import widget_for
+from smcheck.qtypes import yes_no_word
 from smcheck.text import visible
 from smcheck.values import AnswerError, as_text
 
@@ -180,11 +181,11 @@ class PlainAsker:
         self._lines.say()
         self._lines.say(sentence(where) + " End the interview now? Type yes or no.")
         while True:
-            text = self._lines.read().strip().lower()
-            if text in YES_WORDS:
+            word = yes_no_word(self._lines.read())
+            if word is True:
                 self._lines.say("Recorded: yes, end the interview now.")
                 return True
-            if text in NO_WORDS:
+            if word is False:
                 self._lines.say("Recorded: no, go on with the interview.")
                 return False
             self._lines.say("Not recorded: type yes or no.")

@@ -17,9 +17,6 @@ from smcheck.checklist import Choice, Question, Value
 from smcheck.qtypes import Widget
 from smcheck.values import AnswerError
 
-YES_WORDS = frozenset({"y", "yes"})
-NO_WORDS = frozenset({"n", "no"})
-
 Parse = Callable[[str], Value | None]
 Check = Callable[[object], Value]
 
@@ -80,12 +77,10 @@ class PlainYesNo(_Widget):
         return super().blank(question, check, parse)
 
     def take(self, question: Question, typed: str, check: Check, parse: Parse) -> Value | None:
-        word = typed.lower()
-        if word in YES_WORDS:
-            return check(True)
-        if word in NO_WORDS:
-            return check(False)
-        raise AnswerError("type yes or no")
+        word = qtypes.yes_no_word(typed)
+        if word is None:
+            raise AnswerError("type yes or no")
+        return check(word)
 
 
 class PlainText(_Widget):

@@ -45,8 +45,20 @@ _HOST = re.compile(
     r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"
 )
 
-_YES = {"y", "yes", "true"}
-_NO = {"n", "no", "false"}
+_YES = frozenset({"y", "yes", "true"})
+_NO = frozenset({"n", "no", "false"})
+
+
+def yes_no_word(text: str) -> bool | None:
+    """What a person typed as yes (True) or no (False): ``yes``, ``y`` or ``true``, ``no``, ``n`` or
+    ``false``, in any case, with spaces around and a full stop or ``!`` after (``Yes.``); anything
+    else None. Every yes/no a person answers (a question, "end the interview now?") reads it so."""
+    word = text.strip().rstrip(".!").rstrip().lower()
+    if word in _YES:
+        return True
+    if word in _NO:
+        return False
+    return None
 
 
 class AnswerError(ValueError):
@@ -385,12 +397,10 @@ def _other_order(typed: str, first: str, second: str, year_text: str) -> str:
 
 
 def _yes_or_no(text: str) -> object:
-    lowered = text.lower()
-    if lowered in _YES:
-        return True
-    if lowered in _NO:
-        return False
-    raise AnswerError("answer yes or no")
+    word = yes_no_word(text)
+    if word is None:
+        raise AnswerError("answer yes or no")
+    return word
 
 
 def _comma_list(text: str) -> object:

@@ -145,7 +145,7 @@ def test_yesno_question_is_printed_once_with_everything(essex: Checklist) -> Non
 
 def test_yesno_refuses_anything_else_and_asks_again(essex: Checklist) -> None:
     q = question(essex, "administrator.accepts")
-    value, out = ask(essex, "administrator.accepts", "maybe", "true", "yes please", "", "no")
+    value, out = ask(essex, "administrator.accepts", "maybe", "ok", "yes please", "", "no")
     assert value is False
     assert out.count("Not recorded: type yes or no.\n") == 4
     assert out.count(f"{q.prompt} Type yes or no.\n") == 4  # the prompt restated, briefly

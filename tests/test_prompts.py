@@ -186,11 +186,24 @@ def test_a_keystroke_never_leaks_into_the_next_prompt(tiny: Checklist) -> None:
 
 
 def test_the_yes_no_words() -> None:
-    assert [yes_no_word(w) for w in ("y", " YES ", "n", "No", "maybe", "", "true")] == [
-        True,
-        True,
-        False,
-        False,
+    # One rule for every yes/no a person answers (smcheck.qtypes.yes_no_word), plain or full-screen.
+    typed = (
+        "y",
+        " YES ",
+        "Yes.",
+        "yes!",
+        "true",
+        "n",
+        "No",
+        "no.",
+        "FALSE",
+        "maybe",
+        "",
+        "yes please",
+    )
+    assert [yes_no_word(w) for w in typed] == [
+        *(True,) * 5,
+        *(False,) * 4,
         None,
         None,
         None,

@@ -132,7 +132,15 @@ def test_a_deputy_who_is_the_administrator_is_refused(essex: Checklist) -> None:
 
 def test_yes_and_no_are_whole_words(essex: Checklist) -> None:
     yesno = question(essex, "administrator.accepts")
-    for typed, meant in (("y", True), ("YES", True), (" Yes ", True), ("n", False), ("No", False)):
+    for typed, meant in (
+        ("y", True),
+        ("YES", True),
+        (" Yes ", True),
+        ("Yes.", True),
+        ("n", False),
+        ("No", False),
+        ("no!", False),
+    ):
         assert parse_text(yesno, typed, today=TODAY) is meant
     for typed in ("es", "yess", "maybe", "yes please", "o"):
         with pytest.raises(AnswerError, match="yes or no"):

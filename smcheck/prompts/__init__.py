@@ -22,6 +22,6 @@ widget its kind uses, from the table of kinds), :mod:`~smcheck.prompts.asker` (t
 
 from smcheck.prompts.asker import QuestionaryAsker
 from smcheck.prompts.common import WENT_BACK, wrap_fragments
-from smcheck.prompts.text import yes_no_word
+from smcheck.qtypes import yes_no_word
 
 __all__ = ["WENT_BACK", "QuestionaryAsker", "wrap_fragments", "yes_no_word"]

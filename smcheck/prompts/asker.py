@@ -10,8 +10,9 @@ from smcheck.asking import GoBack, Position, ReviewRow
 from smcheck.checklist import Checklist, Question, Section, Value
 from smcheck.outcome import Finding, Outcome
 from smcheck.prompts.lists import ask_choices
-from smcheck.prompts.text import ask_text, ask_yes_no, yes_no_word
+from smcheck.prompts.text import ask_text, ask_yes_no
 from smcheck.prompts.widgets import ask_by_widget
+from smcheck.qtypes import yes_no_word
 from smcheck.text import visible
 from smcheck.values import AnswerError
 

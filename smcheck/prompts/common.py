@@ -36,8 +36,6 @@ STYLE = Style(
 Fragments = list[tuple[str, str]]
 """Styled text as prompt-toolkit draws it: (style, text) pairs."""
 
-YES_WORDS = frozenset({"y", "yes"})
-NO_WORDS = frozenset({"n", "no"})
 
 FIRST_QUESTION = "this is the first question: there is nothing to go back to"
 MIN_INPUT_ROOM = 20

@@ -15,11 +15,9 @@ from smcheck.asking import GoBack
 from smcheck.checklist import Value
 from smcheck.prompts.common import (
     MIN_INPUT_ROOM,
-    NO_WORDS,
     POLICY_WORDS,
     STYLE,
     WENT_BACK,
-    YES_WORDS,
     Line,
     back_words,
     columns,
@@ -99,16 +97,6 @@ def ask_text(
     session.default_buffer.on_text_changed += changed
     session.default_buffer.reset(Document(default))
     return str(run(questionary.Question(session.app)))
-
-
-def yes_no_word(text: str) -> bool | None:
-    """``yes``/``y`` True, ``no``/``n`` False (any case, spaces around), anything else None."""
-    word = text.strip().lower()
-    if word in YES_WORDS:
-        return True
-    if word in NO_WORDS:
-        return False
-    return None
 
 
 def ask_yes_no(
