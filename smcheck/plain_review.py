@@ -8,7 +8,7 @@ from smcheck.asking import ReviewRow
 from smcheck.checklist import Level
 from smcheck.outcome import Finding, Outcome, Status
 from smcheck.plain_lines import Lines, flat, sentence
-from smcheck.plain_widgets import is_number
+from smcheck.plain_widgets import choice_number
 from smcheck.text import visible
 from smcheck.values import as_text
 
@@ -114,9 +114,9 @@ def _outcome(lines: Lines, rows: Sequence[ReviewRow], outcome: Outcome) -> None:
 def _number(lines: Lines, top: int, again: str) -> int:
     """A number from 1 to ``top`` typed at a menu, asked until one is."""
     while True:
-        typed = lines.read().strip()
-        if is_number(typed) and 1 <= int(typed) <= top:
-            return int(typed)
+        number = choice_number(lines.read().strip())
+        if number is not None and 1 <= number <= top:
+            return number
         lines.say(f"Not recorded: type a number from 1 to {top}.")
         lines.say(f"{again} Type a number from 1 to {top}.")
 
@@ -131,8 +131,9 @@ def _row(lines: Lines, rows: Sequence[ReviewRow]) -> ReviewRow | None:
         typed = lines.read().strip()
         if not typed:
             return None
-        if is_number(typed) and int(typed) in by_number:
-            row = by_number[int(typed)]
+        number = choice_number(typed)
+        if number is not None and number in by_number:
+            row = by_number[number]
             lines.say(f"Changing row {row.number}: {flat(row.question.prompt)}")
             return row
         lines.say(f"Not recorded: there is no row {visible(typed)}.")

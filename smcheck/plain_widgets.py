@@ -27,6 +27,12 @@ def is_number(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
+def choice_number(word: str) -> int | None:
+    """The number of a choice as typed: ``2``, or ``2.`` and ``2)`` as the list shows them; else None."""
+    digits = word.removesuffix(".").removesuffix(")")
+    return int(digits) if is_number(digits) else None
+
+
 def _named(choices: Sequence[Choice], text: str) -> Choice | None:
     """The choice whose label or value is ``text`` in full, in any case."""
     wanted_text = text.strip().casefold()
@@ -113,8 +119,8 @@ class PlainPickOne(_Widget):
 
     def take(self, question: Question, typed: str, check: Check, parse: Parse) -> Value | None:
         choices = question.choices
-        if is_number(typed):
-            number = int(typed)
+        number = choice_number(typed)
+        if number is not None:
             if 1 <= number <= len(choices):
                 return check(choices[number - 1].value)
             raise AnswerError(
@@ -199,13 +205,13 @@ def _numbers(choices: Sequence[Choice], part: str) -> list[int]:
                 first = last + 1
                 break
         else:
-            words = part[starts[first] : ends[first]].split()
-            if not words or not all(is_number(word) for word in words):
+            typed = [choice_number(word) for word in part[starts[first] : ends[first]].split()]
+            if not typed or None in typed:
                 raise AnswerError(
                     "type the numbers of the choices from the list, separated by commas,"
                     " for example 1,3"
                 )
-            numbers += [int(word) for word in words]
+            numbers += [number for number in typed if number is not None]
             first += 1
     return numbers
 

@@ -194,6 +194,8 @@ def test_choice_is_a_numbered_list_answered_by_number(essex: Checklist) -> None:
         ("LinkedIn", "linkedin"),
         ("x (formerly twitter)", "x"),
         ("X", "x"),
+        ("2.", "facebook"),  # the number as the list shows it
+        ("2)", "facebook"),
     ],
 )
 def test_choice_also_takes_its_label_or_value_in_full(
@@ -234,7 +236,7 @@ def test_choice_enter_keeps_the_current_answer(essex: Checklist) -> None:
 # -- tick boxes -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", ["1,3", "1, 3", "1 3", "3,1", " 3  1 ", "1,,3,"])
+@pytest.mark.parametrize("text", ["1,3", "1, 3", "1 3", "3,1", " 3  1 ", "1,,3,", "1. 3.", "1) 3)"])
 def test_multi_takes_numbers_separated_by_commas_or_spaces(essex: Checklist, text: str) -> None:
     q = question(essex, "channel.audiences")
     value, out = ask(essex, "channel.audiences", text)
@@ -741,7 +743,7 @@ def test_review_flagged_returns_every_flagged_row_in_order(
 
 def test_review_change_an_answer_by_row_number(essex: Checklist, example: dict[str, Value]) -> None:
     rows, outcome = rows_for(essex, example)
-    ids, out = review(rows, outcome, "2", "999", "x", "4")
+    ids, out = review(rows, outcome, "2.", "999", "x", "4)")  # numbers as the lists show them too
     assert ids == [rows[3].question.id]
     assert f"Type the row number of the answer to change, from 1 to {len(rows)}." in out
     assert "Not recorded: there is no row 999.\n" in out
