@@ -99,8 +99,23 @@ def parse_text(
         if question.required:
             raise AnswerError("an answer is needed")
         return None
+    if (
+        not question.required
+        and qtypes.spec(question.type).widget is Widget.TEXT
+        and stripped.casefold().rstrip(".!") in NO_ANSWER
+    ):
+        # "Who did you consult? Leave it blank if you have not yet": "no" would be recorded as a name.
+        raise AnswerError("to leave it blank, press Enter with nothing typed")
     typed = qtypes.spec(question.type).parse(stripped)
     return check_typed(question, typed, today=today, answers=answers)
+
+
+NO_ANSWER = frozenset(
+    {"no", "none", "nobody", "no one", "noone", "nothing", "not yet", "n/a", "-", "--"}
+)
+"""What a person types to an optional question meaning "nothing to say" (compared in lower case): taken
+as an answer, "no" would be recorded as the name of the person consulted, or the deputy. (Nothing that
+is also a name: "Na" and "Nil" are surnames.)"""
 
 
 def check_comparable(question: Question, value: object) -> None:

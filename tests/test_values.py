@@ -122,6 +122,17 @@ def test_the_added_scheme_is_one_the_checklist_allows_and_counts_in_the_length(
         parse_text(short, "www.example.org/abc", today=TODAY)
 
 
+def test_no_typed_at_an_optional_question_is_not_taken_as_its_answer(essex: Checklist) -> None:
+    # Every asker reads typed text through parse_text: full-screen and plain alike refuse it.
+    for qid in ("administrator.deputy_name", "alumni.advancement_name", "account.login_email"):
+        for said in ("no", "NONE", "n/a", "-"):
+            with pytest.raises(
+                AnswerError, match="to leave it blank, press Enter with nothing typed"
+            ):
+                parse_text(question(essex, qid), said, today=TODAY)
+    assert parse_text(question(essex, "channel.name"), "None", today=TODAY) == "None"  # required
+
+
 def test_a_deputy_who_is_the_administrator_is_refused(essex: Checklist) -> None:
     name = question(essex, "administrator.deputy_name")
     answers = {"administrator.name": "Dr  Jo Bloggs"}
