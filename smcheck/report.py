@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, assert_never
 
 from smcheck.errors import CannotOpen
 from smcheck.trust.policy import SigStatus, State
-from smcheck.verify import CheckResult, Report, Verdict
+from smcheck.verify import RUN_COMMANDS, CheckResult, Report, Verdict
 
 if TYPE_CHECKING:
     from smcheck.record import Seal
@@ -22,9 +22,17 @@ if TYPE_CHECKING:
 def summary_of(row: CheckResult) -> str:
     """A row's summary as the text report shows it. The outcome's warnings are listed one per detail
     line below it, so the summary keeps only its count ("ready, with 2 warnings for the reviewer"):
-    each warning is printed once (``--format json`` keeps verify's whole summary)."""
+    each warning is printed once (``--format json`` keeps verify's whole summary); a command to paste
+    is printed below too, so the summary points at it."""
     if row.code == "outcome-warnings" and any(d.code == "outcome-warning" for d in row.details):
         return row.summary.split(": ", 1)[0]
+    for detail in row.details:
+        # A command to paste is printed whole on a line of its own, below: said once, not twice.
+        if detail.code in RUN_COMMANDS and row.summary.endswith(f": {detail.message}"):
+            words = row.summary.removesuffix(f": {detail.message}")
+            return words + (
+                " the command below" if words.endswith(" run") else ", with the command below"
+            )
     return row.summary
 
 

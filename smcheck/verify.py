@@ -337,11 +337,6 @@ def _broken(source: str, exc: RecordError, data: bytes = b"") -> Report:
     if exc.code in ("bom", "line-endings"):
         fix = restoration(data, source)
         details += _restore_detail(fix)
-        if fix is not None and fix.command is not None:
-            # The command is shown whole on the line below, where it can be copied.
-            message = message.replace(
-                fix.advice, "to restore the original bytes, run the command below"
-            )
     for check, _ in CHECKS:
         if check == exc.check:
             rows.append(CheckResult(check, Verdict.FAIL, exc.code, message, details))
@@ -361,8 +356,7 @@ def _restore_hint(fix: Restoration | None) -> str:
     """For a file whose content only an editor's line endings changed: what happened, and what to do."""
     if fix is None or not fix.intact:
         return ""
-    advice = fix.advice if fix.command is None else "to restore them, run the command below"
-    return f"; only {fix.cause}, nothing else; {advice}"
+    return f"; only {fix.cause}, nothing else; {fix.advice}"
 
 
 def _restore_detail(fix: Restoration | None) -> tuple[Detail, ...]:
@@ -730,6 +724,11 @@ def _state(
 TRUST_ADD_COMMAND = "trust-add-command"
 """The code of a detail that holds ``smcheck trust add RECORD``, for a proposer whose key the trust file
 does not hold (a command to paste, shown whole as :data:`RESTORE_COMMAND` is)."""
+
+RUN_COMMANDS = (RESTORE_COMMAND, TRUST_ADD_COMMAND)
+"""The details that hold a command to paste. The row's summary ends with the same command (``...: CMD``),
+so that every view that shows the summary alone (status, show, JSON, JUnit) shows it too; the text report
+prints it on a line of its own instead (:func:`smcheck.report.summary_of`)."""
 
 
 def _trust_add(

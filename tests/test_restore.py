@@ -127,14 +127,37 @@ def test_verify_names_the_cause_and_the_command(
     failing = next(c for c in report["checks"] if c["status"] == "FAIL")
     assert (failing["check"], failing["code"]) == ("well-formed", CASES[case][1])
     _, _, cause, _ = CASES[case]
+    # The message holds the command too: every view that shows it alone (status, show) has it.
     assert failing["message"] == (
         f"{cause}: an editor or an e-mail program re-saved it; to restore the original bytes,"
-        " run the command below"
+        f" run: {expected_command(case, str(record))}"
     )
     assert report["restore_command"] == expected_command(case, str(record))
     restored = Path(restored_path(str(record)))  # before the command takes the name
     run_in_shell(report["restore_command"], desk.root)
     verifies(desk, restored, signed=b"sshsig" in original)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_every_view_gives_the_command_and_the_text_report_prints_it_once(
+    desk_and_record: tuple[Desk, Path], case: str
+) -> None:
+    desk, record = desk_and_record
+    record.write_bytes(CASES[case][0](record.read_bytes()))
+    command = expected_command(case, str(record))
+    # The register gives it in its row (it used to point at "the command below", where none was).
+    result = runner.invoke(
+        app,
+        ["status", str(record.parent), "--allowed-signers", str(desk.trust), "--format", "json"],
+    )
+    (row,) = [r for r in json.loads(result.output)["channels"] if r["path"] == str(record)]
+    assert row["detail"].endswith(f"to restore the original bytes, run: {command}")
+    # verify's text report says it once, on a line of its own, and points at it.
+    code, output = desk.verify(record)
+    assert code == 1
+    assert output.count(command) == 1
+    assert f"run: {command}\n" in output
+    assert "run the command below" in " ".join(output.split())
 
 
 # -- CRLF in the content only (the marker line intact): an integrity failure ----------------------

@@ -29,7 +29,7 @@ from smcheck.report import (
 )
 from smcheck.text import visible
 from smcheck.trust.policy import State
-from smcheck.verify import Report
+from smcheck.verify import RUN_COMMANDS, Report
 
 if TYPE_CHECKING:
     from smcheck.console import Progress
@@ -87,7 +87,7 @@ def report_text(report: Report, *, colour: bool = False, width: int = 100) -> st
         lines.append(first + wrapped[0])
         lines.extend(indent + more for more in wrapped[1:])
         for detail in row.details:
-            if detail.code in ("restore-command", "trust-add-command"):
+            if detail.code in RUN_COMMANDS:
                 # A command to paste: whole, on a line of its own.
                 lines.append(indent + "run: " + paint(visible(detail.message), "bold", coloured))
                 continue
