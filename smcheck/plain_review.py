@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from smcheck.asking import ReviewRow
 from smcheck.checklist import Level
 from smcheck.outcome import Finding, Outcome, Status
+from smcheck.picking import number_of
 from smcheck.plain_lines import Lines, flat, sentence
-from smcheck.plain_widgets import choice_number
 from smcheck.text import visible
 from smcheck.values import as_text
 
@@ -114,7 +114,7 @@ def _outcome(lines: Lines, rows: Sequence[ReviewRow], outcome: Outcome) -> None:
 def _number(lines: Lines, top: int, again: str) -> int:
     """A number from 1 to ``top`` typed at a menu, asked until one is."""
     while True:
-        number = choice_number(lines.read().strip())
+        number = number_of(lines.read().strip())
         if number is not None and 1 <= number <= top:
             return number
         lines.say(f"Not recorded: type a number from 1 to {top}.")
@@ -131,7 +131,7 @@ def _row(lines: Lines, rows: Sequence[ReviewRow]) -> ReviewRow | None:
         typed = lines.read().strip()
         if not typed:
             return None
-        number = choice_number(typed)
+        number = number_of(typed)
         if number is not None and number in by_number:
             row = by_number[number]
             lines.say(f"Changing row {row.number}: {flat(row.question.prompt)}")

@@ -8,38 +8,16 @@ writes to the terminal.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Protocol, assert_never
 
-from smcheck import qtypes
-from smcheck.checklist import Choice, Question, Value
+from smcheck import picking, qtypes
+from smcheck.checklist import Question, Value
 from smcheck.qtypes import Widget
 from smcheck.values import AnswerError
 
 Parse = Callable[[str], Value | None]
 Check = Callable[[object], Value]
-
-
-def is_number(text: str) -> bool:
-    """Whether ``text`` is a number typed in ASCII digits (str.isdigit() accepts "²", on which int()
-    raises)."""
-    return text.isascii() and text.isdigit()
-
-
-def choice_number(word: str) -> int | None:
-    """The number of a choice as typed: ``2``, or ``2.`` and ``2)`` as the list shows them; else None."""
-    digits = word.removesuffix(".").removesuffix(")")
-    return int(digits) if is_number(digits) else None
-
-
-def _named(choices: Sequence[Choice], text: str) -> Choice | None:
-    """The choice whose label or value is ``text`` in full, in any case."""
-    wanted_text = text.strip().casefold()
-    for choice in choices:
-        if wanted_text in (choice.label.casefold(), choice.value.casefold()):
-            return choice
-    return None
 
 
 class PlainWidget(Protocol):
@@ -118,20 +96,7 @@ class PlainPickOne(_Widget):
         return super().blank(question, check, parse)
 
     def take(self, question: Question, typed: str, check: Check, parse: Parse) -> Value | None:
-        choices = question.choices
-        number = choice_number(typed)
-        if number is not None:
-            if 1 <= number <= len(choices):
-                return check(choices[number - 1].value)
-            raise AnswerError(
-                f"there is no choice {number}; type a number from 1 to {len(choices)}"
-            )
-        named = _named(choices, typed)
-        if named is None:
-            raise AnswerError(
-                f"type the number of your choice, from 1 to {len(choices)}, or the choice in full"
-            )
-        return check(named.value)
+        return check(question.choices[picking.one(names_of(question), typed)].value)
 
 
 class PlainPickMany(_Widget):
@@ -156,64 +121,13 @@ class PlainPickMany(_Widget):
         return super().blank(question, check, parse)
 
     def take(self, question: Question, typed: str, check: Check, parse: Parse) -> Value | None:
-        choices = question.choices
-        whole = _named(choices, typed)  # a label that itself holds a comma
-        if whole is not None:
-            return check((whole.value,))
-        picked: list[str] = []
-        for part in typed.split(","):
-            for number in _numbers(choices, part.strip()):
-                if not 1 <= number <= len(choices):
-                    raise AnswerError(
-                        f"there is no choice {number}; type numbers from 1 to {len(choices)}"
-                    )
-                value = choices[number - 1].value
-                if value in picked:
-                    raise AnswerError(f"choice {number} is typed twice")
-                picked.append(value)
-        return check(tuple(picked))
+        values = [c.value for c in question.choices]
+        return check(tuple(values[i] for i in picking.many(names_of(question), typed)))
 
 
-_AND = re.compile(r"\s+and\s+|\s*&\s*", re.IGNORECASE)
-"""What people type between the last two of a list: "1 and 3", "1, 2 & 3", "students and alumni"."""
-_LEADING_AND = re.compile(r"^(?:and\s+|&\s*)", re.IGNORECASE)
-
-
-def _numbers(choices: Sequence[Choice], part: str) -> list[int]:
-    """The choice numbers one comma-separated part of a tick-box answer names: numbers (``1 3``,
-    ``1 and 3``), choices in full (``alumni``), or both joined by "and" (``current students and
-    alumni``); a choice whose own label holds "and" is taken whole. Raises AnswerError otherwise."""
-    part = _LEADING_AND.sub("", part)  # "1, 2, and 3"
-    if not part:
-        return []
-    named = _named(choices, part)
-    if named is not None:
-        return [choices.index(named) + 1]
-    starts, ends = [0], []
-    for joint in _AND.finditer(part):
-        ends.append(joint.start())
-        starts.append(joint.end())
-    ends.append(len(part))
-    numbers: list[int] = []
-    first = 0
-    while first < len(starts):
-        # The longest run of pieces that is one choice in full, else the piece as numbers.
-        for last in range(len(starts) - 1, first - 1, -1):
-            named = _named(choices, part[starts[first] : ends[last]])
-            if named is not None:
-                numbers.append(choices.index(named) + 1)
-                first = last + 1
-                break
-        else:
-            typed = [choice_number(word) for word in part[starts[first] : ends[first]].split()]
-            if not typed or None in typed:
-                raise AnswerError(
-                    "type the numbers of the choices from the list, separated by commas,"
-                    " for example 1,3"
-                )
-            numbers += [number for number in typed if number is not None]
-            first += 1
-    return numbers
+def names_of(question: Question) -> list[tuple[str, str]]:
+    """Each choice's names a person may type: its label, and the value a record holds."""
+    return [(c.label, c.value) for c in question.choices]
 
 
 def widget_for(question: Question) -> PlainWidget:

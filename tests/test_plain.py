@@ -196,6 +196,8 @@ def test_choice_is_a_numbered_list_answered_by_number(essex: Checklist) -> None:
         ("X", "x"),
         ("2.", "facebook"),  # the number as the list shows it
         ("2)", "facebook"),
+        ("insta", "instagram"),  # the start of one choice's name
+        ("twitter", "x"),  # the start of a word of one choice's name
     ],
 )
 def test_choice_also_takes_its_label_or_value_in_full(
@@ -208,7 +210,7 @@ def test_choice_also_takes_its_label_or_value_in_full(
 def test_choice_refuses_a_wrong_number_or_word(essex: Checklist) -> None:
     q = question(essex, "channel.platform")
     count = len(q.choices)
-    value, out = ask(essex, "channel.platform", "0", str(count + 1), "insta", "²", "", "1")
+    value, out = ask(essex, "channel.platform", "0", str(count + 1), "myspace", "²", "", "1")
     assert value == "instagram"
     assert f"Not recorded: there is no choice 0; type a number from 1 to {count}.\n" in out
     assert (
@@ -219,7 +221,7 @@ def test_choice_refuses_a_wrong_number_or_word(essex: Checklist) -> None:
             f"Not recorded: type the number of your choice, from 1 to {count}, or the choice in full.\n"
         )
         == 2
-    )  # "insta" and "²"
+    )  # "myspace" and "²"
     assert f"Not recorded: an answer is needed; type a number from 1 to {count}.\n" in out
     assert out.count(f"{q.prompt} Type the number of your choice, from 1 to {count}.\n") == 5
     assert out.count("1. Instagram") == 1  # the list is not reprinted
@@ -281,10 +283,14 @@ def test_multi_takes_and_between_numbers_and_choices(
 def test_multi_refuses_wrong_numbers_and_words(essex: Checklist) -> None:
     q = question(essex, "channel.audiences")
     count = len(q.choices)
-    value, out = ask(essex, "channel.audiences", "1,9", "1,1", "students", ",", "", "7")
+    value, out = ask(essex, "channel.audiences", "1,9", "1,1", "students", "pupils", ",", "", "7")
     assert value == ("public",)
     assert f"Not recorded: there is no choice 9; type numbers from 1 to {count}.\n" in out
     assert "Not recorded: choice 1 is typed twice.\n" in out
+    assert (
+        "Not recorded: 'students' could be 1. Prospective students (and their families) or 2."
+        " Current students: type more of it, or its number.\n" in out
+    )
     assert (
         "Not recorded: type the numbers of the choices from the list, separated by commas,"
         " for example 1,3.\n" in out

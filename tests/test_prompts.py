@@ -231,19 +231,79 @@ def test_a_choice_is_picked_by_its_number(tiny: Checklist, keys: str, expected: 
 @pytest.mark.parametrize(
     ("keys", "expected"),
     [
-        # A letter, a digit out of range, Space, Backspace: each does nothing but show a hint.
-        ("x" + ENTER, "sport"),
+        # A digit out of range, Space, Backspace, Tab: each does nothing but show a hint.
         ("9" + ENTER, "sport"),
         ("0" + ENTER, "sport"),
         (" " + ENTER, "sport"),
         (BACKSPACE + "2" + ENTER, "music"),
-        ("j" + "k" + ENTER, "sport"),
+        ("\t" + ENTER, "sport"),
     ],
 )
 def test_a_key_that_does_nothing_changes_nothing_at_a_choice(
     tiny: Checklist, keys: str, expected: str
 ) -> None:
     assert ask(tiny, "club.kind", keys) == expected
+
+
+# -- a choice by its name: typed as a person types it, never the pointed choice in its place -----------
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [
+        ("music" + ENTER, "music"),
+        ("Music" + ENTER, "music"),
+        ("mus" + ENTER, "music"),  # the start of one choice's name
+        ("run by the union" + ENTER, "union"),
+        ("union" + ENTER, "union"),  # a word of its label (and its value)
+        (DOWN + DOWN + "sport" + ENTER, "sport"),  # the name, not where the pointer was
+        ("musx" + BACKSPACE + "ic" + ENTER, "music"),  # Backspace edits the name
+        ("chess" + ENTER + CTRL_U + "2" + ENTER, "music"),  # refused; Ctrl-U clears it
+        ("chess" + ENTER + BACKSPACE * 5 + DOWN + ENTER, "music"),
+    ],
+)
+def test_a_choice_is_picked_by_its_name(tiny: Checklist, keys: str, expected: str) -> None:
+    assert ask(tiny, "club.kind", keys) == expected
+
+
+@pytest.mark.parametrize("name", ["x", "chess", "s", "Sport club"])
+def test_a_name_that_is_no_choice_is_refused_and_never_takes_the_pointed_one(
+    tiny: Checklist, name: str
+) -> None:
+    # Before, a word typed at a list was ignored and Enter took the pointed choice: "facebook" and
+    # Enter recorded Instagram. Now it is refused in place, and the prompt still waits (EOFError).
+    with pytest.raises(EOFError):
+        ask(tiny, "club.kind", name + ENTER)
+
+
+def test_a_name_being_typed_is_shown_with_what_enter_does(tiny: Checklist) -> None:
+    question = tiny.question("club.kind")
+    assert question is not None
+    screen = Screen()
+    script = [("type its number or use ↑↓, then Enter", "chess")]
+    script += [("chess (Enter takes it; Backspace to change it)", ENTER)]
+    script += [("type the number of your choice, from 1 to 3, or the choice in full", CTRL_U)]
+    script += [("type its number or use ↑↓, then Enter", "mus")]
+    script += [("mus (Enter takes it", ENTER)]
+    with screen.typing(script) as missed:
+        assert put(asker(), question) == "music"
+    assert missed == []
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [
+        ("instagram and website" + ENTER, ("insta", "site")),
+        ("website, instagram" + ENTER, ("insta", "site")),
+        ("web" + ENTER, ("site",)),
+        ("1" + "website" + ENTER, ("insta", "site")),  # a number ticked, then a name
+        ("2" + "website" + ENTER, ("site",)),  # named again: stays ticked
+    ],
+)
+def test_boxes_are_ticked_by_their_names(
+    tiny: Checklist, keys: str, expected: tuple[str, ...]
+) -> None:
+    assert ask(tiny, "web.sites", keys) == expected
 
 
 @pytest.mark.parametrize(
@@ -316,15 +376,17 @@ def test_more_than_nine_boxes_are_ticked_by_a_whole_number(
     assert ask_many(tiny, "web.sites", 12, keys) == expected
 
 
-def test_a_letter_at_a_tick_box_changes_nothing(tiny: Checklist) -> None:
-    assert ask_many(tiny, "web.sites", 4, "1" + "a" + "i" + "x" + ENTER) == ("c1",)
+def test_a_name_that_is_no_box_ticks_nothing_and_is_refused(tiny: Checklist) -> None:
+    with pytest.raises(EOFError):
+        ask_many(tiny, "web.sites", 4, "1" + "a" + "i" + "x" + ENTER)
+    assert ask_many(tiny, "web.sites", 4, "1" + "aix" + CTRL_U + ENTER) == ("c1",)
 
 
 def test_a_key_that_does_nothing_shows_a_hint_in_the_prompt(tiny: Checklist) -> None:
     question = tiny.question("club.kind")
     assert question is not None
     screen = Screen()
-    script = [("type its number or use ↑↓, then Enter", "x"), ("type a number from 1 to 3", "2")]
+    script = [("type its number or use ↑↓, then Enter", "\t"), ("type a number from 1 to 3", "2")]
     script += [("Music", ENTER)]
     with screen.typing(script) as missed:
         assert put(asker(), question) == "music"

@@ -129,11 +129,15 @@ class Line:
         return [("class:instruction", f"({self.instruction})")]
 
 
-def prompt_tokens(message: str, line: Line, answer: str | None) -> Fragments:
+def prompt_tokens(message: str, line: Line, answer: str | None, *, typed: str = "") -> Fragments:
+    """The question's line: the answer once given; else what is being typed (at a list, a name) and
+    the instruction, hint or refusal."""
     tokens: Fragments = [("class:qmark", "?"), ("class:question", f" {message} ")]
     if answer is not None:
         tokens.append(("class:answer", answer))
     else:
+        if typed:
+            tokens += [("class:answer", typed), ("", " ")]
         tokens.extend(line.tokens())
         if line.error:
             tokens.append(("", "\n  "))

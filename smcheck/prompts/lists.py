@@ -14,6 +14,7 @@ from prompt_toolkit.keys import Keys
 from prompt_toolkit.layout import Layout
 from questionary.prompts.common import InquirerControl, create_inquirer_layout
 
+from smcheck import picking
 from smcheck.prompts.common import (
     POLICY_WORDS,
     STYLE,
@@ -32,6 +33,9 @@ from smcheck.values import AnswerError
 
 # -- pick one, tick boxes -----------------------------------------------------------------------------
 
+MAX_NAME = 200
+"""The most a name typed at a list holds (a paste of a whole page is cut, not kept)."""
+
 
 def ask_choices(
     message: str,
@@ -45,6 +49,7 @@ def ask_choices(
     instruction: str | None = None,
     back_hint: str | None = None,
     policy: str | None = None,
+    names: picking.Names | None = None,
 ) -> object:
     """A numbered list: one to pick (``multi`` False) or boxes to tick.
 
@@ -54,6 +59,11 @@ def ask_choices(
     is ticked then (so ``1`` ``2`` ticks only 12, and ``1`` then Space ticks 1). ``submit(pointed,
     ticked)`` returns the answer and the words shown once it is given, or raises AnswerError, whose
     reason is shown in place while the list stays as it was.
+
+    A letter begins a name (``facebook``, ``current students and alumni``), read on Enter as plain mode
+    reads it (:mod:`smcheck.picking`; ``names`` are each choice's names, its label unless given): it
+    is shown as it is typed, the pointer follows the choice it begins to name, and a name that is no
+    choice, or several, is refused with the reason. Enter never takes the pointed choice in its place.
     """
     count = len(labels)
     digits = len(str(count))
@@ -79,11 +89,16 @@ def ask_choices(
         if policy is not None:
             instruction += "; " + POLICY_WORDS
     line = Line(instruction, policy=policy)
-    state: dict[str, Any] = {"pending": 0, "answer": None}
+    called: picking.Names = names if names is not None else [(label,) for label in labels]
+    state: dict[str, Any] = {"pending": 0, "answer": None, "word": ""}
     out_of_range = f"type a number from 1 to {count}"
     ignored = out_of_range + (", Space to tick" if multi else "") + ", or use ↑↓"
 
     def tokens() -> Fragments:
+        if state["word"] and state["answer"] is None:
+            # A name being typed stays on the screen as typed, with what Enter does with it.
+            typing = Line("Enter takes it; Backspace to change it", error=line.error)
+            return prompt_tokens(message, typing, None, typed=visible(state["word"]))
         if state["pending"] and line.hint is None:
             low, high = state["pending"] * 10, min(count, state["pending"] * 10 + 9)
             pending = Line(
@@ -123,6 +138,9 @@ def ask_choices(
     person types "1 3" or "1,3" (the plain mode's way), and does not untick the choice just ticked."""
 
     def digit(event: KeyPressEvent) -> None:
+        if state["word"]:
+            type_into_name(event.data)
+            return
         line.hint = None
         after_number["yes"] = True
         typed = int(event.data)
@@ -167,12 +185,18 @@ def ask_choices(
 
     @bindings.add(",", eager=True)
     def _comma(event: KeyPressEvent) -> None:
+        if state["word"]:
+            type_into_name(",")
+            return
         separated = after_number["yes"]  # "1, 3": a space after the comma separates too
         finish_number()
         line.hint = None if separated else ignored
 
     @bindings.add(" ", eager=True)
     def _space(event: KeyPressEvent) -> None:
+        if state["word"]:
+            type_into_name(" ")
+            return
         line.hint = None
         if after_number["yes"]:  # "1 3": the space separates two numbers
             after_number["yes"] = False
@@ -189,8 +213,16 @@ def ask_choices(
         line.hint = None
         finish_number()
         ticked_now = [int(str(c.value)) for c in ic.choices if c.value in ic.selected_options]
+        at = ic.pointed_at
         try:
-            answer, words = submit(ic.pointed_at, ticked_now)
+            if state["word"]:
+                # What was typed is the answer: never the pointed choice in its place.
+                if multi:
+                    named = picking.many(called, state["word"])
+                    ticked_now += [i for i in named if i not in ticked_now]
+                else:
+                    at = picking.one(called, state["word"])
+            answer, words = submit(at, ticked_now)
         except AnswerError as exc:
             line.error = str(exc)
             return
@@ -211,11 +243,45 @@ def ask_choices(
     def _other(event: KeyPressEvent) -> None:
         # Keys that would edit the hidden input line under the list (prompt-toolkit's own bindings)
         # are caught here too, so that no key is silently ignored.
-        if event.key_sequence[0].key == Keys.Backspace:
+        key = event.key_sequence[0].key
+        if key == Keys.Backspace and state["word"]:
+            type_into_name(None)
+            return
+        # A printable key comes as itself (an arrow or Tab as an escape or control character).
+        data = event.data
+        if data and data.isprintable() and (state["word"] or data[0].isalpha()):
+            finish_number()
+            type_into_name(event.data)  # a letter begins a name: "facebook", "current students"
+            return
+        if key == Keys.Backspace:
             state["pending"] = 0  # Backspace drops a number being typed rather than ticking it
         after_number["yes"] = False
         finish_number()
         line.hint = ignored
+
+    @bindings.add("c-u", eager=True)
+    def _clear(event: KeyPressEvent) -> None:
+        state["word"] = ""  # the name being typed, all of it, as Ctrl-U clears a line
+        line.error = None
+
+    @bindings.add(Keys.BracketedPaste, eager=True)
+    def _paste(event: KeyPressEvent) -> None:
+        pasted = " ".join(event.data.split())  # a pasted name, on one line
+        if pasted:
+            finish_number()
+            type_into_name(pasted)
+
+    def type_into_name(text: str | None) -> None:
+        """Add ``text`` to the name being typed (None: take its last character away), and point at
+        the choice the part being typed begins to name."""
+        line.hint = None
+        line.error = None
+        word = state["word"] + text if text is not None else state["word"][:-1]
+        state["word"] = word[:MAX_NAME]
+        typing = state["word"].split(",")[-1] if multi else state["word"]
+        found = picking.candidates(called, picking.last_named(typing))
+        if found:
+            ic.pointed_at = found[0]
 
     layout: Layout = create_inquirer_layout(ic, tokens)
     application: Application[object] = Application(

@@ -138,6 +138,7 @@ def _listed(
         can_go_back=position.can_go_back,
         submit=submit,
         policy=policy_of(position),
+        names=[(c.label, c.value) for c in question.choices],
     )
     assert isinstance(answer, str | tuple)
     return answer
