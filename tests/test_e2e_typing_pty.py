@@ -32,11 +32,13 @@ Step = tuple[str, str] | tuple[str, str, str]
 
 
 def steps_fullscreen() -> list[Step]:
-    """The Essex interview as a person types it at the full-screen prompts: numbers at choices, whole
-    words at yes/no (in any case), a wrong word, an impossible date, a deputy who is the administrator,
-    and one step back."""
+    """The Essex interview as a person types it at the full-screen prompts: numbers and names at
+    choices, whole words at yes/no (in any case), a wrong word, an impossible date, a deputy who is the
+    administrator, and one step back."""
     return [
-        ("channel.platform", "4" + ENTER),  # X (formerly Twitter), by its number
+        # A name that is no choice is refused (it used to be ignored, and Enter took Instagram).
+        ("channel.platform", "myspace" + ENTER, "or the choice in full"),
+        ("channel.platform", CTRL_U + "twitter" + ENTER),  # X (formerly Twitter), by a word of it
         ("channel.name", "Essex History" + ENTER),
         ("channel.handle", "essexhistory" + ENTER),  # X handles start with @: added
         ("channel.url", "<" + ENTER),  # go back to the handle...
@@ -62,7 +64,7 @@ def steps_fullscreen() -> list[Step]:
         ),
         ("administrator.deputy_name", CTRL_U + "Tom Reid" + ENTER),
         ("administrator.deputy_email", "t.reid@essex.ac.uk" + ENTER),
-        ("fit.services_considered", "1" + "3" + ENTER),
+        ("fit.services_considered", "website and teams" + ENTER),  # by their names
         ("fit.existing_equivalent", "No" + ENTER),
         ("uses.kinds", "3" + "4" + "5" + ENTER),  # marketing, students, alumni
         # Who agreed the marketing use answers "agreed?" and "will you tell them?"; alumni as an
@@ -79,7 +81,7 @@ def steps_fullscreen() -> list[Step]:
         ("content.commitments", "1" + "2" + "3" + "4" + "6" + ENTER),
         ("content.data_ownership", "The Department of History owns it all." + ENTER),
         ("monitoring.who", "Helen Marsh and Tom Reid" + ENTER),
-        ("monitoring.frequency", "2" + ENTER),  # several times a week
+        ("monitoring.frequency", "several" + ENTER),  # Several times a week, by its start
         # A plan that names the DMO answers "will you refer contentious issues to the DMO?".
         (
             "monitoring.contentious_plan",
@@ -228,6 +230,8 @@ def steps_plain() -> list[Step]:
     for step in steps_fullscreen():
         qid, keys = step[0], step[1]
         if qid in by_number:
+            if len(step) == 3:
+                continue  # typed by number in plain mode: nothing refused
             keys = by_number[qid] + ENTER
         keys = keys.replace(CTRL_U, "")
         if qid == "What next?":
