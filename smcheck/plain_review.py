@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from smcheck import picking
 from smcheck.asking import ReviewRow
 from smcheck.checklist import Level
 from smcheck.outcome import Finding, Outcome, Status
@@ -44,7 +45,7 @@ def review(
         for number, (_, label) in enumerate(options, start=1):
             lines.say(f"{number}. {label}", indent="   ")
         lines.say(f"Type a number from 1 to {len(options)}.")
-        pick = _number(lines, len(options), "What next?")
+        pick = _number(lines, len(options), "What next?", [label for _, label in options])
         key = options[pick - 1][0]
         if key == "go":
             return []
@@ -111,10 +112,15 @@ def _outcome(lines: Lines, rows: Sequence[ReviewRow], outcome: Outcome) -> None:
         lines.say(line)
 
 
-def _number(lines: Lines, top: int, again: str) -> int:
-    """A number from 1 to ``top`` typed at a menu, asked until one is."""
+def _number(lines: Lines, top: int, again: str, labels: Sequence[str] = ()) -> int:
+    """A number from 1 to ``top`` typed at a menu, or the start of one of its ``labels`` ("change"),
+    asked until one is."""
     while True:
-        number = number_of(lines.read().strip())
+        typed = lines.read().strip()
+        number = number_of(typed)
+        if number is None and labels:
+            found = picking.candidates([(label.rstrip("."),) for label in labels], typed)
+            number = found[0] + 1 if len(found) == 1 else None
         if number is not None and 1 <= number <= top:
             return number
         lines.say(f"Not recorded: type a number from 1 to {top}.")

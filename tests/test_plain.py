@@ -781,6 +781,20 @@ def test_review_change_an_answer_by_row_number(essex: Checklist, example: dict[s
     assert f"Changing row 4: {rows[3].question.prompt}\n" in out
 
 
+def test_the_review_menu_takes_a_choice_by_its_words(
+    essex: Checklist, example: dict[str, Value]
+) -> None:
+    rows, outcome = rows_for(essex, example)
+    ids, out = review(rows, outcome, "change", "4")
+    assert ids == [rows[3].question.id]
+    ids, out = review(rows, outcome, "Go on", "1")
+    assert ids == []
+    assert "Not recorded" not in out
+    ids, out = review(rows, outcome, "stop", "1")  # no choice says it: refused, asked again
+    assert ids == []
+    assert "Not recorded: type a number from 1 to 3.\n" in out
+
+
 def test_review_change_enter_alone_returns_to_the_menu(
     essex: Checklist, example: dict[str, Value]
 ) -> None:

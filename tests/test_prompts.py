@@ -790,6 +790,7 @@ def test_review_change_an_answer_returns_the_question_id_by_its_row_number(tiny:
     assert [r.question.id for r in rows][:3] == ["club.name", "club.kind", "club.has_owner"]
     assert review(tiny, READY_ANSWERS, DOWN + ENTER + "2" + ENTER) == ["club.kind"]
     assert review(tiny, READY_ANSWERS, "2" + ENTER + f" {len(rows)} " + ENTER) == ["web.sites"]
+    assert review(tiny, READY_ANSWERS, "change" + ENTER + "2" + ENTER) == ["club.kind"]  # by name
 
 
 def test_review_enter_at_the_number_goes_back_to_the_menu(tiny: Checklist) -> None:
