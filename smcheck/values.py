@@ -106,8 +106,17 @@ def parse_text(
     ):
         # "Who did you consult? Leave it blank if you have not yet": "no" would be recorded as a name.
         raise AnswerError("to leave it blank, press Enter with nothing typed")
-    typed = qtypes.spec(question.type).parse(stripped)
+    relative = _RELATIVE_DAYS.get(stripped.casefold()) if question.type is QType.DATE else None
+    typed = (
+        today + dt.timedelta(days=relative)
+        if relative is not None
+        else qtypes.spec(question.type).parse(stripped)
+    )
     return check_typed(question, typed, today=today, answers=answers)
+
+
+_RELATIVE_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1}
+"""Words a person types for a date near the day they answer on (read back as YYYY-MM-DD)."""
 
 
 NO_ANSWER = frozenset(

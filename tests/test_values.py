@@ -45,6 +45,18 @@ def test_dates_read_as_meant() -> None:
     assert parse_date("2027-3-5") == dt.date(2027, 3, 5)
 
 
+def test_today_yesterday_and_tomorrow_are_read_as_dates(essex: Checklist) -> None:
+    consulted = question(essex, "alumni.advancement_date")
+    assert parse_text(consulted, "today", today=TODAY) == TODAY
+    assert parse_text(consulted, " Yesterday ", today=TODAY) == TODAY - dt.timedelta(days=1)
+    launch = question(essex, "channel.launch_date")
+    assert parse_text(launch, "tomorrow", today=TODAY) == TODAY + dt.timedelta(days=1)
+    with pytest.raises(AnswerError, match="type a date as YYYY-MM-DD"):
+        parse_text(launch, "next week", today=TODAY)
+    with pytest.raises(AnswerError, match="must be a date"):  # a typed value, not a person typing
+        check_typed(launch, "today", today=TODAY)
+
+
 def test_today_is_today_in_every_time_zone(essex: Checklist) -> None:
     # "It cannot be in the future": a person east of UTC may already be on tomorrow's date.
     consulted = question(essex, "alumni.advancement_date")
