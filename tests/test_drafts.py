@@ -323,6 +323,29 @@ def test_a_record_or_an_answers_file_given_for_a_draft_says_what_takes_it(
     assert f"smcheck {command} {shell_word(path)}" in (caught.value.hint or "")
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('[record]\nschema = 1\n\n[answers.club]\nname = "x"\n', "a record, not a draft"),
+        ('checklist = "tiny-club"\n[answers.club]\nname = "x"\n', "an answers file, not a draft"),
+    ],
+)
+def test_new_resume_says_what_the_file_is_before_asking_for_a_terminal(
+    folder: Path, text: str, said: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from smcheck.cli import app
+
+    folder.mkdir()
+    path = folder / "given.toml"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["new", "--resume", str(path)])  # no terminal here
+    assert result.exit_code == 2
+    assert f"{path}: {said}" in " ".join(result.output.split())
+    assert "terminal" not in result.output
+
+
 # -- listing ----------------------------------------------------------------------------------------
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from smcheck import console, registry, session
 from smcheck.errors import SmcheckError, UsageError
@@ -13,6 +14,9 @@ from smcheck.outcome import evaluate
 from smcheck.record import build_record
 from smcheck.recordfile import note_unfound_name
 from smcheck.text import as_run, shell_word
+
+if TYPE_CHECKING:
+    from smcheck.drafts import Draft
 
 
 def run(
@@ -44,7 +48,17 @@ def run(
             "--agree goes with --answers", hint="in the interview you make the declaration yourself"
         )
     plain = session.plain_mode(plain)
-    if resume and not plain and _begun_plain(draft):
+    named: Draft | None = None
+    if resume and draft is not None:
+        from smcheck.drafts import load_draft
+
+        # Read first: a record, an answers file or a broken draft is said before anything else
+        # (even "no terminal"), and the draft is read once.
+        named = load_draft(draft)
+        if not plain and _goes_on_plain(named.resume.plain):
+            plain = session.plain_mode(True)
+            console.say(_GOES_ON_PLAIN)
+    elif resume and not plain and _begun_plain():
         plain = session.plain_mode(True)
     session.need_terminal(
         "smcheck new",
@@ -53,7 +67,15 @@ def run(
         " (smcheck checklist template prints one to fill in)",
     )
     return _run_interactive(
-        checklist_ref, output, force, resume, draft, session.signer_for(sign_with), plain, sign_with
+        checklist_ref,
+        output,
+        force,
+        resume,
+        draft,
+        session.signer_for(sign_with),
+        plain,
+        sign_with,
+        named=named,
     )
 
 
@@ -121,13 +143,15 @@ def _run_interactive(
     signer: session.Signer | None,
     plain: bool,
     sign_with: Path | None = None,
+    *,
+    named: Draft | None = None,
 ) -> int:
     from smcheck.drafts import in_progress, load_draft, new_draft_path
 
     now = session.utcnow()
     if resume:
         draft_path = draft if draft is not None else _choose_draft(plain, checklist_ref)
-        loaded = load_draft(draft_path)
+        loaded = named if named is not None else load_draft(draft_path)
         if not plain and _goes_on_plain(loaded.resume.plain):  # a draft picked from several
             plain = session.plain_mode(True)
             console.say(_GOES_ON_PLAIN)
@@ -193,18 +217,15 @@ def _goes_on_plain(begun_plain: bool) -> bool:
     return begun_plain and not turned_off(os.environ)
 
 
-def _begun_plain(draft: Path | None) -> bool:
-    """Whether the draft to be resumed (``draft``, or the only one in progress) was begun in plain mode
-    and goes on in it (:func:`_goes_on_plain`): said before anything is asked. A draft that cannot be
-    read is not: loading it says why, as ever."""
-    from smcheck.drafts import in_progress, load_draft
+def _begun_plain() -> bool:
+    """Whether the only draft in progress, the one ``--resume`` goes on with, was begun in plain mode
+    and goes on in it (:func:`_goes_on_plain`): said before anything is asked. Drafts that cannot be
+    listed are not: resuming says why, as ever."""
+    from smcheck.drafts import in_progress
 
     try:
-        if draft is not None:
-            begun = load_draft(draft).resume.plain
-        else:
-            waiting = in_progress()
-            begun = len(waiting) == 1 and waiting[0].resume.plain
+        waiting = in_progress()
+        begun = len(waiting) == 1 and waiting[0].resume.plain
     except SmcheckError:
         return False
     if _goes_on_plain(begun):
