@@ -50,6 +50,15 @@ def config_path() -> Path:
     return user_config_path("smcheck", appauthor=False) / "config.toml"
 
 
+def default_key_path() -> Path:
+    """Where ``smcheck keygen`` writes a key when it is given no ``--output``, and where ``sign`` and
+    ``approve`` look for one when neither ``--key`` nor this file names one (as ssh looks for its
+    ``~/.ssh/id_ed25519``): the user's data folder."""
+    from platformdirs import user_data_path
+
+    return user_data_path("smcheck", appauthor=False) / "keys" / "id_ed25519"
+
+
 def load_config() -> Config:
     """Read the config file strictly; an absent file is an empty config."""
     path = config_path()

@@ -6,8 +6,8 @@ the roles still awaited and the co-signers its answers require, all decided by
 ``show`` and ``export`` open with it for a record that is not yet approved.
 
 Every command in a step is written so that it works as typed (:func:`smcheck.text.shell_word` for the
-record's name, the options the person used): only the parts someone else must fill in are in capitals
-(``THEIR-KEY``). Commands start with ``smcheck``: what prints them on this computer passes them through
+record's name, the options the person used); a co-signer's command names no key: ``approve`` finds
+theirs where ``smcheck keygen`` made it, or in their config file. Commands start with ``smcheck``: what prints them on this computer passes them through
 :func:`smcheck.text.as_run` (``console.say`` does), while an export, read elsewhere, keeps ``smcheck``.
 """
 
@@ -47,7 +47,7 @@ def proposer_key() -> SigningKey:
     """The proposer's key as far as this computer knows: the config file's, else the one ``smcheck
     keygen`` writes by default when it exists. A config file that cannot be read names no key here (the
     command that needs it says why)."""
-    from smcheck.config import load_config
+    from smcheck.config import default_key_path, load_config
     from smcheck.errors import SmcheckError
 
     try:
@@ -58,14 +58,6 @@ def proposer_key() -> SigningKey:
         return SigningKey(configured, True)
     default = default_key_path()
     return SigningKey(default if default.is_file() else None, False)
-
-
-def default_key_path() -> Path:
-    """Where ``smcheck keygen`` writes a key when it is given no ``--output`` (the same place as its own
-    ``default_key_path``: a core module cannot import a command's)."""
-    from platformdirs import user_data_path
-
-    return user_data_path("smcheck", appauthor=False) / "keys" / "id_ed25519"
 
 
 def steps(
@@ -139,6 +131,8 @@ def steps(
 
 def _sign_step(name: str, key: SigningKey, email: str | None, reviewer: str) -> tuple[str, ...]:
     """Sign with the key there is, or make one first (and have the reviewer trust it)."""
+    from smcheck.config import default_key_path
+
     if key.configured:
         return (f"Sign the record with your key: smcheck sign {name}",)
     if key.path is not None:
@@ -164,7 +158,7 @@ def _approvals(
             continue
         out.append(
             f"{_capital(roles.title(role))} must {'then ' if send else ''}co-sign it:"
-            f" smcheck approve {name} --role {shell_word(role, 'value')} --key THEIR-KEY"
+            f" smcheck approve {name} --role {shell_word(role, 'value')}"
         )
     return tuple(out)
 

@@ -22,8 +22,10 @@ from smcheck.loader import load_checklist
 def no_user_config(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Tests never read the developer's own config file or trust file."""
+    """Tests never read the developer's own config file, trust file or key (the one ``smcheck keygen``
+    makes, in the user's data folder, is found by ``sign`` and ``approve`` when none is named)."""
     monkeypatch.setenv("SMCHECK_CONFIG", str(tmp_path_factory.getbasetemp() / "no-config.toml"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.getbasetemp() / "no-data"))
     monkeypatch.delenv("SMCHECK_ALLOWED_SIGNERS", raising=False)
 
 

@@ -41,7 +41,7 @@ def judged(desk: Desk, record: Path, *, trusted: bool = True) -> Report:
 
 
 def co_signing(items: tuple[str, ...]) -> list[str]:
-    return [s for s in items if "--role advancement-office --key THEIR-KEY" in s]
+    return [s for s in items if s.endswith(" --role advancement-office")]
 
 
 SEND = "Send the record, unchanged, to the Digital Marketing Officer to approve."
@@ -107,14 +107,14 @@ def test_the_steps_follow_verifys_verdict_in_every_state(desk: Desk) -> None:
                 assert items == (
                     SEND,
                     "The Advancement Office must then co-sign it: smcheck approve"
-                    f" {record} --role advancement-office --key THEIR-KEY",
+                    f" {record} --role advancement-office",
                 )
             case State.AWAITING_COSIGN:
                 assert "awaiting the Advancement Office" in said
                 assert awaiting == ("advancement-office",)
                 assert items == (
                     "The Advancement Office must co-sign it: smcheck approve"
-                    f" {record} --role advancement-office --key THEIR-KEY",
+                    f" {record} --role advancement-office",
                 )
             case State.REJECTED:
                 assert "rejected by the Digital Marketing Officer" in said
@@ -180,7 +180,7 @@ def test_new_ends_with_the_numbered_steps_verify_would_give(
     assert numbered[2] == f"  3. {SEND}"
     assert numbered[3] == (
         "  4. The Advancement Office must then co-sign it:"
-        f" smcheck approve {out} --role advancement-office --key THEIR-KEY"
+        f" smcheck approve {out} --role advancement-office"
     )
 
 

@@ -96,6 +96,34 @@ def test_sign_without_a_trust_file_signs_and_says_it_was_not_checked(desk: Desk)
     )
 
 
+def test_sign_and_approve_find_the_key_keygen_made_when_none_is_named(
+    desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from smcheck.config import default_key_path
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    record = desk.new(key=None, output="default-key.smcheck.toml")
+    result = runner.invoke(app, ["sign", str(record), *trusting(desk)])
+    assert result.exit_code == 2
+    assert "no signing key given" in result.stderr
+    assert "make your key with smcheck keygen" in " ".join(result.stderr.split())
+    made = default_key_path()
+    assert made.is_relative_to(tmp_path / "data")
+    made.parent.mkdir(parents=True)
+    for suffix in ("", ".pub"):  # as smcheck keygen leaves it, for the proposer
+        shutil.copy(desk.root / "keys" / f"proposer{suffix}", f"{made}{suffix}")
+    result = runner.invoke(app, ["sign", str(record), *trusting(desk)])
+    assert result.exit_code == 0, result.output
+    assert "trusted for h.marsh@essex.ac.uk" in result.stderr + result.stdout
+    # The co-signer's step names no key: theirs is where keygen put it on their computer.
+    for suffix in ("", ".pub"):
+        shutil.copy(desk.root / "keys" / f"reviewer{suffix}", f"{made}{suffix}")
+    result = runner.invoke(app, ["approve", str(record), "--yes", *trusting(desk)])
+    assert result.exit_code == 0, result.output
+
+
 def test_sign_refuses_a_key_the_trust_file_does_not_hold(desk: Desk) -> None:
     assert sign(desk, "attacker", *trusting(desk)) == (1, UNKNOWN)
 

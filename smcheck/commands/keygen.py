@@ -9,17 +9,11 @@ from pathlib import Path
 
 from smcheck import console
 from smcheck.choices import cosigner_roles
+from smcheck.config import default_key_path
 from smcheck.errors import UsageError
 from smcheck.record import PROPOSER, REVIEWER
 from smcheck.trust.keys import generate_key_pair
 from smcheck.trust.policy import COSIGN_PREFIX, NAMESPACE_APPROVAL, grant_line
-
-
-def default_key_path() -> Path:
-    """Where ``smcheck keygen`` puts a key by default: the user's data folder."""
-    from platformdirs import user_data_path
-
-    return user_data_path("smcheck", appauthor=False) / "keys" / "id_ed25519"
 
 
 def signoff_email(email: str) -> str:

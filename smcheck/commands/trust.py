@@ -163,7 +163,7 @@ def _proposer(record: Path) -> tuple[Record, PublicKey]:
     if judged is None or judged.proposer_key is None:
         raise SmcheckError(
             f"{record} is not signed by its proposer: there is no key to add",
-            hint=f"the proposer signs it: smcheck sign {shell_word(record)} --key THEIR-KEY",
+            hint=f"the proposer signs it with their own key: smcheck sign {shell_word(record)}",
         )
     certificate = judged.proposer_certificate
     if certificate is not None:

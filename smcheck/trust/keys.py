@@ -546,17 +546,19 @@ class KeyRef:
 
 
 def key_ref(flag: Path | None) -> KeyRef:
-    """The signing key from ``--key``/``--sign-with``, else the config file's ``[signing] key``, read
-    but not unlocked."""
-    from smcheck.config import load_config
+    """The signing key from ``--key``/``--sign-with``, else the config file's ``[signing] key``, else
+    the one ``smcheck keygen`` made (:func:`default_key_path`) when there is one; read but not
+    unlocked."""
+    from smcheck.config import default_key_path, load_config
     from smcheck.errors import UsageError
 
-    path = flag or load_config().key
+    made = default_key_path()
+    path = flag or load_config().key or (made if made.is_file() else None)
     if path is None:
         raise UsageError(
             "no signing key given",
-            hint="pass --key PATH (smcheck keygen makes one), or name it in the config file's"
-            " [signing] key",
+            hint=f"pass --key PATH, or make your key with smcheck keygen (it is then found at"
+            f" {shell_word(str(made))}), or name one in the config file's [signing] key",
         )
     return KeyRef(path, read_key_file(path))
 
