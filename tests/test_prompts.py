@@ -260,6 +260,7 @@ def test_a_key_that_does_nothing_changes_nothing_at_a_choice(
         ("musx" + BACKSPACE + "ic" + ENTER, "music"),  # Backspace edits the name
         ("chess" + ENTER + CTRL_U + "2" + ENTER, "music"),  # refused; Ctrl-U clears it
         ("chess" + ENTER + BACKSPACE * 5 + DOWN + ENTER, "music"),
+        ("chess" + DOWN + ENTER, "music"),  # an arrow after a name: the pointer is the answer
     ],
 )
 def test_a_choice_is_picked_by_its_name(tiny: Checklist, keys: str, expected: str) -> None:

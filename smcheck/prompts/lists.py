@@ -63,7 +63,8 @@ def ask_choices(
     A letter begins a name (``facebook``, ``current students and alumni``), read on Enter as plain mode
     reads it (:mod:`smcheck.picking`; ``names`` are each choice's names, its label unless given): it
     is shown as it is typed, the pointer follows the choice it begins to name, and a name that is no
-    choice, or several, is refused with the reason. Enter never takes the pointed choice in its place.
+    choice, or several, is refused with the reason. Enter never takes the pointed choice in its place;
+    an arrow key after a name drops it (the person has gone on to point), Ctrl-U clears it.
     """
     count = len(labels)
     digits = len(str(count))
@@ -164,7 +165,9 @@ def ask_choices(
     def move(step: int) -> Callable[[KeyPressEvent], None]:
         def handler(event: KeyPressEvent) -> None:
             line.hint = None
+            line.error = None
             after_number["yes"] = False
+            state["word"] = ""  # moving on from a name typed: Enter takes where the pointer is
             finish_number()
             ic.pointed_at = (ic.pointed_at + step) % count
 
@@ -173,6 +176,8 @@ def ask_choices(
     def move_to(index: int) -> Callable[[KeyPressEvent], None]:
         def handler(event: KeyPressEvent) -> None:
             line.hint = None
+            line.error = None
+            state["word"] = ""
             finish_number()
             ic.pointed_at = index
 
