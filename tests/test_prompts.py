@@ -281,10 +281,10 @@ def test_a_name_being_typed_is_shown_with_what_enter_does(tiny: Checklist) -> No
     question = tiny.question("club.kind")
     assert question is not None
     screen = Screen()
-    script = [("type its number or use ↑↓, then Enter", "chess")]
+    script = [("type its number or name, or use ↑↓, then Enter", "chess")]
     script += [("chess (Enter takes it; Backspace to change it)", ENTER)]
     script += [("type the number of your choice, from 1 to 3, or the choice in full", CTRL_U)]
-    script += [("type its number or use ↑↓, then Enter", "mus")]
+    script += [("type its number or name, or use ↑↓, then Enter", "mus")]
     script += [("mus (Enter takes it", ENTER)]
     with screen.typing(script) as missed:
         assert put(asker(), question) == "music"
@@ -387,7 +387,10 @@ def test_a_key_that_does_nothing_shows_a_hint_in_the_prompt(tiny: Checklist) -> 
     question = tiny.question("club.kind")
     assert question is not None
     screen = Screen()
-    script = [("type its number or use ↑↓, then Enter", "\t"), ("type a number from 1 to 3", "2")]
+    script = [
+        ("type its number or name, or use ↑↓, then Enter", "\t"),
+        ("type a number from 1 to 3", "2"),
+    ]
     script += [("Music", ENTER)]
     with screen.typing(script) as missed:
         assert put(asker(), question) == "music"
@@ -396,8 +399,8 @@ def test_a_key_that_does_nothing_shows_a_hint_in_the_prompt(tiny: Checklist) -> 
 
 def test_the_instructions_say_how_to_answer_each_kind_of_prompt(tiny: Checklist) -> None:
     expected = {
-        "club.kind": "(type its number or use ↑↓, then Enter; < to go back)",
-        "web.sites": "(type a number or Space to tick, ↑↓ to move, Enter when done; < to go back)",
+        "club.kind": "(type its number or name, or use ↑↓, then Enter; < to go back)",
+        "web.sites": "(type numbers or names, or Space to tick; ↑↓ to move, Enter when done; < to go back)",
         "club.name": "(type your answer, then Enter; < and Enter to go back)",
         "club.founded": "(a date as YYYY-MM-DD, then Enter; optional: Enter alone leaves it",
     }

@@ -83,9 +83,9 @@ def ask_choices(
     )
     if instruction is None:
         if multi:
-            instruction = "type a number or Space to tick, ↑↓ to move, Enter when done"
+            instruction = "type numbers or names, or Space to tick; ↑↓ to move, Enter when done"
         else:
-            instruction = "type its number or use ↑↓, then Enter"
+            instruction = "type its number or name, or use ↑↓, then Enter"
         instruction = "; ".join([instruction, *back_words(can_go_back, typed=False)])
         if policy is not None:
             instruction += "; " + POLICY_WORDS
