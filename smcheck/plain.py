@@ -33,7 +33,7 @@ from smcheck.plain_lines import Lines, flat, sentence
 from smcheck.plain_widgets import widget_for
 from smcheck.qtypes import yes_no_word
 from smcheck.text import visible
-from smcheck.values import NO_ANSWER, AnswerError, as_text
+from smcheck.values import LEAVE_BLANK, AnswerError, as_text
 
 BACK = "<"
 """Typed alone at a question: go back to the previous one."""
@@ -274,15 +274,15 @@ class PlainAsker:
             return widget.blank(question, check, parse)
         if typed == BLANK and not question.required:
             return None
-        if (
-            keep is not None
-            and not question.required
-            and typed.casefold().rstrip(".!") in NO_ANSWER
-        ):
+        try:
+            return widget.take(question, typed, check, parse)
+        except AnswerError as exc:
+            if keep is None or LEAVE_BLANK not in str(exc):
+                raise
+            # Here Enter alone keeps the answer given before: a dash leaves it blank.
             raise AnswerError(
-                f"to leave it blank, type {BLANK} alone"
-            )  # Enter alone keeps the answer
-        return widget.take(question, typed, check, parse)
+                str(exc).replace(LEAVE_BLANK, f"to leave it blank, type {BLANK} alone")
+            ) from None
 
     # -- the policy's words -----------------------------------------------------------------------
 

@@ -99,13 +99,19 @@ def parse_text(
         if question.required:
             raise AnswerError("an answer is needed")
         return None
-    if (
-        not question.required
-        and qtypes.spec(question.type).widget is Widget.TEXT
-        and stripped.casefold().rstrip(".!") in NO_ANSWER
-    ):
-        # "Who did you consult? Leave it blank if you have not yet": "no" would be recorded as a name.
-        raise AnswerError("to leave it blank, press Enter with nothing typed")
+    kind = qtypes.spec(question.type)
+    if kind.widget is Widget.TEXT:
+        # "Who did you consult? Leave it blank if you have not yet": "no" would be recorded as a name,
+        # and "yes" (typed for the yes-or-no question a person thought came next) as one too.
+        blank = "" if question.required else f"; {LEAVE_BLANK}"
+        if qtypes.yes_no_word(stripped) is not None:
+            assert kind.typed is not None, "every text kind says how to type it (checked at import)"
+            what = (
+                "the answer in words" if question.type is QType.TEXT else kind.typed.plain(question)
+            )
+            raise AnswerError(f"this question is not answered yes or no: type {what}{blank}")
+        if blank and stripped.casefold().rstrip(".!") in NO_ANSWER:
+            raise AnswerError(LEAVE_BLANK)
     relative = _RELATIVE_DAYS.get(stripped.casefold()) if question.type is QType.DATE else None
     typed = (
         today + dt.timedelta(days=relative)
@@ -118,6 +124,10 @@ def parse_text(
 _RELATIVE_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1}
 """Words a person types for a date near the day they answer on (read back as YYYY-MM-DD)."""
 
+
+LEAVE_BLANK = "to leave it blank, press Enter with nothing typed"
+"""How a refusal at an optional question says to leave it blank (plain mode, where Enter alone keeps an
+answer given before, says its own way instead)."""
 
 NO_ANSWER = frozenset(
     {"no", "none", "nobody", "no one", "noone", "nothing", "not yet", "n/a", "-", "--"}

@@ -378,28 +378,39 @@ def test_optional_with_an_answer_keeps_it_or_leaves_it_blank_with_a_dash(essex: 
     assert out.endswith("Recorded: left blank\n")
 
 
-@pytest.mark.parametrize("said", ["no", "None", "nobody", "n/a", "Not yet.", "no one"])
+@pytest.mark.parametrize("said", ["no", "Yes", "None", "nobody", "n/a", "Not yet.", "no one"])
 def test_optional_refuses_no_as_an_answer_and_says_how_to_leave_it_blank(
     essex: Checklist, said: str
 ) -> None:
-    # "Who did you consult? Leave it blank if you have not yet": "no" is not the name of anyone.
+    # "Who did you consult? Leave it blank if you have not yet": "no" is not the name of anyone, and
+    # "yes" was typed for the yes-or-no question the person thought came next.
     value, out = ask(essex, "alumni.advancement_name", said, "")
     assert value is None
-    assert "Not recorded: to leave it blank, press Enter with nothing typed.\n" in out
+    assert "to leave it blank, press Enter with nothing typed.\n" in out
+    if said.casefold() in ("no", "yes"):
+        assert (
+            "Not recorded: this question is not answered yes or no: type the answer in words;"
+            in out
+        )
     assert out.endswith("Recorded: left blank\n")
     # With an answer kept, Enter alone keeps it: a dash leaves it blank, and the refusal says so.
     value, out = ask(essex, "alumni.advancement_name", said, "-", current="Priya Shah")
     assert value is None
-    assert "Not recorded: to leave it blank, type - alone.\n" in out
+    assert "to leave it blank, type - alone.\n" in out
 
 
 def test_a_name_that_only_looks_like_no_is_a_name(essex: Checklist) -> None:
     for name in ("Na", "Nil", "Noone Smith", "Nobody's Fool Ltd"):
         value, _ = ask(essex, "alumni.advancement_name", name)
         assert value == name
-    # A required question takes "none" at its word (its own rules judge it).
+    # A required question takes "none" at its word (its own rules judge it), but never yes or no.
     value, _ = ask(essex, "uses.partners", "None")
     assert value == "None"
+    value, out = ask(essex, "uses.partners", "yes", "Department of Literature")
+    assert value == "Department of Literature"
+    assert (
+        "Not recorded: this question is not answered yes or no: type the answer in words.\n" in out
+    )
 
 
 def test_required_text_refuses_enter_alone_and_takes_a_dash_as_text(essex: Checklist) -> None:

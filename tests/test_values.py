@@ -145,6 +145,27 @@ def test_no_typed_at_an_optional_question_is_not_taken_as_its_answer(essex: Chec
     assert parse_text(question(essex, "channel.name"), "None", today=TODAY) == "None"  # required
 
 
+@pytest.mark.parametrize(
+    ("qid", "said", "reason"),
+    [
+        # Typed for the yes-or-no question a person thought came next (one was filled in for them).
+        ("channel.name", "yes", "not answered yes or no: type the answer in words$"),
+        ("administrator.email", "Yes.", "not answered yes or no: type an email address$"),
+        ("channel.launch_date", "no", "not answered yes or no: type the date as YYYY-MM-DD"),
+        (
+            "alumni.advancement_name",
+            "y",
+            "type the answer in words; to leave it blank, press Enter",
+        ),
+    ],
+)
+def test_yes_or_no_typed_at_a_question_that_asks_for_words_is_refused(
+    essex: Checklist, qid: str, said: str, reason: str
+) -> None:
+    with pytest.raises(AnswerError, match=reason):
+        parse_text(question(essex, qid), said, today=TODAY)
+
+
 def test_a_deputy_who_is_the_administrator_is_refused(essex: Checklist) -> None:
     name = question(essex, "administrator.deputy_name")
     answers = {"administrator.name": "Dr  Jo Bloggs"}
