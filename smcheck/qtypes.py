@@ -168,7 +168,11 @@ def _choice(question: Question, value: object, today: dt.date) -> Value:
 
 def _sized(question: Question, value: object) -> str:
     """A string kind's text, within its length bounds."""
-    text = _one_line(value)
+    return _within_length(question, _one_line(value))
+
+
+def _within_length(question: Question, text: str) -> str:
+    """``text`` when it is within the question's length bounds, else AnswerError."""
     rules = question.validate
     longest = rules.max_length if rules.max_length is not None else DEFAULT_MAX_TEXT
     if len(text) > longest:
@@ -229,17 +233,13 @@ def _email(question: Question, value: object, today: dt.date) -> Value:
 
 
 def _url(question: Question, value: object, today: dt.date) -> Value:
-    text = _sized(question, value)
+    schemes = question.validate.schemes
+    # The scheme a browser adds counts in the length, as the record holds it.
+    text = _within_length(question, _with_scheme(_one_line(value), schemes))
     if len(text.split()) > 1:  # str.split() splits at exactly what str.isspace() calls a space
         raise AnswerError("must not contain spaces")
     from urllib.parse import urlsplit
 
-    schemes = question.validate.schemes
-    text = _with_scheme(text, schemes)
-    rules = question.validate
-    longest = rules.max_length if rules.max_length is not None else DEFAULT_MAX_TEXT
-    if len(text) > longest:
-        raise AnswerError(f"is {len(text)} characters long; at most {longest} are allowed")
     parts = urlsplit(text)
     if parts.scheme.lower() not in schemes:
         raise AnswerError(f"must start with {' or '.join(s + '://' for s in schemes)}")
