@@ -59,6 +59,14 @@ def default_key_path() -> Path:
     return user_data_path("smcheck", appauthor=False) / "keys" / "id_ed25519"
 
 
+def signing_key_path(flag: Path | None = None) -> Path | None:
+    """The key to sign with, as ``sign`` and ``approve`` find it: ``flag`` (``--key``), else the config
+    file's ``[signing] key``, else the one ``smcheck keygen`` made (:func:`default_key_path`) when there
+    is one; None when there is none."""
+    made = default_key_path()
+    return flag or load_config().key or (made if made.is_file() else None)
+
+
 def load_config() -> Config:
     """Read the config file strictly; an absent file is an empty config."""
     path = config_path()

@@ -47,17 +47,14 @@ def proposer_key() -> SigningKey:
     """The proposer's key as far as this computer knows: the config file's, else the one ``smcheck
     keygen`` writes by default when it exists. A config file that cannot be read names no key here (the
     command that needs it says why)."""
-    from smcheck.config import default_key_path, load_config
+    from smcheck.config import default_key_path, signing_key_path
     from smcheck.errors import SmcheckError
 
     try:
-        configured = load_config().key
+        found = signing_key_path()  # as sign finds it
     except SmcheckError:
-        configured = None
-    if configured is not None:
-        return SigningKey(configured, True)
-    default = default_key_path()
-    return SigningKey(default if default.is_file() else None, False)
+        found = None
+    return SigningKey(found, found is not None and found != default_key_path())
 
 
 def steps(

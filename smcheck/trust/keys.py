@@ -549,16 +549,15 @@ def key_ref(flag: Path | None) -> KeyRef:
     """The signing key from ``--key``/``--sign-with``, else the config file's ``[signing] key``, else
     the one ``smcheck keygen`` made (:func:`default_key_path`) when there is one; read but not
     unlocked."""
-    from smcheck.config import default_key_path, load_config
+    from smcheck.config import default_key_path, signing_key_path
     from smcheck.errors import UsageError
 
-    made = default_key_path()
-    path = flag or load_config().key or (made if made.is_file() else None)
+    path = signing_key_path(flag)
     if path is None:
         raise UsageError(
             "no signing key given",
             hint=f"pass --key PATH, or make your key with smcheck keygen (it is then found at"
-            f" {shell_word(str(made))}), or name one in the config file's [signing] key",
+            f" {shell_word(str(default_key_path()))}), or name one in the config file's [signing] key",
         )
     return KeyRef(path, read_key_file(path))
 
